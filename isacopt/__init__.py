@@ -1,0 +1,15 @@
+"""isacopt: convex optimisation for cooperative ISAC networks."""
+
+from .errors import DegreesOfFreedomError, IsacoptError, SolverFailure, ValidationError
+from .network import (
+    BaseStation, ExplicitChannels, HexagonalLayout, LosChannels, Network, PoissonLayout, RayleighChannels,
+    RicianChannels, SystemParams, Target, User, Window,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BaseStation", "DegreesOfFreedomError", "ExplicitChannels", "HexagonalLayout", "IsacoptError", "LosChannels",
+    "Network", "PoissonLayout", "RayleighChannels", "RicianChannels", "SolverFailure", "SystemParams", "Target",
+    "User", "ValidationError", "Window", "__version__",
+]

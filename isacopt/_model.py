@@ -1,0 +1,83 @@
+"""A frozen pydantic base whose validation errors become isacopt's own.
+
+Every user-facing model derives from :class:`FrozenModel`: unknown keys are
+refused, NaN and infinity are refused, and a failed validation raises
+:class:`isacopt.errors.ValidationError` listing *every* problem with its field
+path (``users[2].position_m[0]``), the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Self
+
+import pydantic
+from pydantic import BaseModel, ConfigDict
+
+from .errors import ValidationError
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part in ("function-after", "function-before", "function-wrap") or part in _UNION_TAGS:
+            continue
+        else:
+            path += ("." if path else "") + str(part)
+    return path
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def convert_errors(err: pydantic.ValidationError, source: str | None = None) -> ValidationError:
+    """Translate pydantic's error into ours: one ``(field, message)`` per problem."""
+    problems: list[tuple[str, str]] = []
+    for e in err.errors(include_url=False):
+        loc = tuple(e.get("loc", ()))
+        inner = (e.get("ctx") or {}).get("error")
+        if isinstance(inner, ValidationError):  # a nested model's own converted error
+            prefix = _field_path(loc)
+            problems += [(f"{prefix}.{f}" if f and prefix else f or prefix, m) for f, m in inner.problems]
+            continue
+        msg = str(e.get("msg", "invalid"))
+        msg = msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        etype = e.get("type", "")
+        if etype == "extra_forbidden":
+            msg = "unknown key; remove it or check its spelling against the documented keys"
+        elif etype == "finite_number":
+            msg = "must be a finite number (NaN and infinity are not allowed)"
+        elif etype == "missing":
+            msg = "required field is missing"
+        if etype not in ("missing", "extra_forbidden") and "input" in e and not isinstance(e["input"], dict):
+            msg += f" (got {_short(e['input'])})"
+        problems.append((_field_path(loc), msg))
+    # a list whose items failed is also reported "too short": keep only the items' errors
+    problems = [(f, m) for f, m in problems
+                if not (m.startswith("Tuple should have at least") and any(g.startswith(f + "[") for g, _ in problems))]
+    return ValidationError(problems, source=source)
+
+
+_UNION_TAGS = {"los", "rayleigh", "rician", "explicit", "poisson", "hexagonal"}
+
+
+class FrozenModel(BaseModel):
+    """Immutable, strict-keyed model that raises :class:`ValidationError`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except pydantic.ValidationError as err:
+            raise convert_errors(err, type(self).__name__) from None
+
+    @classmethod
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:  # type: ignore[override]
+        try:
+            return super().model_validate(obj, *args, **kwargs)
+        except pydantic.ValidationError as err:
+            raise convert_errors(err, cls.__name__) from None

@@ -1,0 +1,25 @@
+"""Half-wavelength ULA steering vectors and their azimuth derivative (SPEC.md section 0)."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+
+def azimuth(from_xy: ArrayLike, to_xy: ArrayLike) -> NDArray[np.float64]:
+    """Azimuth [rad] of ``to`` seen from ``from``: ``atan2(dy, dx)``; broadcasts over leading axes."""
+    d = np.asarray(to_xy, dtype=float) - np.asarray(from_xy, dtype=float)
+    return np.arctan2(d[..., 1], d[..., 0])
+
+
+def steering(n: int, phi: ArrayLike, orientation: float = 0.0) -> NDArray[np.complex128]:
+    """a_N(phi)[n] = exp(j pi n cos(phi - psi)), n = 0..N-1; shape phi.shape + (N,)."""
+    phase = np.pi * np.arange(n) * np.cos(np.asarray(phi, dtype=float)[..., None] - orientation)
+    return np.exp(1j * phase)
+
+
+def steering_derivative(n: int, phi: ArrayLike, orientation: float = 0.0) -> NDArray[np.complex128]:
+    """d a_N / d phi = -j pi n sin(phi - psi) a_N(phi); shape phi.shape + (N,)."""
+    phi = np.asarray(phi, dtype=float)
+    idx = np.arange(n)
+    return -1j * np.pi * idx * np.sin(phi[..., None] - orientation) * steering(n, phi, orientation)

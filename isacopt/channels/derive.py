@@ -1,0 +1,69 @@
+"""All that the radio sees of a snapshot, derived once into plain arrays."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..network.model import Network
+from .arrays import azimuth, steering, steering_derivative
+from .comm import comm_channels
+from .crosslink import CrossLinks, crosslink_channels
+from .pathloss import radar_gain
+
+
+@dataclass(frozen=True, eq=False)
+class Channels:
+    """Derived channels and target geometry of one snapshot (SI units).
+
+    Shapes (B BSs, K users, T targets, Nt_b / Nr_b antennas of BS b):
+
+    - ``comm[b]``: (K, Nt_b), row k is h_{b,k} (received signal h^H x)
+    - ``crosslink[b][j]``: (Nr_b, Nt_j), G_{b<-j}; ``None`` for b == j
+    - ``target_distance_m``, ``target_azimuth``: (B, T), from BS b to target t
+    - ``radar_gain``: (B, B, T), G(d_it, d_jt) of the path BS i -> t -> BS j (RCS included)
+    - ``tx_steering[b]`` / ``tx_steering_dot[b]``: (T, Nt_b), a_Nt(phi_bt) and d/dphi
+    - ``rx_steering[b]`` / ``rx_steering_dot[b]``: (T, Nr_b)
+    """
+
+    comm: tuple[NDArray[np.complex128], ...]
+    crosslink: CrossLinks
+    target_distance_m: NDArray[np.float64]
+    target_azimuth: NDArray[np.float64]
+    radar_gain: NDArray[np.float64]
+    tx_steering: tuple[NDArray[np.complex128], ...]
+    tx_steering_dot: tuple[NDArray[np.complex128], ...]
+    rx_steering: tuple[NDArray[np.complex128], ...]
+    rx_steering_dot: tuple[NDArray[np.complex128], ...]
+    noise_w: float
+
+    @property
+    def n_bs(self) -> int:
+        return len(self.comm)
+
+
+def derive_channels(network: Network) -> Channels:
+    """Compute every channel and geometric quantity of ``network`` once."""
+    bs = network.bs_positions
+    tg = network.target_positions
+    dist = np.linalg.norm(tg[None, :, :] - bs[:, None, :], axis=-1)  # (B, T)
+    phi = azimuth(bs[:, None, :], tg[None, :, :]).reshape(network.n_bs, network.n_targets)
+    rcs = np.array([t.rcs_m2 for t in network.targets], dtype=float)
+    gain = radar_gain(dist[:, None, :], dist[None, :, :], rcs[None, None, :], network.system)
+    psi = [np.deg2rad(b.orientation_deg) for b in network.base_stations]
+    return Channels(
+        comm=comm_channels(network),
+        crosslink=crosslink_channels(network),
+        target_distance_m=dist,
+        target_azimuth=phi,
+        radar_gain=gain,
+        tx_steering=tuple(steering(b.tx_antennas, phi[i], psi[i]) for i, b in enumerate(network.base_stations)),
+        tx_steering_dot=tuple(steering_derivative(b.tx_antennas, phi[i], psi[i])
+                              for i, b in enumerate(network.base_stations)),
+        rx_steering=tuple(steering(b.rx_antennas, phi[i], psi[i]) for i, b in enumerate(network.base_stations)),
+        rx_steering_dot=tuple(steering_derivative(b.rx_antennas, phi[i], psi[i])
+                              for i, b in enumerate(network.base_stations)),
+        noise_w=network.system.noise_w,
+    )

@@ -1,0 +1,95 @@
+"""The ``isacopt`` command. It calls only the public API.
+
+Exit codes: 0 success, 2 bad input (a message naming the field), 1 internal failure.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .errors import ValidationError
+from .io import load_network, load_problem, read_yaml
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Convex optimisation for cooperative ISAC networks.")
+
+PROBLEMS_DIR = Path("problems")
+
+
+def resolve(name_or_path: str) -> Path:
+    """A path as given, or the name of a file in ./problems (with or without .yaml)."""
+    p = Path(name_or_path)
+    if p.exists():
+        return p
+    for candidate in (PROBLEMS_DIR / name_or_path, PROBLEMS_DIR / f"{name_or_path}.yaml"):
+        if candidate.is_file():
+            return candidate
+    raise ValidationError([("FILE", f"{name_or_path!r} is neither a file nor a problem in {PROBLEMS_DIR}/ "
+                            "(see 'isacopt list')")])
+
+
+def _fail(err: ValidationError) -> None:
+    typer.echo(f"error: {err}", err=True)
+    raise typer.Exit(2)
+
+
+@app.command("list")
+def list_problems(directory: Path = typer.Option(PROBLEMS_DIR, help="catalogue folder")) -> None:
+    """List the problem files of the catalogue with their descriptions."""
+    files = sorted(directory.glob("*.yaml"))
+    if not files:
+        typer.echo(f"no problem files in {directory}/")
+        return
+    for f in files:
+        try:
+            data = read_yaml(f)
+            desc = " ".join(str(data.get("description", "")).split())
+        except ValidationError as err:
+            desc = f"(unreadable: {err.problems[0][1]})"
+        typer.echo(f"{f.stem:28s} {desc[:90]}{'...' if len(desc) > 90 else ''}")
+
+
+@app.command()
+def show(file: str = typer.Argument(..., help="problem file, or a name from 'isacopt list'"),
+         plot: Optional[Path] = typer.Option(None, "--plot", help="write a map of the network to this PNG")) -> None:
+    """Print a readable summary of a problem's network (and draw its map)."""
+    from .summary import network_summary
+
+    try:
+        net = load_network(resolve(file))
+    except ValidationError as err:
+        _fail(err)
+    typer.echo(network_summary(net))
+    if plot is not None:
+        from .plots import save_network_map
+
+        save_network_map(net, plot)
+        typer.echo(f"map written to {plot}")
+
+
+@app.command()
+def validate(file: str = typer.Argument(..., help="problem file, or a name from 'isacopt list'")) -> None:
+    """Check a problem file and report every problem in it at once (exit code 2 if any)."""
+    try:
+        spec = load_problem(resolve(file))
+        net = spec.network()
+    except ValidationError as err:
+        _fail(err)
+    typer.echo(f"{file}: valid ({net.n_bs} BSs, {net.n_users} users, {net.n_targets} targets)")
+
+
+def main() -> None:
+    """Entry point: bad input exits 2 without a traceback, an internal failure exits 1."""
+    try:
+        app()
+    except ValidationError as err:  # raised outside a command's own handling
+        typer.echo(f"error: {err}", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

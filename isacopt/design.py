@@ -1,0 +1,81 @@
+"""TransmitDesign: what every BS transmits (SPEC.md section 3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .errors import ValidationError
+from .network.model import Network
+
+
+@dataclass(frozen=True, eq=False)
+class TransmitDesign:
+    """Per-BS beamformers and dedicated sensing covariances.
+
+    - ``beams[b]``: (Nt_b, K) complex; column k is w_{b,k} (zero when b does not serve k)
+    - ``sensing[b]``: (Nt_b, Nt_b) Hermitian PSD, R0_b
+
+    BS b transmits ``x_b = sum_k w_{b,k} s_k + s_{0,b}``; its covariance is
+    ``R_b = W_b W_b^H + R0_b`` and its power ``tr(R_b)`` [W].
+    """
+
+    beams: tuple[NDArray[np.complex128], ...]
+    sensing: tuple[NDArray[np.complex128], ...]
+
+    @classmethod
+    def from_arrays(cls, network: Network, beams: Sequence[ArrayLike], sensing: Sequence[ArrayLike] | None = None,
+                    *, psd_tol: float = 1e-9) -> "TransmitDesign":
+        """Validated design: shapes match ``network``, sensing covariances are Hermitian PSD."""
+        if len(beams) != network.n_bs:
+            raise ValidationError([("beams", f"need one (Nt, K) array per BS ({network.n_bs}), got {len(beams)}")])
+        out_w, out_r = [], []
+        for b, bs in enumerate(network.base_stations):
+            w = np.asarray(beams[b], dtype=np.complex128).reshape(bs.tx_antennas, -1) if network.n_users else \
+                np.zeros((bs.tx_antennas, 0), dtype=np.complex128)
+            if w.shape != (bs.tx_antennas, network.n_users):
+                raise ValidationError([(f"beams[{b}]", f"shape must be ({bs.tx_antennas}, {network.n_users}), got {w.shape}")])
+            r = np.zeros((bs.tx_antennas,) * 2, dtype=np.complex128) if sensing is None else \
+                np.asarray(sensing[b], dtype=np.complex128)
+            if r.shape != (bs.tx_antennas,) * 2:
+                raise ValidationError([(f"sensing[{b}]", f"shape must be ({bs.tx_antennas}, {bs.tx_antennas}), got {r.shape}")])
+            if not (np.all(np.isfinite(w)) and np.all(np.isfinite(r))):
+                raise ValidationError([(f"beams[{b}] / sensing[{b}]", "NaN or infinite entries")])
+            scale = max(1.0, float(np.abs(r).max(initial=0.0)))
+            if np.abs(r - r.conj().T).max(initial=0.0) > psd_tol * scale:
+                raise ValidationError([(f"sensing[{b}]", "must be Hermitian")])
+            r = (r + r.conj().T) / 2
+            if r.size and np.linalg.eigvalsh(r).min() < -psd_tol * scale:
+                raise ValidationError([(f"sensing[{b}]", "must be positive semidefinite")])
+            out_w.append(w)
+            out_r.append(r)
+        return cls(tuple(out_w), tuple(out_r))
+
+    def covariance(self, b: int) -> NDArray[np.complex128]:
+        """R_b = W_b W_b^H + R0_b."""
+        w = self.beams[b]
+        return w @ w.conj().T + self.sensing[b]
+
+    @property
+    def power_w(self) -> NDArray[np.float64]:
+        """Per-BS transmit power tr(R_b) [W]."""
+        return np.array([float(np.sum(np.abs(w) ** 2) + np.real(np.trace(r)))
+                         for w, r in zip(self.beams, self.sensing)])
+
+    @property
+    def comm_power_w(self) -> NDArray[np.float64]:
+        """Per-BS power in the data beams, sum_k ||w_{b,k}||^2 [W]."""
+        return np.array([float(np.sum(np.abs(w) ** 2)) for w in self.beams])
+
+    @property
+    def sensing_power_w(self) -> NDArray[np.float64]:
+        """Per-BS power in the dedicated sensing signal, tr(R0_b) [W]."""
+        return np.array([float(np.real(np.trace(r))) for r in self.sensing])
+
+    def scaled(self, factor: float) -> "TransmitDesign":
+        """Every BS's power multiplied by ``factor`` (beams by sqrt(factor))."""
+        s = float(np.sqrt(factor))
+        return TransmitDesign(tuple(w * s for w in self.beams), tuple(r * factor for r in self.sensing))

@@ -1,0 +1,148 @@
+"""Problem files (YAML) <-> objects.
+
+A problem file holds a snapshot: ``name``, ``description``, ``system``,
+``channels`` and either the explicit lists ``base_stations`` / ``users`` /
+``targets`` (with an optional ``window``) or a ``layout`` that generates them.
+Files are read with YAML safe loading (no code execution) and a size limit;
+explicit channel files are ``.npz`` read without pickle.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Union
+
+import numpy as np
+import yaml
+from pydantic import Field, model_validator
+
+from ._model import FrozenModel
+from .errors import ValidationError
+from .network.channel_spec import ChannelSpec, ExplicitChannels, LosChannels
+from .network.layouts import HexagonalLayout, PoissonLayout
+from .network.model import Network
+from .network.nodes import BaseStation, Target, User, Window
+from .network.system import SystemParams
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_NPZ_BYTES = 2 * 1024**3
+
+LayoutSpec = Annotated[Union[PoissonLayout, HexagonalLayout], Field(discriminator="kind")]
+
+
+class ProblemFile(FrozenModel):
+    """The schema of a problem file (keys and units as in the model)."""
+
+    name: str = Field("network", max_length=200)
+    description: str = Field("", max_length=10_000)
+    system: SystemParams = SystemParams()
+    channels: ChannelSpec = LosChannels()
+    base_stations: tuple[BaseStation, ...] | None = None
+    users: tuple[User, ...] = ()
+    targets: tuple[Target, ...] = ()
+    window: Window | None = None
+    layout: LayoutSpec | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "ProblemFile":
+        if self.layout is not None and (self.base_stations or self.users or self.targets or self.window):
+            raise ValueError("give either 'layout' or the lists base_stations/users/targets/window, not both")
+        if self.layout is None and not self.base_stations:
+            raise ValueError("base_stations: at least one base station is needed (or give a 'layout')")
+        return self
+
+    def network(self) -> Network:
+        if self.layout is not None:
+            return self.layout.generate(name=self.name, description=self.description, system=self.system,
+                                        channels=self.channels)
+        return Network(name=self.name, description=self.description, system=self.system, channels=self.channels,
+                       base_stations=self.base_stations, users=self.users, targets=self.targets, window=self.window)
+
+
+def read_yaml(path: str | Path) -> dict[str, Any]:
+    """Safely parse a YAML mapping, refusing files that are too large or not a mapping."""
+    p = Path(path)
+    if not p.is_file():
+        raise ValidationError([("file", f"{str(p)!r} does not exist or is not a file")])
+    if p.stat().st_size > MAX_FILE_BYTES:
+        raise ValidationError([("file", f"{p} is larger than {MAX_FILE_BYTES // 2**20} MiB")])
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise ValidationError([("file", f"{p} is not valid YAML: {err}")]) from None
+    if not isinstance(data, dict):
+        raise ValidationError([("file", f"{p} must hold a mapping of keys (name, system, base_stations, ...)")])
+    return data
+
+
+def load_channel_file(path: Path, *, relative_name: str, crosslink: str = "los") -> ExplicitChannels:
+    """Read an explicit-channel ``.npz`` (keys ``comm`` and optionally ``crosslink``) without pickle."""
+    if not path.is_file():
+        raise ValidationError([("channels.file", f"{str(path)!r} does not exist")])
+    if path.stat().st_size > MAX_NPZ_BYTES:
+        raise ValidationError([("channels.file", f"{path} is larger than 2 GiB")])
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            keys = set(npz.files)
+            unknown = keys - {"comm", "crosslink"}
+            if unknown or "comm" not in keys:
+                raise ValidationError([("channels.file", f"{path} must hold 'comm' (and optionally 'crosslink'); "
+                                        f"found keys {sorted(keys)}")])
+            comm = npz["comm"]
+            cross = npz["crosslink"] if "crosslink" in keys else None
+    except (ValueError, OSError) as err:
+        if isinstance(err, ValidationError):
+            raise
+        raise ValidationError([("channels.file", f"{path} is not a readable .npz without pickled objects: {err}")]) from None
+    return ExplicitChannels.from_arrays(comm, cross, file=relative_name, crosslink=crosslink)  # type: ignore[arg-type]
+
+
+def parse_problem(data: dict[str, Any], *, base_dir: Path | None = None, source: str | None = None) -> ProblemFile:
+    """Validate a problem mapping; explicit channel files resolve relative to ``base_dir``."""
+    try:
+        spec = ProblemFile.model_validate(data)
+    except ValidationError as err:
+        raise ValidationError(err.problems, source=source) from None
+    if spec.channels.model == "explicit" and spec.channels.file is not None:
+        path = Path(spec.channels.file)
+        if not path.is_absolute() and base_dir is not None:
+            path = base_dir / path
+        loaded = load_channel_file(path, relative_name=spec.channels.file, crosslink=spec.channels.crosslink)
+        spec = spec.model_copy(update={"channels": loaded})
+    return spec
+
+
+def load_problem(path: str | Path) -> ProblemFile:
+    """Read and validate a problem file."""
+    p = Path(path)
+    return parse_problem(read_yaml(p), base_dir=p.parent, source=str(p))
+
+
+def load_network(path: str | Path) -> Network:
+    """The network snapshot of a problem file (a layout is generated with its seed)."""
+    spec = load_problem(path)
+    try:
+        return spec.network()
+    except ValidationError as err:
+        raise ValidationError(err.problems, source=str(path)) from None
+
+
+def network_to_dict(network: Network) -> dict[str, Any]:
+    """A plain mapping of the snapshot, the layout expanded into explicit lists."""
+    return network.model_dump(mode="json", exclude_none=True)
+
+
+def save_network(network: Network, path: str | Path) -> Path:
+    """Write ``network`` as a problem file; explicit channel arrays go to ``<stem>.channels.npz`` beside it."""
+    p = Path(path)
+    data = network_to_dict(network)
+    spec = network.channels
+    if spec.model == "explicit" and spec.comm is not None:
+        npz = p.with_name(p.stem + ".channels.npz")
+        arrays = {"comm": np.asarray(spec.comm)}
+        if spec.crosslink_array is not None:
+            arrays["crosslink"] = np.asarray(spec.crosslink_array)
+        np.savez(npz, **arrays)
+        data["channels"]["file"] = npz.name
+    p.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return p

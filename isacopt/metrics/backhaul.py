@@ -1,0 +1,45 @@
+"""Backhaul and signalling load per BS (SPEC.md section 7)."""
+
+from __future__ import annotations
+
+from typing import Literal, Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..association import Association
+from ..network.model import Network
+
+SensingLevel = Literal["none", "data", "signal"]
+
+
+def joint_transmission_rates(network: Network, achieved_bps_hz: Sequence[float]) -> NDArray[np.float64]:
+    """Rate each user's data is shared at: its SINR target's rate, else the achieved rate [bit/s/Hz]."""
+    out = np.asarray(achieved_bps_hz, dtype=float).copy()
+    for k, u in enumerate(network.users):
+        if u.sinr_db is not None:
+            out[k] = np.log2(1.0 + 10.0 ** (u.sinr_db / 10.0))
+    return out
+
+
+def backhaul_load(network: Network, association: Association, rates_bps_hz: Sequence[float],
+                  sensing_level: SensingLevel = "none") -> NDArray[np.float64]:
+    """(B,): load of every BS [bit/s].
+
+    - Joint transmission: every BS of C_k but its head receives user k's data, ``B r_k``.
+    - Sensing cooperation: every BS of Q_t but its fusion head forwards ``D_raw = 2 b_adc Nr B``
+      (``signal``: raw echoes) or ``D_est`` (``data``: estimates at the update rate).
+    """
+    s = network.system
+    load = np.zeros(network.n_bs)
+    for k, cluster in enumerate(association.serving):
+        for b in cluster[1:]:
+            load[b] += s.bandwidth_hz * float(rates_bps_hz[k])
+    if sensing_level not in ("none", "data", "signal"):
+        raise ValueError(f"sensing_level must be 'none', 'data' or 'signal', got {sensing_level!r}")
+    if sensing_level != "none":
+        for cluster in association.sensing:
+            for b in cluster[1:]:
+                nr = network.base_stations[b].rx_antennas
+                load[b] += s.raw_echo_bps(nr) if sensing_level == "signal" else s.estimate_bps
+    return load

@@ -1,0 +1,52 @@
+"""Communication metrics: SINR and rate (SPEC.md section 4)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..channels.derive import Channels
+from ..design import TransmitDesign
+from ..network.model import Network
+
+JointTransmission = Literal["coherent", "non_coherent"]
+
+
+def stream_powers(channels: Channels, design: TransmitDesign, joint: JointTransmission = "coherent") -> NDArray[np.float64]:
+    """P[k, j]: power user k receives from the stream of user j.
+
+    coherent: ``|sum_b h_{b,k}^H w_{b,j}|^2``; non_coherent: ``sum_b |h_{b,k}^H w_{b,j}|^2``
+    (each BS's copy arrives with an independent phase, so powers add; this
+    applies to the user's own stream and, consistently, to every other stream).
+    """
+    # amplitude[b, k, j] = h_{b,k}^H w_{b,j}
+    amp = np.stack([h.conj() @ w for h, w in zip(channels.comm, design.beams)])
+    if joint == "coherent":
+        return np.abs(amp.sum(axis=0)) ** 2
+    if joint == "non_coherent":
+        return (np.abs(amp) ** 2).sum(axis=0)
+    raise ValueError(f"joint must be 'coherent' or 'non_coherent', got {joint!r}")
+
+
+def sensing_interference(channels: Channels, design: TransmitDesign) -> NDArray[np.float64]:
+    """Per user, ``sum_b h_{b,k}^H R0_b h_{b,k}``: power of the dedicated sensing signals [W]."""
+    return sum(np.real(np.einsum("ki,ij,kj->k", h.conj(), r, h)) for h, r in zip(channels.comm, design.sensing))
+
+
+def sinr(network: Network, channels: Channels, design: TransmitDesign,
+         joint: JointTransmission = "coherent") -> NDArray[np.float64]:
+    """Linear SINR of every user (K,). Type-I receivers count the sensing signal as interference."""
+    if network.n_users == 0:
+        return np.zeros(0)
+    p = stream_powers(channels, design, joint)
+    signal = np.diag(p).copy()
+    inter = p.sum(axis=1) - signal
+    iota = np.array([u.receiver == "type1" for u in network.users], dtype=float)
+    return signal / (inter + iota * sensing_interference(channels, design) + channels.noise_w)
+
+
+def rate(sinr_linear: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Spectral efficiency log2(1 + SINR) [bit/s/Hz]."""
+    return np.log2(1.0 + np.asarray(sinr_linear, dtype=float))

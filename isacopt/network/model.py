@@ -1,0 +1,126 @@
+"""The network snapshot: what is out there (SPEC.md section 0)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from .._model import FrozenModel
+from .channel_spec import ChannelSpec, LosChannels
+from .nodes import BaseStation, Target, User, Window
+from .system import SystemParams
+
+
+class Network(FrozenModel):
+    """One snapshot of an ISAC network: system parameters, channel model, nodes.
+
+    Immutable and validated: ids are unique per kind, every coordinate is
+    finite, and no user or target sits closer than ``system.min_distance_m``
+    to a BS. Random layouts: :meth:`poisson`, :meth:`hexagonal`.
+    """
+
+    name: str = Field("network", max_length=200)
+    description: str = Field("", max_length=10_000)
+    system: SystemParams = SystemParams()
+    channels: ChannelSpec = LosChannels()
+    base_stations: tuple[BaseStation, ...] = Field(min_length=1, max_length=10_000)
+    users: tuple[User, ...] = Field((), max_length=100_000)
+    targets: tuple[Target, ...] = Field((), max_length=100_000)
+    window: Window | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Network":
+        problems: list[str] = []
+        for kind in ("base_stations", "users", "targets"):
+            seen: dict[str, int] = {}
+            for i, node in enumerate(getattr(self, kind)):
+                if node.id in seen:
+                    problems.append(f"{kind}[{i}].id: duplicate id {node.id!r} (also {kind}[{seen[node.id]}]); ids must be unique")
+                seen[node.id] = i
+        dmin = self.system.min_distance_m
+        bs = self.bs_positions
+        for kind in ("base_stations", "users", "targets"):
+            nodes = getattr(self, kind)
+            if not nodes:
+                continue
+            pos = np.array([n.position_m for n in nodes], dtype=float)
+            dist = np.linalg.norm(pos[:, None, :] - bs[None, :, :], axis=-1)
+            if kind == "base_stations":
+                dist[np.diag_indices(len(nodes))] = np.inf
+            for i, b in zip(*np.nonzero(dist < dmin)):
+                if kind == "base_stations" and b < i:
+                    continue
+                problems.append(
+                    f"{kind}[{i}].position_m: {nodes[i].id!r} is {dist[i, b]:.3g} m from base station "
+                    f"{self.base_stations[b].id!r}; must be at least system.min_distance_m = {dmin:g} m"
+                )
+        spec = self.channels
+        if spec.model == "explicit" and spec.comm is None and spec.file is None:
+            problems.append("channels: model 'explicit' needs a file (or ExplicitChannels.from_arrays)")
+        if problems:
+            raise ValueError("\n  ".join(problems))
+        return self
+
+    # -- derived views -------------------------------------------------------------
+    @property
+    def n_bs(self) -> int:
+        return len(self.base_stations)
+
+    @property
+    def n_users(self) -> int:
+        return len(self.users)
+
+    @property
+    def n_targets(self) -> int:
+        return len(self.targets)
+
+    @property
+    def bs_positions(self) -> np.ndarray:
+        """(n_bs, 2) BS positions [m]."""
+        return np.array([b.position_m for b in self.base_stations], dtype=float).reshape(-1, 2)
+
+    @property
+    def user_positions(self) -> np.ndarray:
+        return np.array([u.position_m for u in self.users], dtype=float).reshape(-1, 2)
+
+    @property
+    def target_positions(self) -> np.ndarray:
+        return np.array([t.position_m for t in self.targets], dtype=float).reshape(-1, 2)
+
+    @property
+    def uniform_antennas(self) -> bool:
+        return len({(b.tx_antennas, b.rx_antennas) for b in self.base_stations}) == 1
+
+    def with_updates(self, **changes: Any) -> "Network":
+        """A validated copy with some fields replaced (``model_copy`` would skip validation)."""
+        data = {name: getattr(self, name) for name in type(self).model_fields}
+        data.update(changes)
+        return Network(**data)  # model instances pass through unchanged (explicit arrays kept)
+
+    # -- layouts --------------------------------------------------------------------
+    @classmethod
+    def poisson(cls, **kwargs: Any) -> "Network":
+        """A Poisson point-process snapshot; see :class:`isacopt.network.layouts.PoissonLayout`."""
+        from .layouts import PoissonLayout
+
+        return PoissonLayout(**_layout_args(kwargs)).generate(**_network_args(kwargs))
+
+    @classmethod
+    def hexagonal(cls, **kwargs: Any) -> "Network":
+        """A hexagonal-grid snapshot; see :class:`isacopt.network.layouts.HexagonalLayout`."""
+        from .layouts import HexagonalLayout
+
+        return HexagonalLayout(**_layout_args(kwargs)).generate(**_network_args(kwargs))
+
+
+_NETWORK_KEYS = ("name", "description", "system", "channels")
+
+
+def _network_args(kwargs: dict[str, Any]) -> dict[str, Any]:
+    return {k: kwargs[k] for k in _NETWORK_KEYS if k in kwargs}
+
+
+def _layout_args(kwargs: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in kwargs.items() if k not in _NETWORK_KEYS}

@@ -1,0 +1,65 @@
+"""Base stations, users, targets and the evaluation window of a snapshot."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from .._model import FrozenModel
+
+Point = tuple[float, float]
+_ID = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$", description="unique id")
+
+
+class BaseStation(FrozenModel):
+    """An ISAC base station with a ULA of ``tx_antennas`` / ``rx_antennas`` elements."""
+
+    id: str = _ID
+    position_m: Point = Field(description="(x, y) [m]")
+    tx_antennas: int = Field(ge=1, le=1024, description="Nt, transmit ULA elements")
+    rx_antennas: int = Field(ge=1, le=1024, description="Nr, receive ULA elements")
+    orientation_deg: float = Field(0.0, ge=-360, le=360, description="array axis psi_b from +x [deg]")
+    power_w: float = Field(gt=0, le=1e5, description="transmit power budget P_b [W]")
+    backhaul_bps: float | None = Field(None, ge=0, le=1e15, description="backhaul capacity C_b [bit/s]; None = unlimited")
+    circuit_power_w: float = Field(0.0, ge=0, le=1e6, description="static circuit power [W]")
+
+
+class User(FrozenModel):
+    """A single-antenna communication user."""
+
+    id: str = _ID
+    position_m: Point = Field(description="(x, y) [m]")
+    sinr_db: float | None = Field(None, ge=-50, le=80, description="SINR target [dB]; None = no target")
+    receiver: Literal["type1", "type2"] = Field(
+        "type1", description="type1 treats the sensing signal as interference; type2 cancels it"
+    )
+
+
+class Target(FrozenModel):
+    """A point target to be sensed."""
+
+    id: str = _ID
+    position_m: Point = Field(description="(x, y) [m]")
+    rcs_m2: float = Field(1.0, gt=0, le=1e6, description="radar cross-section sigma_rcs [m^2]")
+    root_crlb_m: float | None = Field(None, gt=0, le=1e6, description="required root position CRLB [m]")
+
+
+class Window(FrozenModel):
+    """Axis-aligned evaluation window W of the network metrics (SPEC.md section 8)."""
+
+    lower_m: Point = Field(description="(x_min, y_min) [m]")
+    upper_m: Point = Field(description="(x_max, y_max) [m]")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Window":
+        if not (self.upper_m[0] > self.lower_m[0] and self.upper_m[1] > self.lower_m[1]):
+            raise ValueError(f"window.upper_m {self.upper_m} must exceed window.lower_m {self.lower_m} in x and y")
+        return self
+
+    @property
+    def area_km2(self) -> float:
+        return (self.upper_m[0] - self.lower_m[0]) * (self.upper_m[1] - self.lower_m[1]) / 1e6
+
+    def contains(self, point: Point) -> bool:
+        return self.lower_m[0] <= point[0] <= self.upper_m[0] and self.lower_m[1] <= point[1] <= self.upper_m[1]
