@@ -40,7 +40,8 @@ def _directions(network: Network, channels: Channels, association: Association, 
     elif rule == "rzf":
         p = network.base_stations[b].power_w
         reg = len(users) * channels.noise_w / p
-        w = np.linalg.solve(hh.conj().T @ hh + reg * np.eye(nt), hh.conj().T)
+        # push-through form H (H^H H + reg I)^{-1}: a K_b x K_b solve, stable as reg -> 0
+        w = hh.conj().T @ np.linalg.inv(hh @ hh.conj().T + reg * np.eye(len(users)))
     else:
         raise ValidationError([("precoder", f"must be 'mrt', 'zf' or 'rzf', got {rule!r}")])
     norms = np.linalg.norm(w, axis=0)
