@@ -1,6 +1,7 @@
 """isacopt: convex optimisation for cooperative ISAC networks."""
 
 from .errors import DegreesOfFreedomError, IsacoptError, SolverFailure, ValidationError
+from .io import load_network, load_problem, save_network
 from .network import (
     BaseStation, ExplicitChannels, HexagonalLayout, LosChannels, Network, PoissonLayout, RayleighChannels,
     RicianChannels, SystemParams, Target, User, Window,
@@ -11,5 +12,5 @@ __version__ = "0.1.0"
 __all__ = [
     "BaseStation", "DegreesOfFreedomError", "ExplicitChannels", "HexagonalLayout", "IsacoptError", "LosChannels",
     "Network", "PoissonLayout", "RayleighChannels", "RicianChannels", "SolverFailure", "SystemParams", "Target",
-    "User", "ValidationError", "Window", "__version__",
+    "User", "ValidationError", "Window", "__version__", "load_network", "load_problem", "save_network",
 ]
