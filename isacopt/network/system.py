@@ -17,8 +17,8 @@ class SystemParams(FrozenModel):
     50 MHz, noise -80 dBm, free-space path loss.
     """
 
-    carrier_hz: float = Field(5.0e9, gt=0, le=1e12, description="carrier frequency f_c [Hz]")
-    bandwidth_hz: float = Field(50.0e6, gt=0, le=1e11, description="signal bandwidth B [Hz]")
+    carrier_hz: float = Field(5.0e9, ge=1e6, le=1e13, description="carrier frequency f_c [Hz]")
+    bandwidth_hz: float = Field(50.0e6, ge=1.0, le=1e12, description="signal bandwidth B [Hz]")
     noise_dbm: float = Field(-80.0, ge=-250, le=100, description="noise power sigma^2 [dBm]")
     pathloss_exponent: float = Field(2.0, ge=1.0, le=8.0, description="path-loss exponent alpha")
     min_distance_m: float = Field(1.0, gt=0, le=1e4, description="d_min: distances are clipped below at it [m]")
