@@ -1,0 +1,75 @@
+"""Every reported metric, recomputed from a design with the metric functions (never solver values)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .association import Association
+from .channels.derive import Channels
+from .design import TransmitDesign
+from .metrics import (angle_crb, area_spectral_efficiency, backhaul_load, energy_efficiency, in_window,
+                      joint_transmission_rates, position_crlb, radar_rate, rate, sensing_sinr, sinr,
+                      target_beampattern)
+from .metrics.backhaul import SensingLevel
+from .metrics.comm import JointTransmission
+from .metrics.position_crlb import PairSet
+from .network.model import Network
+from .results import BaseStationResult, NetworkResult, TargetResult, UserResult
+from .units import linear_to_db
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    users: list[UserResult]
+    targets: list[TargetResult]
+    base_stations: list[BaseStationResult]
+    network: NetworkResult
+    sinr: np.ndarray
+    gains: np.ndarray            # (B, T)
+    sensing_sinr: np.ndarray     # (B, T)
+    angle_crb: np.ndarray        # (B, T)
+    position_crlb: np.ndarray    # (T,)
+    load: np.ndarray             # (B,)
+
+
+def evaluate(network: Network, channels: Channels, design: TransmitDesign, association: Association, *,
+             joint: JointTransmission = "coherent", pairs: PairSet = "fusion", sensing_level: SensingLevel = "none",
+             dof: tuple[int, ...] | None = None, nulls: tuple[int, ...] | None = None) -> Evaluation:
+    """Per-user, per-target, per-BS and network metrics of ``design``."""
+    s = network.system
+    ids = [b.id for b in network.base_stations]
+    g = sinr(network, channels, design, joint)
+    r = rate(g)
+    gains = target_beampattern(channels, design)
+    ssinr = sensing_sinr(network, channels, design)
+    crb = angle_crb(network, channels, design)
+    crlb = position_crlb(network, channels, design, association.sensing, pairs) if network.n_targets else np.zeros(0)
+    load = backhaul_load(network, association, joint_transmission_rates(network, r), sensing_level)
+    users = [UserResult(id=u.id, serving_bs=[ids[b] for b in association.serving[k]],
+                        sinr_db=float(linear_to_db(g[k])), sinr_target_db=u.sinr_db, rate_bps_hz=float(r[k]),
+                        throughput_bps=float(s.bandwidth_hz * r[k])) for k, u in enumerate(network.users)]
+    heads = [c[0] for c in association.sensing]
+    radar = radar_rate(np.array([ssinr[b, t] for t, b in enumerate(heads)]))
+    targets = [TargetResult(id=t.id, sensing_bs=[ids[b] for b in association.sensing[i]],
+                            beampattern_gain_w=float(gains[heads[i], i]),
+                            sensing_sinr_db=float(linear_to_db(ssinr[heads[i], i])),
+                            radar_rate_bps_hz=float(radar[i]), angle_crb_rad2=float(crb[heads[i], i]),
+                            angle_crb_deg=float(np.degrees(np.sqrt(crb[heads[i], i]))),
+                            root_crlb_m=float(np.sqrt(crlb[i]))) for i, t in enumerate(network.targets)]
+    bss = [BaseStationResult(id=b.id, power_w=float(design.power_w[j]), comm_power_w=float(design.comm_power_w[j]),
+                             sensing_power_w=float(design.sensing_power_w[j]), power_budget_w=b.power_w,
+                             backhaul_load_bps=float(load[j]), backhaul_capacity_bps=b.backhaul_bps,
+                             dof=(dof[j] if dof else b.tx_antennas), nulls=(nulls[j] if nulls else 0))
+           for j, b in enumerate(network.base_stations)]
+    users_in, targets_in = in_window(network)
+    area = network.window.area_km2 if network.window is not None else None
+    net = NetworkResult(
+        sum_rate_bps_hz=float(r.sum()),
+        comm_ase_bps_hz_km2=area_spectral_efficiency(r, users_in, area) if area else None,
+        sensing_ase_bps_hz_km2=area_spectral_efficiency(radar, targets_in, area) if area else None,
+        energy_efficiency_bit_j=energy_efficiency(network, design, r),
+        total_power_w=float(design.power_w.sum()),
+    )
+    return Evaluation(users, targets, bss, net, g, gains, ssinr, crb, crlb, load)

@@ -1,0 +1,1 @@
+"""Reformulation helpers: real embeddings, null spaces, snapshot data in solver units."""

@@ -1,0 +1,53 @@
+"""A snapshot in solver units: reduced (null-space) channels scaled to O(1).
+
+The solver never sees SI magnitudes. Powers are in units of ``p_ref`` (the
+largest BS budget), received powers in units of the noise: a channel enters
+as ``h~ = V^H h sqrt(p_ref / sigma^2)``. Beampattern gains are in units of
+``p_ref``. Every result is converted back to SI by the metric functions, which
+work on the extracted design, never on solver values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..channels.derive import Channels
+from ..network.model import Network
+from .nullspace import NullSpaces
+
+
+@dataclass(frozen=True, eq=False)
+class SnapshotData:
+    network: Network
+    channels: Channels
+    serving: tuple[int, ...]           # serving BS of every user (-1: not served)
+    sensing: tuple[int, ...]           # sensing BS of every target
+    nulls: NullSpaces
+    sinr_targets: tuple[float | None, ...]  # linear SINR target per user (None: no constraint)
+    p_ref: float
+
+    @property
+    def noise(self) -> float:
+        return self.channels.noise_w
+
+    def user_channel(self, j: int, k: int) -> NDArray[np.complex128]:
+        """h~_{j,k} = V_j^H h_{j,k} sqrt(p_ref / sigma^2): the reduced, normalised channel (d_j,)."""
+        v = self.nulls.bases[j]
+        return v.conj().T @ self.channels.comm[j][k] * np.sqrt(self.p_ref / self.noise)
+
+    def reduced(self, b: int, vec: NDArray[np.complex128]) -> NDArray[np.complex128]:
+        """V_b^H vec."""
+        return self.nulls.bases[b].conj().T @ vec
+
+    def budget(self, b: int) -> float:
+        return self.network.base_stations[b].power_w / self.p_ref
+
+    def users_of(self, b: int) -> list[int]:
+        return [k for k, h in enumerate(self.serving) if h == b]
+
+    def interferes(self, j: int, k: int) -> bool:
+        """False when BS j nulls user k (its reduced channel is zero by construction)."""
+        return k not in self.nulls.nulled_users[j]

@@ -1,0 +1,81 @@
+"""Interference nulling as a change of variables (SPEC.md section 6).
+
+BS j stacks every null it must place into N_j; its transmission is confined
+to the null space, ``w = V_j z`` and ``R0 = V_j Z V_j^H`` with ``V_j`` an
+orthonormal basis of null(N_j). The degrees of freedom left are
+``d_j = Nt - rank(N_j)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..channels.derive import Channels
+from ..errors import DegreesOfFreedomError
+from ..network.model import Network
+
+RANK_TOL = 1e-9  # relative singular value below which a direction counts as already nulled
+
+
+@dataclass(frozen=True, eq=False)
+class NullSpaces:
+    """Per BS: basis ``V[b]`` (Nt_b, d_b), rank spent on nulls, nulled users, protected BS receivers."""
+
+    bases: tuple[NDArray[np.complex128], ...]
+    rank_spent: tuple[int, ...]
+    nulled_users: tuple[tuple[int, ...], ...]
+    protected_bs: tuple[tuple[int, ...], ...]
+
+    @property
+    def dof(self) -> tuple[int, ...]:
+        return tuple(v.shape[1] for v in self.bases)
+
+
+def nearest_other_bs(network: Network, b: int, count: int) -> list[int]:
+    """The ``count`` BSs nearest to BS b, b excluded (ties broken by index)."""
+    if count <= 0:
+        return []
+    d = np.linalg.norm(network.bs_positions - network.bs_positions[b], axis=1)
+    d[b] = np.inf
+    return [int(j) for j in np.argsort(d, kind="stable")[:count]]
+
+
+def null_spaces(network: Network, channels: Channels, serving_heads: list[int], *, comm_cluster: int,
+                sensing_cluster: int, sensing_bs: list[int]) -> NullSpaces:
+    """Null spaces of every BS for comm cluster L and sensing cluster Q; refuses when DoF run out.
+
+    ``serving_heads[k]`` is the BS serving user k; ``sensing_bs`` lists the BSs that sense a target
+    (each needs at least one dimension, as does each user it serves).
+    """
+    bases, ranks, nulled, protected = [], [], [], []
+    for j, bs in enumerate(network.base_stations):
+        neighbours_c = nearest_other_bs(network, j, comm_cluster - 1)
+        users = tuple(k for k, h in enumerate(serving_heads) if h in neighbours_c)
+        victims = tuple(nearest_other_bs(network, j, sensing_cluster - 1))
+        rows = [channels.comm[j][k].conj()[None, :] for k in users]  # h^H w = 0
+        rows += [channels.crosslink[b][j] for b in victims]         # G_{b<-j} w = 0
+        nt = bs.tx_antennas
+        if rows:
+            n = np.vstack(rows)
+            _, sv, vh = np.linalg.svd(n, full_matrices=True)
+            rank = int(np.sum(sv > RANK_TOL * max(sv.max(initial=0.0), np.finfo(float).tiny)))
+            basis = vh[rank:].conj().T
+        else:
+            rank, basis = 0, np.eye(nt, dtype=complex)
+        streams = sum(1 for h in serving_heads if h == j)
+        needed = max(streams, 1 if (j in sensing_bs) else 0)
+        if nt - rank < needed:
+            raise DegreesOfFreedomError([(
+                f"base_stations[{j}] ({bs.id})",
+                f"Nt = {nt} antennas, {rank} spent on nulls ({len(users)} users of its {comm_cluster - 1} nearest "
+                f"BSs, {len(victims)} BS receivers), {nt - rank} left, but {streams} streams"
+                f"{' and sensing' if j in sensing_bs else ''} asked for; lower comm_cluster/sensing_cluster, "
+                "add antennas or serve fewer users")])
+        bases.append(basis)
+        ranks.append(rank)
+        nulled.append(users)
+        protected.append(victims)
+    return NullSpaces(tuple(bases), tuple(ranks), tuple(nulled), tuple(protected))

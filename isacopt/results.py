@@ -1,0 +1,145 @@
+"""Typed, frozen, JSON-serialisable results (SPEC.md section 10).
+
+Every number here is recomputed from the extracted design by the metric
+functions. Infinite values (an unobservable CRLB, -inf dB for zero SINR) are
+written to JSON as the strings "Infinity" / "-Infinity" and read back as floats.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from .design import TransmitDesign
+
+Status = Literal["optimal", "optimal_reduced_accuracy", "infeasible", "solver_failure", "time_limit"]
+
+
+class _Result(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="strings")
+
+
+class UserResult(_Result):
+    id: str
+    serving_bs: list[str] = Field(description="ids of the BSs serving the user (head first); empty if unserved")
+    sinr_db: float
+    sinr_target_db: float | None
+    rate_bps_hz: float
+    throughput_bps: float
+
+
+class TargetResult(_Result):
+    id: str
+    sensing_bs: list[str] = Field(description="ids of the BSs sensing the target (fusion head first)")
+    beampattern_gain_w: float = Field(description="a^H R_b a of the sensing head toward the target [W]")
+    sensing_sinr_db: float
+    radar_rate_bps_hz: float
+    angle_crb_rad2: float = Field(description="angle CRB at the sensing head [rad^2]")
+    angle_crb_deg: float = Field(description="root angle CRB at the sensing head [deg]")
+    root_crlb_m: float = Field(description="root position CRLB of the sensing cluster [m]; Infinity if singular")
+
+
+class BaseStationResult(_Result):
+    id: str
+    power_w: float
+    comm_power_w: float
+    sensing_power_w: float
+    power_budget_w: float
+    backhaul_load_bps: float
+    backhaul_capacity_bps: float | None
+    dof: int = Field(description="transmit dimensions left after nulls")
+    nulls: int = Field(description="rank spent on interference nulls")
+
+
+class NetworkResult(_Result):
+    sum_rate_bps_hz: float
+    comm_ase_bps_hz_km2: float | None
+    sensing_ase_bps_hz_km2: float | None
+    energy_efficiency_bit_j: float
+    total_power_w: float
+
+
+class Certificate(_Result):
+    """How far the extracted design is from the problem's constraints, and from the bound."""
+
+    max_violation: float = Field(description="largest relative violation of any constraint by the extracted design")
+    worst_constraint: str
+    rank_one: bool = Field(description="the relaxation's solution was already rank one")
+    extraction: str = Field(description="how the rank-one design was obtained")
+    relaxation_gap: float | None = Field(description="|objective(design) - bound| / max(|bound|, tiny)")
+    null_leakage: float = Field(description="largest leaked power into a nulled user or BS receiver, relative")
+    tolerance: float
+    holds: bool
+
+
+class Timing(_Result):
+    build_s: float = 0.0
+    compile_s: float = 0.0
+    solve_s: float = 0.0
+    solver_s: float = 0.0
+    extract_s: float = 0.0
+    total_s: float = 0.0
+    recompiled: bool = True
+
+
+class Solution(_Result):
+    """The outcome of a solve: status, objective, bound, per-node metrics, certificate, timings."""
+
+    status: Status
+    reason: str = ""
+    problem: str = Field(description="repr of the builder that produced this solution")
+    objective_name: str
+    objective_unit: str
+    objective: float | None = None
+    bound: float | None = None
+    solver: str | None = None
+    attempts: list[str] = []
+    users: list[UserResult] = []
+    targets: list[TargetResult] = []
+    base_stations: list[BaseStationResult] = []
+    network: NetworkResult | None = None
+    certificate: Certificate | None = None
+    timing: Timing = Timing()
+    conflicts: list[str] = Field([], description="constraints named by the infeasibility analysis")
+    versions: dict[str, str] = {}
+    seed: int | None = None
+
+    _design: TransmitDesign | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("optimal", "optimal_reduced_accuracy")
+
+    @property
+    def design(self) -> TransmitDesign | None:
+        """The extracted beamformers and sensing covariances (not part of the JSON)."""
+        return self._design
+
+    def with_design(self, design: TransmitDesign | None) -> "Solution":
+        self._design = design
+        return self
+
+    def to_json(self, path: str | Path | None = None) -> str:
+        text = self.model_dump_json(indent=2)
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    @classmethod
+    def from_json(cls, text: str) -> "Solution":
+        return cls.model_validate_json(text)
+
+    def save_design(self, path: str | Path) -> Path:
+        """Write beams_b (Nt, K) and sensing_b (Nt, Nt) of every BS to an .npz."""
+        if self._design is None:
+            raise ValueError(f"no design to save: status {self.status}")
+        arrays: dict[str, Any] = {}
+        for b, (w, r) in enumerate(zip(self._design.beams, self._design.sensing)):
+            arrays[f"beams_{b}"] = w
+            arrays[f"sensing_{b}"] = r
+        arrays["bs_ids"] = np.array([bs.id for bs in self.base_stations])
+        np.savez(path, **arrays)
+        return Path(path)

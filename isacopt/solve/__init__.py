@@ -1,0 +1,1 @@
+"""Solver calls with a fallback chain, rank-one extraction, certificates, infeasibility analysis."""

@@ -1,0 +1,75 @@
+"""One solver call with cvxpy, mapped to isacopt's own statuses; the fallback chain.
+
+Chain (documented in docs/howto/solver-settings.md): Clarabel with its defaults;
+Clarabel with tighter tolerances and more iterations; SCS at high accuracy.
+A result is accepted only when the extracted design's certificate holds;
+otherwise the next attempt runs. Solver-native exceptions never reach users.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import cvxpy as cp
+
+Outcome = Literal["optimal", "inaccurate", "infeasible", "unbounded", "error", "time_limit"]
+
+
+@dataclass(frozen=True)
+class Attempt:
+    name: str
+    solver: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+DEFAULT_CHAIN: tuple[Attempt, ...] = (
+    Attempt("clarabel", "CLARABEL"),
+    Attempt("clarabel-tight", "CLARABEL", {"max_iter": 1000, "tol_feas": 1e-10, "tol_gap_abs": 1e-10,
+                                           "tol_gap_rel": 1e-10, "tol_ktratio": 1e-8}),
+    Attempt("scs", "SCS", {"eps": 1e-9, "max_iters": 200_000, "acceleration_lookback": 0}),
+)
+
+
+@dataclass(frozen=True)
+class SolveRecord:
+    attempt: str
+    outcome: Outcome
+    solver_s: float
+    wall_s: float
+    message: str = ""
+
+    def describe(self) -> str:
+        return f"{self.attempt}: {self.outcome}" + (f" ({self.message})" if self.message else "")
+
+
+_MAP: dict[str, Outcome] = {
+    cp.OPTIMAL: "optimal", cp.OPTIMAL_INACCURATE: "inaccurate", cp.INFEASIBLE: "infeasible",
+    cp.INFEASIBLE_INACCURATE: "infeasible", cp.UNBOUNDED: "unbounded", cp.UNBOUNDED_INACCURATE: "unbounded",
+    cp.USER_LIMIT: "time_limit",
+}
+
+
+def run(problem: cp.Problem, attempt: Attempt, *, time_limit_s: float | None = None) -> SolveRecord:
+    """Solve ``problem`` once; never raises for solver trouble."""
+    options = dict(attempt.options)
+    if time_limit_s is not None:
+        if attempt.solver == "CLARABEL":
+            options["time_limit"] = float(time_limit_s)
+        elif attempt.solver == "SCS":
+            options["time_limit_secs"] = float(time_limit_s)
+    t0 = time.perf_counter()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # inaccuracy is reported through our status, not a warning
+            problem.solve(solver=attempt.solver, **options)
+    except (cp.SolverError, ValueError, ArithmeticError, RuntimeError) as err:
+        return SolveRecord(attempt.name, "error", 0.0, time.perf_counter() - t0, str(err).splitlines()[0][:200])
+    wall = time.perf_counter() - t0
+    stats = problem.solver_stats
+    solver_s = float(stats.solve_time) if stats is not None and stats.solve_time is not None else wall
+    status = problem.status or "unknown"
+    outcome = _MAP.get(status, "error")
+    return SolveRecord(attempt.name, outcome, solver_s, wall, "" if outcome != "error" else f"status {status}")

@@ -1,0 +1,43 @@
+"""Monostatic sensing SINR floors (SPEC.md 5.2), linear in the covariances:
+
+    L Nr G a^H R_b a / gamma - sum_{j != b} u^H G_{b<-j} R_j G_{b<-j}^H u >= sigma^2
+"""
+
+from __future__ import annotations
+
+import cvxpy as cp
+import numpy as np
+
+from .base import Term, Variables, functional_param, lin, set_functional
+
+
+class SensingSinrFloor(Term):
+    def __init__(self, heads: tuple[int, ...], dims: tuple[int, ...]):
+        self.heads = heads
+        n_bs = len(dims)
+        self.signal = [functional_param(dims[b], f"ssinr_signal_{t}") for t, b in enumerate(heads)]
+        self.cross = {(j, t): functional_param(dims[j], f"ssinr_cross_{j}_{t}")
+                      for t, b in enumerate(heads) for j in range(n_bs) if j != b}
+        self.gamma: float = 1.0
+
+    def residuals(self, v: Variables) -> list[tuple[str, cp.Expression]]:
+        out = []
+        for t, b in enumerate(self.heads):
+            inter = [lin(self.cross[(j, t)], v.total(j)) for j in range(len(v.dims)) if j != b]
+            out.append((f"sensing_sinr:{t}", lin(self.signal[t], v.total(b)) - (cp.sum(inter) if inter else 0) - 1))
+        return out
+
+    def update(self, data) -> None:
+        net, ch = data.network, data.channels
+        scale = data.p_ref / data.noise
+        for t, b in enumerate(self.heads):
+            nr = net.base_stations[b].rx_antennas
+            a = data.reduced(b, ch.tx_steering[b][t])
+            gain = net.system.samples * nr * ch.radar_gain[b, b, t] * scale / self.gamma
+            set_functional(self.signal[t], np.outer(a, a.conj()), gain)
+            u = ch.rx_steering[b][t] / np.sqrt(nr)
+            for j in range(net.n_bs):
+                if j == b:
+                    continue
+                g = data.reduced(j, ch.crosslink[b][j].conj().T @ u)  # V_j^H G^H u
+                set_functional(self.cross[(j, t)], np.outer(g, g.conj()), scale)
