@@ -61,7 +61,8 @@ def convert_errors(err: pydantic.ValidationError, source: str | None = None) -> 
     return ValidationError(problems, source=source)
 
 
-_UNION_TAGS = {"los", "rayleigh", "rician", "explicit", "poisson", "hexagonal"}
+_UNION_TAGS = {"los", "rayleigh", "rician", "explicit", "poisson", "hexagonal", "coordinated_beamforming",
+               "cooperative_isac", "cluster_selection"}
 
 
 class FrozenModel(BaseModel):

@@ -1,6 +1,7 @@
 """The ``isacopt`` command. It calls only the public API.
 
-Exit codes: 0 success, 2 bad input (a message naming the field), 1 internal failure.
+Exit codes: 0 success, 3 infeasible (the solution JSON is still written),
+2 bad input (a message naming the field, no traceback), 1 internal or solver failure.
 """
 
 from __future__ import annotations
@@ -82,6 +83,45 @@ def validate(file: str = typer.Argument(..., help="problem file, or a name from 
     typer.echo(f"{file}: valid ({net.n_bs} BSs, {net.n_users} users, {net.n_targets} targets)")
 
 
+EXIT = {"optimal": 0, "optimal_reduced_accuracy": 0, "infeasible": 3, "solver_failure": 1, "time_limit": 1}
+
+
+@app.command()
+def solve(file: str = typer.Argument(..., help="problem file with a 'problem:' section, or a name from 'isacopt list'"),
+          json_out: Optional[Path] = typer.Option(None, "--json", help="solution JSON [default: out/<name>.solution.json]"),
+          npz: Optional[Path] = typer.Option(None, "--npz", help="also save the beamformers and covariances (.npz)"),
+          plot: Optional[Path] = typer.Option(None, "--plot", help="draw the map with beampatterns to this PNG"),
+          time_limit: Optional[float] = typer.Option(None, "--time-limit", min=0.001, help="solver time limit [s]"),
+          quiet: bool = typer.Option(False, "--quiet", "-q", help="print only the status line")) -> None:
+    """Solve a problem file, print a table and write the Solution JSON."""
+    from .summary import solution_summary
+
+    try:
+        path = resolve(file)
+        spec = load_problem(path)
+        if spec.problem is None:
+            raise ValidationError([("problem", f"{path} has no 'problem:' section (kind, objective, ...); "
+                                    "see docs/howto/problem-files.md")])
+        net = spec.network()
+        solution = spec.problem.solve(net, time_limit_s=time_limit)
+    except ValidationError as err:
+        _fail(err)
+    out = json_out or Path("out") / f"{path.stem}.solution.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    solution.to_json(out)
+    typer.echo(solution_summary(solution) if not quiet else f"status: {solution.status}")
+    typer.echo(f"solution written to {out}")
+    if npz is not None and solution.design is not None:
+        solution.save_design(npz)
+        typer.echo(f"design written to {npz}")
+    if plot is not None:
+        from .plots import save_solution_map
+
+        save_solution_map(net, solution, plot)
+        typer.echo(f"plot written to {plot}")
+    raise typer.Exit(EXIT[solution.status])
+
+
 def main() -> None:
     """Entry point: bad input exits 2 without a traceback, an internal failure exits 1."""
     try:
@@ -89,6 +129,9 @@ def main() -> None:
     except ValidationError as err:  # raised outside a command's own handling
         typer.echo(f"error: {err}", err=True)
         sys.exit(2)
+    except Exception as err:  # noqa: BLE001 - the promised exit code 1, with the cause on one line
+        typer.echo(f"internal error: {type(err).__name__}: {err}", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -36,8 +36,8 @@ class Evaluation:
 
 def evaluate(network: Network, channels: Channels, design: TransmitDesign, association: Association, *,
              joint: JointTransmission = "coherent", pairs: PairSet = "fusion", sensing_level: SensingLevel = "none",
-             dof: tuple[int, ...] | None = None, nulls: tuple[int, ...] | None = None) -> Evaluation:
-    """Per-user, per-target, per-BS and network metrics of ``design``."""
+             nulls=None) -> Evaluation:
+    """Per-user, per-target, per-BS and network metrics of ``design`` (``nulls``: a NullSpaces to report)."""
     s = network.system
     ids = [b.id for b in network.base_stations]
     g = sinr(network, channels, design, joint)
@@ -61,7 +61,9 @@ def evaluate(network: Network, channels: Channels, design: TransmitDesign, assoc
     bss = [BaseStationResult(id=b.id, power_w=float(design.power_w[j]), comm_power_w=float(design.comm_power_w[j]),
                              sensing_power_w=float(design.sensing_power_w[j]), power_budget_w=b.power_w,
                              backhaul_load_bps=float(load[j]), backhaul_capacity_bps=b.backhaul_bps,
-                             dof=(dof[j] if dof else b.tx_antennas), nulls=(nulls[j] if nulls else 0))
+                             dof=nulls.dof[j] if nulls else b.tx_antennas, nulls=nulls.rank_spent[j] if nulls else 0,
+                             nulled_users=[network.users[k].id for k in nulls.nulled_users[j]] if nulls else [],
+                             protected_bs=[ids[i] for i in nulls.protected_bs[j]] if nulls else [])
            for j, b in enumerate(network.base_stations)]
     users_in, targets_in = in_window(network)
     area = network.window.area_km2 if network.window is not None else None

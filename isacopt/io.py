@@ -17,6 +17,7 @@ import yaml
 from pydantic import Field, model_validator
 
 from ._model import FrozenModel
+from .builders.coordinated import CoordinatedBeamforming
 from .errors import ValidationError
 from .network.channel_spec import ChannelSpec, ExplicitChannels, LosChannels
 from .network.layouts import HexagonalLayout, PoissonLayout
@@ -28,6 +29,7 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_NPZ_BYTES = 2 * 1024**3
 
 LayoutSpec = Annotated[Union[PoissonLayout, HexagonalLayout], Field(discriminator="kind")]
+ProblemSpec = Annotated[Union[CoordinatedBeamforming], Field(discriminator="kind")]
 
 
 class ProblemFile(FrozenModel):
@@ -42,11 +44,20 @@ class ProblemFile(FrozenModel):
     targets: tuple[Target, ...] = ()
     window: Window | None = None
     layout: LayoutSpec | None = None
+    problem: ProblemSpec | None = None
 
     @model_validator(mode="after")
     def _one_source(self) -> "ProblemFile":
         if self.layout is not None and (self.base_stations or self.users or self.targets or self.window):
             raise ValueError("give either 'layout' or the lists base_stations/users/targets/window, not both")
+        if self.problem is not None and self.problem.serving is not None and self.layout is None:
+            users = {u.id for u in self.users}
+            bss = {b.id for b in self.base_stations or ()}
+            bad = [f"problem.serving: unknown user {u!r}" for u in self.problem.serving if u not in users]
+            bad += [f"problem.serving[{u!r}]: unknown base station {b!r}" for u, b in self.problem.serving.items()
+                    if b not in bss]
+            if bad:
+                raise ValueError("\n  ".join(bad))
         if self.layout is None and not self.base_stations:
             raise ValueError("base_stations: at least one base station is needed (or give a 'layout')")
         return self

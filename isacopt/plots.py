@@ -45,3 +45,47 @@ def save_network_map(network: Network, path: str | Path) -> Path:
     ax.figure.savefig(path, dpi=120)
     plt.close(ax.figure)
     return Path(path)
+
+
+def solution_map(network: Network, solution, ax: plt.Axes | None = None) -> plt.Axes:
+    """Network map with each BS's transmit beampattern as polar lobes, served links (solid) and
+    interference nulls (dotted, grey)."""
+    import numpy as np
+
+    from .metrics.sensing import beampattern
+
+    ax = network_map(network, ax)
+    design = solution.design
+    pos = {b.id: np.array(b.position_m) for b in network.base_stations}
+    upos = {u.id: np.array(u.position_m) for u in network.users}
+    span = np.ptp(np.vstack([network.bs_positions, network.user_positions, network.target_positions]), axis=0).max()
+    radius = 0.3 * max(span, 1.0) / np.sqrt(network.n_bs)
+    if design is not None:
+        phi = np.linspace(-np.pi, np.pi, 721)
+        peak = max(float(beampattern(network, design, b, phi).max()) for b in range(network.n_bs)) or 1.0
+        for b, bs in enumerate(network.base_stations):
+            g = beampattern(network, design, b, phi) / peak
+            xy = pos[bs.id][:, None] + radius * g * np.vstack([np.cos(phi), np.sin(phi)])
+            ax.fill(xy[0], xy[1], alpha=0.25, color="tab:blue", lw=0.8, label="beampattern" if b == 0 else None)
+    for u in solution.users:
+        for i, b in enumerate(u.serving_bs):
+            ax.plot(*np.vstack([pos[b], upos[u.id]]).T, "-", color="tab:green", lw=1.2 if i == 0 else 0.7,
+                    alpha=0.8)
+    first = True
+    for bs in solution.base_stations:
+        for uid in bs.nulled_users:
+            ax.plot(*np.vstack([pos[bs.id], upos[uid]]).T, ":", color="0.5", lw=0.8, label="null" if first else None)
+            first = False
+        for other in bs.protected_bs:
+            ax.plot(*np.vstack([pos[bs.id], pos[other]]).T, ":", color="tab:purple", lw=0.8)
+    ax.set_title(f"{network.name}: {solution.objective_name} ({solution.status})")
+    ax.legend(loc="upper right", fontsize=8)
+    return ax
+
+
+def save_solution_map(network: Network, solution, path: str | Path) -> Path:
+    ax = solution_map(network, solution)
+    ax.figure.tight_layout()
+    ax.figure.savefig(path, dpi=120)
+    plt.close(ax.figure)
+    return Path(path)

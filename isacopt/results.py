@@ -52,6 +52,8 @@ class BaseStationResult(_Result):
     backhaul_capacity_bps: float | None
     dof: int = Field(description="transmit dimensions left after nulls")
     nulls: int = Field(description="rank spent on interference nulls")
+    nulled_users: list[str] = Field([], description="users this BS places nulls toward")
+    protected_bs: list[str] = Field([], description="BS receivers this BS places nulls toward")
 
 
 class NetworkResult(_Result):

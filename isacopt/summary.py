@@ -51,3 +51,49 @@ def network_summary(network: Network) -> str:
 def _inside(network: Network, kind: str) -> int:
     w = network.window
     return sum(1 for n in getattr(network, kind) if w is None or w.contains(n.position_m))
+
+
+def _f(x: float | None, fmt: str = ".3g") -> str:
+    if x is None:
+        return "-"
+    return format(x, fmt) if x == x and abs(x) != float("inf") else ("inf" if x > 0 else "-inf")
+
+
+def solution_summary(solution) -> str:
+    """A compact table: status, objective and bound, per user, per target, per BS, certificate."""
+    s = solution
+    lines = [f"status: {s.status}" + (f" ({s.reason})" if s.reason else "")]
+    if s.objective is not None:
+        lines.append(f"objective {s.objective_name}: {_f(s.objective, '.6g')} {s.objective_unit}"
+                     f" (relaxation bound {_f(s.bound, '.6g')})")
+    if s.conflicts:
+        lines += ["conflicting constraints:"] + [f"  - {c}" for c in s.conflicts]
+    if s.users:
+        lines += ["", f"{'user':>8} {'served by':>12} {'SINR dB':>8} {'target':>7} {'rate b/s/Hz':>11}"]
+        lines += [f"{u.id:>8} {','.join(u.serving_bs) or '-':>12} {_f(u.sinr_db, '.2f'):>8} "
+                  f"{_f(u.sinr_target_db, '.1f'):>7} {_f(u.rate_bps_hz, '.3f'):>11}" for u in s.users]
+    if s.targets:
+        lines += ["", f"{'target':>8} {'sensed by':>12} {'gain W':>9} {'SINRs dB':>9} {'CRB deg':>9} {'CRLB m':>9}"]
+        lines += [f"{t.id:>8} {','.join(t.sensing_bs):>12} {_f(t.beampattern_gain_w):>9} "
+                  f"{_f(t.sensing_sinr_db, '.2f'):>9} {_f(t.angle_crb_deg):>9} {_f(t.root_crlb_m):>9}"
+                  for t in s.targets]
+    if s.base_stations:
+        lines += ["", f"{'BS':>8} {'power W':>9} {'budget':>7} {'comm W':>8} {'sense W':>8} {'DoF':>4} {'nulls':>5} "
+                      f"{'backhaul':>10}"]
+        lines += [f"{b.id:>8} {_f(b.power_w, '.4f'):>9} {_f(b.power_budget_w, 'g'):>7} {_f(b.comm_power_w, '.3f'):>8} "
+                  f"{_f(b.sensing_power_w, '.3f'):>8} {b.dof:>4} {b.nulls:>5} {_fmt_bps(b.backhaul_load_bps):>10}"
+                  for b in s.base_stations]
+    if s.network is not None:
+        n = s.network
+        lines += ["", f"sum rate {n.sum_rate_bps_hz:.3f} bit/s/Hz, total power {n.total_power_w:.4f} W, "
+                      f"energy efficiency {_f(n.energy_efficiency_bit_j)} bit/J"
+                  + (f", comm ASE {_f(n.comm_ase_bps_hz_km2)}, sensing ASE {_f(n.sensing_ase_bps_hz_km2)} "
+                     "bit/s/Hz/km^2" if n.comm_ase_bps_hz_km2 is not None else "")]
+    if s.certificate is not None:
+        c = s.certificate
+        lines.append(f"certificate: {'holds' if c.holds else 'FAILS'}; max violation {c.max_violation:.1e}"
+                     f" ({c.worst_constraint}), relaxation gap {_f(c.relaxation_gap, '.1e')}, "
+                     f"extraction {c.extraction}, null leakage {c.null_leakage:.1e}")
+    lines.append(f"time: {s.timing.total_s:.2f} s (solver {s.timing.solver_s:.2f} s); attempts: "
+                 + "; ".join(s.attempts))
+    return "\n".join(lines)

@@ -40,3 +40,31 @@ def random_design(network: io.Network, rng: np.random.Generator, scale: float = 
         f = scale * (rng.standard_normal((nt, 2)) + 1j * rng.standard_normal((nt, 2)))
         covs.append(f @ f.conj().T)
     return TransmitDesign.from_arrays(network, beams, covs)
+
+
+def small_multicell(seed: int = 0, *, n_bs: int = 3, nt: int = 4, users_per_bs: int = 2, targets_per_bs: int = 1,
+                    channels: dict | None = None, sinr_db: float | None = 5.0, **bs_extra) -> io.Network:
+    """BSs on a line 300 m apart with users and targets dropped near each (seeded)."""
+    rng = np.random.default_rng(seed)
+    bss = [{"id": f"bs{b}", "position_m": (300.0 * b, 0.0), "tx_antennas": nt, "rx_antennas": 4, "power_w": 1.0,
+            **bs_extra} for b in range(n_bs)]
+    users, targets = [], []
+    for b in range(n_bs):
+        for i in range(users_per_bs):
+            r, a = rng.uniform(40, 140), rng.uniform(0, 2 * np.pi)
+            users.append({"id": f"u{len(users)}", "position_m": (300.0 * b + r * np.cos(a), r * np.sin(a)),
+                          "sinr_db": sinr_db})
+        for i in range(targets_per_bs):
+            r, a = rng.uniform(60, 140), rng.uniform(0.2, np.pi - 0.2)
+            targets.append({"id": f"t{len(targets)}", "position_m": (300.0 * b + r * np.cos(a), r * np.sin(a))})
+    return io.Network(base_stations=bss, users=users, targets=targets,
+                      channels=channels or {"model": "rayleigh", "seed": seed})
+
+
+def one_bs(nt: int = 8, users=(), targets=((150.0, 60.0),), channels: dict | None = None, power_w: float = 1.0,
+           sinr_db: float | None = 10.0) -> io.Network:
+    return io.Network(
+        base_stations=[{"id": "bs0", "position_m": (0, 0), "tx_antennas": nt, "rx_antennas": 4, "power_w": power_w}],
+        users=[{"id": f"u{k}", "position_m": p, "sinr_db": sinr_db} for k, p in enumerate(users)],
+        targets=[{"id": f"t{t}", "position_m": p} for t, p in enumerate(targets)],
+        channels=channels or {"model": "los"})

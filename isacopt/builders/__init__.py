@@ -1,0 +1,5 @@
+"""Problem builders: declarative options that compile to cvxpy problems and solve snapshots."""
+
+from .coordinated import CoordinatedBeamforming
+
+__all__ = ["CoordinatedBeamforming"]

@@ -1,0 +1,54 @@
+"""From a snapshot and a builder's options to SnapshotData: association, targets, null spaces."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..association import Association
+from ..channels.derive import Channels
+from ..errors import ValidationError
+from ..formulation.data import SnapshotData
+from ..formulation.nullspace import null_spaces
+from ..network.model import Network
+
+
+def serving_heads(network: Network, serving: dict[str, str] | None, max_users_per_bs: int | None) -> tuple[int, ...]:
+    """Serving BS of every user: the explicit map, else the nearest BS; beyond ``max_users_per_bs``
+    a BS serves its nearest users and the others are left unserved (-1)."""
+    bs_index = {b.id: i for i, b in enumerate(network.base_stations)}
+    user_ids = {u.id for u in network.users}
+    if serving is not None:
+        bad = [(f"serving[{u!r}]", f"unknown user id; known: {sorted(user_ids)[:8]}") for u in serving if u not in user_ids]
+        bad += [(f"serving[{u!r}]", f"unknown base station {b!r}") for u, b in serving.items() if b not in bs_index]
+        if bad:
+            raise ValidationError(bad)
+    nearest = Association.nearest(network).serving
+    heads = [bs_index[serving[u.id]] if serving and u.id in serving else nearest[k][0]
+             for k, u in enumerate(network.users)]
+    if max_users_per_bs is not None:
+        d = np.linalg.norm(network.user_positions - network.bs_positions[heads], axis=1) if heads else []
+        for b in range(network.n_bs):
+            mine = sorted((k for k, h in enumerate(heads) if h == b), key=lambda k: d[k])
+            for k in mine[max_users_per_bs:]:
+                heads[k] = -1
+    return tuple(heads)
+
+
+def prepare(network: Network, channels: Channels, *, serving: dict[str, str] | None, max_users_per_bs: int | None,
+            default_sinr_db: float | None, comm_cluster: int, sensing_cluster: int) -> SnapshotData:
+    for name, size in (("comm_cluster", comm_cluster), ("sensing_cluster", sensing_cluster)):
+        if size > network.n_bs:
+            raise ValidationError([(name, f"{size} is larger than the number of base stations ({network.n_bs})")])
+    heads = serving_heads(network, serving, max_users_per_bs)
+    sensing = tuple(c[0] for c in Association.nearest(network).sensing)
+    targets = tuple(None if (h < 0 or (db := (u.sinr_db if u.sinr_db is not None else default_sinr_db)) is None)
+                    else float(10.0 ** (db / 10.0)) for u, h in zip(network.users, heads))
+    nulls = null_spaces(network, channels, list(heads), comm_cluster=comm_cluster, sensing_cluster=sensing_cluster,
+                        sensing_bs=sorted(set(sensing)))
+    p_ref = max(b.power_w for b in network.base_stations)
+    return SnapshotData(network, channels, heads, sensing, nulls, targets, p_ref)
+
+
+def association_of(data: SnapshotData) -> Association:
+    return Association(serving=tuple(() if h < 0 else (h,) for h in data.serving),
+                       sensing=tuple((b,) for b in data.sensing))

@@ -1,0 +1,80 @@
+"""The certificate: every constraint re-checked on the extracted design, in SI units."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..design import TransmitDesign
+from ..evaluate import Evaluation
+from ..formulation.data import SnapshotData
+from ..results import Certificate
+
+DEFAULT_TOL = 1e-6
+LEAKAGE_TOL = 1e-9
+
+
+@dataclass(frozen=True)
+class Checks:
+    """Which constraints the problem imposed (the certificate re-checks exactly these)."""
+
+    sinr_users: tuple[int, ...] = ()
+    per_antenna: bool = False
+    beampattern_floor_w: float | None = None
+    sensing_sinr_floor: float | None = None  # linear
+
+
+def violations(data: SnapshotData, design: TransmitDesign, ev: Evaluation, checks: Checks) -> dict[str, float]:
+    """Relative violation of every constraint (0 when met)."""
+    net = data.network
+    out: dict[str, float] = {}
+    for k in checks.sinr_users:
+        gamma = data.sinr_targets[k]
+        out[f"SINR of user {net.users[k].id}"] = max(0.0, (gamma - ev.sinr[k]) / gamma)
+    for b, bs in enumerate(net.base_stations):
+        out[f"power of {bs.id}"] = max(0.0, (design.power_w[b] - bs.power_w) / bs.power_w)
+        if checks.per_antenna:
+            cap = bs.power_w / bs.tx_antennas
+            diag = np.real(np.diag(design.covariance(b)))
+            out[f"per-antenna power of {bs.id}"] = max(0.0, float((diag.max() - cap) / cap))
+    for t, b in enumerate(data.sensing):
+        tid = net.targets[t].id
+        if checks.beampattern_floor_w is not None:
+            f = checks.beampattern_floor_w
+            out[f"beampattern toward {tid}"] = max(0.0, (f - ev.gains[b, t]) / f)
+        if checks.sensing_sinr_floor is not None:
+            f = checks.sensing_sinr_floor
+            out[f"sensing SINR of {tid}"] = max(0.0, (f - ev.sensing_sinr[b, t]) / f)
+    return out
+
+
+def null_leakage(data: SnapshotData, design: TransmitDesign) -> float:
+    """max over nulls of leaked power / (||channel||^2 tr(R_j)): 0 for perfect nulls."""
+    worst = 0.0
+    ch = data.channels
+    for j in range(data.network.n_bs):
+        r = design.covariance(j)
+        p = float(np.real(np.trace(r)))
+        if p <= 0:
+            continue
+        for k in data.nulls.nulled_users[j]:
+            h = ch.comm[j][k]
+            worst = max(worst, float(np.real(np.vdot(h, r @ h))) / (np.vdot(h, h).real * p))
+        for b in data.nulls.protected_bs[j]:
+            g = ch.crosslink[b][j]
+            worst = max(worst, float(np.real(np.trace(g @ r @ g.conj().T))) / (np.sum(np.abs(g) ** 2) * p))
+    return worst
+
+
+def certificate(data: SnapshotData, design: TransmitDesign, ev: Evaluation, checks: Checks, *, rank_one: bool,
+                extraction: str, objective: float | None, bound: float | None, tol: float = DEFAULT_TOL) -> Certificate:
+    viol = violations(data, design, ev, checks)
+    worst_name, worst = max(viol.items(), key=lambda kv: kv[1], default=("none", 0.0))
+    leak = null_leakage(data, design)
+    gap = None
+    if objective is not None and bound is not None and np.isfinite(objective) and np.isfinite(bound):
+        gap = abs(objective - bound) / max(abs(bound), 1e-300)
+    return Certificate(max_violation=float(worst), worst_constraint=worst_name if worst > 0 else "none",
+                       rank_one=rank_one, extraction=extraction, relaxation_gap=gap, null_leakage=leak,
+                       tolerance=tol, holds=bool(worst <= tol and leak <= LEAKAGE_TOL))

@@ -1,0 +1,56 @@
+"""Why is a problem infeasible? A phase-1 problem with one slack per soft constraint.
+
+Every term's residual ``r_i >= 0`` becomes ``r_i + s_i >= 0`` with ``s_i >= 0`` and the sum of
+slacks is minimised. The constraints whose slack stays positive are the ones that conflict; the
+least-violating design shows how far each is from being met (e.g. the SINR a user can reach).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import cvxpy as cp
+import numpy as np
+
+from ..formulation.data import SnapshotData
+from ..terms.base import Term, Variables
+
+SLACK_TOL = 1e-6
+
+
+def label_text(data: SnapshotData, label: str) -> str:
+    net = data.network
+    kind, *idx = label.split(":")
+    i = int(idx[0])
+    if kind == "sinr":
+        return f"SINR of user {net.users[i].id} >= {10 * np.log10(data.sinr_targets[i]):.4g} dB"
+    if kind == "power":
+        return f"power of {net.base_stations[i].id} <= {net.base_stations[i].power_w:g} W"
+    if kind == "antenna":
+        return f"per-antenna power of {net.base_stations[i].id} (antenna {idx[1]})"
+    if kind == "beampattern":
+        return f"beampattern floor toward target {net.targets[i].id}"
+    if kind == "sensing_sinr":
+        return f"sensing SINR floor of target {net.targets[i].id}"
+    return label
+
+
+def phase_one(terms: dict[str, Term], variables: Variables, data: SnapshotData, soft: tuple[str, ...] = ()):
+    """Minimise the total slack; returns (labels with positive slack, problem) or (None, problem) on failure."""
+    residuals = [(lab, expr) for name, term in terms.items() for lab, expr in term.residuals(variables)]
+    if not residuals:
+        return None, None
+    s = cp.Variable(len(residuals), nonneg=True)
+    cons = list(variables.psd) + [expr + s[i] >= 0 for i, (_, expr) in enumerate(residuals)]
+    prob = cp.Problem(cp.Minimize(cp.sum(s)), cons)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            prob.solve(solver="CLARABEL", ignore_dpp=True)
+        except cp.SolverError:
+            return None, prob
+    if prob.status not in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE):
+        return None, prob
+    slack = np.asarray(s.value)
+    scale = max(1.0, float(np.max(np.abs(slack))))
+    return [label_text(data, lab) for (lab, _), v in zip(residuals, slack) if v > SLACK_TOL * scale], prob
