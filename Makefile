@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	mkdir -p out
-	$(BIN)/isacopt show problems/seed-case-study.yaml --plot out/seed-case-study.png
+	$(BIN)/isacopt solve problems/hex-7cell-sensing-nulling.yaml --json out/hex-7cell-sensing-nulling.json --plot out/hex-7cell-sensing-nulling.png
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

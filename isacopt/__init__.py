@@ -1,7 +1,10 @@
 """isacopt: convex optimisation for cooperative ISAC networks."""
 
 from .errors import DegreesOfFreedomError, IsacoptError, SolverFailure, ValidationError
+from .builders import CoordinatedBeamforming
+from .design import TransmitDesign
 from .io import load_network, load_problem, save_network
+from .results import Solution
 from .network import (
     BaseStation, ExplicitChannels, HexagonalLayout, LosChannels, Network, PoissonLayout, RayleighChannels,
     RicianChannels, SystemParams, Target, User, Window,
@@ -10,6 +13,7 @@ from .network import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "CoordinatedBeamforming", "Solution", "TransmitDesign",
     "BaseStation", "DegreesOfFreedomError", "ExplicitChannels", "HexagonalLayout", "IsacoptError", "LosChannels",
     "Network", "PoissonLayout", "RayleighChannels", "RicianChannels", "SolverFailure", "SystemParams", "Target",
     "User", "ValidationError", "Window", "__version__", "load_network", "load_problem", "save_network",

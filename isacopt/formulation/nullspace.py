@@ -50,7 +50,7 @@ def null_spaces(network: Network, channels: Channels, serving_heads: list[int], 
     ``serving_heads[k]`` is the BS serving user k; ``sensing_bs`` lists the BSs that sense a target
     (each needs at least one dimension, as does each user it serves).
     """
-    bases, ranks, nulled, protected = [], [], [], []
+    bases, ranks, nulled, protected, short = [], [], [], [], []
     for j, bs in enumerate(network.base_stations):
         neighbours_c = nearest_other_bs(network, j, comm_cluster - 1)
         users = tuple(k for k, h in enumerate(serving_heads) if h in neighbours_c)
@@ -68,14 +68,16 @@ def null_spaces(network: Network, channels: Channels, serving_heads: list[int], 
         streams = sum(1 for h in serving_heads if h == j)
         needed = max(streams, 1 if (j in sensing_bs) else 0)
         if nt - rank < needed:
-            raise DegreesOfFreedomError([(
+            short.append((
                 f"base_stations[{j}] ({bs.id})",
                 f"Nt = {nt} antennas, {rank} spent on nulls ({len(users)} users of its {comm_cluster - 1} nearest "
                 f"BSs, {len(victims)} BS receivers), {nt - rank} left, but {streams} streams"
                 f"{' and sensing' if j in sensing_bs else ''} asked for; lower comm_cluster/sensing_cluster, "
-                "add antennas or serve fewer users")])
+                "add antennas or serve fewer users"))
         bases.append(basis)
         ranks.append(rank)
         nulled.append(users)
         protected.append(victims)
+    if short:
+        raise DegreesOfFreedomError(short)
     return NullSpaces(tuple(bases), tuple(ranks), tuple(nulled), tuple(protected))

@@ -1,0 +1,169 @@
+"""Nulling, DoF refusal, compile-once re-solves, unit scaling, infeasibility naming, options."""
+
+import math
+
+import numpy as np
+import pytest
+
+import isacopt as io
+from isacopt.builders import CoordinatedBeamforming
+from isacopt.channels import derive_channels
+from isacopt.metrics import sinr
+from isacopt.results import Solution
+from tests.helpers import one_bs, small_multicell
+
+
+def test_comm_nulls_remove_interference_into_neighbour_users():
+    net = small_multicell(1, nt=6, sinr_db=3.0)
+    sol = CoordinatedBeamforming(objective="min_power", comm_cluster=2).solve(net)
+    assert sol.status == "optimal"
+    ch = derive_channels(net)
+    d = sol.design
+    checked = 0
+    for b, bs in enumerate(sol.base_stations):
+        r = d.covariance(b)
+        served = np.real(np.trace(r))
+        for uid in bs.nulled_users:
+            k = int(uid[1:])
+            h = ch.comm[b][k]
+            leak = np.real(np.vdot(h, r @ h))  # data beams and sensing signal alike
+            assert leak <= 1e-9 * np.vdot(h, h).real * served
+            checked += 1
+        assert bs.nulls == len(bs.nulled_users) and bs.dof == 6 - bs.nulls
+    assert checked > 0 and sol.certificate.null_leakage <= 1e-9
+
+
+def test_sensing_nulls_protect_neighbour_receivers():
+    net = small_multicell(2, nt=6, sinr_db=0.0, channels={"model": "los"})
+    sol = CoordinatedBeamforming(objective="max_min_beampattern", sensing_cluster=2).solve(net)
+    assert sol.status == "optimal"
+    ch = derive_channels(net)
+    for j, bs in enumerate(sol.base_stations):
+        assert bs.protected_bs  # every BS protects its nearest neighbour
+        for other in bs.protected_bs:
+            b = int(other[2:])
+            g = ch.crosslink[b][j]
+            r = sol.design.covariance(j)
+            assert np.linalg.norm(g @ r @ g.conj().T) <= 1e-9 * np.linalg.norm(g) ** 2 * np.trace(r).real
+
+
+def test_dof_refusal_names_bs_antennas_rank_and_streams():
+    net = small_multicell(0, nt=4, users_per_bs=2)
+    with pytest.raises(io.DegreesOfFreedomError) as exc:
+        CoordinatedBeamforming(objective="min_power", comm_cluster=3).solve(net)
+    msg = str(exc.value)
+    assert "base_stations[0] (bs0)" in msg and "Nt = 4" in msg and "4 spent on nulls" in msg and "2 streams" in msg
+    assert "base_stations[2] (bs2)" in msg  # every BS short of DoF is named at once
+
+
+def test_cluster_larger_than_network_refused():
+    with pytest.raises(io.ValidationError, match="comm_cluster: 5 is larger than the number of base stations"):
+        CoordinatedBeamforming(comm_cluster=5).solve(small_multicell(0))
+
+
+def test_second_solve_reuses_the_compiled_problem_and_matches_a_fresh_build():
+    problem = CoordinatedBeamforming(objective="max_min_beampattern", sinr_db=4.0)
+    first = problem.solve(small_multicell(10))
+    second = problem.solve(small_multicell(11))  # same shapes, new positions and fading
+    assert first.timing.recompiled and not second.timing.recompiled
+    assert problem.compiled_count() == 1
+    fresh = CoordinatedBeamforming(objective="max_min_beampattern", sinr_db=4.0).solve(small_multicell(11))
+    assert second.objective == pytest.approx(fresh.objective, rel=1e-6)
+    assert fresh.timing.recompiled
+
+
+def test_sinrs_invariant_to_unit_scaling():
+    """Channels times c and noise times c^2: the same optimal design and SINRs."""
+    base = small_multicell(3, targets_per_bs=0)
+    comm = np.stack(derive_channels(base).comm)
+    c = 1e-3
+    scaled = base.with_updates(channels=io.ExplicitChannels.from_arrays(comm * c),
+                               system={"noise_dbm": base.system.noise_dbm + 20 * math.log10(c)})
+    ref = base.with_updates(channels=io.ExplicitChannels.from_arrays(comm))
+    a = CoordinatedBeamforming(objective="min_power").solve(ref)
+    b = CoordinatedBeamforming(objective="min_power").solve(scaled)
+    assert a.status == b.status == "optimal"
+    assert a.objective == pytest.approx(b.objective, rel=1e-6)
+    assert np.allclose([u.sinr_db for u in a.users], [u.sinr_db for u in b.users], atol=1e-5)
+
+
+def test_infeasibility_names_the_user_whose_target_is_impossible():
+    net = one_bs(nt=4, users=((100.0, 20.0), (-80.0, 90.0), (30.0, -140.0)), targets=(), sinr_db=5.0)
+    users = list(net.users)
+    users[1] = users[1].model_copy(update={"sinr_db": 60.0})  # 60 dB at 120 m with 1 W: impossible
+    sol = CoordinatedBeamforming(objective="min_power").solve(net.with_updates(users=users))
+    assert sol.status == "infeasible"
+    assert any("u1" in c for c in sol.conflicts) and not any("u0" in c or "u2" in c for c in sol.conflicts)
+    assert "u1" in sol.reason
+
+
+def test_beampattern_floor_and_sensing_sinr_floor_are_met():
+    net = one_bs(nt=8, users=((120.0, 40.0), (-60.0, 150.0)), targets=((200.0, -60.0),))
+    sol = CoordinatedBeamforming(objective="min_power", beampattern_floor_w=2.0).solve(net)
+    assert sol.status == "optimal"
+    assert sol.targets[0].beampattern_gain_w >= 2.0 * (1 - 1e-6)
+    sol = CoordinatedBeamforming(objective="min_power", sensing_sinr_db=-5.0).solve(net)
+    assert sol.status == "optimal" and sol.targets[0].sensing_sinr_db >= -5.0 - 1e-5
+
+
+def test_per_antenna_power():
+    net = one_bs(nt=4, users=((120.0, 40.0),), targets=((-100.0, 100.0),))
+    sol = CoordinatedBeamforming(objective="max_min_beampattern", per_antenna_power=True).solve(net)
+    assert sol.status == "optimal"
+    diag = np.real(np.diag(sol.design.covariance(0)))
+    assert np.all(diag <= 0.25 * (1 + 1e-6))
+
+
+def test_without_sensing_streams_the_design_uses_data_beams_only():
+    net = one_bs(nt=6, users=((120.0, 40.0), (-60.0, 150.0)), targets=((200.0, -60.0),))
+    sol = CoordinatedBeamforming(objective="max_min_beampattern", sensing_streams=False).solve(net)
+    assert sol.status == "optimal" and sol.certificate.holds
+    assert np.allclose(sol.design.sensing[0], 0)
+    assert sol.certificate.extraction in ("eigen", "gaussian-randomisation")
+    with_streams = CoordinatedBeamforming(objective="max_min_beampattern").solve(net)
+    assert sol.objective <= with_streams.objective * (1 + 1e-6)
+
+
+def test_explicit_serving_map_and_user_cap():
+    net = small_multicell(6, n_bs=2)
+    sol = CoordinatedBeamforming(objective="min_power", serving={"u0": "bs1"}).solve(net)
+    assert sol.users[0].serving_bs == ["bs1"]
+    with pytest.raises(io.ValidationError, match="unknown base station"):
+        CoordinatedBeamforming(serving={"u0": "bs9"}).solve(net)
+    capped = CoordinatedBeamforming(objective="min_power", max_users_per_bs=1).solve(net)
+    assert sum(1 for u in capped.users if u.serving_bs) == 2
+
+
+def test_solution_json_round_trip_with_infinities(tmp_path):
+    net = one_bs(nt=4, users=((100.0, 30.0),), targets=((150.0, 60.0),))
+    sol = CoordinatedBeamforming(objective="max_min_beampattern").solve(net)
+    assert math.isinf(sol.targets[0].root_crlb_m)  # one BS: ranging only
+    text = sol.to_json(tmp_path / "s.json")
+    assert '"Infinity"' in text
+    back = Solution.from_json(text)
+    assert back.model_dump() == sol.model_dump()  # every field, infinities included
+    sol.save_design(tmp_path / "d.npz")
+    with np.load(tmp_path / "d.npz") as npz:
+        assert npz["beams_0"].shape == (4, 1)
+
+
+def test_repr_round_trips_and_bad_options_named():
+    p = CoordinatedBeamforming(objective="min_power", sinr_db=3.0, comm_cluster=2)
+    from isacopt.builders.coordinated import CoordinatedBeamforming as CB  # noqa: F401
+
+    assert eval(repr(p), {"CoordinatedBeamforming": CoordinatedBeamforming}) == p
+    with pytest.raises(io.ValidationError, match="objective"):
+        CoordinatedBeamforming(objective="max_fun")
+    with pytest.raises(io.ValidationError, match="relaxation"):
+        CoordinatedBeamforming(objective="max_min_beampattern", relaxation="socp").solve(one_bs())
+    with pytest.raises(io.ValidationError, match="needs at least one target"):
+        CoordinatedBeamforming(objective="max_min_beampattern").solve(one_bs(targets=(), users=((50.0, 5.0),)))
+
+
+def test_type2_receivers_from_the_network_are_used():
+    net = small_multicell(7, nt=6)
+    users = [u.model_copy(update={"receiver": "type2"}) for u in net.users]
+    net2 = net.with_updates(users=users)
+    sol = CoordinatedBeamforming(objective="max_min_beampattern").solve(net2)
+    assert sol.status == "optimal"
+    assert np.all(sinr(net2, derive_channels(net2), sol.design) >= 10 ** 0.5 * (1 - 1e-6))

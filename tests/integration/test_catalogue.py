@@ -1,0 +1,25 @@
+"""Every problem file of the catalogue validates, and every problem in it solves to its documented outcome."""
+
+from pathlib import Path
+
+import pytest
+
+from isacopt.io import load_problem
+
+ROOT = Path(__file__).resolve().parents[2]
+FILES = sorted((ROOT / "problems").glob("*.yaml"))
+EXPECTED = {"single-cell-infeasible": "infeasible"}
+
+
+@pytest.mark.parametrize("path", FILES, ids=[f.stem for f in FILES])
+def test_catalogue_file(path):
+    spec = load_problem(path)
+    net = spec.network()
+    assert spec.description.strip(), "every catalogue file documents itself"
+    if spec.problem is None:
+        return
+    sol = spec.problem.solve(net)
+    assert sol.status == EXPECTED.get(path.stem, "optimal"), sol.reason
+    if sol.status == "optimal":
+        assert sol.certificate.holds
+        assert sol.certificate.relaxation_gap is None or sol.certificate.relaxation_gap < 1e-5
