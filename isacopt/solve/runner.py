@@ -15,6 +15,8 @@ from typing import Any, Literal
 
 import cvxpy as cp
 
+from ..errors import ValidationError
+
 Outcome = Literal["optimal", "inaccurate", "infeasible", "unbounded", "error", "time_limit"]
 
 
@@ -65,11 +67,17 @@ def run(problem: cp.Problem, attempt: Attempt, *, time_limit_s: float | None = N
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # inaccuracy is reported through our status, not a warning
             problem.solve(solver=attempt.solver, **options)
-    except (cp.SolverError, ValueError, ArithmeticError, RuntimeError) as err:
-        return SolveRecord(attempt.name, "error", 0.0, time.perf_counter() - t0, str(err).splitlines()[0][:200])
+    except TypeError as err:  # an option the solver does not know: misuse, named as such
+        raise ValidationError([(f"chain[{attempt.name!r}].options", str(err))]) from err
+    except Exception as err:  # noqa: BLE001 - solver errors and panics become a recorded failed attempt
+        first = (str(err).splitlines() or [type(err).__name__])[0][:200]
+        return SolveRecord(attempt.name, "error", 0.0, time.perf_counter() - t0, f"{type(err).__name__}: {first}")
     wall = time.perf_counter() - t0
     stats = problem.solver_stats
     solver_s = float(stats.solve_time) if stats is not None and stats.solve_time is not None else wall
     status = problem.status or "unknown"
     outcome = _MAP.get(status, "error")
-    return SolveRecord(attempt.name, outcome, solver_s, wall, "" if outcome != "error" else f"status {status}")
+    message = "" if outcome != "error" else f"status {status}"
+    if outcome == "time_limit" and time_limit_s is None:  # cvxpy's USER_LIMIT also means an iteration limit
+        outcome, message = "error", "iteration limit reached"
+    return SolveRecord(attempt.name, outcome, solver_s, wall, message)

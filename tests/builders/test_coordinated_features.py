@@ -167,3 +167,15 @@ def test_type2_receivers_from_the_network_are_used():
     sol = CoordinatedBeamforming(objective="max_min_beampattern").solve(net2)
     assert sol.status == "optimal"
     assert np.all(sinr(net2, derive_channels(net2), sol.design) >= 10 ** 0.5 * (1 - 1e-6))
+
+
+def test_time_limit_and_solver_failure_are_statuses():
+    from isacopt.solve.runner import Attempt
+
+    net = small_multicell(0, nt=6)
+    problem = CoordinatedBeamforming(objective="max_min_beampattern")
+    assert problem.solve(net, time_limit_s=1e-5).status == "time_limit"
+    starved = problem.solve(net, chain=(Attempt("three-iterations", "CLARABEL", {"max_iter": 3}),))
+    assert starved.status == "solver_failure" and "three-iterations" in starved.reason
+    with pytest.raises(io.ValidationError, match="no_such_option"):
+        problem.solve(net, chain=(Attempt("bogus", "CLARABEL", {"no_such_option": 1}),))
