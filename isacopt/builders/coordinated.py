@@ -26,6 +26,7 @@ optional beampattern floors ``g_t >= floor`` and sensing-SINR floors.
 from __future__ import annotations
 
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from typing import Literal
 
@@ -35,29 +36,23 @@ from pydantic import Field, PrivateAttr
 
 from .._model import FrozenModel
 from ..channels.derive import derive_channels
-from ..design import TransmitDesign
 from ..errors import ValidationError
-from ..evaluate import Evaluation, evaluate
+from ..evaluate import evaluate
 from ..formulation.data import SnapshotData
-from ..formulation.realsdp import real_form
-from ..metrics.comm import sensing_interference, stream_powers
+from ..formulation.decompose import components, embed, restrict
 from ..network.model import Network
 from ..results import Solution, Timing
-from ..solve import extract
-from ..solve.bisection import bisect, single_user_bound_db
-from ..solve.certify import Checks, certificate
-from ..solve.explain import phase_one
-from ..solve.runner import DEFAULT_CHAIN, Attempt, SolveRecord, run
-from ..terms.base import Variables
-from ..units import linear_to_db
-from .compiled import CompiledSDP, margin_ceiling
+from ..solve.certify import certificate
+from ..solve.runner import DEFAULT_CHAIN, Attempt
+from .compiled import CompiledSDP
+from .objective import UNITS, combine_bounds, design_objective
+from .optimise import Outcome, checks_for, optimise
+from .planner import Planner
 from .preparation import association_of, prepare
 from .socp import CompiledSOCP
 from .structure import Structure
 
 Objective = Literal["min_power", "max_min_beampattern", "max_min_sinr", "min_angle_crb", "weighted"]
-UNITS = {"min_power": "W", "max_min_beampattern": "W", "max_min_sinr": "dB", "min_angle_crb": "rad^2",
-         "weighted": "1"}
 
 
 class CoordinatedBeamforming(FrozenModel):
@@ -87,50 +82,52 @@ class CoordinatedBeamforming(FrozenModel):
     randomisations: int = Field(16, ge=0, le=10_000)
     seed: int = Field(0, ge=0)
     certificate_tol: float = Field(1e-6, gt=0, le=1e-1)
+    decompose: bool = Field(True, description="solve uncoupled groups of BSs as separate problems (same optimum)")
 
     _cache: dict = PrivateAttr(default_factory=dict)
 
     # -- public API ---------------------------------------------------------------------
     def solve(self, network: Network, *, time_limit_s: float | None = None,
-              chain: tuple[Attempt, ...] = DEFAULT_CHAIN) -> Solution:
-        """Solve one snapshot. Infeasible and failed solves are statuses; bad input raises ValidationError."""
+              chain: tuple[Attempt, ...] = DEFAULT_CHAIN, workers: int = 1) -> Solution:
+        """Solve one snapshot. Infeasible and failed solves are statuses; bad input raises ValidationError.
+
+        Groups of BSs that no constraint couples are solved as separate problems (``decompose``),
+        in ``workers`` processes when more than one is asked for.
+        """
         t0 = time.perf_counter()
-        data, st = self._prepare(network)
-        compiled, recompiled = self._compiled_for(st)
-        compiled.update(data)
+        data = self._prepare(network)
+        groups = self._groups(data)
         build_s = time.perf_counter() - t0
-        if self.objective == "max_min_sinr":
-            return self._solve_bisection(data, compiled, chain, time_limit_s, t0, build_s, recompiled)
-        records: list[SolveRecord] = []
-        last: Solution | None = None
-        for attempt in chain:
-            rec = run(compiled.problem, attempt, time_limit_s=time_limit_s)
-            records.append(rec)
-            compiled.solves += 1
-            if rec.outcome == "infeasible":
-                return self._infeasible(data, compiled, records, t0, build_s, recompiled)
-            if rec.outcome == "time_limit":
-                return self._empty("time_limit", f"time limit of {time_limit_s} s reached", records, t0, build_s,
-                                   recompiled)
-            if rec.outcome not in ("optimal", "inaccurate"):
-                continue
-            sol = self._finish(data, compiled, records, t0, build_s, recompiled)
-            if sol.certificate is not None and sol.certificate.holds:
-                return sol
-            last = sol
-        reason = "; ".join(r.describe() for r in records)
-        if last is not None and last.certificate is not None:
-            reason = (f"no attempt gave a certified design (worst: {last.certificate.worst_constraint}, "
-                      f"violation {last.certificate.max_violation:.2e}); attempts: {reason}")
-            return last.model_copy(update={"status": "solver_failure", "reason": reason}).with_design(last.design)
-        return self._empty("solver_failure", f"every solver attempt failed: {reason}", records, t0, build_s, recompiled)
+        if len(groups) == 1:
+            outcomes = [optimise(self, data, self._structure(data), chain, time_limit_s)]
+            parts = None
+        else:
+            jobs = [(self.model_dump(), data, g, chain, time_limit_s) for g in groups]
+            if workers > 1:
+                with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+                    results = list(pool.map(_solve_group, jobs))
+            else:
+                results = [self._solve_group(data, g, chain, time_limit_s) for g in groups]
+            outcomes = [r[0] for r in results]
+            parts = [(g, r[1], r[2]) for g, r in zip(groups, results)]
+        return self._assemble(data, outcomes, parts, t0, build_s, len(groups))
+
+    def compile(self, network: Network) -> "Planner":
+        """Build and compile the problem(s) for ``network``'s structure now; returns a :class:`Planner`."""
+        data = self._prepare(network)
+        for group in self._groups(data):
+            sub = data if len(group) == data.network.n_bs else restrict(data, group)[0]
+            compiled, _ = self._compiled_for(self._structure(sub))
+            compiled.update(sub)
+            compiled.problem.get_problem_data(solver="CLARABEL")  # cvxpy's DPP compilation, cached on the problem
+        return Planner(self, network)
 
     def compiled_count(self) -> int:
         """How many structures this problem has compiled (a planner's cache check)."""
         return len(self._cache)
 
     # -- preparation ------------------------------------------------------------------
-    def _prepare(self, network: Network) -> tuple[SnapshotData, Structure]:
+    def _prepare(self, network: Network) -> SnapshotData:
         self._check(network)
         if self.receiver is not None:  # the override is part of the model: metrics must see it too
             network = network.with_updates(users=[u.model_copy(update={"receiver": self.receiver})
@@ -139,17 +136,39 @@ class CoordinatedBeamforming(FrozenModel):
         data = prepare(network, channels, serving=self.serving, max_users_per_bs=self.max_users_per_bs,
                        default_sinr_db=self.sinr_db, comm_cluster=self.comm_cluster,
                        sensing_cluster=self.sensing_cluster)
-        served = tuple(k for k, b in enumerate(data.serving) if b >= 0)
         if self.objective == "max_min_sinr":
-            sinr_users = served
-            data = replace(data, sinr_targets=tuple(1.0 if k in served else None for k in range(network.n_users)))
-        else:
-            sinr_users = tuple(k for k in served if data.sinr_targets[k] is not None)
-        if self.objective == "weighted" and not sinr_users:
+            data = replace(data, sinr_targets=tuple(1.0 if b >= 0 else None for b in data.serving))
+        if self.objective == "weighted" and not any(g is not None for g in data.sinr_targets):
             raise ValidationError([("sinr_db", "the weighted objective needs SINR targets (set sinr_db or users' "
                                     "sinr_db): they normalise the communication margins")])
-        type2 = tuple(u.receiver == "type2" for u in network.users)
-        return data, Structure.of(data, sinr_users, type2, self.sensing_streams)
+        return data
+
+    def _structure(self, data: SnapshotData) -> Structure:
+        sinr_users = tuple(k for k, b in enumerate(data.serving) if b >= 0 and data.sinr_targets[k] is not None)
+        type2 = tuple(u.receiver == "type2" for u in data.network.users)
+        return Structure.of(data, sinr_users, type2, self.sensing_streams)
+
+    def _groups(self, data: SnapshotData) -> list[list[int]]:
+        if not self.decompose or self.objective == "weighted" or data.network.n_bs == 1:
+            return [list(range(data.network.n_bs))]
+        st = self._structure(data)
+        return components(data, st.interferers, st.sinr_users, self.sensing_sinr_db is not None)
+
+    def _solve_group(self, data: SnapshotData, group: list[int], chain, time_limit_s):
+        sub, users, targets = restrict(data, group)
+        opts = self
+        o = self.objective
+        if (o in ("max_min_beampattern", "min_angle_crb") and not targets) or \
+                (o == "max_min_sinr" and not any(b >= 0 for b in sub.serving)):
+            opts = self.model_copy(update={"objective": "min_power"})  # nothing to optimise here: stay feasible
+            if o == "max_min_sinr":
+                sub = replace(sub, sinr_targets=tuple(None for _ in sub.serving))
+        outcome = optimise(opts, sub, opts._structure(sub), chain, time_limit_s)
+        if opts is not self:
+            outcome.bound = None if o != "min_angle_crb" else 0.0
+            outcome.bound = {"max_min_beampattern": float("inf"), "max_min_sinr": float("inf"),
+                             "min_angle_crb": 0.0}.get(o, outcome.bound)
+        return outcome, users, outcome.design
 
     def _check(self, network: Network) -> None:
         o = self.objective
@@ -176,185 +195,54 @@ class CoordinatedBeamforming(FrozenModel):
         self._cache[key] = compiled
         return compiled, True
 
-    # -- after a successful solve --------------------------------------------------------
-    def _checks(self, data: SnapshotData, st: Structure) -> Checks:
-        floor = None if self.sensing_sinr_db is None else 10 ** (self.sensing_sinr_db / 10)
-        sinr_users = () if self.objective == "weighted" else st.sinr_users
-        return Checks(sinr_users, self.per_antenna_power, self.beampattern_floor_w, floor)
-
-    def _extract(self, data: SnapshotData, compiled) -> tuple[TransmitDesign, bool, str]:
-        if isinstance(compiled, CompiledSOCP):
-            return compiled.design(data), True, "socp"
-        users, sens = compiled.values()
-        w, r0 = extract.full_matrices(data, {k: s * data.p_ref for k, s in users.items()},
-                                      [None if s is None else s * data.p_ref for s in sens])
-        rank_one = extract.is_rank_one(w)
-        if self.sensing_streams:
-            return extract.hua_xu_han(data, w, r0), rank_one, "hua-xu-han"
-        if rank_one:
-            return extract.principal(data, w, r0), True, "eigen"
-        return self._randomise(data, compiled.structure, w), False, "gaussian-randomisation"
-
-    def _randomise(self, data: SnapshotData, st: Structure, w: dict[int, np.ndarray]) -> TransmitDesign:
-        """Best of the principal directions and Gaussian draws, each with its powers re-optimised."""
-        rng = np.random.default_rng(self.seed)
-        checks = self._checks(data, st)
-        best, best_val = None, None
-        for cand in extract.gaussian_candidates(w, self.randomisations, rng):
-            design = self._powers_along(data, st, cand)
-            if design is None:
-                continue
-            ev = evaluate(data.network, data.channels, design, association_of(data))
-            cert = certificate(data, design, ev, checks, rank_one=True, extraction="", objective=None, bound=None,
-                               tol=self.certificate_tol)
-            if not cert.holds:
-                continue
-            val = self._design_objective(data, ev, design)
-            sign = 1.0 if self.objective in ("min_power", "min_angle_crb") else -1.0
-            if best_val is None or sign * val < sign * best_val:
-                best, best_val = design, val
-        if best is None:  # nothing certified: fall back on the principal eigenvectors, flagged by the certificate
-            return extract.principal(data, w, [np.zeros((b.tx_antennas,) * 2, complex) for b in data.network.base_stations])
-        return best
-
-    def _powers_along(self, data: SnapshotData, st: Structure, directions: dict[int, np.ndarray]):
-        """The same problem with W_k = p_k u_k u_k^H: a small convex problem in the powers p."""
-        p = cp.Variable(len(directions), nonneg=True)
-        order = sorted(directions)
-        user = {}
-        for i, k in enumerate(order):
-            z = data.reduced(data.serving[k], directions[k])
-            user[k] = p[i] * cp.Constant(real_form(np.outer(z, z.conj())))
-        v = Variables(st.dims, user, [None] * len(st.dims), st.serving, psd=[])
-        fixed = CompiledSDP(self, st, variables=v)
-        fixed.update(data)
-        if self.objective == "max_min_sinr":
-            fixed.terms["sinr"].set_targets({k: data.sinr_targets[k] for k in st.sinr_users})  # type: ignore[attr-defined]
-        rec = run(fixed.problem, DEFAULT_CHAIN[0])
-        if rec.outcome not in ("optimal", "inaccurate"):
-            return None
-        net = data.network
-        cols = [np.zeros((b.tx_antennas, net.n_users), complex) for b in net.base_stations]
-        for i, k in enumerate(order):
-            u = directions[k] / np.linalg.norm(directions[k])
-            cols[data.serving[k]][:, k] = u * np.sqrt(max(float(p.value[i]), 0.0) * data.p_ref)
-        return TransmitDesign(tuple(cols), tuple(np.zeros((b.tx_antennas,) * 2, complex) for b in net.base_stations))
-
-    def _design_objective(self, data: SnapshotData, ev: Evaluation, design: TransmitDesign) -> float:
-        o, heads = self.objective, data.sensing
-        if o == "min_power":
-            return float(design.power_w.sum())
-        if o == "max_min_beampattern":
-            return float(min(ev.gains[b, t] for t, b in enumerate(heads)))
-        if o == "min_angle_crb":
-            crbs = [ev.angle_crb[b, t] for t, b in enumerate(heads)]
-            return float(sum(crbs) if self.crb == "sum" else max(crbs))
-        if o == "max_min_sinr":
-            served = [k for k, b in enumerate(data.serving) if b >= 0]
-            return float(linear_to_db(min(ev.sinr[k] for k in served)))
-        # weighted: the same normalisation as the relaxation
-        net = data.network
-        sens = min(ev.gains[b, t] / (net.base_stations[b].tx_antennas * net.base_stations[b].power_w)
-                   for t, b in enumerate(heads))
-        p = stream_powers(data.channels, design)
-        si = sensing_interference(data.channels, design)
-        margins = []
-        for k, gamma in enumerate(data.sinr_targets):
-            if gamma is None or data.serving[k] < 0:
-                continue
-            iota = 0.0 if net.users[k].receiver == "type2" else 1.0
-            inter = p[k].sum() - p[k, k] + iota * si[k]
-            margins.append((p[k, k] / gamma - inter - data.noise) / data.noise / margin_ceiling(data, k))
-        return float(self.weight * sens + (1 - self.weight) * min(margins))
-
-    def _finish(self, data, compiled, records, t0, build_s, recompiled, *, bound=None, status=None) -> Solution:
-        te = time.perf_counter()
-        design, rank_one, method = self._extract(data, compiled)
-        ev = evaluate(data.network, data.channels, design, association_of(data), nulls=data.nulls)
-        obj = self._design_objective(data, ev, design)
-        bound = compiled.bound_si(data) if bound is None else bound
-        cert = certificate(data, design, ev, self._checks(data, compiled.structure), rank_one=rank_one,
-                           extraction=method, objective=obj, bound=bound, tol=self.certificate_tol)
-        accurate = records[-1].outcome == "optimal"
-        st = status or ("optimal" if accurate else "optimal_reduced_accuracy")
-        return Solution(
-            status=st if cert.holds else "solver_failure",
-            reason="" if cert.holds else f"certificate failed: {cert.worst_constraint} violated by {cert.max_violation:.2e}",
-            problem=repr(self), objective_name=self.objective, objective_unit=UNITS[self.objective],
-            objective=obj, bound=bound, solver=records[-1].attempt, attempts=[r.describe() for r in records],
-            users=ev.users, targets=ev.targets, base_stations=ev.base_stations, network=ev.network, certificate=cert,
-            timing=self._timing(records, t0, build_s, recompiled, compiled, time.perf_counter() - te),
-            versions=_versions(), seed=getattr(data.network.channels, "seed", None),
-        ).with_design(design)
-
-    def _timing(self, records, t0, build_s, recompiled, compiled, extract_s) -> Timing:
-        comp = getattr(compiled.problem, "compilation_time", None) or 0.0
-        return Timing(build_s=build_s, compile_s=float(comp) if recompiled else 0.0,
+    # -- the Solution -----------------------------------------------------------------
+    def _assemble(self, data: SnapshotData, outcomes: list[Outcome], parts, t0: float, build_s: float,
+                  n_groups: int) -> Solution:
+        records = [r for o in outcomes for r in o.records]
+        timing = dict(build_s=build_s, compile_s=sum(o.compile_s for o in outcomes),
                       solve_s=sum(r.wall_s for r in records), solver_s=sum(r.solver_s for r in records),
-                      extract_s=extract_s, total_s=time.perf_counter() - t0, recompiled=recompiled)
-
-    def _empty(self, status, reason, records, t0, build_s, recompiled, conflicts=()) -> Solution:
-        return Solution(status=status, reason=reason, problem=repr(self), objective_name=self.objective,
-                        objective_unit=UNITS[self.objective], attempts=[r.describe() for r in records],
-                        solver=records[-1].attempt if records else None, conflicts=list(conflicts),
-                        timing=Timing(build_s=build_s, solve_s=sum(r.wall_s for r in records),
-                                      solver_s=sum(r.solver_s for r in records), total_s=time.perf_counter() - t0,
-                                      recompiled=recompiled), versions=_versions())
-
-    def _infeasible(self, data, compiled, records, t0, build_s, recompiled) -> Solution:
-        if isinstance(compiled, CompiledSOCP):
-            compiled_sdp = CompiledSDP(self, compiled.structure)
-            compiled_sdp.update(data)
-            compiled = compiled_sdp
-        soft = ("sinr",) if self.objective == "weighted" else ()
-        conflicts, _ = phase_one(compiled.terms, compiled.vars, data, soft)
-        if conflicts:
-            reason = "infeasible: these constraints cannot hold together: " + "; ".join(conflicts)
+                      recompiled=any(o.recompiled for o in outcomes))
+        common = dict(problem=repr(self), objective_name=self.objective, objective_unit=UNITS[self.objective],
+                      attempts=[r.describe() for r in records], solver=records[-1].attempt if records else None,
+                      versions=_versions(), seed=getattr(data.network.channels, "seed", None))
+        bad = next((o for o in outcomes if o.status != "solved"), None)
+        if bad is not None:
+            status = {"infeasible": "infeasible", "time_limit": "time_limit"}.get(bad.status, "solver_failure")
+            reason = bad.reason + (f" (in a group of {len(outcomes)} independent sub-problems)" if n_groups > 1 else "")
+            return Solution(status=status, reason=reason, conflicts=bad.conflicts,
+                            timing=Timing(**timing, total_s=time.perf_counter() - t0), **common)
+        te = time.perf_counter()
+        if parts is None:
+            design, data = outcomes[0].design, outcomes[0].data
         else:
-            reason = "infeasible (the solver's certificate of infeasibility); no single constraint could be named"
-        return self._empty("infeasible", reason, records, t0, build_s, recompiled, conflicts or [])
+            design = embed(data, parts)
+            targets = list(data.sinr_targets)
+            for (group, users, _), o in zip(parts, outcomes):
+                for i, k in enumerate(users):
+                    targets[k] = o.data.sinr_targets[i]
+            data = replace(data, sinr_targets=tuple(targets))
+        ev = evaluate(data.network, data.channels, design, association_of(data), nulls=data.nulls)
+        obj = design_objective(self, data, ev, design)
+        bound = outcomes[0].bound if len(outcomes) == 1 else combine_bounds(self, [o.bound for o in outcomes])
+        first = outcomes[0].certificate
+        cert = certificate(data, design, ev, checks_for(self, self._structure(data)),
+                           rank_one=all(o.certificate.rank_one for o in outcomes),
+                           extraction=first.extraction if first else "", objective=obj, bound=bound,
+                           tol=self.certificate_tol)
+        accurate = all(o.accurate for o in outcomes)
+        status = ("optimal" if accurate else "optimal_reduced_accuracy") if cert.holds else "solver_failure"
+        reason = "" if cert.holds else f"certificate failed: {cert.worst_constraint} violated by {cert.max_violation:.2e}"
+        return Solution(status=status, reason=reason, objective=obj, bound=bound, users=ev.users, targets=ev.targets,
+                        base_stations=ev.base_stations, network=ev.network, certificate=cert,
+                        timing=Timing(**timing, extract_s=time.perf_counter() - te, total_s=time.perf_counter() - t0),
+                        **common).with_design(design)
 
-    # -- max-min SINR -----------------------------------------------------------------
-    def _solve_bisection(self, data, compiled, chain, time_limit_s, t0, build_s, recompiled) -> Solution:
-        served = [k for k, b in enumerate(data.serving) if b >= 0]
-        sinr = compiled.terms["sinr"]
-        records: list[SolveRecord] = []
-        best: dict = {}
 
-        def feasible(db: float) -> bool:
-            sinr.set_targets({k: 10 ** (db / 10) for k in served})
-            for attempt in chain:
-                rec = run(compiled.problem, attempt, time_limit_s=time_limit_s)
-                records.append(rec)
-                compiled.solves += 1
-                if rec.outcome == "infeasible":
-                    return False
-                if rec.outcome in ("optimal", "inaccurate"):
-                    best.update(db=db, values=compiled.values(), record=rec)
-                    return True
-            return False
-
-        hi = single_user_bound_db(data, served) + 1e-6
-        result = bisect(feasible, -30.0, hi, self.bisection_tol_db)
-        if result.lo_db is None:
-            return self._infeasible_at(data, compiled, records, t0, build_s, recompiled, -30.0)
-        target = 10 ** (result.lo_db / 10)
-        data_lo = replace(data, sinr_targets=tuple(target if k in served else None for k in range(data.network.n_users)))
-        sinr.set_targets({k: target for k in served})
-        users, sens = best["values"]
-        for k, s in compiled.vars.user.items():
-            s.value = users[k]
-        for s, val in zip(compiled.vars.sensing, sens):
-            if s is not None:
-                s.value = val
-        records.append(best["record"])
-        return self._finish(data_lo, compiled, records, t0, build_s, recompiled, bound=result.hi_db)
-
-    def _infeasible_at(self, data, compiled, records, t0, build_s, recompiled, db) -> Solution:
-        served = [k for k, b in enumerate(data.serving) if b >= 0]
-        data_lo = replace(data, sinr_targets=tuple(10 ** (db / 10) if k in served else None
-                                                   for k in range(data.network.n_users)))
-        return self._infeasible(data_lo, compiled, records, t0, build_s, recompiled)
+def _solve_group(job):
+    """Process-pool entry: rebuild the options (their compile cache stays in the parent) and solve a group."""
+    opts_dict, data, group, chain, time_limit_s = job
+    opts = CoordinatedBeamforming(**opts_dict)
+    return opts._solve_group(data, group, chain, time_limit_s)
 
 
 def _versions() -> dict[str, str]:

@@ -1,0 +1,207 @@
+"""Solve one (sub-)problem: the solver chain, extraction, certification, infeasibility analysis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+import cvxpy as cp
+import numpy as np
+
+from ..design import TransmitDesign
+from ..evaluate import evaluate
+from ..formulation.data import SnapshotData
+from ..formulation.realsdp import real_form
+from ..results import Certificate
+from ..solve import extract
+from ..solve.bisection import bisect, single_user_bound_db
+from ..solve.certify import Checks, certificate
+from ..solve.explain import phase_one
+from ..solve.runner import DEFAULT_CHAIN, Attempt, SolveRecord, run
+from ..terms.base import Variables
+from .compiled import CompiledSDP
+from .objective import design_objective
+from .preparation import association_of
+from .socp import CompiledSOCP
+from .structure import Structure
+
+if TYPE_CHECKING:
+    from .coordinated import CoordinatedBeamforming
+
+
+@dataclass
+class Outcome:
+    """What one (sub-)problem gave: a certified design, or why not."""
+
+    status: str                                  # solved | infeasible | time_limit | failed
+    data: SnapshotData
+    records: list[SolveRecord] = field(default_factory=list)
+    design: TransmitDesign | None = None
+    certificate: Certificate | None = None
+    bound: float | None = None
+    accurate: bool = True
+    reason: str = ""
+    conflicts: list[str] = field(default_factory=list)
+    recompiled: bool = False
+    compile_s: float = 0.0
+
+
+def checks_for(opts: "CoordinatedBeamforming", st: Structure) -> Checks:
+    floor = None if opts.sensing_sinr_db is None else 10 ** (opts.sensing_sinr_db / 10)
+    sinr_users = () if opts.objective == "weighted" else st.sinr_users
+    return Checks(sinr_users, opts.per_antenna_power, opts.beampattern_floor_w, floor)
+
+
+def optimise(opts: "CoordinatedBeamforming", data: SnapshotData, st: Structure, chain: tuple[Attempt, ...],
+             time_limit_s: float | None) -> Outcome:
+    compiled, recompiled = opts._compiled_for(st)
+    compiled.update(data)
+    out = Outcome("failed", data, recompiled=recompiled)
+    if opts.objective == "max_min_sinr":
+        _bisection(opts, data, compiled, chain, time_limit_s, out)
+    else:
+        _chain(opts, data, compiled, chain, time_limit_s, out)
+    out.compile_s = float(getattr(compiled.problem, "compilation_time", 0.0) or 0.0) if recompiled else 0.0
+    return out
+
+
+def _chain(opts, data, compiled, chain, time_limit_s, out: Outcome) -> None:
+    for attempt in chain:
+        rec = run(compiled.problem, attempt, time_limit_s=time_limit_s)
+        out.records.append(rec)
+        compiled.solves += 1
+        if rec.outcome == "infeasible":
+            _infeasible(opts, data, compiled, out)
+            return
+        if rec.outcome == "time_limit":
+            out.status, out.reason = "time_limit", f"time limit of {time_limit_s} s reached"
+            return
+        if rec.outcome in ("optimal", "inaccurate"):
+            _accept(opts, data, compiled, compiled.bound_si(data), rec.outcome == "optimal", out)
+            if out.status == "solved":
+                return
+    tried = "; ".join(r.describe() for r in out.records)
+    if out.certificate is not None:
+        out.reason = (f"no attempt gave a certified design (worst: {out.certificate.worst_constraint}, violation "
+                      f"{out.certificate.max_violation:.2e}); attempts: {tried}")
+    else:
+        out.reason = f"every solver attempt failed: {tried}"
+    out.status = "failed"
+
+
+def _accept(opts, data, compiled, bound, accurate, out: Outcome) -> None:
+    design, rank_one, method = extract_design(opts, data, compiled)
+    ev = evaluate(data.network, data.channels, design, association_of(data), nulls=data.nulls)
+    cert = certificate(data, design, ev, checks_for(opts, compiled.structure), rank_one=rank_one, extraction=method,
+                       objective=design_objective(opts, data, ev, design), bound=bound, tol=opts.certificate_tol)
+    out.design, out.certificate, out.bound, out.accurate = design, cert, bound, accurate
+    out.status = "solved" if cert.holds else "failed"
+
+
+def _infeasible(opts, data, compiled, out: Outcome) -> None:
+    if isinstance(compiled, CompiledSOCP):
+        compiled = CompiledSDP(opts, compiled.structure)
+        compiled.update(data)
+    conflicts, _ = phase_one(compiled.terms, compiled.vars, data)
+    out.status, out.conflicts = "infeasible", conflicts or []
+    out.reason = ("infeasible: these constraints cannot hold together: " + "; ".join(conflicts) if conflicts else
+                  "infeasible (the solver's certificate of infeasibility); no single constraint could be named")
+
+
+def _bisection(opts, data, compiled, chain, time_limit_s, out: Outcome) -> None:
+    served = list(compiled.structure.sinr_users)
+    sinr = compiled.terms["sinr"]
+    best: dict = {}
+
+    def feasible(db: float) -> bool:
+        sinr.set_targets({k: 10 ** (db / 10) for k in served})
+        for attempt in chain:
+            rec = run(compiled.problem, attempt, time_limit_s=time_limit_s)
+            out.records.append(rec)
+            compiled.solves += 1
+            if rec.outcome == "infeasible":
+                return False
+            if rec.outcome in ("optimal", "inaccurate"):
+                best.update(db=db, values=compiled.values(), accurate=rec.outcome == "optimal")
+                return True
+        return False
+
+    result = bisect(feasible, -30.0, single_user_bound_db(data, served) + 1e-6, opts.bisection_tol_db)
+    level = -30.0 if result.lo_db is None else result.lo_db
+    target = 10 ** (level / 10)
+    data_lo = replace(data, sinr_targets=tuple(target if k in served else None for k in range(data.network.n_users)))
+    out.data = data_lo
+    sinr.set_targets({k: target for k in served})
+    if result.lo_db is None:
+        _infeasible(opts, data_lo, compiled, out)
+        return
+    users, sens = best["values"]
+    for k, s in compiled.vars.user.items():
+        s.value = users[k]
+    for s, val in zip(compiled.vars.sensing, sens):
+        if s is not None:
+            s.value = val
+    _accept(opts, data_lo, compiled, result.hi_db, best["accurate"], out)
+    if out.status != "solved":
+        out.reason = f"certificate failed: {out.certificate.worst_constraint} violated by {out.certificate.max_violation:.2e}"
+
+
+# -- extraction --------------------------------------------------------------------------
+def extract_design(opts, data: SnapshotData, compiled) -> tuple[TransmitDesign, bool, str]:
+    if isinstance(compiled, CompiledSOCP):
+        return compiled.design(data), True, "socp"
+    users, sens = compiled.values()
+    w, r0 = extract.full_matrices(data, {k: s * data.p_ref for k, s in users.items()},
+                                  [None if s is None else s * data.p_ref for s in sens])
+    rank_one = extract.is_rank_one(w)
+    if opts.sensing_streams:
+        return extract.hua_xu_han(data, w, r0), rank_one, "hua-xu-han"
+    if rank_one:
+        return extract.principal(data, w, r0), True, "eigen"
+    return randomise(opts, data, compiled.structure, w), False, "gaussian-randomisation"
+
+
+def randomise(opts, data: SnapshotData, st: Structure, w: dict[int, np.ndarray]) -> TransmitDesign:
+    """Best certified design among the principal directions and Gaussian draws, powers re-optimised."""
+    rng = np.random.default_rng(opts.seed)
+    checks = checks_for(opts, st)
+    best, best_val = None, None
+    sign = 1.0 if opts.objective in ("min_power", "min_angle_crb") else -1.0
+    for cand in extract.gaussian_candidates(w, opts.randomisations, rng):
+        design = powers_along(opts, data, st, cand)
+        if design is None:
+            continue
+        ev = evaluate(data.network, data.channels, design, association_of(data))
+        if not certificate(data, design, ev, checks, rank_one=True, extraction="", objective=None, bound=None,
+                           tol=opts.certificate_tol).holds:
+            continue
+        val = design_objective(opts, data, ev, design)
+        if best_val is None or sign * val < sign * best_val:
+            best, best_val = design, val
+    if best is None:  # nothing certified: the principal eigenvectors, flagged by the certificate
+        zero = [np.zeros((b.tx_antennas,) * 2, complex) for b in data.network.base_stations]
+        return extract.principal(data, w, zero)
+    return best
+
+
+def powers_along(opts, data: SnapshotData, st: Structure, directions: dict[int, np.ndarray]):
+    """The same problem with W_k = p_k u_k u_k^H: a small convex problem in the powers p."""
+    order = sorted(directions)
+    p = cp.Variable(len(order), nonneg=True)
+    user = {}
+    for i, k in enumerate(order):
+        z = data.reduced(data.serving[k], directions[k])
+        user[k] = p[i] * cp.Constant(real_form(np.outer(z, z.conj())))
+    fixed = CompiledSDP(opts, st, variables=Variables(st.dims, user, [None] * len(st.dims), st.serving, psd=[]))
+    fixed.update(data)
+    if opts.objective == "max_min_sinr":
+        fixed.terms["sinr"].set_targets({k: data.sinr_targets[k] for k in st.sinr_users})
+    rec = run(fixed.problem, DEFAULT_CHAIN[0])
+    if rec.outcome not in ("optimal", "inaccurate"):
+        return None
+    net = data.network
+    cols = [np.zeros((b.tx_antennas, net.n_users), complex) for b in net.base_stations]
+    for i, k in enumerate(order):
+        u = directions[k] / np.linalg.norm(directions[k])
+        cols[data.serving[k]][:, k] = u * np.sqrt(max(float(p.value[i]), 0.0) * data.p_ref)
+    return TransmitDesign(tuple(cols), tuple(np.zeros((b.tx_antennas,) * 2, complex) for b in net.base_stations))

@@ -1,0 +1,36 @@
+"""Compile once, then update and solve many times: the planner's loop.
+
+    planner = problem.compile(first_snapshot)     # builds and compiles the cvxpy problem(s)
+    for snapshot in stream:
+        sol = planner.update(snapshot).solve()    # assigns Parameters, re-solves
+
+A snapshot whose structure (counts, null-space dimensions, who serves whom)
+differs compiles its own problem, once; ``solve`` reports it in
+``Solution.timing.recompiled``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..network.model import Network
+from ..results import Solution
+
+if TYPE_CHECKING:
+    from .coordinated import CoordinatedBeamforming
+
+
+class Planner:
+    def __init__(self, problem: "CoordinatedBeamforming", network: Network):
+        self.problem = problem
+        self.network = network
+        self.solves = 0
+
+    def update(self, network: Network) -> "Planner":
+        """Use ``network`` for the next solve (data only: the compiled problems are kept)."""
+        self.network = network
+        return self
+
+    def solve(self, **kwargs: Any) -> Solution:
+        self.solves += 1
+        return self.problem.solve(self.network, **kwargs)
