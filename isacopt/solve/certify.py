@@ -68,8 +68,11 @@ def null_leakage(data: SnapshotData, design: TransmitDesign) -> float:
 
 
 def certificate(data: SnapshotData, design: TransmitDesign, ev: Evaluation, checks: Checks, *, rank_one: bool,
-                extraction: str, objective: float | None, bound: float | None, tol: float = DEFAULT_TOL) -> Certificate:
+                extraction: str, objective: float | None, bound: float | None, tol: float = DEFAULT_TOL,
+                extra: dict[str, float] | None = None) -> Certificate:
+    """``extra``: further relative violations a builder checks itself (CRLB limits, backhaul)."""
     viol = violations(data, design, ev, checks)
+    viol.update(extra or {})
     worst_name, worst = max(viol.items(), key=lambda kv: kv[1], default=("none", 0.0))
     leak = null_leakage(data, design)
     gap = None

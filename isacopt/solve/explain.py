@@ -32,6 +32,8 @@ def label_text(data: SnapshotData, label: str) -> str:
         return f"beampattern floor toward target {net.targets[i].id}"
     if kind == "sensing_sinr":
         return f"sensing SINR floor of target {net.targets[i].id}"
+    if kind == "crlb":
+        return f"root-CRLB limit of target {net.targets[i].id}"
     return label
 
 
@@ -41,7 +43,8 @@ def phase_one(terms: dict[str, Term], variables: Variables, data: SnapshotData, 
     if not residuals:
         return None, None
     s = cp.Variable(len(residuals), nonneg=True)
-    cons = list(variables.psd) + [expr + s[i] >= 0 for i, (_, expr) in enumerate(residuals)]
+    cons = list(variables.psd) + [c for term in terms.values() for c in term.structural(variables)]
+    cons += [expr + s[i] >= 0 for i, (_, expr) in enumerate(residuals)]
     prob = cp.Problem(cp.Minimize(cp.sum(s)), cons)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

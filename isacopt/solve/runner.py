@@ -31,7 +31,7 @@ DEFAULT_CHAIN: tuple[Attempt, ...] = (
     Attempt("clarabel", "CLARABEL"),
     Attempt("clarabel-tight", "CLARABEL", {"max_iter": 1000, "tol_feas": 1e-10, "tol_gap_abs": 1e-10,
                                            "tol_gap_rel": 1e-10, "tol_ktratio": 1e-8}),
-    Attempt("scs", "SCS", {"eps": 1e-9, "max_iters": 200_000, "acceleration_lookback": 0}),
+    Attempt("scs", "SCS", {"eps": 1e-8, "max_iters": 20_000}),
 )
 
 

@@ -30,7 +30,7 @@ class AngleCrb(Term):
         self.weights = cp.Parameter(n, nonneg=True, name="crb_weights")
         self.crb_ref = 1.0
 
-    def constraints(self, v: Variables) -> list[cp.Constraint]:
+    def structural(self, v: Variables) -> list[cp.Constraint]:
         out = []
         for t, b in enumerate(self.heads):
             r = v.total(b)

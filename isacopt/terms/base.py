@@ -58,8 +58,12 @@ class Term:
     def residuals(self, v: Variables) -> list[tuple[str, cp.Expression]]:
         return []
 
+    def structural(self, v: Variables) -> list[cp.Constraint]:
+        """Constraints that define auxiliary variables (epigraphs, Schur complements): never relaxed."""
+        return []
+
     def constraints(self, v: Variables) -> list[cp.Constraint]:
-        return [expr >= 0 for _, expr in self.residuals(v)]
+        return self.structural(v) + [expr >= 0 for _, expr in self.residuals(v)]
 
     def update(self, data: object) -> None:  # pragma: no cover - interface
         return None

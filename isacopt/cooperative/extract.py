@@ -1,0 +1,43 @@
+"""Beamformers from the cooperative SDP's blocks.
+
+Non-coherent blocks are single-BS: the Hua-Xu-Han construction applies per block and keeps
+every R_b, every useful power and every user's per-BS received power, so the design attains
+the bound. Coherent blocks: the stacked w_k = W_k h_k / sqrt(h_k^H W_k h_k) keeps the useful
+power and R_b (its diagonal blocks only grow R0_b, which stays PSD); interference can change,
+so the certificate decides; a rank-one W_k is simply its principal eigenvector.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..design import TransmitDesign
+from ..formulation.realsdp import to_complex
+from ..solve.extract import RANK_ONE_TOL, psd_part
+
+
+def extract(data, variables, coherent: bool) -> tuple[TransmitDesign, bool, str]:
+    net = data.network
+    nts = [b.tx_antennas for b in net.base_stations]
+    mats = [psd_part(to_complex(np.asarray(s.value)) * data.p_ref) for s in variables.S]
+    cov = [psd_part(to_complex(np.asarray(c.value)) * data.p_ref) for c in variables.cov]
+    rank_one = True
+    beams = [np.zeros((nt, net.n_users), complex) for nt in nts]
+    for blk, m in zip(variables.blocks, mats):
+        vals, vecs = np.linalg.eigh(m)
+        if vals[-1] > 0 and len(vals) > 1 and vals[-2] > RANK_ONE_TOL * vals[-1]:
+            rank_one = False
+        h = np.concatenate([data.channels.comm[b][blk.user] for b in blk.bss])
+        q = float(np.real(np.vdot(h, m @ h)))
+        w = m @ h / np.sqrt(q) if q > 1e-300 else np.zeros(blk.size, complex)
+        if coherent and rank_one:
+            w = vecs[:, -1] * np.sqrt(max(vals[-1], 0.0))
+            w *= np.exp(-1j * np.angle(np.vdot(h, w)))  # common phase: irrelevant, kept tidy
+        for b, o in zip(blk.bss, blk.offsets):
+            beams[b][:, blk.user] = w[o:o + nts[b]]
+    sensing = []
+    for b in range(net.n_bs):
+        r0 = cov[b] - beams[b] @ beams[b].conj().T
+        sensing.append(psd_part(r0))
+    method = "hua-xu-han" + ("" if not coherent else " (stacked)")
+    return TransmitDesign(tuple(beams), tuple(sensing)), rank_one, method

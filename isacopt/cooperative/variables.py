@@ -1,0 +1,84 @@
+"""Variables of the cooperative SDP: one PSD block per (user, serving set) and per-BS covariances.
+
+Coherent joint transmission gives user k one block over its whole cluster C_k
+(the stacked beamformer); non-coherent gives one block per BS of C_k. Each
+BS's covariance R_b (real form) is a variable tied by an equality to the sum of
+its diagonal sub-blocks and its sensing covariance, so that every per-BS
+functional (power, beampattern, Fisher information) touches one variable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cvxpy as cp
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Block:
+    user: int
+    bss: tuple[int, ...]
+    offsets: tuple[int, ...]
+    size: int
+
+
+def blocks_for(clusters: tuple[tuple[int, ...], ...], antennas: tuple[int, ...], coherent: bool) -> list[Block]:
+    out = []
+    for k, cluster in enumerate(clusters):
+        groups = [cluster] if coherent else [(b,) for b in cluster]
+        for g in groups:
+            offs, size = [], 0
+            for b in g:
+                offs.append(size)
+                size += antennas[b]
+            out.append(Block(k, tuple(g), tuple(offs), size))
+    return out
+
+
+def selector(block: Block, b: int, nt: int) -> np.ndarray:
+    """E with E S E^T = real form of the (b, b) sub-block of the block's Hermitian matrix."""
+    i = block.bss.index(b)
+    e = np.zeros((2 * nt, 2 * block.size))
+    o = block.offsets[i]
+    e[:nt, o:o + nt] = np.eye(nt)
+    e[nt:, block.size + o:block.size + o + nt] = np.eye(nt)
+    return e
+
+
+class CoMPVariables:
+    """The same interface as terms.base.Variables (dims, total, power, sensing, psd)."""
+
+    def __init__(self, antennas: tuple[int, ...], blocks: list[Block], sensing_streams: bool,
+                 directions: list[np.ndarray] | None = None):
+        """``directions``: fixed unit beam directions per block; the blocks are then p_i u_i u_i^H with
+        powers p >= 0 the only beam variables (the feasibility-restoring step after extraction)."""
+        self.dims = antennas
+        self.blocks = blocks
+        if directions is None:
+            self.p = None
+            self.S = [cp.Variable((2 * blk.size,) * 2, PSD=True, name=f"S_block{i}") for i, blk in enumerate(blocks)]
+        else:
+            from ..formulation.realsdp import rank_one_real
+
+            self.p = cp.Variable(len(blocks), nonneg=True, name="block_power")
+            self.S = [self.p[i] * cp.Constant(rank_one_real(u)) for i, u in enumerate(directions)]
+        self.sensing = [cp.Variable((2 * nt,) * 2, PSD=True, name=f"S0_bs{b}") if sensing_streams else None
+                        for b, nt in enumerate(antennas)]
+        self.cov = [cp.Variable((2 * nt,) * 2, symmetric=True, name=f"R_bs{b}") for b, nt in enumerate(antennas)]
+        self.psd = []
+        for b, nt in enumerate(antennas):
+            parts = [selector(blk, b, nt) @ s @ selector(blk, b, nt).T for blk, s in zip(blocks, self.S) if b in blk.bss]
+            if self.sensing[b] is not None:
+                parts.append(self.sensing[b])
+            self.psd.append(self.cov[b] == (cp.sum(parts) if parts else np.zeros((2 * nt,) * 2)))
+
+    def total(self, b: int) -> cp.Expression:
+        return self.cov[b]
+
+    def power(self, b: int) -> cp.Expression:
+        return cp.trace(self.cov[b]) / 2
+
+    def comm_power(self, b: int) -> cp.Expression:
+        s0 = self.sensing[b]
+        return self.power(b) - (cp.trace(s0) / 2 if s0 is not None else 0)

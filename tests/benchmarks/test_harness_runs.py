@@ -1,0 +1,25 @@
+"""The benchmark harness runs from a checkout and reports every ratio (no timing is asserted)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_quick_benchmark_reports_every_ratio(tmp_path):
+    out = tmp_path / "bench.json"
+    r = subprocess.run([sys.executable, "benchmarks/run.py", "--quick", "--out", str(out)], cwd=ROOT,
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(out.read_text())
+    size = data["sizes"][0]
+    for key in ("overhead",):
+        assert size["first"][key] > 0 and size["resolve"][key] > 0
+    assert size["resolve"]["recompiled"] is False
+    assert size["same_optimum_rel"] < 1e-5  # the plain script solves the same problem to the same optimum
+    assert all(s["exponent"] == s["exponent"] for s in data["scaling"])
+    assert [s["workers"] for s in data["sweep"]] == [1, 2]
+    for word in ("overh.", "exponent", "snapshots/s", "parallel efficiency", "speedup"):
+        assert word in r.stdout
