@@ -20,4 +20,6 @@ def blocks():
 @pytest.mark.parametrize("path,code", list(blocks()))
 def test_markdown_python_blocks_run(path, code, monkeypatch, tmp_path):
     monkeypatch.chdir(ROOT)
-    exec(compile(code, str(path), "exec"), {"__name__": "__docs__", "OUT": tmp_path})
+    namespace = {"__name__": "__docs__", "OUT": tmp_path}
+    exec(compile(code + "\n__reached_the_end__ = True\n", str(path), "exec"), namespace)
+    assert namespace["__reached_the_end__"]  # every block of the page ran to its last line
