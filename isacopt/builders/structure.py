@@ -23,7 +23,7 @@ class Structure:
     def of(cls, data: SnapshotData, sinr_users: tuple[int, ...], type2: tuple[bool, ...],
            sensing_streams: bool) -> "Structure":
         net = data.network
-        active = [b for b in range(net.n_bs) if data.users_of(b) or sensing_streams]
+        active = [b for b in range(net.n_bs) if (data.users_of(b) or sensing_streams) and data.nulls.dof[b] > 0]
         inter = tuple(tuple(j for j in active if data.interferes(j, k)) for k in range(net.n_users))
         return cls(data.nulls.dof, tuple(b.tx_antennas for b in net.base_stations), data.serving, data.sensing,
                    sinr_users, type2, inter)

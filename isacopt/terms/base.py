@@ -29,7 +29,7 @@ class Variables:
     @classmethod
     def sdp(cls, dims: tuple[int, ...], serving: tuple[int, ...], sensing_streams: bool) -> "Variables":
         user = {k: cp.Variable((2 * dims[b],) * 2, PSD=True, name=f"S_user{k}") for k, b in enumerate(serving) if b >= 0}
-        sens = [cp.Variable((2 * d,) * 2, PSD=True, name=f"S0_bs{b}") if sensing_streams else None
+        sens = [cp.Variable((2 * d,) * 2, PSD=True, name=f"S0_bs{b}") if sensing_streams and d > 0 else None
                 for b, d in enumerate(dims)]
         return cls(dims, user, sens, serving)
 
@@ -44,7 +44,10 @@ class Variables:
         return self.comm(b) if s0 is None else self.comm(b) + s0
 
     def power(self, b: int) -> cp.Expression:
-        """tr(R_b) (in units of p_ref): the real form doubles the trace."""
+        """tr(R_b) (in units of p_ref): the real form doubles the trace. A BS whose nulls took every
+        dimension (d_b = 0) transmits nothing."""
+        if self.dims[b] == 0:
+            return cp.Constant(0.0)
         return cp.trace(self.total(b)) / 2
 
 

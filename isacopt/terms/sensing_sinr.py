@@ -17,13 +17,13 @@ class SensingSinrFloor(Term):
         n_bs = len(dims)
         self.signal = [functional_param(dims[b], f"ssinr_signal_{t}") for t, b in enumerate(heads)]
         self.cross = {(j, t): functional_param(dims[j], f"ssinr_cross_{j}_{t}")
-                      for t, b in enumerate(heads) for j in range(n_bs) if j != b}
+                      for t, b in enumerate(heads) for j in range(n_bs) if j != b and dims[j] > 0}
         self.gamma: float = 1.0
 
     def residuals(self, v: Variables) -> list[tuple[str, cp.Expression]]:
         out = []
         for t, b in enumerate(self.heads):
-            inter = [lin(self.cross[(j, t)], v.total(j)) for j in range(len(v.dims)) if j != b]
+            inter = [lin(self.cross[(j, t)], v.total(j)) for j in range(len(v.dims)) if j != b and v.dims[j] > 0]
             out.append((f"sensing_sinr:{t}", lin(self.signal[t], v.total(b)) - (cp.sum(inter) if inter else 0) - 1))
         return out
 
@@ -37,7 +37,7 @@ class SensingSinrFloor(Term):
             set_functional(self.signal[t], np.outer(a, a.conj()), gain)
             u = ch.rx_steering[b][t] / np.sqrt(nr)
             for j in range(net.n_bs):
-                if j == b:
+                if j == b or data.nulls.dof[j] == 0:
                     continue
                 g = data.reduced(j, ch.crosslink[b][j].conj().T @ u)  # V_j^H G^H u
                 set_functional(self.cross[(j, t)], np.outer(g, g.conj()), scale)
