@@ -231,7 +231,9 @@ class CoordinatedBeamforming(FrozenModel):
                            tol=self.certificate_tol)
         accurate = all(o.accurate for o in outcomes)
         status = ("optimal" if accurate else "optimal_reduced_accuracy") if cert.holds else "solver_failure"
-        reason = "" if cert.holds else f"certificate failed: {cert.worst_constraint} violated by {cert.max_violation:.2e}"
+        reason = "" if cert.holds else (
+            f"certificate failed: {cert.worst_constraint} violated by {cert.max_violation:.2e}"
+            if cert.max_violation > cert.tolerance else f"certificate failed: null leakage {cert.null_leakage:.2e}")
         return Solution(status=status, reason=reason, objective=obj, bound=bound, users=ev.users, targets=ev.targets,
                         base_stations=ev.base_stations, network=ev.network, certificate=cert,
                         timing=Timing(**timing, extract_s=time.perf_counter() - te, total_s=time.perf_counter() - t0),

@@ -48,7 +48,8 @@ class Outcome:
 
 def checks_for(opts: "CoordinatedBeamforming", st: Structure) -> Checks:
     floor = None if opts.sensing_sinr_db is None else 10 ** (opts.sensing_sinr_db / 10)
-    sinr_users = () if opts.objective == "weighted" else st.sinr_users
+    # weighted: SINR margins are objective terms; max_min_sinr: the SINRs are the objective itself
+    sinr_users = () if opts.objective in ("weighted", "max_min_sinr") else st.sinr_users
     return Checks(sinr_users, opts.per_antenna_power, opts.beampattern_floor_w, floor)
 
 
@@ -194,11 +195,25 @@ def powers_along(opts, data: SnapshotData, st: Structure, directions: dict[int, 
         user[k] = p[i] * cp.Constant(real_form(np.outer(z, z.conj())))
     fixed = CompiledSDP(opts, st, variables=Variables(st.dims, user, [None] * len(st.dims), st.serving, psd=[]))
     fixed.update(data)
-    if opts.objective == "max_min_sinr":
-        fixed.terms["sinr"].set_targets({k: data.sinr_targets[k] for k in st.sinr_users})
-    rec = run(fixed.problem, DEFAULT_CHAIN[0])
-    if rec.outcome not in ("optimal", "inaccurate"):
-        return None
+    if opts.objective == "max_min_sinr":  # the best common level along these directions, by bisection
+        sinr = fixed.terms["sinr"]
+        best: dict = {}
+
+        def feasible(db: float) -> bool:
+            sinr.set_targets({k: 10 ** (db / 10) for k in st.sinr_users})
+            ok = run(fixed.problem, DEFAULT_CHAIN[0]).outcome == "optimal"
+            if ok:
+                best["p"] = np.asarray(p.value).copy()
+            return ok
+
+        level_db = float(10 * np.log10(max(data.sinr_targets[k] for k in st.sinr_users)))
+        if bisect(feasible, -30.0, level_db + 1e-6, 0.01).lo_db is None:
+            return None
+        p.save_value(best["p"])
+    else:
+        rec = run(fixed.problem, DEFAULT_CHAIN[0])
+        if rec.outcome not in ("optimal", "inaccurate"):
+            return None
     net = data.network
     cols = [np.zeros((b.tx_antennas, net.n_users), complex) for b in net.base_stations]
     for i, k in enumerate(order):
