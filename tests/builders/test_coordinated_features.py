@@ -179,3 +179,19 @@ def test_time_limit_and_solver_failure_are_statuses():
     assert starved.status == "solver_failure" and "three-iterations" in starved.reason
     with pytest.raises(io.ValidationError, match="no_such_option"):
         problem.solve(net, chain=(Attempt("bogus", "CLARABEL", {"no_such_option": 1}),))
+
+
+def test_bs_whose_nulls_take_every_dimension_transmits_nothing():
+    net = io.Network(base_stations=[{"id": f"b{i}", "position_m": (400.0 * i, 0.0), "tx_antennas": 1,
+                                     "rx_antennas": 2, "power_w": 1.0} for i in range(2)])
+    sol = CoordinatedBeamforming(objective="min_power", sensing_cluster=2).solve(net)
+    assert sol.status == "optimal" and [b.dof for b in sol.base_stations] == [0, 0]
+    assert sol.objective == pytest.approx(0.0, abs=1e-9)
+
+
+def test_max_min_sinr_with_data_beams_only_reports_a_level_below_its_bound():
+    net = one_bs(nt=3, users=((100.0, 20.0), (-80.0, 90.0), (30.0, -140.0)), targets=())
+    sol = CoordinatedBeamforming(objective="max_min_sinr", sensing_streams=False, bisection_tol_db=0.05).solve(net)
+    assert sol.status == "optimal" and sol.certificate.holds
+    assert sol.objective <= sol.bound + 1e-6
+    assert sol.objective == pytest.approx(min(u.sinr_db for u in sol.users), abs=1e-9)
