@@ -18,26 +18,24 @@ from ..terms.base import Term, Variables
 SLACK_TOL = 1e-6
 
 
+_LABELS = {  # term label kind -> readable constraint, formatted with the network, data, index and extra
+    "sinr": lambda net, d, i, x: f"SINR of user {net.users[i].id} >= {10 * np.log10(d.sinr_targets[i]):.4g} dB",
+    "power": lambda net, d, i, x: f"power of {net.base_stations[i].id} <= {net.base_stations[i].power_w:g} W",
+    "antenna": lambda net, d, i, x: f"per-antenna power of {net.base_stations[i].id} (antenna {x[0]})",
+    "beampattern": lambda net, d, i, x: f"beampattern floor toward target {net.targets[i].id}",
+    "sensing_sinr": lambda net, d, i, x: f"sensing SINR floor of target {net.targets[i].id}",
+    "crlb": lambda net, d, i, x: f"root-CRLB limit of target {net.targets[i].id}",
+}
+
+
 def label_text(data: SnapshotData, label: str) -> str:
-    net = data.network
+    """'sinr:3' -> 'SINR of user u3 >= 10 dB' (unknown kinds are returned as they are)."""
     kind, *idx = label.split(":")
-    i = int(idx[0])
-    if kind == "sinr":
-        return f"SINR of user {net.users[i].id} >= {10 * np.log10(data.sinr_targets[i]):.4g} dB"
-    if kind == "power":
-        return f"power of {net.base_stations[i].id} <= {net.base_stations[i].power_w:g} W"
-    if kind == "antenna":
-        return f"per-antenna power of {net.base_stations[i].id} (antenna {idx[1]})"
-    if kind == "beampattern":
-        return f"beampattern floor toward target {net.targets[i].id}"
-    if kind == "sensing_sinr":
-        return f"sensing SINR floor of target {net.targets[i].id}"
-    if kind == "crlb":
-        return f"root-CRLB limit of target {net.targets[i].id}"
-    return label
+    fmt = _LABELS.get(kind)
+    return fmt(data.network, data, int(idx[0]), idx[1:]) if fmt else label
 
 
-def phase_one(terms: dict[str, Term], variables: Variables, data: SnapshotData, soft: tuple[str, ...] = ()):
+def phase_one(terms: dict[str, Term], variables: Variables, data: SnapshotData):
     """Minimise the total slack; returns (labels with positive slack, problem) or (None, problem) on failure."""
     residuals = [(lab, expr) for name, term in terms.items() for lab, expr in term.residuals(variables)]
     if not residuals:
