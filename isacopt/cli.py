@@ -83,7 +83,7 @@ def validate(file: str = typer.Argument(..., help="problem file, or a name from 
     typer.echo(f"{file}: valid ({net.n_bs} BSs, {net.n_users} users, {net.n_targets} targets)")
 
 
-EXIT = {"optimal": 0, "optimal_reduced_accuracy": 0, "infeasible": 3, "solver_failure": 1, "time_limit": 1}
+EXIT = {"optimal": 0, "optimal_reduced_accuracy": 0, "local_optimum": 0, "infeasible": 3, "solver_failure": 1, "time_limit": 1}
 
 
 @app.command()

@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .design import TransmitDesign
 
-Status = Literal["optimal", "optimal_reduced_accuracy", "infeasible", "solver_failure", "time_limit"]
+# "local_optimum": a certified design from a local method on a non-convex objective (no optimality claim)
+Status = Literal["optimal", "optimal_reduced_accuracy", "local_optimum", "infeasible", "solver_failure", "time_limit"]
 
 
 class _Result(BaseModel):
@@ -113,7 +114,7 @@ class Solution(_Result):
 
     @property
     def ok(self) -> bool:
-        return self.status in ("optimal", "optimal_reduced_accuracy")
+        return self.status in ("optimal", "optimal_reduced_accuracy", "local_optimum")
 
     @property
     def design(self) -> TransmitDesign | None:

@@ -17,10 +17,13 @@ from .base import Term, functional_param, lin, set_functional
 
 
 class JointSinr(Term):
-    def __init__(self, users: list[int], blocks, antennas: tuple[int, ...], type2: tuple[bool, ...]):
+    def __init__(self, users: list[int], blocks, antennas: tuple[int, ...], type2: tuple[bool, ...],
+                 with_targets: bool = True):
+        """``with_targets=False``: only the received powers (``received``, ``interference``), no constraints."""
         self.users, self.blocks, self.type2 = users, blocks, type2
+        self.with_targets = with_targets
         self.own = {(i, k): functional_param(blk.size, f"jt_own_{i}_{k}")
-                    for k in users for i, blk in enumerate(blocks) if blk.user == k}
+                    for k in users for i, blk in enumerate(blocks) if blk.user == k} if with_targets else {}
         self.cross = {(i, k): functional_param(blk.size, f"jt_cross_{i}_{k}") for k in users
                       for i, blk in enumerate(blocks)}
         self.sense = {(b, k): functional_param(nt, f"jt_sense_{b}_{k}") for k in users
@@ -33,7 +36,20 @@ class JointSinr(Term):
         terms += [-lin(p, v.sensing[b]) for (b, kk), p in self.sense.items() if kk == k and v.sensing[b] is not None]
         return cp.sum(terms) - 1
 
+    def received(self, v, k: int) -> cp.Expression:
+        """Everything user k receives but noise, in noise units (useful + interference + sensing)."""
+        terms = [lin(p, v.S[i]) for (i, kk), p in self.cross.items() if kk == k]
+        terms += [lin(p, v.sensing[b]) for (b, kk), p in self.sense.items() if kk == k and v.sensing[b] is not None]
+        return cp.sum(terms)
+
+    def interference(self, v, k: int) -> cp.Expression:
+        """``received`` minus the useful power of k's own blocks."""
+        own = [lin(p, v.S[i]) for (i, kk), p in self.cross.items() if kk == k and self.blocks[i].user == k]
+        return self.received(v, k) - cp.sum(own)
+
     def residuals(self, v):
+        if not self.with_targets:
+            return []
         return [(f"sinr:{k}", self.margin(v, k)) for k in self.users]
 
     def update(self, data) -> None:
@@ -47,7 +63,8 @@ class JointSinr(Term):
                 if kk == k:
                     h = data.channels.comm[b][k] * scale
                     set_functional(p, np.outer(h, h.conj()))
-        self.set_targets({k: data.sinr_targets[k] for k in self.users})
+        if self.with_targets:
+            self.set_targets({k: data.sinr_targets[k] for k in self.users})
 
     def set_targets(self, targets: dict[int, float]) -> None:
         for (i, k), p in self.own.items():

@@ -1,0 +1,120 @@
+"""From a solved cooperative SDP to a certified Solution: extraction, repair, certificate."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from ..builders.coordinated import _versions
+from ..evaluate import evaluate
+from ..formulation.realsdp import to_complex
+from ..solve.extract import psd_part
+from ..results import Solution, Timing
+from ..solve.certify import Checks, certificate
+from ..solve.explain import phase_one
+from .compiled import CompiledCoop
+from .extract import extract
+from .polish import candidate_directions, repair_coherent
+
+UNITS = {"min_sum_crlb": "m^2", "min_max_crlb": "m^2", "min_power": "W", "weighted": "m^2",
+         "max_min_rate": "bit/s/Hz", "max_sum_rate": "bit/s/Hz"}
+
+
+RELAXATION = object()
+REPAIR_DRAWS = 30  # Gaussian direction draws tried when the stacked coherent beams cannot be repaired
+
+
+def _better(opts, a: float, b: float) -> bool:
+    return a > b if opts.objective in ("max_min_rate", "max_sum_rate") else a < b
+
+
+def design_from(opts, data, assoc, compiled: CompiledCoop, bound):
+    """The extracted design and its certificate; coherent JT that fails is repaired (see polish.py)."""
+    design, rank_one, method = extract(data, compiled.vars, opts.joint_transmission == "coherent")
+    cert, ev, obj = certify(opts, data, assoc, design, rank_one, method, bound)
+    if not cert.holds and opts.joint_transmission == "coherent":
+        best = None
+        blocks = [psd_part(to_complex(np.asarray(s.value)) * data.p_ref) for s in compiled.vars.S]
+        for i, dirs in enumerate([None] + candidate_directions(blocks, REPAIR_DRAWS)):
+            repaired = repair_coherent(data, assoc, design, dirs)
+            if repaired is None:
+                continue
+            label = method + (" + power repair" if i == 0 else " + eigenvector" if i == 1 else " + randomisation")
+            trial = certify(opts, data, assoc, repaired, rank_one, label, bound)
+            if trial[0].holds and (best is None or _better(opts, trial[2], best[0][2])):
+                best = (trial, repaired)
+        if best is not None:
+            (cert, ev, obj), design = best
+    return design, cert, ev, obj
+
+
+def finish(opts, data, assoc, compiled: CompiledCoop, records, t0, recompiled, *, bound=RELAXATION,
+           local: bool = False, note: str = "", certified=None) -> Solution:
+    """``bound``: the relaxation's value unless given (rate objectives; None: no bound); ``local``:
+    a local method, no optimality claim; ``certified``: a ``design_from`` result already at hand."""
+    te = time.perf_counter()
+    if bound is RELAXATION:
+        bound = None if local else compiled.bound_si()
+    design, cert, ev, obj = certified or design_from(opts, data, assoc, compiled, bound)
+    if not cert.holds and not local:
+        # an "optimal" answer whose design misses a target by more than rounding is often an
+        # infeasible problem the solver did not recognise: the phase-1 slacks say which
+        conflicts, _ = phase_one(compiled.terms, compiled.vars, data)
+        if conflicts:
+            return status_solution(opts, "infeasible", "infeasible: " + "; ".join(conflicts) +
+                                   f" (the solver's 'optimal' design missed {cert.worst_constraint} by "
+                                   f"{cert.max_violation:.1e})", t0, records, conflicts, recompiled)
+    good = "local_optimum" if local else ("optimal" if compiled.accurate else "optimal_reduced_accuracy")
+    reason = note if cert.holds else f"certificate failed: {cert.worst_constraint} violated by {cert.max_violation:.2e}"
+    return Solution(
+        status=good if cert.holds else "solver_failure", reason=reason, problem=repr(opts),
+        objective_name=opts.objective, objective_unit=UNITS[opts.objective], objective=obj, bound=bound,
+        solver=records[-1].attempt if records else None, attempts=[r.describe() for r in records], users=ev.users,
+        targets=ev.targets, base_stations=ev.base_stations, network=ev.network, certificate=cert,
+        timing=Timing(compile_s=float(getattr(compiled.problem, "compilation_time", 0) or 0) if recompiled else 0.0,
+                      solve_s=sum(r.wall_s for r in records), solver_s=sum(r.solver_s for r in records),
+                      extract_s=time.perf_counter() - te, total_s=time.perf_counter() - t0, recompiled=recompiled),
+        versions=_versions(), seed=getattr(data.network.channels, "seed", None),
+    ).with_design(design)
+
+
+def certify(opts, data, assoc, design, rank_one, method, bound):
+    ev = evaluate(data.network, data.channels, design, assoc, joint=opts.joint_transmission, pairs=opts.pairs,
+                  sensing_level=opts.sensing_level)
+    obj = objective_value(opts, data, ev, design)
+    extra = {}
+    for t, lim in enumerate(opts.limits(data.network)):
+        if lim is not None:
+            extra[f"root CRLB of {data.network.targets[t].id}"] = max(0.0, (ev.position_crlb[t] - lim**2) / lim**2)
+    for b, bs in enumerate(data.network.base_stations):
+        if opts.enforce_backhaul and bs.backhaul_bps:
+            extra[f"backhaul of {bs.id}"] = max(0.0, (ev.load[b] - bs.backhaul_bps) / bs.backhaul_bps)
+    sinr_users = tuple(k for k, g in enumerate(data.sinr_targets) if g is not None)
+    cert = certificate(data, design, ev, Checks(sinr_users=sinr_users), rank_one=rank_one, extraction=method,
+                       objective=obj, bound=bound, tol=opts.certificate_tol, extra=extra)
+    return cert, ev, obj
+
+
+def objective_value(opts, data, ev, design) -> float:
+    o = opts.objective
+    if o == "min_sum_crlb":
+        return float(np.sum(ev.position_crlb))
+    if o == "min_max_crlb":
+        return float(np.max(ev.position_crlb))
+    if o == "weighted":
+        w = opts._weights(data.network)
+        return float(w @ ev.position_crlb + opts.power_weight_m2_per_w * design.power_w.sum())
+    if o == "max_min_rate":
+        return float(np.min(np.log2(1 + ev.sinr)))
+    if o == "max_sum_rate":
+        return float(np.sum(np.log2(1 + ev.sinr)))
+    return float(design.power_w.sum())
+
+
+def status_solution(opts, status, reason, t0, records, conflicts, recompiled=False) -> Solution:
+    return Solution(status=status, reason=reason, problem=repr(opts), objective_name=opts.objective,
+                    objective_unit=UNITS[opts.objective], attempts=[r.describe() for r in records],
+                    conflicts=list(conflicts), versions=_versions(),
+                    timing=Timing(total_s=time.perf_counter() - t0, recompiled=recompiled,
+                                  solve_s=sum(r.wall_s for r in records)))

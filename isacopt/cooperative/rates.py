@@ -1,0 +1,153 @@
+"""Rate objectives of the cooperative problem.
+
+max_min_rate: the smallest rate is quasi-concave in the relaxation, so a bisection on a common
+SINR target Gamma finds the optimum of the relaxation to ``rate_tol_bps_hz``. Each step solves
+min alpha s.t. SINR_k >= Gamma, CRLB limits, tr(R_b) <= alpha P_b: always feasible, hence well
+posed even where the feasible set of the plain problem shrinks to a point (a plain feasibility
+SDP there gives "inaccurate" answers, or "optimal" ones that miss a CRLB limit by 1e-3). A level
+is feasible when alpha <= 1 and the extracted design is certified; alpha > 1 from an accurate
+solve proves it out of reach; any other outcome is "unknown" and the bracket says so.
+The upper end starts at min_k of the single-user bound (sum_b sqrt(P_b) ||h_bk||)^2 / sigma^2
+and at the backhaul cap B n_b r <= C_b - (sensing load of b).
+
+max_sum_rate: sum_k log(1 + SINR_k) is not concave in the covariances. Successive convex
+approximation: log(1 + SINR_k) = log(1 + T_k) - log(1 + I_k) (T_k all received power, I_k the
+interference, in noise units); linearising the subtracted concave term at the current point
+gives a concave minorant, each surrogate is an SDP with exponential cones, and the sequence of
+objective values is monotone. The result is a stationary point of the relaxation, reported as
+``local_optimum`` with no bound.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+
+from ..solve.runner import DEFAULT_CHAIN
+from .finish import design_from, finish, status_solution
+
+UTILISATION_TOL = 1e-6  # alpha above 1 + this (an accurate optimum) proves the level out of reach
+CLARABEL_ONLY = tuple(a for a in DEFAULT_CHAIN if a.solver == "CLARABEL")
+
+
+def single_user_bound(data, assoc) -> float:
+    """Linear SINR no user can beat: its whole cluster's budgets aligned on it, no interference."""
+    net = data.network
+    best = []
+    for k, cluster in enumerate(assoc.serving):
+        amp = sum(math.sqrt(net.base_stations[b].power_w) * np.linalg.norm(data.channels.comm[b][k]) for b in cluster)
+        best.append(amp**2 / data.noise)
+    return min(best)
+
+
+def backhaul_rate_cap(opts, data, assoc) -> float:
+    """Largest common rate [bit/s/Hz] the backhaul carries: B n_b r <= C_b - sensing load of b."""
+    if not opts.enforce_backhaul:
+        return math.inf
+    net, cap = data.network, math.inf
+    sensing = opts.sensing_load(data, assoc)
+    for b, bs in enumerate(net.base_stations):
+        n = sum(1 for c in assoc.serving if b in c[1:])
+        if bs.backhaul_bps is not None and n:
+            cap = min(cap, (bs.backhaul_bps - sensing[b]) / (net.system.bandwidth_hz * n))
+    return cap
+
+
+def max_min_rate(opts, data, assoc, chain, time_limit_s, t0):
+    users = tuple(range(data.network.n_users))
+    hi_db = 10 * math.log10(single_user_bound(data, assoc))
+    cap = backhaul_rate_cap(opts, data, assoc)
+    if cap <= 0:
+        return status_solution(opts, "infeasible", "backhaul capacity is used up by sensing: no rate can be shared",
+                               t0, [], [])
+    if cap < math.inf:
+        hi_db = min(hi_db, 10 * math.log10(2**cap - 1))
+    lo_db = min(-30.0, hi_db - 10.0)
+    compiled, recompiled = opts.compiled(replace(data, sinr_targets=(1.0,) * len(users)), assoc, "min_utilisation",
+                                         users)
+    records: list = []
+    kept: dict = {}  # the certified design at the best level so far
+
+    def feasible(db: float) -> bool | None:
+        """True: a design at this level is certified; False: proven infeasible; None: unknown (an
+        inaccurate solve, or one whose design fails the certificate: near the edge of feasibility
+        an "optimal" SDP can miss a CRLB limit by 1e-3)."""
+        level = 10 ** (db / 10)
+        compiled.terms["sinr"].set_targets({k: level for k in users})
+        outcome = opts.run_chain(compiled, CLARABEL_ONLY, time_limit_s, records, accept_inaccurate=False)
+        if outcome != "solved":
+            return None
+        alpha = float(compiled.alpha.value)
+        if alpha > 1 + UTILISATION_TOL:
+            return False
+        data_at = replace(data, sinr_targets=(level,) * len(users))
+        found = design_from(opts, data_at, assoc, compiled, None)
+        if not found[1].holds:
+            return None
+        kept.update(db=db, data=data_at, found=found)
+        return True
+
+    first = feasible(lo_db)
+    if not first:
+        data_lo = replace(data, sinr_targets=(10 ** (lo_db / 10),) * len(users))
+        sol = opts.failed("infeasible" if first is False else "failed", data_lo, compiled, records, t0, recompiled)
+        return sol.model_copy(update={"reason": f"no common SINR of {lo_db:.0f} dB: " + sol.reason})
+    lo, hi, proven_hi, steps = lo_db, hi_db, hi_db, 0
+    tol_db = 10 * math.log10(2) * opts.rate_tol_bps_hz  # dr/d(dB) <= 1/(10 log10 2): a rate width <= tol
+    while hi - lo > tol_db and steps < 200:
+        mid, steps = (lo + hi) / 2, steps + 1
+        ok = feasible(mid)
+        if ok:
+            lo = mid
+        else:
+            hi = mid
+            if ok is False:
+                proven_hi = mid
+    compiled.accurate = True
+    rate = lambda db: math.log2(1 + 10 ** (db / 10))  # noqa: E731
+    note = (f"bisection: {steps + 1} feasibility SDPs; common rate {rate(lo):.4g} feasible, "
+            f"{rate(proven_hi):.4g} bit/s/Hz proven out of reach" + ("" if proven_hi == hi else
+                                                                    f" ({rate(hi):.4g} not proven: solver unsure)"))
+    design, cert, ev, achieved = kept["found"]
+    gap = abs(rate(proven_hi) - achieved) / rate(proven_hi)
+    found = (design, cert.model_copy(update={"relaxation_gap": gap}), ev, achieved)
+    return finish(opts, kept["data"], assoc, compiled, records, t0, recompiled, bound=rate(proven_hi), note=note,
+                  certified=found)
+
+
+def max_sum_rate(opts, data, assoc, time_limit_s, t0):
+    net = data.network
+    users = tuple(range(net.n_users))
+    sinr_users = tuple(k for k, g in enumerate(data.sinr_targets) if g is not None)
+    compiled, recompiled = opts.compiled(data, assoc, "rate_sca", sinr_users, all_users=users)
+    sensing = opts.sensing_load(data, assoc)
+    for b, par in compiled.cap.items():
+        c = net.base_stations[b].backhaul_bps
+        par.value = 1e6 if (c is None or not opts.enforce_backhaul) else \
+            max(c - sensing[b], 0.0) / net.system.bandwidth_hz * math.log(2)
+    rx, v = compiled.rx, compiled.vars
+    interference = np.zeros(len(users))
+    received = np.zeros(len(users))
+    records: list = []
+    history: list[float] = []
+    for it in range(opts.sca_iterations):
+        compiled.sca_slope.value = 1.0 / (1.0 + interference)
+        compiled.tangent.value = 1.0 / (1.0 + received)
+        compiled.offset.value = np.log1p(received) - received / (1.0 + received)
+        outcome = opts.run_chain(compiled, CLARABEL_ONLY if it else DEFAULT_CHAIN, time_limit_s, records)
+        if outcome != "solved":
+            if it == 0 or outcome == "time_limit":
+                return opts.failed(outcome, data, compiled, records, t0, recompiled)
+            break  # keep the last solved surrogate point
+        received = np.array([max(float(rx.received(v, k).value), 0.0) for k in users])
+        interference = np.array([max(float(rx.interference(v, k).value), 0.0) for k in users])
+        history.append(float(np.sum(np.log2(1 + (received - interference) / (1 + interference)))))
+        if it and history[-1] - history[-2] <= 1e-5 * max(1.0, abs(history[-1])):
+            break
+    note = f"successive convex approximation: {len(history)} surrogate SDPs, relaxation sum rate {history[-1]:.6g}"
+    return finish(opts, data, assoc, compiled, records, t0, recompiled, local=True, note=note)
+
+
+__all__ = ["max_min_rate", "max_sum_rate", "single_user_bound", "backhaul_rate_cap"]
