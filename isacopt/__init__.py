@@ -2,6 +2,7 @@
 
 from .errors import DegreesOfFreedomError, IsacoptError, SolverFailure, ValidationError
 from .builders import CoordinatedBeamforming
+from .cooperative import CooperativeISAC, Frontier, trace_frontier
 from .design import TransmitDesign
 from .io import load_network, load_problem, save_network
 from .results import Solution
@@ -13,7 +14,7 @@ from .network import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "CoordinatedBeamforming", "Solution", "TransmitDesign",
+    "CoordinatedBeamforming", "CooperativeISAC", "Frontier", "Solution", "TransmitDesign", "trace_frontier",
     "BaseStation", "DegreesOfFreedomError", "ExplicitChannels", "HexagonalLayout", "IsacoptError", "LosChannels",
     "Network", "PoissonLayout", "RayleighChannels", "RicianChannels", "SolverFailure", "SystemParams", "Target",
     "User", "ValidationError", "Window", "__version__", "load_network", "load_problem", "save_network",

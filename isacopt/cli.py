@@ -122,6 +122,44 @@ def solve(file: str = typer.Argument(..., help="problem file with a 'problem:' s
     raise typer.Exit(EXIT[solution.status])
 
 
+@app.command()
+def frontier(file: str = typer.Argument(..., help="problem file with a 'kind: cooperative_isac' problem"),
+             points: int = typer.Option(8, "--points", min=1, max=200, help="epsilon values between the corners"),
+             plot: Optional[Path] = typer.Option(None, "--plot", help="draw the trade-off to this PNG"),
+             csv_out: Optional[Path] = typer.Option(None, "--csv", help="write every point to this CSV"),
+             baseline: bool = typer.Option(True, help="also trace the non-cooperative baseline (L = Q = 1)"),
+             time_limit: Optional[float] = typer.Option(None, "--time-limit", min=0.001, help="per solve [s]")) -> None:
+    """Trace the rate vs root-CRLB frontier, with time sharing and the non-cooperative baseline."""
+    from .cooperative import CooperativeISAC, trace_frontier
+
+    try:
+        path = resolve(file)
+        spec = load_problem(path)
+        if not isinstance(spec.problem, CooperativeISAC):
+            raise ValidationError([("problem.kind", f"{path} needs a 'kind: cooperative_isac' problem for a frontier")])
+        front = trace_frontier(spec.problem, spec.network(), points, baseline=baseline, time_limit_s=time_limit)
+    except ValidationError as err:
+        _fail(err)
+    typer.echo(f"{'series':22} {'target':>8} {'status':>24} {'rate':>9} {'root CRLB':>10} {'time sharing':>12}")
+    for p in front.all_points():
+        target = "" if p.rate_target_bps_hz is None else f"{p.rate_target_bps_hz:.3f}"
+        rate = "" if p.mean_rate_bps_hz is None else f"{p.mean_rate_bps_hz:.3f}"
+        crlb = "" if p.mean_root_crlb_m is None else f"{p.mean_root_crlb_m:.3f}"
+        ts = f"{front.time_sharing_crlb_at(p.mean_rate_bps_hz):.3f}" if p.usable else ""
+        typer.echo(f"{p.series:22} {target:>8} {p.status:>24} {rate:>9} {crlb:>10} {ts:>12}")
+    if front.baseline_note:
+        typer.echo(front.baseline_note)
+    typer.echo("frontier dominates time sharing: " + ("yes" if front.dominates_time_sharing() else "NO"))
+    if csv_out is not None:
+        front.to_csv(csv_out)
+        typer.echo(f"points written to {csv_out}")
+    if plot is not None:
+        from .plots import frontier_plot
+
+        frontier_plot(front, plot, title=spec.name)
+        typer.echo(f"plot written to {plot}")
+
+
 def main() -> None:
     """Entry point: bad input exits 2 without a traceback, an internal failure exits 1."""
     try:

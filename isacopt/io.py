@@ -18,6 +18,7 @@ from pydantic import Field, model_validator
 
 from ._model import FrozenModel
 from .builders.coordinated import CoordinatedBeamforming
+from .cooperative import CooperativeISAC
 from .errors import ValidationError
 from .network.channel_spec import ChannelSpec, ExplicitChannels, LosChannels
 from .network.layouts import HexagonalLayout, PoissonLayout
@@ -29,7 +30,7 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_NPZ_BYTES = 2 * 1024**3
 
 LayoutSpec = Annotated[Union[PoissonLayout, HexagonalLayout], Field(discriminator="kind")]
-ProblemSpec = Annotated[Union[CoordinatedBeamforming], Field(discriminator="kind")]
+ProblemSpec = Annotated[Union[CoordinatedBeamforming, CooperativeISAC], Field(discriminator="kind")]
 
 
 class ProblemFile(FrozenModel):
@@ -50,7 +51,7 @@ class ProblemFile(FrozenModel):
     def _one_source(self) -> "ProblemFile":
         if self.layout is not None and (self.base_stations or self.users or self.targets or self.window):
             raise ValueError("give either 'layout' or the lists base_stations/users/targets/window, not both")
-        if self.problem is not None and self.problem.serving is not None and self.layout is None:
+        if self.problem is not None and getattr(self.problem, "serving", None) is not None and self.layout is None:
             users = {u.id for u in self.users}
             bss = {b.id for b in self.base_stations or ()}
             bad = [f"problem.serving: unknown user {u!r}" for u in self.problem.serving if u not in users]

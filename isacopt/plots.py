@@ -89,3 +89,35 @@ def save_solution_map(network: Network, solution, path: str | Path) -> Path:
     ax.figure.savefig(path, dpi=120)
     plt.close(ax.figure)
     return Path(path)
+
+
+def frontier_plot(frontier, path: str | Path | None = None, *, title: str = "") -> plt.Figure:
+    """Mean rate vs mean root CRLB: the cooperative frontier, time sharing and the baseline (seed Fig. 4)."""
+    fig, ax = plt.subplots(figsize=(7, 5))
+    x, y = frontier.curve("cooperative")
+    ax.plot(x, y, "o-", color="tab:blue", label="cooperative ISAC (epsilon-constraint)")
+    tx, ty = frontier.time_sharing()
+    ax.plot(tx, ty, "--", color="0.4", label="time sharing")
+    bx, by = frontier.curve("non_cooperative")
+    if len(bx):
+        ax.plot(bx, by, "s-", color="tab:orange", label="no cooperation (L = Q = 1)")
+    missing = [p for p in frontier.points if not p.usable]
+    notes = [f"{len(missing)} epsilon value(s) not plotted ({', '.join(sorted({p.status for p in missing}))})"] \
+        if missing else []
+    if frontier.baseline_note:
+        notes.append("no-cooperation baseline: CRLB infinite (one BS, TOA only)")
+    if notes:
+        ax.text(0.98, 0.02, "\n".join(notes), transform=ax.transAxes, ha="right", va="bottom", fontsize=8, color="0.3")
+    ax.set_xlabel("average root CRLB [m]")
+    ax.set_ylabel("average rate [bit/s/Hz]")
+    if len(x):
+        ax.set_xlim(0, max(x.max(), frontier.sensing_corner.mean_root_crlb_m) * 1.6)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left")
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    if path is not None:
+        fig.savefig(path, dpi=120)
+        plt.close(fig)
+    return fig

@@ -95,5 +95,15 @@ def solution_summary(solution) -> str:
                      f" ({c.worst_constraint}), relaxation gap {_f(c.relaxation_gap, '.1e')}, "
                      f"extraction {c.extraction}, null leakage {c.null_leakage:.1e}")
     lines.append(f"time: {s.timing.total_s:.2f} s (solver {s.timing.solver_s:.2f} s); attempts: "
-                 + "; ".join(s.attempts))
+                 + _attempts(s.attempts))
     return "\n".join(lines)
+
+
+def _attempts(attempts: list[str]) -> str:
+    """Every attempt when there are few; counts per outcome when a bisection or SCA made many."""
+    if len(attempts) <= 4:
+        return "; ".join(attempts)
+    from collections import Counter
+
+    counts = Counter(a.split(" (")[0] for a in attempts)
+    return f"{len(attempts)} solver calls (" + ", ".join(f"{n} x {k}" for k, n in counts.items()) + ")"

@@ -176,12 +176,17 @@ class CooperativeISAC(FrozenModel):
         return compiled, built
 
     def run_chain(self, compiled, chain, time_limit_s, records, accept_inaccurate: bool = True) -> str:
+        """Run the chain, starting from the attempt that last worked on this compiled structure
+        (a bisection or SCA would otherwise repeat the same failing attempts at every step)."""
+        if compiled.preferred in chain:
+            chain = (compiled.preferred,) + tuple(a for a in chain if a != compiled.preferred)
         for attempt in chain:
             rec = run(compiled.problem, attempt, time_limit_s=time_limit_s)
             records.append(rec)
             compiled.solves += 1
             if rec.outcome == "optimal" or (accept_inaccurate and rec.outcome == "inaccurate"):
                 compiled.accurate = rec.outcome == "optimal"
+                compiled.preferred = attempt if rec.outcome == "optimal" else compiled.preferred
                 return "solved"
             if rec.outcome in ("infeasible", "time_limit"):
                 return rec.outcome

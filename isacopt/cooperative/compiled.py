@@ -43,6 +43,7 @@ class CompiledCoop:
         cons += self._split(len(antennas))
         self.problem = cp.Problem(self._objective(len(antennas), len(assoc.sensing), cons, all_users), cons)
         self.accurate = True
+        self.preferred = None  # the solver attempt that last reached "optimal" on this problem
         self.solves = 0
         self._p_ref = 1.0
 
@@ -73,7 +74,8 @@ class CompiledCoop:
         if o == "weighted":
             self.crlb_weight = cp.Parameter(n_targets, nonneg=True, name="crlb_weight")
             self.power_weight = cp.Parameter(nonneg=True, name="power_weight")
-            crlb = cp.sum([self.crlb_weight[t] * self.terms["crlb"].crlb(t) for t in range(n_targets)])
+            # weight_t * (j_ref / j_t) in one Parameter: a product of two Parameters would not be DPP
+            crlb = cp.sum([self.crlb_weight[t] * cp.trace(self.terms["crlb"].x[t]) for t in range(n_targets)])
             return cp.Minimize(crlb + self.power_weight * cp.sum([v.power(b) for b in range(n_bs)]))
         if o == "rate_sca":
             # sum_k log(1 + I_k + S_k) - c_k I_k: the concave part of the rate, its convex part linearised
@@ -118,8 +120,9 @@ class CompiledCoop:
             self.sense_cap.value = np.array([(1 - rho) * data.budget(b) for b in range(data.network.n_bs)])
 
     def set_weights(self, crlb_weights: np.ndarray, power_weight_m2_per_w: float) -> None:
-        """Weights in SI (m^2 per m^2, m^2 per W) mapped to the solver units of the CRLB and the powers."""
-        self.crlb_weight.value = np.asarray(crlb_weights, float)
+        """Weights in SI (m^2 per m^2, m^2 per W) mapped to the solver units of the CRLB and the powers
+        (call after ``update``: the per-target scales come from the data)."""
+        self.crlb_weight.value = np.asarray(crlb_weights, float) * self.terms["crlb"].rel.value
         j = self.terms["crlb"].j_ref
         self.power_weight.value = power_weight_m2_per_w * j * self._p_ref
 

@@ -37,7 +37,9 @@ def design_from(opts, data, assoc, compiled: CompiledCoop, bound):
         best = None
         blocks = [psd_part(to_complex(np.asarray(s.value)) * data.p_ref) for s in compiled.vars.S]
         for i, dirs in enumerate([None] + candidate_directions(blocks, REPAIR_DRAWS)):
-            repaired = repair_coherent(data, assoc, design, dirs)
+            repaired = repair_coherent(data, assoc, design, dirs,
+                                       keep_power=opts.objective in ("min_sum_crlb", "min_max_crlb", "weighted")
+                                       or any(lim is not None for lim in opts.limits(data.network)))
             if repaired is None:
                 continue
             label = method + (" + power repair" if i == 0 else " + eigenvector" if i == 1 else " + randomisation")

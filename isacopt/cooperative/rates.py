@@ -29,7 +29,7 @@ from ..solve.runner import DEFAULT_CHAIN
 from .finish import design_from, finish, status_solution
 
 UTILISATION_TOL = 1e-6  # alpha above 1 + this (an accurate optimum) proves the level out of reach
-CLARABEL_ONLY = tuple(a for a in DEFAULT_CHAIN if a.solver == "CLARABEL")
+CLARABEL_ONLY = tuple(a for a in DEFAULT_CHAIN if a.solver == "CLARABEL")  # SCS is too loose for decisions
 
 
 def single_user_bound(data, assoc) -> float:
@@ -80,9 +80,12 @@ def max_min_rate(opts, data, assoc, chain, time_limit_s, t0):
         if outcome != "solved":
             return None
         alpha = float(compiled.alpha.value)
+        kept["alpha"] = alpha
         if alpha > 1 + UTILISATION_TOL:
             return False
-        data_at = replace(data, sinr_targets=(level,) * len(users))
+        # users are scheduled at the common rate: it is what the CoMP backhaul carries (SPEC.md 7)
+        net = data.network.with_updates(users=[u.model_copy(update={"sinr_db": db}) for u in data.network.users])
+        data_at = replace(data, network=net, sinr_targets=(level,) * len(users))
         found = design_from(opts, data_at, assoc, compiled, None)
         if not found[1].holds:
             return None
@@ -92,8 +95,12 @@ def max_min_rate(opts, data, assoc, chain, time_limit_s, t0):
     first = feasible(lo_db)
     if not first:
         data_lo = replace(data, sinr_targets=(10 ** (lo_db / 10),) * len(users))
-        sol = opts.failed("infeasible" if first is False else "failed", data_lo, compiled, records, t0, recompiled)
-        return sol.model_copy(update={"reason": f"no common SINR of {lo_db:.0f} dB: " + sol.reason})
+        if first is None:
+            return opts.failed("failed", data_lo, compiled, records, t0, recompiled)
+        plain, _ = opts.compiled(data_lo, assoc, "min_power", users)  # phase 1 names the conflicting constraints
+        sol = opts.failed("infeasible", data_lo, plain, records, t0, recompiled)
+        return sol.model_copy(update={"reason": f"even a common SINR of {lo_db:.0f} dB needs {kept['alpha']:.3g} "
+                                                f"times every power budget; " + sol.reason})
     lo, hi, proven_hi, steps = lo_db, hi_db, hi_db, 0
     tol_db = 10 * math.log10(2) * opts.rate_tol_bps_hz  # dr/d(dB) <= 1/(10 log10 2): a rate width <= tol
     while hi - lo > tol_db and steps < 200:
@@ -110,7 +117,8 @@ def max_min_rate(opts, data, assoc, chain, time_limit_s, t0):
     note = (f"bisection: {steps + 1} feasibility SDPs; common rate {rate(lo):.4g} feasible, "
             f"{rate(proven_hi):.4g} bit/s/Hz proven out of reach" + ("" if proven_hi == hi else
                                                                     f" ({rate(hi):.4g} not proven: solver unsure)"))
-    design, cert, ev, achieved = kept["found"]
+    design, cert, ev, _ = kept["found"]
+    achieved = rate(lo)  # every user certified at this common rate, which the backhaul carries
     gap = abs(rate(proven_hi) - achieved) / rate(proven_hi)
     found = (design, cert.model_copy(update={"relaxation_gap": gap}), ev, achieved)
     return finish(opts, kept["data"], assoc, compiled, records, t0, recompiled, bound=rate(proven_hi), note=note,

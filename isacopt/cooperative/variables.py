@@ -2,9 +2,8 @@
 
 Coherent joint transmission gives user k one block over its whole cluster C_k
 (the stacked beamformer); non-coherent gives one block per BS of C_k. Each
-BS's covariance R_b (real form) is a variable tied by an equality to the sum of
-its diagonal sub-blocks and its sensing covariance, so that every per-BS
-functional (power, beampattern, Fisher information) touches one variable.
+BS's covariance R_b (real form) is the sum of its diagonal sub-blocks and its
+sensing covariance.
 """
 
 from __future__ import annotations
@@ -65,13 +64,15 @@ class CoMPVariables:
             self.S = [self.p[i] * cp.Constant(rank_one_real(u)) for i, u in enumerate(directions)]
         self.sensing = [cp.Variable((2 * nt,) * 2, PSD=True, name=f"S0_bs{b}") if sensing_streams else None
                         for b, nt in enumerate(antennas)]
-        self.cov = [cp.Variable((2 * nt,) * 2, symmetric=True, name=f"R_bs{b}") for b, nt in enumerate(antennas)]
-        self.psd = []
+        # R_b as an expression, not a variable tied by a matrix equality: a symmetric equality states
+        # every off-diagonal entry twice, and those dependent rows can stop Clarabel at its first step
+        self.cov = []
         for b, nt in enumerate(antennas):
             parts = [selector(blk, b, nt) @ s @ selector(blk, b, nt).T for blk, s in zip(blocks, self.S) if b in blk.bss]
             if self.sensing[b] is not None:
                 parts.append(self.sensing[b])
-            self.psd.append(self.cov[b] == (cp.sum(parts) if parts else np.zeros((2 * nt,) * 2)))
+            self.cov.append(cp.sum(parts) if parts else cp.Constant(np.zeros((2 * nt,) * 2)))
+        self.psd: list = []
 
     def total(self, b: int) -> cp.Expression:
         return self.cov[b]

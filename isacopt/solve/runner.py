@@ -1,7 +1,8 @@
 """One solver call with cvxpy, mapped to isacopt's own statuses; the fallback chain.
 
 Chain (documented in docs/howto/solver-settings.md): Clarabel with its defaults;
-Clarabel with tighter tolerances and more iterations; SCS at high accuracy.
+Clarabel with tighter tolerances and more iterations; Clarabel with more static
+regularisation; SCS at high accuracy.
 A result is accepted only when the extracted design's certificate holds;
 otherwise the next attempt runs. Solver-native exceptions never reach users.
 """
@@ -31,6 +32,9 @@ DEFAULT_CHAIN: tuple[Attempt, ...] = (
     Attempt("clarabel", "CLARABEL"),
     Attempt("clarabel-tight", "CLARABEL", {"max_iter": 1000, "tol_feas": 1e-10, "tol_gap_abs": 1e-10,
                                            "tol_gap_rel": 1e-10, "tol_ktratio": 1e-8}),
+    # a KKT factorisation that fails at the first steps (Clarabel's NumericalError on larger CoMP
+    # SDPs) usually goes through with ten times the static regularisation
+    Attempt("clarabel-regularised", "CLARABEL", {"static_regularization_constant": 1e-7}),
     Attempt("scs", "SCS", {"eps": 1e-8, "max_iters": 20_000}),
 )
 

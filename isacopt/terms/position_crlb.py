@@ -35,11 +35,12 @@ class PositionCrlb(Term):
         self.f = {(t, i, ab): functional_param(antennas[i], f"fim_{t}_{i}_{ab}")
                   for t, c in enumerate(clusters) for i in c for ab in ("11", "12", "22")}
         self.x = [cp.Variable((2, 2), symmetric=True, name=f"crlb_x{t}") for t in range(len(clusters))]
+        self.rel = cp.Parameter(len(clusters), nonneg=True, name="crlb_rel_scale")  # j_ref / j_t
         self.j_ref = 1.0
 
     def crlb(self, t: int) -> cp.Expression:
-        """tr(X_t) >= j_ref * CRLB_t (normalised units)."""
-        return cp.trace(self.x[t])
+        """(j_ref / j_t) tr(X_t) >= j_ref * CRLB_t (normalised units, common to all targets)."""
+        return self.rel[t] * cp.trace(self.x[t])
 
     def structural(self, v) -> list[cp.Constraint]:
         out = []
@@ -66,12 +67,16 @@ class PositionCrlb(Term):
                                  "infinite; enlarge sensing_cluster or use multistatic pairs"))
         if problems:
             raise ValidationError(problems)
-        peaks = [np.linalg.eigvalsh(sum(geo[t].values()))[-1] for t in geo]
-        self.j_ref = float(np.median(peaks)) * data.p_ref * max(net.base_stations[i].tx_antennas for i in range(net.n_bs))
+        # each target's LMI in its own scale j_t: a far target's J can be orders of magnitude smaller,
+        # and one common scale leaves it (and the solver) poorly conditioned
+        nt_max = max(b.tx_antennas for b in net.base_stations)
+        scales = np.array([np.linalg.eigvalsh(sum(geo[t].values()))[-1] * data.p_ref * nt_max for t in geo])
+        self.j_ref = float(np.median(scales))
+        self.rel.value = self.j_ref / scales
         for t, c in enumerate(self.clusters):
             for i in c:
                 a = ch.tx_steering[i][t]
                 aa = np.outer(a, a.conj())
-                m = geo[t][i] * data.p_ref / self.j_ref
+                m = geo[t][i] * data.p_ref / scales[t]
                 for ab, val in (("11", m[0, 0]), ("12", m[0, 1]), ("22", m[1, 1])):
                     set_functional(self.f[(t, i, ab)], aa, val)
