@@ -29,14 +29,14 @@ def _better(opts, a: float, b: float) -> bool:
     return a > b if opts.objective in ("max_min_rate", "max_sum_rate") else a < b
 
 
-def design_from(opts, data, assoc, compiled: CompiledCoop, bound):
+def design_from(opts, data, assoc, compiled: CompiledCoop, bound, draws: int = 0):
     """The extracted design and its certificate; coherent JT that fails is repaired (see polish.py)."""
     design, rank_one, method = extract(data, compiled.vars, opts.joint_transmission == "coherent")
     cert, ev, obj = certify(opts, data, assoc, design, rank_one, method, bound)
     if not cert.holds and opts.joint_transmission == "coherent":
         best = None
         blocks = [psd_part(to_complex(np.asarray(s.value)) * data.p_ref) for s in compiled.vars.S]
-        for i, dirs in enumerate([None] + candidate_directions(blocks, REPAIR_DRAWS)):
+        for i, dirs in enumerate([None] + candidate_directions(blocks, draws or REPAIR_DRAWS)):
             repaired = repair_coherent(data, assoc, design, dirs,
                                        keep_power=opts.objective in ("min_sum_crlb", "min_max_crlb", "weighted")
                                        or any(lim is not None for lim in opts.limits(data.network)))

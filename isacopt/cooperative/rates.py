@@ -28,6 +28,7 @@ import numpy as np
 from ..solve.runner import DEFAULT_CHAIN
 from .finish import design_from, finish, status_solution
 
+BISECTION_DRAWS = 5  # random directions per bisection step when the coherent stacked beams need repair
 UTILISATION_TOL = 1e-6  # alpha above 1 + this (an accurate optimum) proves the level out of reach
 CLARABEL_ONLY = tuple(a for a in DEFAULT_CHAIN if a.solver == "CLARABEL")  # SCS is too loose for decisions
 
@@ -86,7 +87,7 @@ def max_min_rate(opts, data, assoc, chain, time_limit_s, t0):
         # users are scheduled at the common rate: it is what the CoMP backhaul carries (SPEC.md 7)
         net = data.network.with_updates(users=[u.model_copy(update={"sinr_db": db}) for u in data.network.users])
         data_at = replace(data, network=net, sinr_targets=(level,) * len(users))
-        found = design_from(opts, data_at, assoc, compiled, None)
+        found = design_from(opts, data_at, assoc, compiled, None, draws=BISECTION_DRAWS)
         if not found[1].holds:
             return None
         kept.update(db=db, data=data_at, found=found)

@@ -22,4 +22,6 @@ def test_catalogue_file(path):
     assert sol.status == EXPECTED.get(path.stem, "optimal"), sol.reason
     if sol.status == "optimal":
         assert sol.certificate.holds
-        assert sol.certificate.relaxation_gap is None or sol.certificate.relaxation_gap < 1e-5
+        # a bisection stops within rate_tol of the proven bound; everything else attains its relaxation
+        tol = 1e-3 if sol.objective_name == "max_min_rate" else 1e-5
+        assert sol.certificate.relaxation_gap is None or sol.certificate.relaxation_gap < tol
