@@ -20,7 +20,7 @@ from .variables import CoMPVariables, blocks_for
 
 class CompiledCoop:
     def __init__(self, opts, antennas: tuple[int, ...], assoc: Association, sinr_users: tuple[int, ...],
-                 type2: tuple[bool, ...], limits: tuple[bool, ...], objective: str, directions=None,
+                 type2: tuple[bool, ...], limits: tuple[bool, ...], objective: str,
                  all_users: tuple[int, ...] = ()):
         """``objective``: min_sum_crlb | min_max_crlb | min_power | weighted | rate_sca | min_utilisation
         (the smallest alpha with tr(R_b) <= alpha P_b: always feasible, so well posed at the edge).
@@ -31,7 +31,7 @@ class CompiledCoop:
             for b in cluster[1:]:
                 self.shared.setdefault(b, []).append(k)
         blocks = blocks_for(assoc.serving, antennas, opts.joint_transmission == "coherent")
-        self.vars = CoMPVariables(antennas, blocks, opts.sensing_streams, directions)
+        self.vars = CoMPVariables(antennas, blocks, opts.sensing_streams)
         self.terms: dict = {} if objective == "min_utilisation" else {"power": PowerBudget(len(antennas))}
         if sinr_users:
             self.terms["sinr"] = JointSinr(list(sinr_users), blocks, antennas, type2)

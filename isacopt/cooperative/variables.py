@@ -48,20 +48,10 @@ def selector(block: Block, b: int, nt: int) -> np.ndarray:
 class CoMPVariables:
     """The same interface as terms.base.Variables (dims, total, power, sensing, psd)."""
 
-    def __init__(self, antennas: tuple[int, ...], blocks: list[Block], sensing_streams: bool,
-                 directions: list[np.ndarray] | None = None):
-        """``directions``: fixed unit beam directions per block; the blocks are then p_i u_i u_i^H with
-        powers p >= 0 the only beam variables (the feasibility-restoring step after extraction)."""
+    def __init__(self, antennas: tuple[int, ...], blocks: list[Block], sensing_streams: bool):
         self.dims = antennas
         self.blocks = blocks
-        if directions is None:
-            self.p = None
-            self.S = [cp.Variable((2 * blk.size,) * 2, PSD=True, name=f"S_block{i}") for i, blk in enumerate(blocks)]
-        else:
-            from ..formulation.realsdp import rank_one_real
-
-            self.p = cp.Variable(len(blocks), nonneg=True, name="block_power")
-            self.S = [self.p[i] * cp.Constant(rank_one_real(u)) for i, u in enumerate(directions)]
+        self.S = [cp.Variable((2 * blk.size,) * 2, PSD=True, name=f"S_block{i}") for i, blk in enumerate(blocks)]
         self.sensing = [cp.Variable((2 * nt,) * 2, PSD=True, name=f"S0_bs{b}") if sensing_streams else None
                         for b, nt in enumerate(antennas)]
         # R_b as an expression, not a variable tied by a matrix equality: a symmetric equality states
