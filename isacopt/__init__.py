@@ -1,7 +1,7 @@
 """isacopt: convex optimisation for cooperative ISAC networks."""
 
 from .errors import DegreesOfFreedomError, IsacoptError, SolverFailure, ValidationError
-from .builders import CoordinatedBeamforming
+from .builders import BaselineDesign, CoordinatedBeamforming
 from .cooperative import CooperativeISAC, Frontier, trace_frontier
 from .design import TransmitDesign
 from .io import load_network, load_problem, save_network
@@ -14,7 +14,7 @@ from .network import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "CoordinatedBeamforming", "CooperativeISAC", "Frontier", "Solution", "TransmitDesign", "trace_frontier",
+    "BaselineDesign", "CoordinatedBeamforming", "CooperativeISAC", "Frontier", "Solution", "TransmitDesign", "trace_frontier",
     "BaseStation", "DegreesOfFreedomError", "ExplicitChannels", "HexagonalLayout", "IsacoptError", "LosChannels",
     "Network", "PoissonLayout", "RayleighChannels", "RicianChannels", "SolverFailure", "SystemParams", "Target",
     "User", "ValidationError", "Window", "__version__", "load_network", "load_problem", "save_network",

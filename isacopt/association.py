@@ -32,14 +32,17 @@ class Association:
             sensing=_nearest(network.bs_positions, network.target_positions, sensing_cluster),
         )
 
-    def validate_for(self, network: Network) -> "Association":
-        """Raise :class:`ValidationError` unless the clusters fit ``network``."""
+    def validate_for(self, network: Network, *, allow_unserved: bool = False) -> "Association":
+        """Raise :class:`ValidationError` unless the clusters fit ``network`` (``allow_unserved``: empty
+        serving clusters mark users left unscheduled)."""
         problems = []
         for name, clusters, count in (("serving", self.serving, network.n_users), ("sensing", self.sensing, network.n_targets)):
             if len(clusters) != count:
                 problems.append((name, f"needs one cluster per {'user' if name == 'serving' else 'target'} ({count}), got {len(clusters)}"))
                 continue
             for i, c in enumerate(clusters):
+                if len(c) == 0 and allow_unserved and name == "serving":
+                    continue
                 if len(c) == 0 or len(set(c)) != len(c) or not all(0 <= b < network.n_bs for b in c):
                     problems.append((f"{name}[{i}]", f"must be distinct BS indices in [0, {network.n_bs}), got {c}"))
         if problems:

@@ -27,7 +27,7 @@ SensingShape = Literal["isotropic", "directional", "none"]
 
 def _directions(network: Network, channels: Channels, association: Association, b: int, rule: Precoder) -> NDArray:
     """Unit-norm beam directions (Nt, K_b) of BS b's own users."""
-    users = [k for k, c in enumerate(association.serving) if c[0] == b]
+    users = [k for k, c in enumerate(association.serving) if c and c[0] == b]
     nt = network.base_stations[b].tx_antennas
     hh = channels.comm[b][users].conj()  # rows h_k^H, (K_b, Nt)
     if rule == "mrt":
@@ -68,7 +68,7 @@ def baseline_design(network: Network, channels: Channels, *, precoder: Precoder 
         raise ValidationError([("comm_fraction", f"must be in [0, 1], got {comm_fraction}")])
     if sensing not in ("isotropic", "directional", "none"):
         raise ValidationError([("sensing", f"must be 'isotropic', 'directional' or 'none', got {sensing!r}")])
-    assoc = (association or Association.nearest(network)).validate_for(network)
+    assoc = (association or Association.nearest(network)).validate_for(network, allow_unserved=True)
     beams, covs = [], []
     for b, bs in enumerate(network.base_stations):
         users, w = _directions(network, channels, assoc, b, precoder)

@@ -19,6 +19,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="Convex optimisation for cooperative ISAC networks.")
 
 PROBLEMS_DIR = Path("problems")
+SWEEPS_DIR = PROBLEMS_DIR / "sweeps"
 
 
 def resolve(name_or_path: str) -> Path:
@@ -83,7 +84,7 @@ def validate(file: str = typer.Argument(..., help="problem file, or a name from 
     typer.echo(f"{file}: valid ({net.n_bs} BSs, {net.n_users} users, {net.n_targets} targets)")
 
 
-EXIT = {"optimal": 0, "optimal_reduced_accuracy": 0, "local_optimum": 0, "infeasible": 3, "solver_failure": 1, "time_limit": 1}
+EXIT = {"optimal": 0, "optimal_reduced_accuracy": 0, "local_optimum": 0, "closed_form": 0, "infeasible": 3, "solver_failure": 1, "time_limit": 1}
 
 
 @app.command()
@@ -158,6 +159,77 @@ def frontier(file: str = typer.Argument(..., help="problem file with a 'kind: co
 
         frontier_plot(front, plot, title=spec.name)
         typer.echo(f"plot written to {plot}")
+
+
+def resolve_sweep(name_or_path: str) -> Path:
+    """A path as given, or the name of a sweep file in ./problems/sweeps (with or without .yaml)."""
+    p = Path(name_or_path)
+    if p.exists():
+        return p
+    for candidate in (SWEEPS_DIR / name_or_path, SWEEPS_DIR / f"{name_or_path}.yaml"):
+        if candidate.is_file():
+            return candidate
+    raise ValidationError([("FILE", f"{name_or_path!r} is neither a file nor a sweep in {SWEEPS_DIR}/")])
+
+
+@app.command()
+def sweep(file: str = typer.Argument(..., help="sweep file, or a name in problems/sweeps/"),
+          out: Path = typer.Option(..., "--out", help="result directory (created; rerun the same command to resume)"),
+          workers: Optional[int] = typer.Option(None, "--workers", min=1, help="worker processes [default: all cores]"),
+          dask: Optional[str] = typer.Option(None, "--dask", help="'local' (a LocalCluster) or a scheduler address"),
+          quick: bool = typer.Option(False, "--quick", help="the file's quick size (minutes on 2 cores)"),
+          progress: bool = typer.Option(True, help="show a progress bar")) -> None:
+    """Run a Monte Carlo sweep; every finished snapshot is stored at once in OUT/results.sqlite."""
+    from .sweep import load_sweep, run_sweep
+
+    try:
+        spec = load_sweep(resolve_sweep(file), quick=quick)
+        run = run_sweep(spec, out, workers=workers, dask=dask, progress=progress, quick=quick)
+    except ValidationError as err:
+        _fail(err)
+    typer.echo(run.summary())
+    typer.echo(f"results in {out}; summarise with 'isacopt report {out}'")
+
+
+@app.command()
+def report(directory: Path = typer.Argument(..., help="result directory of 'isacopt sweep'"),
+           plot: Optional[Path] = typer.Option(None, "--plot", help="draw the sweep's figures to this PNG"),
+           csv_out: Optional[Path] = typer.Option(None, "--csv", help="write the per-point table to this CSV"),
+           metrics: str = typer.Option("comm_ase,sensing_ase,mean_rate,mean_root_crlb,crlb_coverage", "--metrics",
+                                       help="comma-separated metrics to print")) -> None:
+    """Per-point means with 95 % confidence intervals of a sweep; plots and CSV."""
+    from .sweep import ResultStore, report_figure, summarise
+    from .sweep.metrics import METRICS
+
+    try:
+        names = [m.strip() for m in metrics.split(",") if m.strip()]
+        unknown = [m for m in names if m not in METRICS]
+        if unknown:
+            raise ValidationError([("--metrics", f"unknown {unknown}; known: {sorted(METRICS)}")])
+        with ResultStore(directory) as store:
+            spec = store.spec()
+            table = summarise(store)
+    except ValidationError as err:
+        _fail(err)
+    keys = [k for k in spec.grid if k in table.columns]
+    typer.echo(" ".join([f"{'design':14}", *(f"{k.split('.')[-1]:>14}" for k in keys), f"{'ok/n':>7}",
+                         *(f"{m:>22}" for m in names)]))
+    for _, r in table.iterrows():
+        cells = [f"{r['design']:14}", *(f"{str(r[k]):>14}" for k in keys), f"{r['ok']:>3}/{r['snapshots']:<3}"]
+        cells += [f"{_pm(r[m], r[m + '_ci95']):>22}" for m in names]
+        typer.echo(" ".join(cells) + ("" if r["excluded"] == "{}" else f"  excluded {r['excluded']}"))
+    if csv_out is not None:
+        table.to_csv(csv_out, index=False)
+        typer.echo(f"table written to {csv_out}")
+    if plot is not None:
+        report_figure(spec, table, plot)
+        typer.echo(f"plot written to {plot}")
+
+
+def _pm(mean: float, half: float) -> str:
+    if mean != mean:
+        return "-"
+    return f"{mean:.4g}" + ("" if half != half else f" +- {half:.2g}")
 
 
 def main() -> None:

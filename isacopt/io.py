@@ -17,6 +17,7 @@ import yaml
 from pydantic import Field, model_validator
 
 from ._model import FrozenModel
+from .builders.baseline import BaselineDesign
 from .builders.coordinated import CoordinatedBeamforming
 from .cooperative import CooperativeISAC
 from .errors import ValidationError
@@ -30,7 +31,7 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_NPZ_BYTES = 2 * 1024**3
 
 LayoutSpec = Annotated[Union[PoissonLayout, HexagonalLayout], Field(discriminator="kind")]
-ProblemSpec = Annotated[Union[CoordinatedBeamforming, CooperativeISAC], Field(discriminator="kind")]
+ProblemSpec = Annotated[Union[CoordinatedBeamforming, CooperativeISAC, BaselineDesign], Field(discriminator="kind")]
 
 
 class ProblemFile(FrozenModel):

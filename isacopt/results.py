@@ -16,7 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from .design import TransmitDesign
 
 # "local_optimum": a certified design from a local method on a non-convex objective (no optimality claim)
-Status = Literal["optimal", "optimal_reduced_accuracy", "local_optimum", "infeasible", "solver_failure", "time_limit"]
+# "closed_form": a baseline design evaluated without optimisation (no objective, no bound)
+Status = Literal["optimal", "optimal_reduced_accuracy", "local_optimum", "closed_form", "infeasible",
+                 "solver_failure", "time_limit"]
 
 
 class _Result(BaseModel):
@@ -114,7 +116,7 @@ class Solution(_Result):
 
     @property
     def ok(self) -> bool:
-        return self.status in ("optimal", "optimal_reduced_accuracy", "local_optimum")
+        return self.status in ("optimal", "optimal_reduced_accuracy", "local_optimum", "closed_form")
 
     @property
     def design(self) -> TransmitDesign | None:

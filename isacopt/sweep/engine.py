@@ -1,0 +1,205 @@
+"""Run a sweep's tasks on a local process pool or a Dask cluster, storing each row as it finishes.
+
+Both back ends execute the same pure function (:func:`isacopt.sweep.tasks.run_task`) in worker
+processes with one BLAS thread each, so a row does not depend on where or with how many workers
+it ran. At most ``2 x workers`` tasks are in flight: a crash loses at most those. A worker that
+dies (killed, out of memory) takes its in-flight tasks with it; they are retried on a fresh pool
+up to ``MAX_ATTEMPTS`` times and then stored with status ``worker_died`` instead of hanging the sweep.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections import Counter
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import ValidationError
+from .spec import SweepFile
+from .store import ResultStore
+from .tasks import Task, build_tasks, run_task
+
+MAX_ATTEMPTS = 3
+_ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+@dataclass
+class SweepRun:
+    """What one invocation did: tasks in the sweep, already stored before, stored now, by status."""
+
+    total: int
+    skipped: int
+    stored: int
+    statuses: Counter = field(default_factory=Counter)
+    wall_s: float = 0.0
+
+    def summary(self) -> str:
+        parts = ", ".join(f"{n} {s}" for s, n in sorted(self.statuses.items()))
+        return (f"{self.stored} snapshots stored now, {self.skipped} already stored, {self.total} in the sweep"
+                + (f" ({parts})" if parts else "") + f"; {self.wall_s:.1f} s")
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+def run_sweep(spec: SweepFile, out: str | Path, *, workers: int | None = None, dask: str | None = None,
+              progress: bool = True, quick: bool = False) -> SweepRun:
+    """Run every task of ``spec`` not yet in the store at ``out``; resumable, never duplicates a row.
+
+    ``dask``: ``None`` for the local process pool, ``"local"`` for a dask.distributed LocalCluster
+    with ``workers`` processes, or a scheduler address (``tcp://host:8786``) of an existing cluster.
+    """
+    t0 = time.perf_counter()
+    workers = workers or default_workers()
+    if workers < 1:
+        raise ValidationError([("--workers", f"must be at least 1, got {workers}")])
+    for name in _ONE_THREAD:  # inherited by the worker processes started below
+        os.environ.setdefault(name, "1")
+    with ResultStore(out, spec, quick=quick) as store:
+        tasks = build_tasks(spec)
+        done = store.done_keys()
+        todo = [t for t in tasks if t.key not in done]
+        run = SweepRun(total=len(tasks), skipped=len(tasks) - len(todo), stored=0)
+        bar = _progress(len(tasks), run.skipped, progress, spec.name)
+        spec_data = spec.model_dump(mode="json")
+
+        def record(row: dict[str, Any]) -> None:
+            if store.add(row):
+                run.stored += 1
+                run.statuses[row["status"]] += 1
+            bar.update(1)
+
+        try:
+            if todo:
+                backend = _DaskBackend(dask, workers) if dask else _LocalBackend(workers)
+                with backend:
+                    backend.run(spec_data, todo, record)
+        finally:
+            bar.close()
+    run.wall_s = time.perf_counter() - t0
+    return run
+
+
+def _progress(total: int, initial: int, enabled: bool, name: str):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, initial=initial, disable=not enabled, unit="snapshot", desc=name, smoothing=0.1)
+
+
+def _failed_row(task: Task, status: str, reason: str) -> dict[str, Any]:
+    return {"key": task.key, "design": task.design, "point": task.point, "snapshot": task.snapshot, "seed": task.seed,
+            "status": status, "reason": reason, "certified": False, "objective": None, "bound": None, "wall_s": 0.0}
+
+
+class _LocalBackend:
+    """A process pool (spawned processes: no state inherited from the parent but the environment)."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> "_LocalBackend":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def _fresh_pool(self) -> ProcessPoolExecutor:
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"))
+        return self.pool
+
+    def run(self, spec_data: dict[str, Any], todo: list[Task], record) -> None:
+        pending = list(reversed(todo))  # pop() from the end keeps the file order
+        attempts: Counter = Counter()
+        pool = self._fresh_pool()
+        flying: dict[Any, Task] = {}
+        while pending or flying:
+            while pending and len(flying) < 2 * self.workers:
+                task = pending.pop()
+                flying[pool.submit(run_task, spec_data, task.as_dict())] = task
+            finished, _ = wait(list(flying), return_when=FIRST_COMPLETED)
+            broken = False
+            for fut in finished:
+                task = flying.pop(fut)
+                try:
+                    record(fut.result())
+                except BrokenProcessPool:
+                    broken = True
+                    attempts[task.key] += 1
+                    if attempts[task.key] >= MAX_ATTEMPTS:
+                        record(_failed_row(task, "worker_died", f"the worker process died {MAX_ATTEMPTS} times "
+                                           "running this snapshot (killed or out of memory)"))
+                    else:
+                        pending.append(task)
+                except Exception as err:  # noqa: BLE001 - e.g. a result that failed to travel back
+                    record(_failed_row(task, "error", f"{type(err).__name__}: {err}"[:1000]))
+            if broken:  # every other in-flight task died with the pool: run them again on a new one
+                for task in flying.values():
+                    attempts[task.key] += 1
+                    pending.append(task)
+                flying.clear()
+                pool = self._fresh_pool()
+
+
+class _DaskBackend:
+    """dask.distributed: ``local`` starts a LocalCluster of single-threaded worker processes."""
+
+    def __init__(self, address: str, workers: int):
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise ValidationError([("--dask", "needs the 'distributed' package: pip install 'isacopt[cluster]'")]) from None
+        self.cluster = None
+        if address == "local":
+            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                        dashboard_address=None)
+            self.client = Client(self.cluster)
+        else:
+            try:
+                self.client = Client(address, timeout=30)
+            except OSError as err:
+                raise ValidationError([("--dask", f"cannot reach a Dask scheduler at {address!r}: {err}")]) from None
+        self.workers = max(workers, len(self.client.scheduler_info().get("workers", {})) or workers)
+
+    def __enter__(self) -> "_DaskBackend":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+    def run(self, spec_data: dict[str, Any], todo: list[Task], record) -> None:
+        from distributed import as_completed
+
+        pending = list(reversed(todo))
+        spec_future = self.client.scatter(spec_data, broadcast=True)
+        window = as_completed()
+        flying: dict[str, Task] = {}
+
+        def submit() -> None:
+            while pending and len(flying) < 2 * self.workers:
+                task = pending.pop()
+                fut = self.client.submit(run_task, spec_future, task.as_dict(), key=f"isacopt-{task.key}", pure=False)
+                flying[fut.key] = task
+                window.add(fut)
+
+        submit()
+        for fut in window:
+            task = flying.pop(fut.key)
+            try:
+                record(fut.result())
+            except Exception as err:  # noqa: BLE001 - KilledWorker after dask's own retries, or a lost result
+                status = "worker_died" if type(err).__name__ == "KilledWorker" else "error"
+                record(_failed_row(task, status, f"{type(err).__name__}: {err}"[:1000]))
+            fut.release()
+            submit()

@@ -1,0 +1,78 @@
+"""What a sweep stores per snapshot: the network metrics of SPEC.md section 8, from a Solution.
+
+Users and targets are counted inside the evaluation window only (BSs of the guard band transmit
+and interfere but their nodes are not measured). Sums and counts are stored, not only means, so
+that pooled quantities (coverage probabilities, mean rate per user) are exact ratios over all
+snapshots rather than averages of per-snapshot ratios.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ..metrics.network import in_window
+from ..network.model import Network
+from ..results import Solution
+
+# name -> (unit, description); the columns of the store and the report
+METRICS: dict[str, tuple[str, str]] = {
+    "comm_ase": ("bit/s/Hz/km^2", "communication ASE: sum of user rates in the window / window area"),
+    "sensing_ase": ("bit/s/Hz/km^2", "sensing ASE: sum of log2(1 + sensing SINR) of targets in the window / area"),
+    "mean_rate": ("bit/s/Hz", "mean rate of the users in the window (unscheduled users count as 0)"),
+    "mean_root_crlb": ("m", "mean root position CRLB of the targets in the window with a finite CRLB"),
+    "mean_crlb": ("m^2", "mean position CRLB (variance) of the targets in the window with a finite CRLB"),
+    "crlb_coverage": ("", "fraction of targets in the window with root CRLB <= the threshold"),
+    "sinr_coverage": ("", "fraction of users in the window with SINR >= the threshold"),
+    "energy_efficiency": ("bit/J", "B sum_k r_k / sum_b (tr R_b / eta + P_circuit), whole network"),
+    "backhaul_load": ("bit/s", "mean backhaul load per BS"),
+    "backhaul_utilisation": ("", "largest load / capacity over the BSs (0 without capacities)"),
+    "total_power": ("W", "sum of the transmit powers of all BSs"),
+}
+
+# pooled ratio metrics: (numerator column, denominator column)
+RATIOS = {
+    "mean_rate": ("sum_rate_window", "n_users"),
+    "mean_root_crlb": ("sum_root_crlb", "n_targets_finite"),
+    "mean_crlb": ("sum_crlb", "n_targets_finite"),
+    "crlb_coverage": ("n_crlb_covered", "n_targets"),
+    "sinr_coverage": ("n_sinr_covered", "n_users"),
+}
+PER_SNAPSHOT = ("comm_ase", "sensing_ase", "energy_efficiency", "backhaul_load", "backhaul_utilisation", "total_power")
+COUNTS = ("n_bs", "n_users", "n_targets", "n_targets_finite", "n_crlb_covered", "n_sinr_covered")
+SUMS = ("sum_rate_window", "sum_root_crlb", "sum_crlb")
+
+
+def snapshot_metrics(network: Network, solution: Solution | None, *, crlb_threshold_m: float,
+                     sinr_threshold_db: float) -> dict[str, Any]:
+    """Counts, sums and per-snapshot metrics of a solved snapshot (only the counts without a design)."""
+    users_in, targets_in = in_window(network)
+    row: dict[str, Any] = {"n_bs": network.n_bs, "n_users": int(users_in.sum()), "n_targets": int(targets_in.sum())}
+    if solution is None or not solution.ok or solution.network is None:
+        return row
+    rates = np.array([u.rate_bps_hz for u in solution.users])[users_in]
+    sinr_db = np.array([u.sinr_db for u in solution.users])[users_in]
+    root = np.array([t.root_crlb_m for t in solution.targets])[targets_in]
+    finite = np.isfinite(root)
+    loads = np.array([b.backhaul_load_bps for b in solution.base_stations])
+    caps = np.array([b.backhaul_capacity_bps or 0.0 for b in solution.base_stations])
+    util = [ld / c for ld, c in zip(loads, caps) if c > 0]
+    area = network.window.area_km2 if network.window is not None else math.nan
+    radar = np.array([t.radar_rate_bps_hz for t in solution.targets])[targets_in]
+    row.update(
+        n_targets_finite=int(finite.sum()),
+        n_crlb_covered=int(np.sum(root <= crlb_threshold_m)),
+        n_sinr_covered=int(np.sum(sinr_db >= sinr_threshold_db)),
+        sum_rate_window=float(rates.sum()),
+        sum_root_crlb=float(root[finite].sum()),
+        sum_crlb=float(np.sum(root[finite] ** 2)),
+        comm_ase=float(rates.sum() / area),
+        sensing_ase=float(radar.sum() / area),
+        energy_efficiency=float(solution.network.energy_efficiency_bit_j),
+        backhaul_load=float(loads.mean()) if loads.size else 0.0,
+        backhaul_utilisation=float(max(util)) if util else 0.0,
+        total_power=float(solution.network.total_power_w),
+    )
+    return row

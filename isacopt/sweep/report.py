@@ -1,0 +1,124 @@
+"""Per-point averages with 95 % confidence intervals, time sharing, and the CSV of a sweep.
+
+Only snapshots whose design was produced and certified (``ok`` statuses) enter an average; the
+others are counted per status in ``excluded`` so that a reader sees what an average leaves out.
+Per-snapshot metrics (ASE, energy efficiency, power, backhaul) are averaged over snapshots with a
+Student-t interval. Per-node metrics (mean rate per user, mean root CRLB per target, coverage
+probabilities) are pooled ratios sum(y) / sum(x) over all snapshots, with the delta-method
+(cluster-robust) interval: snapshots are the independent units, nodes within one are not.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+from scipy import stats
+
+from .metrics import METRICS, PER_SNAPSHOT, RATIOS
+from .store import ResultStore
+
+OK = ("optimal", "optimal_reduced_accuracy", "local_optimum", "closed_form")
+LOWER_IS_BETTER = {"mean_root_crlb", "mean_crlb", "total_power", "backhaul_load", "backhaul_utilisation"}
+SENSING = {"sensing_ase", "mean_root_crlb", "mean_crlb", "crlb_coverage"}
+
+
+def mean_ci(values: np.ndarray) -> tuple[float, float]:
+    """Mean and the half-width of its 95 % Student-t interval (nan with fewer than two values)."""
+    v = np.asarray(values, dtype=float)
+    if v.size == 0:
+        return math.nan, math.nan
+    if v.size == 1:
+        return float(v[0]), math.nan
+    return float(v.mean()), float(stats.t.ppf(0.975, v.size - 1) * v.std(ddof=1) / math.sqrt(v.size))
+
+
+def ratio_ci(num: np.ndarray, den: np.ndarray) -> tuple[float, float]:
+    """sum(num) / sum(den) and its 95 % half-width by the delta method over snapshots."""
+    y, x = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
+    if x.sum() <= 0:
+        return math.nan, math.nan
+    r = float(y.sum() / x.sum())
+    n = x.size
+    if n < 2:
+        return r, math.nan
+    resid = y - r * x
+    se = math.sqrt(np.sum(resid**2) / (n - 1) / n) / x.mean()
+    return r, float(stats.t.ppf(0.975, n - 1) * se)
+
+
+def summarise(store_or_dir: ResultStore | str | Path):
+    """One row per (design, grid point): counts, exclusions and every metric with ``_ci95``. A DataFrame."""
+    import pandas as pd
+
+    store = store_or_dir if isinstance(store_or_dir, ResultStore) else ResultStore(store_or_dir)
+    spec = store.spec()
+    rows = store.rows()
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for row in rows:
+        groups.setdefault((row["design"], row["point"]), []).append(row)
+    order = {d.name: i for i, d in enumerate(spec.designs)}
+    out = []
+    for (design, point), members in sorted(groups.items(), key=lambda kv: (order.get(kv[0][0], 99), kv[0][1])):
+        ok = [r for r in members if r["status"] in OK]
+        excluded = {}
+        for r in members:
+            if r["status"] not in OK:
+                excluded[r["status"]] = excluded.get(r["status"], 0) + 1
+        entry = {"design": design, **json.loads(point), "snapshots": len(members), "ok": len(ok),
+                 "complete": len(ok) == spec.snapshots, "excluded": json.dumps(excluded, sort_keys=True)}
+        for name in METRICS:
+            if name in RATIOS:
+                num, den = RATIOS[name]
+                m, h = ratio_ci(np.array([r[num] for r in ok]), np.array([r[den] for r in ok])) if ok else (math.nan,) * 2
+            else:
+                m, h = mean_ci(np.array([r[name] for r in ok]))
+            entry[name], entry[f"{name}_ci95"] = m, h
+        out.append(entry)
+    return pd.DataFrame(out)
+
+
+def pareto(x: np.ndarray, y: np.ndarray, x_lower: bool, y_lower: bool) -> np.ndarray:
+    """Indices of the points no other point beats in both coordinates, sorted by x."""
+    sx, sy = (-1 if x_lower else 1), (-1 if y_lower else 1)
+    keep = [i for i in range(len(x)) if not any(
+        sx * x[j] >= sx * x[i] and sy * y[j] >= sy * y[i] and (x[j] != x[i] or y[j] != y[i]) for j in range(len(x)))]
+    return np.array(sorted(keep, key=lambda i: x[i]), dtype=int)
+
+
+def time_sharing(x_name: str, y_name: str, comm: dict, sensing: dict, n: int = 60) -> tuple[np.ndarray, np.ndarray]:
+    """Time sharing (SPEC.md 9) between a comm corner and a sensing corner, tau from 0 to 0.98.
+
+    Rates and ASEs are the time-weighted averages of the corners; a CRLB is the sensing corner's
+    divided by (1 - tau) (its root by sqrt(1 - tau)): only the sensing slots estimate.
+    """
+    tau = np.linspace(0.0, 0.98, n)
+
+    def along(name: str) -> np.ndarray:
+        if name == "mean_crlb":
+            return sensing[name] / (1 - tau)
+        if name == "mean_root_crlb":
+            return sensing[name] / np.sqrt(1 - tau)
+        return tau * comm[name] + (1 - tau) * sensing[name]
+
+    return along(x_name), along(y_name)
+
+
+def corners(points: list[dict], x_name: str, y_name: str) -> tuple[dict, dict]:
+    """(comm corner, sensing corner): the points best in the comm metric and in the sensing metric."""
+    comm_metric = y_name if x_name in SENSING else x_name
+    sens_metric = x_name if x_name in SENSING else y_name
+    best = (lambda name: (min if name in LOWER_IS_BETTER else max))
+    comm = best(comm_metric)(points, key=lambda p: p[comm_metric])
+    sensing = best(sens_metric)(points, key=lambda p: p[sens_metric])
+    return comm, sensing
+
+
+def write_csv(table, path: str | Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(path, index=False)
+    return path
+

@@ -1,0 +1,183 @@
+"""Sweep files: a layout, designs, a parameter grid and a snapshot count (YAML, validated).
+
+.. code-block:: yaml
+
+    name: my-sweep
+    system: {noise_dbm: -80}
+    channels: {model: rician, k_factor: 5}      # the channel seed is set per snapshot
+    layout: {kind: poisson, bs_per_km2: 1, users_per_km2: 20, targets_per_km2: 20}
+    designs:
+      - {name: nulling, problem: {kind: coordinated_beamforming, objective: weighted}}
+      - {name: zf, problem: {kind: baseline, precoder: zf}}
+    grid:                                         # the Cartesian product of these lists
+      layout.tx_antennas: [4, 8]
+      problem.weight: [0.0, 0.5, 1.0]           # applies to every design that has the field
+    snapshots: 100
+    seed: 2024
+    quick: {snapshots: 4, grid: {layout.tx_antennas: [4]}}
+
+Grid keys are dotted paths into ``system``, ``channels``, ``layout`` or ``problem``; a
+``problem.*`` key applies to the designs whose problem kind has that field (the others ignore
+it and are not duplicated per value). Snapshot i of every point and design uses the same seed
+(common random numbers): designs and points are compared on the same networks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from .._model import FrozenModel
+from ..errors import ValidationError
+from ..io import LayoutSpec, ProblemSpec, read_yaml
+from ..network.channel_spec import ChannelSpec, LosChannels
+from ..network.system import SystemParams
+
+SECTIONS = ("system", "channels", "layout", "problem")
+MAX_TASKS = 5_000_000
+
+
+class DesignSpec(FrozenModel):
+    name: str = Field(pattern=r"^[A-Za-z0-9_.\-]{1,60}$", description="short label used in the store and plots")
+    problem: ProblemSpec
+
+
+class MetricSettings(FrozenModel):
+    crlb_threshold_m: float = Field(10.0, gt=0, le=1e6, description="CRLB coverage: root CRLB <= this [m]")
+    sinr_threshold_db: float = Field(0.0, ge=-50, le=80, description="SINR coverage: SINR >= this [dB]")
+
+
+class PlotSpec(FrozenModel):
+    """One figure of the report.
+
+    ``tradeoff``: y against x, one curve per value of ``series``; each curve is the upper envelope
+    of the averaged points sharing that value, with the time-sharing line between its corners
+    (the point with the best x and the one with the best y). ``versus``: a metric against a
+    swept parameter ``x``, one curve per value of ``series`` and per design.
+    """
+
+    kind: Literal["tradeoff", "versus"]
+    x: str
+    y: str
+    series: str | None = None
+    time_sharing: bool = True
+    fit: Literal["ln2"] | None = Field(None, description="versus: overlay the least-squares c / ln^2(x) fit")
+    title: str = ""
+
+
+class QuickSpec(FrozenModel):
+    snapshots: int = Field(2, ge=1, le=10_000)
+    grid: dict[str, list[Any]] = {}
+
+
+class SweepFile(FrozenModel):
+    """The schema of a sweep file; see the module docstring."""
+
+    name: str = Field("sweep", max_length=200)
+    description: str = Field("", max_length=10_000)
+    system: SystemParams = SystemParams()
+    channels: ChannelSpec = LosChannels()
+    layout: LayoutSpec
+    designs: tuple[DesignSpec, ...] = Field(min_length=1, max_length=100)
+    grid: dict[str, list[Any]] = {}
+    snapshots: int = Field(10, ge=1, le=1_000_000)
+    seed: int = Field(0, ge=0, le=2**63 - 1)
+    time_limit_s: float | None = Field(None, gt=0, le=86_400, description="per snapshot solve limit")
+    metrics: MetricSettings = MetricSettings()
+    report: tuple[PlotSpec, ...] = ()
+    quick: QuickSpec | None = None
+    full_run: str = Field("", max_length=2000, description="measured run time of the full size (documentation)")
+
+    @field_validator("grid")
+    @classmethod
+    def _grid_keys(cls, grid: dict[str, list[Any]]) -> dict[str, list[Any]]:
+        for key, values in grid.items():
+            head = key.split(".", 1)[0]
+            if head not in SECTIONS or "." not in key:
+                raise ValueError(f"grid key {key!r} must be 'section.field' with section one of {SECTIONS}")
+            if not isinstance(values, list) or not values:
+                raise ValueError(f"grid[{key!r}] must be a non-empty list of values")
+        return grid
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "SweepFile":
+        names = [d.name for d in self.designs]
+        if len(set(names)) != len(names):
+            raise ValueError(f"designs: names must be unique, got {names}")
+        for key in self.grid:
+            if key.startswith("problem.") and not any(_has_field(d, key) for d in self.designs):
+                raise ValueError(f"grid key {key!r}: no design's problem has the field {key.split('.', 1)[1]!r}")
+        for plot in self.report:
+            for axis in (plot.series, plot.x if plot.kind == "versus" else None):
+                if axis is not None and axis not in self.grid and axis != "design":
+                    raise ValueError(f"report: {axis!r} is not a grid key (known: {sorted(self.grid)} or 'design')")
+        return self
+
+    # -- expansion ----------------------------------------------------------------------
+    def sized(self, quick: bool) -> "SweepFile":
+        """The quick version (fewer snapshots, grid overrides) or this one."""
+        if not quick:
+            return self
+        if self.quick is None:
+            raise ValidationError([("quick", f"sweep {self.name!r} defines no quick size; add 'quick: {{snapshots: N}}'")])
+        data = self.model_dump(mode="json")
+        data["snapshots"] = self.quick.snapshots
+        data["grid"] = {**self.grid, **self.quick.grid}
+        data["quick"] = None
+        return SweepFile.model_validate(data)
+
+    def points(self) -> list[dict[str, Any]]:
+        """Every combination of the grid values, in file order (the last key varies fastest)."""
+        keys = list(self.grid)
+        return [dict(zip(keys, combo)) for combo in itertools.product(*(self.grid[k] for k in keys))]
+
+    def relevant(self, design: DesignSpec, point: dict[str, Any]) -> dict[str, Any]:
+        """The part of ``point`` that changes ``design`` (problem keys it lacks are dropped)."""
+        return {k: v for k, v in point.items() if not k.startswith("problem.") or _has_field(design, k)}
+
+    def digest(self) -> str:
+        """Hash of everything that defines the stored results (not the report or the docs text)."""
+        data = self.model_dump(mode="json", exclude={"description", "report", "quick", "full_run"})
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _has_field(design: DesignSpec, key: str) -> bool:
+    return key.split(".", 1)[1] in type(design.problem).model_fields
+
+
+def apply(base: dict[str, Any], path: str, value: Any) -> None:
+    """Set ``base[a][b]... = value`` for the dotted ``path`` (creating sub-mappings)."""
+    parts = path.split(".")
+    node = base
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+    node[parts[-1]] = value
+
+
+def load_sweep(path: str | Path, *, quick: bool = False) -> SweepFile:
+    """Read and validate a sweep file; every grid point is validated now, not mid-run."""
+    p = Path(path)
+    try:
+        spec = SweepFile.model_validate(read_yaml(p)).sized(quick)
+    except ValidationError as err:
+        raise ValidationError(err.problems, source=str(p)) from None
+    from .tasks import point_models
+
+    count = len(spec.points()) * len(spec.designs) * spec.snapshots
+    if count > MAX_TASKS:
+        raise ValidationError([("snapshots", f"{count} tasks exceed the limit of {MAX_TASKS}; split the sweep")],
+                              source=str(p))
+    for point in spec.points():
+        for design in spec.designs:
+            try:
+                point_models(spec, design, point)
+            except ValidationError as err:
+                where = ", ".join(f"{k}={v!r}" for k, v in point.items())
+                raise ValidationError([(f"grid point ({where}), design {design.name!r}: {f}", m)
+                                       for f, m in err.problems], source=str(p)) from None
+    return spec
