@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ValidationError
-from .spec import SweepFile
+from .spec import SweepFile, validate_sweep
 from .store import ResultStore
 from .tasks import Task, build_tasks, run_task
 
@@ -56,6 +56,7 @@ def run_sweep(spec: SweepFile, out: str | Path, *, workers: int | None = None, d
     with ``workers`` processes, or a scheduler address (``tcp://host:8786``) of an existing cluster.
     """
     t0 = time.perf_counter()
+    spec = validate_sweep(spec)
     workers = workers or default_workers()
     if workers < 1:
         raise ValidationError([("--workers", f"must be at least 1, got {workers}")])
@@ -118,12 +119,30 @@ class _LocalBackend:
         return self.pool
 
     def run(self, spec_data: dict[str, Any], todo: list[Task], record) -> None:
+        """Run ``todo`` with up to 2 x workers in flight. When the pool breaks, the tasks it held become
+        suspects and run one at a time, so that only the task that kills a worker alone is charged."""
         pending = list(reversed(todo))  # pop() from the end keeps the file order
+        suspects: list[Task] = []
         attempts: Counter = Counter()
         pool = self._fresh_pool()
         flying: dict[Any, Task] = {}
-        while pending or flying:
-            while pending and len(flying) < 2 * self.workers:
+        while pending or suspects or flying:
+            if suspects and not flying:
+                task = suspects.pop()
+                try:
+                    record(pool.submit(run_task, spec_data, task.as_dict()).result())
+                except BrokenProcessPool:
+                    pool = self._fresh_pool()
+                    attempts[task.key] += 1
+                    if attempts[task.key] >= MAX_ATTEMPTS:
+                        record(_failed_row(task, "worker_died", f"the worker process died {MAX_ATTEMPTS} times "
+                                           "running this snapshot alone (killed, crashed or out of memory)"))
+                    else:
+                        suspects.append(task)
+                except Exception as err:  # noqa: BLE001 - e.g. a result that failed to travel back
+                    record(_failed_row(task, "error", f"{type(err).__name__}: {err}"[:1000]))
+                continue
+            while pending and not suspects and len(flying) < 2 * self.workers:
                 task = pending.pop()
                 flying[pool.submit(run_task, spec_data, task.as_dict())] = task
             finished, _ = wait(list(flying), return_when=FIRST_COMPLETED)
@@ -134,18 +153,11 @@ class _LocalBackend:
                     record(fut.result())
                 except BrokenProcessPool:
                     broken = True
-                    attempts[task.key] += 1
-                    if attempts[task.key] >= MAX_ATTEMPTS:
-                        record(_failed_row(task, "worker_died", f"the worker process died {MAX_ATTEMPTS} times "
-                                           "running this snapshot (killed or out of memory)"))
-                    else:
-                        pending.append(task)
-                except Exception as err:  # noqa: BLE001 - e.g. a result that failed to travel back
+                    suspects.append(task)
+                except Exception as err:  # noqa: BLE001
                     record(_failed_row(task, "error", f"{type(err).__name__}: {err}"[:1000]))
-            if broken:  # every other in-flight task died with the pool: run them again on a new one
-                for task in flying.values():
-                    attempts[task.key] += 1
-                    pending.append(task)
+            if broken:  # every task the pool held died with it; which one killed it is unknown
+                suspects.extend(flying.values())
                 flying.clear()
                 pool = self._fresh_pool()
 

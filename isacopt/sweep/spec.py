@@ -166,12 +166,22 @@ def load_sweep(path: str | Path, *, quick: bool = False) -> SweepFile:
         spec = SweepFile.model_validate(read_yaml(p)).sized(quick)
     except ValidationError as err:
         raise ValidationError(err.problems, source=str(p)) from None
+    return validate_sweep(spec, source=str(p))
+
+
+def validate_sweep(spec: SweepFile, *, source: str | None = None) -> SweepFile:
+    """Re-validate ``spec`` (it may have been edited with model_copy) and pose every grid point's
+    models now, so that a bad value fails before any worker starts, not mid-run."""
     from .tasks import point_models
 
+    try:
+        spec = SweepFile.model_validate(spec.model_dump(mode="json"))
+    except ValidationError as err:
+        raise ValidationError(err.problems, source=source) from None
     count = len(spec.points()) * len(spec.designs) * spec.snapshots
     if count > MAX_TASKS:
         raise ValidationError([("snapshots", f"{count} tasks exceed the limit of {MAX_TASKS}; split the sweep")],
-                              source=str(p))
+                              source=source)
     for point in spec.points():
         for design in spec.designs:
             try:
@@ -179,5 +189,5 @@ def load_sweep(path: str | Path, *, quick: bool = False) -> SweepFile:
             except ValidationError as err:
                 where = ", ".join(f"{k}={v!r}" for k, v in point.items())
                 raise ValidationError([(f"grid point ({where}), design {design.name!r}: {f}", m)
-                                       for f, m in err.problems], source=str(p)) from None
+                                       for f, m in err.problems], source=source) from None
     return spec

@@ -10,6 +10,7 @@ sweep never loses a snapshot silently and never dies for one bad snapshot.
 from __future__ import annotations
 
 import json
+import os
 import time
 import traceback
 from dataclasses import asdict, dataclass
@@ -90,6 +91,7 @@ def run_task(spec_data: dict[str, Any], task_data: dict[str, Any]) -> dict[str, 
     t0 = time.perf_counter()
     spec = SweepFile.model_validate(spec_data)
     task = Task(**task_data)
+    _inject_fault(task)
     design = next(d for d in spec.designs if d.name == task.design)
     point = json.loads(task.point)
     row: dict[str, Any] = {"key": task.key, "design": task.design, "point": task.point, "snapshot": task.snapshot,
@@ -112,6 +114,14 @@ def run_task(spec_data: dict[str, Any], task_data: dict[str, Any]) -> dict[str, 
         row.update(status="error", reason=f"{type(err).__name__}: {err} | {''.join(tail)}"[:1000])
     row["wall_s"] = time.perf_counter() - t0
     return row
+
+
+def _inject_fault(task: Task) -> None:
+    """Test hook: ``ISACOPT_FAULT_KILL_SNAPSHOT=i`` makes the worker running snapshot i die abruptly
+    (``os._exit``), as a killed or out-of-memory process would; used to test the engine's recovery."""
+    victim = os.environ.get("ISACOPT_FAULT_KILL_SNAPSHOT")
+    if victim is not None and victim.isdigit() and int(victim) == task.snapshot:
+        os._exit(137)
 
 
 def _thresholds(spec: SweepFile) -> dict[str, float]:

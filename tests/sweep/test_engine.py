@@ -1,0 +1,102 @@
+"""The engine: identical rows whatever the back end and worker count; resumable; dead workers recorded."""
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from isacopt.sweep import ResultStore, build_tasks, load_results, run_sweep, run_task
+from tests.sweep.conftest import TINY, stored_rows
+
+
+def test_reference_run_has_every_task_once(tiny_spec, reference_rows):
+    tasks = build_tasks(tiny_spec)
+    # baseline: 2 fractions x 2 antenna counts; the SDP design ignores comm_fraction: 2 points
+    assert len(tasks) == (4 + 2) * tiny_spec.snapshots
+    assert sorted(r["key"] for r in reference_rows) == sorted(t.key for t in tasks)
+    assert {r["status"] for r in reference_rows} == {"closed_form", "optimal"}
+
+
+def test_two_workers_give_identical_rows(tiny_spec, reference_rows, tmp_path):
+    run = run_sweep(tiny_spec, tmp_path, workers=2, progress=False)
+    assert run.stored == len(reference_rows)
+    assert stored_rows(tmp_path) == reference_rows
+
+
+def test_dask_local_cluster_gives_identical_rows(tiny_spec, reference_rows, tmp_path):
+    pytest.importorskip("distributed")
+    run_sweep(tiny_spec, tmp_path, workers=2, dask="local", progress=False)
+    assert stored_rows(tmp_path) == reference_rows
+
+
+def test_one_task_rerun_alone_reproduces_its_row(tiny_spec, reference_rows):
+    task = build_tasks(tiny_spec)[-1]
+    row = run_task(tiny_spec.model_dump(mode="json"), task.as_dict())
+    row.pop("wall_s")
+    assert row == next(r for r in reference_rows if r["key"] == task.key)
+
+
+def test_rerun_stores_nothing_new(tiny_spec, reference_rows, reference_dir):
+    again = run_sweep(tiny_spec, reference_dir, workers=2, progress=False)
+    assert (again.stored, again.skipped) == (0, again.total)
+    assert stored_rows(reference_dir) == reference_rows
+
+
+def test_sigkill_mid_run_then_resume_matches_an_uninterrupted_run(tmp_path, reference_rows):
+    out = tmp_path / "killed"
+    cmd = [sys.executable, "-m", "isacopt.cli", "sweep", str(TINY), "--out", str(out), "--workers", "2",
+           "--no-progress"]
+    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    db = out / "results.sqlite"
+    deadline = time.time() + 120
+    count = 0
+    while time.time() < deadline and count < 3:
+        time.sleep(0.05)
+        if db.exists():
+            try:
+                with sqlite3.connect(db, timeout=1) as con:
+                    count = con.execute("SELECT COUNT(*) FROM rows").fetchone()[0]
+            except sqlite3.OperationalError:
+                count = 0
+    os.killpg(proc.pid, signal.SIGKILL)  # the coordinator and its workers, mid-run
+    proc.wait()
+    partial = stored_rows(out)
+    assert 3 <= len(partial) < len(reference_rows), "the kill should land mid-run"
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    assert stored_rows(out) == reference_rows
+
+
+def test_a_worker_that_dies_is_retried_then_recorded(tiny_spec, tmp_path, monkeypatch):
+    monkeypatch.setenv("ISACOPT_FAULT_KILL_SNAPSHOT", "1")  # inherited by the spawned workers
+    spec = tiny_spec.model_copy(update={"designs": tiny_spec.designs[:1], "grid": {}, "snapshots": 4,
+                                         "report": ()})
+    run = run_sweep(spec, tmp_path, workers=2, progress=False)
+    rows = stored_rows(tmp_path)
+    assert len(rows) == 4  # nothing lost, nothing hung
+    died = [r for r in rows if r["status"] == "worker_died"]
+    assert [r["snapshot"] for r in died] == [1]  # the innocent tasks that shared its pool were not charged
+    assert {r["status"] for r in rows if r["snapshot"] != 1} == {"closed_form"}
+    assert all("died 3 times running this snapshot alone" in r["reason"] for r in died)
+    assert run.statuses["worker_died"] == 1
+
+
+def test_results_load_into_pandas(reference_rows, reference_dir):
+    frame = load_results(reference_dir)
+    assert len(frame) == len(reference_rows)
+    assert {"design", "layout.tx_antennas", "problem.comm_fraction", "comm_ase", "status", "seed"} <= set(frame.columns)
+    assert set(frame["layout.tx_antennas"]) == {4, 6}
+
+
+def test_a_directory_of_another_sweep_is_refused(tiny_spec, reference_dir):
+    from isacopt.errors import ValidationError
+
+    other = tiny_spec.model_copy(update={"seed": 8})
+    with pytest.raises(ValidationError, match="holds results of another sweep"):
+        run_sweep(other, reference_dir, workers=1, progress=False)
+    with ResultStore(reference_dir) as store:
+        assert store.count() == len(build_tasks(tiny_spec))
