@@ -3,7 +3,8 @@
 Each BS serves the users whose serving-cluster head it is (single-BS service),
 gives a fraction ``comm_fraction`` of its budget to the data beams, split
 equally between its users, and the rest to the sensing signal: ``isotropic``
-(R0 = p/Nt I), ``directional`` (equal power toward the targets it senses) or
+(R0 = p/Nt I), ``directional`` (equal power toward every target whose sensing
+cluster contains the BS: a multistatic transmitter illuminates it too) or
 ``none``. A BS with no users (or no targets) spends its whole budget on the
 other function.
 """
@@ -53,7 +54,7 @@ def _sensing(network: Network, channels: Channels, association: Association, b: 
     nt = network.base_stations[b].tx_antennas
     if shape == "isotropic" or power == 0:
         return power / nt * np.eye(nt, dtype=complex)
-    targets = [t for t, c in enumerate(association.sensing) if c[0] == b]
+    targets = [t for t, c in enumerate(association.sensing) if b in c]  # every target it helps sense
     if shape == "directional" and targets:
         a = channels.tx_steering[b][targets]  # (T_b, Nt)
         return power / (len(targets) * nt) * (a.T @ a.conj())  # sum_t a a^H, each ||a||^2 = Nt
@@ -72,7 +73,7 @@ def baseline_design(network: Network, channels: Channels, *, precoder: Precoder 
     beams, covs = [], []
     for b, bs in enumerate(network.base_stations):
         users, w = _directions(network, channels, assoc, b, precoder)
-        has_targets = any(c[0] == b for c in assoc.sensing)
+        has_targets = any(b in c for c in assoc.sensing)
         frac = comm_fraction if users and (has_targets or sensing == "isotropic") else (1.0 if users else 0.0)
         if sensing == "none":
             frac = 1.0 if users else 0.0

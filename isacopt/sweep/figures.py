@@ -54,7 +54,9 @@ def versus(ax, table, plot: PlotSpec, grid_keys: list[str]) -> None:
     line = 0
     for design in dict.fromkeys(table["design"].tolist()):
         mine = table[(table["design"] == design) & table["ok"].gt(0)]
-        keys = [k for k in others if mine[k].notna().any()]
+        if plot.x not in mine.columns or mine[plot.x].isna().all():
+            continue  # this design does not vary with x
+        keys = [k for k in others if mine[k].nunique(dropna=True) > 1]  # label only what varies
         groups = mine.groupby(keys, dropna=False, sort=False) if keys else [((), mine)]
         for values, part in groups:
             values = values if isinstance(values, tuple) else (values,)
@@ -65,7 +67,7 @@ def versus(ax, table, plot: PlotSpec, grid_keys: list[str]) -> None:
                         capsize=3, color=colour, label=name)
             if plot.fit == "ln2":
                 xs = part[plot.x].to_numpy(dtype=float)
-                keep = xs >= 2
+                keep = xs >= 4 if np.sum(xs >= 4) >= 2 else xs >= 2  # small N: collinear, heavy-tailed
                 basis = 1.0 / np.log(xs[keep]) ** 2
                 c = float(basis @ part[plot.y].to_numpy()[keep] / (basis @ basis))
                 grid = np.linspace(xs[keep].min(), xs.max(), 100)

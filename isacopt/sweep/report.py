@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -56,10 +57,11 @@ def summarise(store_or_dir: ResultStore | str | Path):
     store = store_or_dir if isinstance(store_or_dir, ResultStore) else ResultStore(store_or_dir)
     spec = store.spec()
     rows = store.rows()
+    rows += [r for sel in spec.select for r in selected_rows(rows, sel)]
     groups: dict[tuple[str, str], list[dict]] = {}
     for row in rows:
         groups.setdefault((row["design"], row["point"]), []).append(row)
-    order = {d.name: i for i, d in enumerate(spec.designs)}
+    order = {name: i for i, name in enumerate([d.name for d in spec.designs] + [s.name for s in spec.select])}
     out = []
     for (design, point), members in sorted(groups.items(), key=lambda kv: (order.get(kv[0][0], 99), kv[0][1])):
         ok = [r for r in members if r["status"] in OK]
@@ -69,6 +71,9 @@ def summarise(store_or_dir: ResultStore | str | Path):
                 excluded[r["status"]] = excluded.get(r["status"], 0) + 1
         entry = {"design": design, **json.loads(point), "snapshots": len(members), "ok": len(ok),
                  "complete": len(ok) == spec.snapshots, "excluded": json.dumps(excluded, sort_keys=True)}
+        picks = Counter(r["choice"] for r in ok if r.get("choice"))
+        if picks:  # a selection: how often each choice won
+            entry["choices"] = json.dumps(dict(sorted(picks.items())))
         for name in METRICS:
             if name in RATIOS:
                 num, den = RATIOS[name]
@@ -78,6 +83,30 @@ def summarise(store_or_dir: ResultStore | str | Path):
             entry[name], entry[f"{name}_ci95"] = m, h
         out.append(entry)
     return pd.DataFrame(out)
+
+
+def selected_rows(rows: list[dict], sel) -> list[dict]:
+    """Per (point without the ``over`` keys, snapshot): the certified row of ``sel.design`` with the best
+    ``sel.by``; status ``none_feasible`` when no choice was certified. ``choice`` records the pick."""
+    groups: dict[tuple[str, int], list[dict]] = {}
+    for row in rows:
+        if row["design"] != sel.design:
+            continue
+        point = {k: v for k, v in json.loads(row["point"]).items() if k not in sel.over}
+        groups.setdefault((json.dumps(point, sort_keys=True, separators=(",", ":")), row["snapshot"]), []).append(row)
+    out = []
+    for (point, snapshot), members in sorted(groups.items()):
+        ok = [r for r in members if r["status"] in OK and r.get(sel.by) is not None and math.isfinite(r[sel.by])]
+        if not ok:
+            first = members[0]
+            out.append({**{k: first[k] for k in ("seed", "n_bs", "n_users", "n_targets") if k in first},
+                        "design": sel.name, "point": point, "snapshot": snapshot, "status": "none_feasible",
+                        "reason": f"no certified choice among {len(members)}", "choice": ""})
+            continue
+        best = (min if sel.minimise else max)(ok, key=lambda r: r[sel.by])
+        choice = {k: v for k, v in json.loads(best["point"]).items() if k in sel.over}
+        out.append({**best, "design": sel.name, "point": point, "choice": json.dumps(choice, sort_keys=True)})
+    return out
 
 
 def pareto(x: np.ndarray, y: np.ndarray, x_lower: bool, y_lower: bool) -> np.ndarray:

@@ -45,6 +45,7 @@ MAX_TASKS = 5_000_000
 class DesignSpec(FrozenModel):
     name: str = Field(pattern=r"^[A-Za-z0-9_.\-]{1,60}$", description="short label used in the store and plots")
     problem: ProblemSpec
+    ignore: list[str] = Field([], description="grid keys this design does not vary with (solved once for them)")
 
 
 class MetricSettings(FrozenModel):
@@ -70,6 +71,21 @@ class PlotSpec(FrozenModel):
     title: str = ""
 
 
+class Selection(FrozenModel):
+    """Per-snapshot choice among grid values: for each snapshot, the ``design`` row with the best
+    ``by`` column over the values of the ``over`` keys (e.g. cluster sizes), among certified rows.
+
+    Every choice was solved on the same network (common random numbers), so this is an exhaustive
+    search over those keys per snapshot; the report lists it as a design named ``name``.
+    """
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.\-]{1,60}$")
+    design: str
+    over: list[str] = Field(min_length=1)
+    by: str = "objective"
+    minimise: bool = True
+
+
 class QuickSpec(FrozenModel):
     snapshots: int = Field(2, ge=1, le=10_000)
     grid: dict[str, list[Any]] = {}
@@ -89,6 +105,7 @@ class SweepFile(FrozenModel):
     seed: int = Field(0, ge=0, le=2**63 - 1)
     time_limit_s: float | None = Field(None, gt=0, le=86_400, description="per snapshot solve limit")
     metrics: MetricSettings = MetricSettings()
+    select: tuple[Selection, ...] = ()
     report: tuple[PlotSpec, ...] = ()
     quick: QuickSpec | None = None
     full_run: str = Field("", max_length=2000, description="measured run time of the full size (documentation)")
@@ -109,9 +126,21 @@ class SweepFile(FrozenModel):
         names = [d.name for d in self.designs]
         if len(set(names)) != len(names):
             raise ValueError(f"designs: names must be unique, got {names}")
+        for design in self.designs:
+            bad = [k for k in design.ignore if k not in self.grid]
+            if bad:
+                raise ValueError(f"designs[{design.name!r}].ignore: {bad} are not grid keys")
         for key in self.grid:
             if key.startswith("problem.") and not any(_has_field(d, key) for d in self.designs):
                 raise ValueError(f"grid key {key!r}: no design's problem has the field {key.split('.', 1)[1]!r}")
+        for sel in self.select:
+            if sel.design not in names:
+                raise ValueError(f"select {sel.name!r}: unknown design {sel.design!r} (known: {names})")
+            if sel.name in names:
+                raise ValueError(f"select {sel.name!r}: the name is already a design's")
+            bad = [k for k in sel.over if k not in self.grid]
+            if bad:
+                raise ValueError(f"select {sel.name!r}: {bad} are not grid keys")
         for plot in self.report:
             for axis in (plot.series, plot.x if plot.kind == "versus" else None):
                 if axis is not None and axis not in self.grid and axis != "design":
@@ -138,11 +167,12 @@ class SweepFile(FrozenModel):
 
     def relevant(self, design: DesignSpec, point: dict[str, Any]) -> dict[str, Any]:
         """The part of ``point`` that changes ``design`` (problem keys it lacks are dropped)."""
-        return {k: v for k, v in point.items() if not k.startswith("problem.") or _has_field(design, k)}
+        return {k: v for k, v in point.items()
+                if k not in design.ignore and (not k.startswith("problem.") or _has_field(design, k))}
 
     def digest(self) -> str:
         """Hash of everything that defines the stored results (not the report or the docs text)."""
-        data = self.model_dump(mode="json", exclude={"description", "report", "quick", "full_run"})
+        data = self.model_dump(mode="json", exclude={"description", "report", "quick", "full_run", "select"})
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
 

@@ -53,7 +53,10 @@ class ResultStore:
             raise ValidationError([("--out", f"{str(self.directory)!r} holds results of another sweep "
                                     f"({stored.get('name')!r}, {'quick' if stored.get('quick') == '1' else 'full'} "
                                     "size, or an edited file): use a new directory or delete this one")])
-        if not stored:
+        if stored:  # same results; keep the newest report and selection settings
+            with self._db:
+                self._db.execute("UPDATE meta SET value = ? WHERE name = 'spec'", (spec.model_dump_json(),))
+        else:
             with self._db:
                 self._db.executemany("INSERT INTO meta VALUES (?, ?)", [
                     ("name", spec.name), ("digest", spec.digest()), ("quick", "1" if quick else "0"),
