@@ -43,16 +43,25 @@ def _fail(err: ValidationError) -> None:
 def list_problems(directory: Path = typer.Option(PROBLEMS_DIR, help="catalogue folder")) -> None:
     """List the problem files of the catalogue with their descriptions."""
     files = sorted(directory.glob("*.yaml"))
-    if not files:
+    sweeps = sorted((directory / "sweeps").glob("*.yaml"))
+    if not files and not sweeps:
         typer.echo(f"no problem files in {directory}/")
         return
     for f in files:
-        try:
-            data = read_yaml(f)
-            desc = " ".join(str(data.get("description", "")).split())
-        except ValidationError as err:
-            desc = f"(unreadable: {err.problems[0][1]})"
-        typer.echo(f"{f.stem:28s} {desc[:90]}{'...' if len(desc) > 90 else ''}")
+        _describe(f)
+    if sweeps:
+        typer.echo(f"\nsweeps ({directory}/sweeps; run with 'isacopt sweep NAME --out DIR'):")
+    for f in sweeps:
+        _describe(f)
+
+
+def _describe(f: Path) -> None:
+    try:
+        data = read_yaml(f)
+        desc = " ".join(str(data.get("description", "")).split())
+    except ValidationError as err:
+        desc = f"(unreadable: {err.problems[0][1]})"
+    typer.echo(f"{f.stem:28s} {desc[:90]}{'...' if len(desc) > 90 else ''}")
 
 
 @app.command()
@@ -75,9 +84,20 @@ def show(file: str = typer.Argument(..., help="problem file, or a name from 'isa
 
 @app.command()
 def validate(file: str = typer.Argument(..., help="problem file, or a name from 'isacopt list'")) -> None:
-    """Check a problem file and report every problem in it at once (exit code 2 if any)."""
+    """Check a problem or sweep file and report every problem in it at once (exit code 2 if any)."""
     try:
-        spec = load_problem(resolve(file))
+        try:
+            path = resolve(file)
+        except ValidationError:
+            path = resolve_sweep(file)
+        if "designs" in read_yaml(path):  # a sweep file: every grid point is posed
+            from .sweep import build_tasks, load_sweep
+
+            sweep_spec = load_sweep(path)
+            typer.echo(f"{file}: valid sweep ({len(sweep_spec.points())} grid points, {len(sweep_spec.designs)} "
+                       f"designs, {len(build_tasks(sweep_spec))} snapshot solves)")
+            return
+        spec = load_problem(path)
         net = spec.network()
     except ValidationError as err:
         _fail(err)
@@ -200,6 +220,7 @@ def report(directory: Path = typer.Argument(..., help="result directory of 'isac
     """Per-point means with 95 % confidence intervals of a sweep; plots and CSV."""
     from .sweep import ResultStore, report_figure, summarise
     from .sweep.metrics import METRICS
+    from .sweep.report import format_value
 
     try:
         names = [m.strip() for m in metrics.split(",") if m.strip()]
@@ -215,7 +236,7 @@ def report(directory: Path = typer.Argument(..., help="result directory of 'isac
     typer.echo(" ".join([f"{'design':14}", *(f"{k.split('.')[-1]:>14}" for k in keys), f"{'ok/n':>7}",
                          *(f"{m:>22}" for m in names)]))
     for _, r in table.iterrows():
-        cells = [f"{r['design']:14}", *(f"{str(r[k]):>14}" for k in keys), f"{r['ok']:>3}/{r['snapshots']:<3}"]
+        cells = [f"{r['design']:14}", *(f"{format_value(r[k]):>14}" for k in keys), f"{r['ok']:>3}/{r['snapshots']:<3}"]
         cells += [f"{_pm(r[m], r[m + '_ci95']):>22}" for m in names]
         typer.echo(" ".join(cells) + ("" if r["excluded"] == "{}" else f"  excluded {r['excluded']}"))
     if csv_out is not None:

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..plots import plt
 from .metrics import METRICS
-from .report import LOWER_IS_BETTER, corners, pareto, time_sharing
+from .report import LOWER_IS_BETTER, corners, format_value, pareto, time_sharing
 from .spec import PlotSpec, SweepFile
 
 
@@ -34,7 +34,7 @@ def tradeoff(ax, table, plot: PlotSpec) -> None:
         if part.empty:
             continue
         colour = colours[i % len(colours)]
-        name = "" if value is None else f"{plot.series.split('.')[-1]} = {value}"
+        name = "" if value is None else f"{plot.series.split('.')[-1]} = {format_value(value)}"
         x, y = part[plot.x].to_numpy(), part[plot.y].to_numpy()
         ax.scatter(x, y, s=12, color=colour, alpha=0.35)
         front = pareto(x, y, plot.x in LOWER_IS_BETTER, plot.y in LOWER_IS_BETTER)
@@ -48,12 +48,13 @@ def tradeoff(ax, table, plot: PlotSpec) -> None:
 
 
 def versus(ax, table, plot: PlotSpec, grid_keys: list[str]) -> None:
-    """y (with its 95 % interval) against the swept x: one line per design and per value of the other keys."""
+    """y (with its 95 % interval) against the swept x: one line per design and per value of the other keys;
+    only points whose every snapshot is certified (an average over a subset would not compare)."""
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     others = [k for k in grid_keys if k != plot.x and k in table.columns]
     line = 0
     for design in dict.fromkeys(table["design"].tolist()):
-        mine = table[(table["design"] == design) & table["ok"].gt(0)]
+        mine = table[(table["design"] == design) & table["complete"]]
         if plot.x not in mine.columns or mine[plot.x].isna().all():
             continue  # this design does not vary with x
         keys = [k for k in others if mine[k].nunique(dropna=True) > 1]  # label only what varies
@@ -61,7 +62,7 @@ def versus(ax, table, plot: PlotSpec, grid_keys: list[str]) -> None:
         for values, part in groups:
             values = values if isinstance(values, tuple) else (values,)
             part = part.sort_values(plot.x)
-            name = ", ".join([design, *(f"{k.split('.')[-1]} = {v}" for k, v in zip(keys, values))])
+            name = ", ".join([design, *(f"{k.split('.')[-1]} = {format_value(v)}" for k, v in zip(keys, values))])
             colour = colours[line % len(colours)]
             ax.errorbar(part[plot.x], part[plot.y], yerr=part[f"{plot.y}_ci95"].fillna(0.0), fmt="-o", ms=4,
                         capsize=3, color=colour, label=name)
@@ -92,7 +93,7 @@ def report_figure(spec: SweepFile, table, path: str | Path) -> Path:
         ax.set_ylabel(_label(plot.y))
         ax.set_title(plot.title or spec.name, fontsize=10)
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=6.5, framealpha=0.8)
     for ax in list(axes.flat)[len(plots):]:
         ax.set_visible(False)
     shown = int(table["complete"].sum())

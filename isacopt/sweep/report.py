@@ -26,6 +26,15 @@ LOWER_IS_BETTER = {"mean_root_crlb", "mean_crlb", "total_power", "backhaul_load"
 SENSING = {"sensing_ase", "mean_root_crlb", "mean_crlb", "crlb_coverage"}
 
 
+def format_value(v) -> str:
+    """A grid value as a person writes it (1e+09, 2, fusion); '-' where a design lacks the key."""
+    if isinstance(v, float):
+        if v != v:
+            return "-"
+        return str(int(v)) if v.is_integer() and abs(v) < 1e6 else f"{v:.6g}"
+    return str(v)
+
+
 def mean_ci(values: np.ndarray) -> tuple[float, float]:
     """Mean and the half-width of its 95 % Student-t interval (nan with fewer than two values)."""
     v = np.asarray(values, dtype=float)

@@ -127,3 +127,27 @@ def test_sweep_cli_names_a_bad_file(tmp_path):
     res = CliRunner().invoke(app, ["sweep", str(_write(tmp_path, grid={"antennas": [1]})), "--out", str(tmp_path / "o")])
     assert res.exit_code == 2 and "section.field" in res.output
     assert isinstance(load_sweep(TINY), SweepFile)
+
+
+def test_selection_takes_the_best_certified_choice_per_snapshot():
+    from isacopt.sweep.report import selected_rows
+    from isacopt.sweep.spec import Selection
+
+    def row(q, snap, status, obj):
+        return {"design": "d", "point": json.dumps({"problem.sensing_cluster": q, "problem.rate_bps_hz": 1}),
+                "snapshot": snap, "status": status, "objective": obj, "seed": snap, "n_bs": 3}
+
+    rows = [row(2, 0, "optimal", 5.0), row(3, 0, "optimal", 4.0), row(4, 0, "infeasible", None),
+            row(2, 1, "infeasible", None), row(3, 1, "solver_failure", None)]
+    picked = selected_rows(rows, Selection(name="best", design="d", over=["problem.sensing_cluster"]))
+    assert [(r["snapshot"], r["status"]) for r in picked] == [(0, "optimal"), (1, "none_feasible")]
+    assert picked[0]["objective"] == 4.0 and json.loads(picked[0]["choice"]) == {"problem.sensing_cluster": 3}
+    assert json.loads(picked[0]["point"]) == {"problem.rate_bps_hz": 1}
+
+
+def test_list_and_validate_know_the_sweep_files():
+    runner = CliRunner()
+    listed = runner.invoke(app, ["list"])
+    assert "seed-fig3-ase-tradeoff" in listed.output and "sweeps (" in listed.output
+    res = runner.invoke(app, ["validate", "seed-fig4-backhaul"])
+    assert res.exit_code == 0 and "valid sweep" in res.output

@@ -1,0 +1,81 @@
+"""The seed's case studies at their quick size: they run, and their numbers obey properties that hold
+whatever the random networks (checked across designs solved on the same snapshots)."""
+
+import json
+import math
+from collections import defaultdict
+
+import numpy as np
+import pytest
+
+from isacopt.sweep import ResultStore, load_sweep, run_sweep, summarise
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory):
+    cache = {}
+
+    def run(name):
+        if name not in cache:
+            out = tmp_path_factory.mktemp(name)
+            spec = load_sweep(f"problems/sweeps/{name}.yaml", quick=True)
+            done = run_sweep(spec, out, workers=2, progress=False, quick=True)
+            assert done.stored == done.total and "error" not in done.statuses, done.summary()
+            with ResultStore(out) as store:
+                cache[name] = (out, store.rows())
+        return cache[name]
+
+    return run
+
+
+def test_crlb_falls_like_one_over_ln_squared(quick_run):
+    out, _ = quick_run("seed-crlb-scaling")
+    table = summarise(out).sort_values("problem.sensing_cluster")
+    n, crlb = table["problem.sensing_cluster"].to_numpy(), table["mean_crlb"].to_numpy()
+    assert table["complete"].all()
+    assert np.all(np.diff(crlb[n >= 3]) < 0)  # every added BS helps
+    keep = n >= 4
+    basis = 1 / np.log(n[keep]) ** 2
+    c = basis @ crlb[keep] / (basis @ basis)
+    assert np.all(np.abs(crlb[keep] / (c * basis) - 1) < 0.25)
+    # and far slower than the N^2 gain of co-located geometry: the N = 8 CRLB is not 4x the N = 4 one
+    assert crlb[n == 4][0] / crlb[n == 8][0] < 4
+
+
+def test_more_backhaul_never_hurts_the_best_cooperation(quick_run):
+    _, rows = quick_run("seed-fig4-backhaul")
+    best = defaultdict(lambda: math.inf)
+    for r in rows:
+        p = json.loads(r["point"])
+        if r["status"] in ("optimal", "optimal_reduced_accuracy") and r["objective"] is not None:
+            key = (p["layout.backhaul_bps"], p["problem.rate_bps_hz"], r["snapshot"])
+            best[key] = min(best[key], r["objective"])
+        if p["problem.pairs"] == "multistatic" and p["layout.backhaul_bps"] == 1e9:
+            # raw echoes need 2 x 12 bit x 5 antennas x 50 MHz = 6 Gbit/s per forwarding BS
+            assert r["status"] == "infeasible" and "backhaul" in r["reason"]
+    for (cap, rate, snap), value in best.items():
+        if cap == 1e9 and (1e11, rate, snap) in best:
+            assert best[(1e11, rate, snap)] <= value * (1 + 1e-4)
+    table = summarise(quick_run("seed-fig4-backhaul")[0])
+    sel = table[table["design"] == "best-cooperation"]
+    assert len(sel) == 4 and sel["choices"].notna().all()
+
+
+def test_max_min_sinr_reaches_every_target_the_sensing_design_met(quick_run):
+    _, rows = quick_run("seed-fig3-ase-tradeoff")
+    corner = {}
+    for r in rows:
+        p = json.loads(r["point"])
+        if r["design"] == "max-min-sinr" and r["status"].startswith("optimal"):
+            corner[(r["point"], r["snapshot"])] = r["objective"]
+    checked = 0
+    for r in rows:
+        p = json.loads(r["point"])
+        if r["design"] != "sensing-under-sinr" or not r["status"].startswith("optimal"):
+            continue
+        gamma = p.pop("problem.sinr_db")
+        key = (json.dumps(p, sort_keys=True, separators=(",", ":")), r["snapshot"])
+        if key in corner:
+            assert corner[key] >= gamma - 0.05  # dB: the same users, the same network
+            checked += 1
+    assert checked >= 4
