@@ -2,7 +2,9 @@
 
 Every term's residual ``r_i >= 0`` becomes ``r_i + s_i >= 0`` with ``s_i >= 0`` and the sum of
 slacks is minimised. The constraints whose slack stays positive are the ones that conflict; the
-least-violating design shows how far each is from being met (e.g. the SINR a user can reach).
+conflicting constraints are then relaxed by one common slack, as little as possible, with every
+other constraint kept: the values they reach together (SINR constraints report the SINR in dB)
+are a relaxation that makes the relaxed problem feasible: lower those targets to them.
 """
 
 from __future__ import annotations
@@ -41,8 +43,8 @@ def phase_one(terms: dict[str, Term], variables: Variables, data: SnapshotData):
     if not residuals:
         return None, None
     s = cp.Variable(len(residuals), nonneg=True)
-    cons = list(variables.psd) + [c for term in terms.values() for c in term.structural(variables)]
-    cons += [expr + s[i] >= 0 for i, (_, expr) in enumerate(residuals)]
+    base = list(variables.psd) + [c for term in terms.values() for c in term.structural(variables)]
+    cons = base + [expr + s[i] >= 0 for i, (_, expr) in enumerate(residuals)]
     prob = cp.Problem(cp.Minimize(cp.sum(s)), cons)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -54,4 +56,30 @@ def phase_one(terms: dict[str, Term], variables: Variables, data: SnapshotData):
         return None, prob
     slack = np.asarray(s.value)
     scale = max(1.0, float(np.max(np.abs(slack))))
-    return [label_text(data, lab) for (lab, _), v in zip(residuals, slack) if v > SLACK_TOL * scale], prob
+    conflicting = [i for i, v in enumerate(slack) if v > SLACK_TOL * scale]
+    balanced = _balance(residuals, conflicting, base)
+    owner = {lab: term for term in terms.values() for lab, _ in term.residuals(variables)}
+    out = []
+    for i in conflicting:
+        lab = residuals[i][0]
+        reached = owner[lab].reached(variables, lab) if balanced else None
+        out.append(label_text(data, lab) + (f" (reachable together: {reached})" if reached else ""))
+    return out, prob
+
+
+def _balance(residuals, conflicting: list[int], structural: list) -> bool:
+    """Second stage: keep every other constraint, spread the violation evenly over the conflicting ones
+    (min of the largest slack), so the values they reach together are a meaningful relaxation."""
+    if not conflicting:
+        return False
+    t = cp.Variable(nonneg=True)
+    cons = list(structural)
+    cons += [expr + (t if i in conflicting else 0) >= 0 for i, (_, expr) in enumerate(residuals)]
+    prob = cp.Problem(cp.Minimize(t), cons)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            prob.solve(solver="CLARABEL", ignore_dpp=True)
+        except cp.SolverError:
+            return False
+    return prob.status in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE)

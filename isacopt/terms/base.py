@@ -71,6 +71,10 @@ class Term:
     def update(self, data: object) -> None:  # pragma: no cover - interface
         return None
 
+    def reached(self, v: Variables, label: str) -> str | None:
+        """After a solve: the value the constraint ``label`` reaches, in its own units (phase-1 report)."""
+        return None
+
 
 def functional_param(d: int, name: str) -> cp.Parameter:
     """A (2d x 2d) symmetric Parameter holding the real functional of a Hermitian d x d matrix."""

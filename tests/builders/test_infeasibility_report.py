@@ -1,0 +1,37 @@
+"""Infeasibility is explained: the conflicting users are named with what they can reach together,
+and that value is checked against independent solves (max-min SINR bisection; bracketing)."""
+
+import re
+
+import pytest
+
+import isacopt as io
+from isacopt import CoordinatedBeamforming
+from tests.helpers import one_bs
+
+
+def _reachable(conflict: str) -> float:
+    return float(re.search(r"reachable together: (-?[\d.]+) dB", conflict).group(1))
+
+
+def test_common_target_out_of_reach_reports_the_max_min_sinr():
+    spec = io.load_problem("problems/single-cell-infeasible.yaml")
+    net = spec.network()
+    sol = spec.problem.solve(net)
+    assert sol.status == "infeasible" and len(sol.conflicts) == net.n_users
+    levels = {_reachable(c) for c in sol.conflicts}
+    best = CoordinatedBeamforming(objective="max_min_sinr").solve(net)
+    assert len(levels) == 1 and levels.pop() == pytest.approx(best.objective, abs=0.02)
+
+
+def test_one_impossible_user_is_named_and_its_reachable_sinr_brackets_feasibility():
+    net = one_bs(nt=4, users=((100.0, 20.0), (-80.0, 90.0), (30.0, -140.0)), targets=(), sinr_db=5.0)
+    users = list(net.users)
+    users[1] = users[1].model_copy(update={"sinr_db": 60.0})
+    sol = CoordinatedBeamforming(objective="min_power").solve(net.with_updates(users=users))
+    assert sol.status == "infeasible" and len(sol.conflicts) == 1 and "u1" in sol.conflicts[0]
+    reach = _reachable(sol.conflicts[0])
+    for delta, expect in ((-0.05, "optimal"), (+0.05, "infeasible")):
+        users[1] = users[1].model_copy(update={"sinr_db": reach + delta})
+        status = CoordinatedBeamforming(objective="min_power").solve(net.with_updates(users=users)).status
+        assert status.startswith(expect), (delta, status)
