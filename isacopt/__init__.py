@@ -1,6 +1,6 @@
 """isacopt: convex optimisation for cooperative ISAC networks."""
 
-from .errors import DegreesOfFreedomError, IsacoptError, SolverFailure, ValidationError
+from .errors import DegreesOfFreedomError, IsacoptError, PlausibilityWarning, SolverFailure, ValidationError
 from .builders import BaselineDesign, CoordinatedBeamforming
 from .cooperative import CooperativeISAC, Frontier, trace_frontier
 from .design import TransmitDesign
@@ -15,7 +15,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BaselineDesign", "CoordinatedBeamforming", "CooperativeISAC", "Frontier", "Solution", "TransmitDesign", "trace_frontier",
-    "BaseStation", "DegreesOfFreedomError", "ExplicitChannels", "HexagonalLayout", "IsacoptError", "LosChannels",
+    "BaseStation", "DegreesOfFreedomError", "ExplicitChannels", "HexagonalLayout", "IsacoptError", "LosChannels", "PlausibilityWarning",
     "Network", "PoissonLayout", "RayleighChannels", "RicianChannels", "SolverFailure", "SystemParams", "Target",
     "User", "ValidationError", "Window", "__version__", "load_network", "load_problem", "save_network",
 ]

@@ -35,3 +35,7 @@ class DegreesOfFreedomError(ValidationError):
 
 class SolverFailure(IsacoptError):
     """Every solver in the fallback chain failed for a reason other than infeasibility."""
+
+
+class PlausibilityWarning(UserWarning):
+    """A valid value far outside the physical range of the model (a unit slip such as kW for W)."""

@@ -61,6 +61,9 @@ class Network(FrozenModel):
             problems.append("channels: model 'explicit' needs a file (or ExplicitChannels.from_arrays)")
         if problems:
             raise ValueError("\n  ".join(problems))
+        from .plausibility import warn_implausible
+
+        warn_implausible(self)
         return self
 
     # -- derived views -------------------------------------------------------------

@@ -1,0 +1,47 @@
+"""Valid but implausible values warn (naming field, value, range and the unit), plausible ones do not."""
+
+import glob
+import warnings
+
+import pytest
+
+import isacopt as io
+from isacopt.sweep import load_sweep, snapshot_network
+from tests.helpers import two_cell_network
+
+
+def _no_warning(fn):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", io.PlausibilityWarning)
+        return fn()
+
+
+def test_catalogue_and_sweep_networks_are_plausible():
+    for f in sorted(glob.glob("problems/*.yaml")):
+        _no_warning(lambda: io.load_network(f))
+    for f in sorted(glob.glob("problems/sweeps/*.yaml")):
+        spec = load_sweep(f)
+        for point in spec.points()[:: max(1, len(spec.points()) // 5)]:
+            _no_warning(lambda: snapshot_network(spec, spec.designs[0], point, 1))
+
+
+@pytest.mark.parametrize("change,needle", [
+    (lambda n: n.with_updates(base_stations=[b.model_copy(update={"power_w": 5000.0}) for b in n.base_stations]),
+     r"base_stations\[0\].power_w = 5000 W .*in watts"),
+    (lambda n: n.with_updates(system=n.system.model_copy(update={"noise_dbm": -20.0})), r"system.noise_dbm = -20 dBm"),
+    (lambda n: n.with_updates(system=n.system.model_copy(update={"carrier_hz": 5.0})), r"system.carrier_hz = 5 Hz"),
+    (lambda n: n.with_updates(targets=[t.model_copy(update={"rcs_m2": 1e5}) for t in n.targets]), r"rcs_m2 = 100000"),
+    (lambda n: n.with_updates(base_stations=[b.model_copy(update={"backhaul_bps": 10.0}) for b in n.base_stations]),
+     r"backhaul_bps = 10 bit/s"),
+])
+def test_unit_slips_warn_and_the_computation_goes_on(change, needle):
+    net = two_cell_network()
+    with pytest.warns(io.PlausibilityWarning, match=needle):
+        slipped = change(net)
+    assert slipped.n_bs == 2  # a warning, not an error
+
+
+def test_kilometres_entered_as_metres_warn():
+    with pytest.warns(io.PlausibilityWarning, match="positions span 400 km"):
+        io.Network(base_stations=[{"id": i, "position_m": (x, 0), "tx_antennas": 4, "rx_antennas": 4, "power_w": 1}
+                                  for i, x in (("a", 0), ("b", 400_000))])
