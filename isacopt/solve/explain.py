@@ -2,9 +2,8 @@
 
 Every term's residual ``r_i >= 0`` becomes ``r_i + s_i >= 0`` with ``s_i >= 0`` and the sum of
 slacks is minimised. The constraints whose slack stays positive are the ones that conflict; the
-conflicting constraints are then relaxed by one common slack, as little as possible, with every
-other constraint kept: the values they reach together (SINR constraints report the SINR in dB)
-are a relaxation that makes the relaxed problem feasible: lower those targets to them.
+conflict is made of SINR targets, a bisection finds the smallest common reduction of those targets
+(in dB, every other constraint kept) that makes the relaxation feasible: the fix to apply.
 """
 
 from __future__ import annotations
@@ -56,30 +55,43 @@ def phase_one(terms: dict[str, Term], variables: Variables, data: SnapshotData):
         return None, prob
     slack = np.asarray(s.value)
     scale = max(1.0, float(np.max(np.abs(slack))))
-    conflicting = [i for i, v in enumerate(slack) if v > SLACK_TOL * scale]
-    balanced = _balance(residuals, conflicting, base)
-    owner = {lab: term for term in terms.values() for lab, _ in term.residuals(variables)}
-    out = []
-    for i in conflicting:
-        lab = residuals[i][0]
-        reached = owner[lab].reached(variables, lab) if balanced else None
-        out.append(label_text(data, lab) + (f" (reachable together: {reached})" if reached else ""))
+    names = [lab for (lab, _), v in zip(residuals, slack) if v > SLACK_TOL * scale]
+    out = [label_text(data, lab) for lab in names]
+    backoff = sinr_backoff(terms, residuals, base, names)
+    if backoff is not None:
+        out = [f"{text} (feasible when these targets are lowered by {backoff:.4g} dB)" for text in out]
     return out, prob
 
 
-def _balance(residuals, conflicting: list[int], structural: list) -> bool:
-    """Second stage: keep every other constraint, spread the violation evenly over the conflicting ones
-    (min of the largest slack), so the values they reach together are a meaningful relaxation."""
-    if not conflicting:
-        return False
-    t = cp.Variable(nonneg=True)
-    cons = list(structural)
-    cons += [expr + (t if i in conflicting else 0) >= 0 for i, (_, expr) in enumerate(residuals)]
-    prob = cp.Problem(cp.Minimize(t), cons)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            prob.solve(solver="CLARABEL", ignore_dpp=True)
-        except cp.SolverError:
-            return False
-    return prob.status in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE)
+def sinr_backoff(terms: dict[str, Term], residuals, base: list, names: list[str], *, tol_db: float = 0.01,
+                 max_db: float = 60.0) -> float | None:
+    """The smallest common reduction (dB) of the conflicting users' SINR targets that makes the relaxation
+    feasible, every other constraint kept: a bisection on feasibility problems. ``None`` when the conflict
+    involves other constraints, or lowering by ``max_db`` is not enough. The targets are restored."""
+    sinr = next((t for t in terms.values() if hasattr(t, "set_targets") and hasattr(t, "current_targets")), None)
+    if sinr is None or not names or not all(n.startswith("sinr:") for n in names):
+        return None
+    original = sinr.current_targets()
+    users = [int(n.split(":")[1]) for n in names]
+    prob = cp.Problem(cp.Minimize(0), base + [expr >= 0 for _, expr in residuals])
+
+    def feasible(db: float) -> bool:
+        sinr.set_targets({**original, **{k: original[k] * 10 ** (-db / 10) for k in users}})
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                prob.solve(solver="CLARABEL", ignore_dpp=True)
+            except cp.SolverError:
+                return False
+        return prob.status in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE)
+
+    try:
+        if not feasible(max_db):
+            return None
+        lo, hi = 0.0, max_db  # infeasible at lo, feasible at hi
+        while hi - lo > tol_db:
+            mid = (lo + hi) / 2
+            lo, hi = (lo, mid) if feasible(mid) else (mid, hi)
+        return hi
+    finally:
+        sinr.set_targets(original)

@@ -39,20 +39,6 @@ class SinrConstraints(Term):
     def residuals(self, v: Variables) -> list[tuple[str, cp.Expression]]:
         return [(f"sinr:{k}", self.margin(v, k)) for k in self.users]
 
-    def reached(self, v: Variables, label: str) -> str | None:
-        """SINR of user k at the current variable values: S / (sum_j h^H C_j h - S + 1), noise units."""
-        kind, _, idx = label.partition(":")
-        k = int(idx) if kind == "sinr" and idx.isdigit() else -1
-        if k not in self.signal or self.signal[k].value is None or v.user[k].value is None:
-            return None
-        signal = float(lin(self.signal[k], v.user[k]).value) / (1.0 + 1.0 / self._targets[k])
-        total = sum(float(lin(self.cross[(j, k)], v.comm(j) if self.type2[k] else v.total(j)).value)
-                    for j in self.interferers[k])
-        denom = total - signal + 1.0
-        if signal <= 0 or denom <= 0:
-            return None
-        return f"{10 * np.log10(signal / denom):.4g} dB"
-
     def update(self, data) -> None:
         for k in self.users:
             for j in self.interferers[k]:
@@ -61,6 +47,9 @@ class SinrConstraints(Term):
                 set_functional(self.cross[(j, k)], self._channels[(j, k)])
             self._targets[k] = data.sinr_targets[k]
         self.set_targets(self._targets)
+
+    def current_targets(self) -> dict[int, float]:
+        return dict(self._targets)
 
     def set_targets(self, targets: dict[int, float]) -> None:
         """Assign linear SINR targets (used by the max-min SINR bisection without recompiling)."""
