@@ -83,6 +83,8 @@ class CoordinatedBeamforming(FrozenModel):
     seed: int = Field(0, ge=0)
     certificate_tol: float = Field(1e-6, gt=0, le=1e-1)
     decompose: bool = Field(True, description="solve uncoupled groups of BSs as separate problems (same optimum)")
+    explain_backoff: bool = Field(True, description="infeasible: also find how far the conflicting SINR targets "
+                                  "must come down (a bisection; off in large sweeps to save solves)")
 
     _cache: dict = PrivateAttr(default_factory=dict)
 

@@ -103,7 +103,7 @@ def _infeasible(opts, data, compiled, out: Outcome) -> None:
     if isinstance(compiled, CompiledSOCP):
         compiled = CompiledSDP(opts, compiled.structure)
         compiled.update(data)
-    conflicts, _ = phase_one(compiled.terms, compiled.vars, data)
+    conflicts, _ = phase_one(compiled.terms, compiled.vars, data, backoff=opts.explain_backoff)
     out.status, out.conflicts = "infeasible", conflicts or []
     out.reason = ("infeasible: these constraints cannot hold together: " + "; ".join(conflicts) if conflicts else
                   "infeasible (the solver's certificate of infeasibility); no single constraint could be named")

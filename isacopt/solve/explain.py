@@ -36,8 +36,9 @@ def label_text(data: SnapshotData, label: str) -> str:
     return fmt(data.network, data, int(idx[0]), idx[1:]) if fmt else label
 
 
-def phase_one(terms: dict[str, Term], variables: Variables, data: SnapshotData):
-    """Minimise the total slack; returns (labels with positive slack, problem) or (None, problem) on failure."""
+def phase_one(terms: dict[str, Term], variables: Variables, data: SnapshotData, *, backoff: bool = True):
+    """Minimise the total slack; returns (labels with positive slack, problem) or (None, problem) on failure.
+    ``backoff``: also find how far the conflicting SINR targets must come down (about a dozen more solves)."""
     residuals = [(lab, expr) for name, term in terms.items() for lab, expr in term.residuals(variables)]
     if not residuals:
         return None, None
@@ -57,9 +58,9 @@ def phase_one(terms: dict[str, Term], variables: Variables, data: SnapshotData):
     scale = max(1.0, float(np.max(np.abs(slack))))
     names = [lab for (lab, _), v in zip(residuals, slack) if v > SLACK_TOL * scale]
     out = [label_text(data, lab) for lab in names]
-    backoff = sinr_backoff(terms, residuals, base, names)
-    if backoff is not None:
-        out = [f"{text} (feasible when these targets are lowered by {backoff:.4g} dB)" for text in out]
+    reduction = sinr_backoff(terms, residuals, base, names) if backoff else None
+    if reduction is not None:
+        out = [f"{text} (feasible when these targets are lowered by {reduction:.4g} dB)" for text in out]
     return out, prob
 
 
