@@ -47,16 +47,17 @@ def test_rerun_stores_nothing_new(tiny_spec, reference_rows, reference_dir):
     assert stored_rows(reference_dir) == reference_rows
 
 
-def test_sigkill_mid_run_then_resume_matches_an_uninterrupted_run(tmp_path, reference_rows):
+@pytest.mark.parametrize("kill_after", [0, 3, 11])  # rows stored when the kill lands (0: store just created)
+def test_sigkill_mid_run_then_resume_matches_an_uninterrupted_run(tmp_path, reference_rows, kill_after):
     out = tmp_path / "killed"
     cmd = [sys.executable, "-m", "isacopt.cli", "sweep", str(TINY), "--out", str(out), "--workers", "2",
            "--no-progress"]
     proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     db = out / "results.sqlite"
     deadline = time.time() + 120
-    count = 0
-    while time.time() < deadline and count < 3:
-        time.sleep(0.05)
+    count = -1
+    while time.time() < deadline and count < kill_after:
+        time.sleep(0.02)
         if db.exists():
             try:
                 with sqlite3.connect(db, timeout=1) as con:
@@ -66,7 +67,7 @@ def test_sigkill_mid_run_then_resume_matches_an_uninterrupted_run(tmp_path, refe
     os.killpg(proc.pid, signal.SIGKILL)  # the coordinator and its workers, mid-run
     proc.wait()
     partial = stored_rows(out)
-    assert 3 <= len(partial) < len(reference_rows), "the kill should land mid-run"
+    assert kill_after <= len(partial) < len(reference_rows), "the kill should land mid-run"
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     assert stored_rows(out) == reference_rows
 
