@@ -29,7 +29,7 @@ JUNK = st.one_of(st.sampled_from([math.nan, math.inf, -1, 0, 10**12, "", "x", No
                  st.floats(allow_nan=True), st.lists(st.integers(-5, 5), max_size=3))
 
 
-@settings(max_examples=int(os.environ.get("ISACOPT_FUZZ_EXAMPLES", 200)), deadline=None)
+@settings(max_examples=int(os.environ.get("ISACOPT_FUZZ_EXAMPLES", 1000)), deadline=None)
 @given(st.sampled_from(PATHS), JUNK)
 def test_corrupted_sweep_files_raise_only_our_error(path, value):
     data = copy.deepcopy(VALID)

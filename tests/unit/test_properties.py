@@ -114,7 +114,7 @@ PATHS = [("base_stations", 0, "position_m"), ("base_stations", 0, "tx_antennas")
          ("base_stations",), ("users",), ("system",), ("base_stations", 0, "unknown_key"), ("channels",)]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=int(__import__("os").environ.get("ISACOPT_FUZZ_EXAMPLES", 1000)), deadline=None)
 @given(st.sampled_from(PATHS), st.one_of(st.sampled_from(BAD_VALUES), st.text(max_size=5),
                                           st.floats(), st.integers(-10**6, 10**6)))
 def test_invalid_input_raises_only_our_error(path, value):
