@@ -66,7 +66,7 @@ def summarise(store_or_dir: ResultStore | str | Path):
     store = store_or_dir if isinstance(store_or_dir, ResultStore) else ResultStore(store_or_dir)
     spec = store.spec()
     rows = store.rows()
-    rows += [r for sel in spec.select for r in selected_rows(rows, sel)]
+    rows += [r for sel in spec.select for r in selected_rows(rows, sel, math.prod(len(spec.grid[k]) for k in sel.over))]
     groups: dict[tuple[str, str], list[dict]] = {}
     for row in rows:
         groups.setdefault((row["design"], row["point"]), []).append(row)
@@ -94,9 +94,10 @@ def summarise(store_or_dir: ResultStore | str | Path):
     return pd.DataFrame(out)
 
 
-def selected_rows(rows: list[dict], sel) -> list[dict]:
+def selected_rows(rows: list[dict], sel, expected: int = 0) -> list[dict]:
     """Per (point without the ``over`` keys, snapshot): the certified row of ``sel.design`` with the best
-    ``sel.by``; status ``none_feasible`` when no choice was certified. ``choice`` records the pick."""
+    ``sel.by``; status ``none_feasible`` when no choice was certified, ``pending`` while fewer than
+    ``expected`` choices are stored (a sweep still running). ``choice`` records the pick."""
     groups: dict[tuple[str, int], list[dict]] = {}
     for row in rows:
         if row["design"] != sel.design:
@@ -106,11 +107,13 @@ def selected_rows(rows: list[dict], sel) -> list[dict]:
     out = []
     for (point, snapshot), members in sorted(groups.items()):
         ok = [r for r in members if r["status"] in OK and r.get(sel.by) is not None and math.isfinite(r[sel.by])]
-        if not ok:
+        if len(members) < expected or not ok:
             first = members[0]
             out.append({**{k: first[k] for k in ("seed", "n_bs", "n_users", "n_targets") if k in first},
-                        "design": sel.name, "point": point, "snapshot": snapshot, "status": "none_feasible",
-                        "reason": f"no certified choice among {len(members)}", "choice": ""})
+                        "design": sel.name, "point": point, "snapshot": snapshot,
+                        "status": "pending" if len(members) < expected else "none_feasible",
+                        "reason": f"{len(members)} of {expected} choices stored" if len(members) < expected
+                        else f"no certified choice among {len(members)}", "choice": ""})
             continue
         best = (min if sel.minimise else max)(ok, key=lambda r: r[sel.by])
         choice = {k: v for k, v in json.loads(best["point"]).items() if k in sel.over}

@@ -141,6 +141,10 @@ class SweepFile(FrozenModel):
             bad = [k for k in sel.over if k not in self.grid]
             if bad:
                 raise ValueError(f"select {sel.name!r}: {bad} are not grid keys")
+            design = next(d for d in self.designs if d.name == sel.design)
+            inert = [k for k in sel.over if k in design.ignore or (k.startswith("problem.") and not _has_field(design, k))]
+            if inert:
+                raise ValueError(f"select {sel.name!r}: design {sel.design!r} does not vary with {inert}")
         for plot in self.report:
             for axis in (plot.series, plot.x if plot.kind == "versus" else None):
                 if axis is not None and axis not in self.grid and axis != "design":

@@ -143,6 +143,9 @@ def test_selection_takes_the_best_certified_choice_per_snapshot():
     assert [(r["snapshot"], r["status"]) for r in picked] == [(0, "optimal"), (1, "none_feasible")]
     assert picked[0]["objective"] == 4.0 and json.loads(picked[0]["choice"]) == {"problem.sensing_cluster": 3}
     assert json.loads(picked[0]["point"]) == {"problem.rate_bps_hz": 1}
+    # while a sweep runs, a snapshot whose choices are not all stored is pending, not a wrong pick
+    pending = selected_rows(rows, Selection(name="best", design="d", over=["problem.sensing_cluster"]), expected=3)
+    assert [r["status"] for r in pending] == ["optimal", "pending"]
 
 
 def test_list_and_validate_know_the_sweep_files():
