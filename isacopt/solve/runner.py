@@ -70,7 +70,7 @@ def run(problem: cp.Problem, attempt: Attempt, *, time_limit_s: float | None = N
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # inaccuracy is reported through our status, not a warning
-            problem.solve(solver=attempt.solver, **options)
+            problem.solve(solver=attempt.solver, warm_start=False, **options)
     except TypeError as err:  # an option the solver does not know: misuse, named as such
         raise ValidationError([(f"chain[{attempt.name!r}].options", str(err))]) from err
     except Exception as err:  # noqa: BLE001 - solver errors and panics become a recorded failed attempt
