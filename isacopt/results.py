@@ -90,6 +90,20 @@ class Timing(_Result):
     recompiled: bool = True
 
 
+class SearchStats(_Result):
+    """How an integer search over cooperation links ended (cluster selection)."""
+
+    method: str
+    links: int = Field(description="binary cooperation links the search decided")
+    incumbent: float | None = Field(description="objective of the best certified choice found")
+    best_bound: float | None = Field(description="proven bound on the optimum over every choice")
+    gap: float | None = Field(description="|incumbent - best_bound| / max(|incumbent|, tiny); 0 = proven optimal")
+    nodes: int = Field(0, description="branch-and-bound nodes explored (choices examined for the others)")
+    convex_solves: int = Field(0, description="distinct convex sub-problems solved (cached by choice)")
+    infeasible_choices: int = Field(0, description="choices ruled out by backhaul, load or DoF limits without a solve")
+    stopped: str = Field("", description="why the search stopped early (node or time limit), empty if complete")
+
+
 class Solution(_Result):
     """The outcome of a solve: status, objective, bound, per-node metrics, certificate, timings."""
 
@@ -109,6 +123,7 @@ class Solution(_Result):
     certificate: Certificate | None = None
     timing: Timing = Timing()
     conflicts: list[str] = Field([], description="constraints named by the infeasibility analysis")
+    search: SearchStats | None = Field(None, description="integer search statistics (cluster selection)")
     versions: dict[str, str] = {}
     seed: int | None = None
 

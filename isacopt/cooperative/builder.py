@@ -89,11 +89,13 @@ class CooperativeISAC(FrozenModel):
 
     # -- public ---------------------------------------------------------------------------
     def solve(self, network: Network, *, time_limit_s: float | None = None,
-              chain: tuple[Attempt, ...] = DEFAULT_CHAIN) -> Solution:
+              chain: tuple[Attempt, ...] = DEFAULT_CHAIN, association: Association | None = None) -> Solution:
+        """Solve one snapshot; ``association`` replaces the L / Q nearest-BS clusters by explicit ones
+        (heads first), as a cluster search does. Each distinct association compiles once and is cached."""
         from .rates import max_min_rate, max_sum_rate
 
         t0 = time.perf_counter()
-        data, assoc = self.prepare(network)
+        data, assoc = self.prepare(network, association)
         over = self.backhaul_excess(data, assoc)
         if over:
             return status_solution(self, "infeasible", "backhaul capacity exceeded: " + "; ".join(over), t0, [], over)
@@ -112,9 +114,9 @@ class CooperativeISAC(FrozenModel):
         return finish(self, data, assoc, compiled, records, t0, recompiled)
 
     # -- preparation --------------------------------------------------------------------
-    def prepare(self, network: Network) -> tuple[SnapshotData, Association]:
+    def prepare(self, network: Network, association: Association | None = None) -> tuple[SnapshotData, Association]:
         for name, size in (("comm_cluster", self.comm_cluster), ("sensing_cluster", self.sensing_cluster)):
-            if size > network.n_bs:
+            if association is None and size > network.n_bs:
                 raise ValidationError([(name, f"{size} is larger than the number of base stations ({network.n_bs})")])
         if self.objective in ("min_sum_crlb", "min_max_crlb", "weighted") and network.n_targets == 0:
             raise ValidationError([("objective", f"{self.objective!r} needs at least one target")])
@@ -127,7 +129,8 @@ class CooperativeISAC(FrozenModel):
             network = network.with_updates(users=[u.model_copy(update={"receiver": self.receiver})
                                                   for u in network.users])
         channels = derive_channels(network)
-        assoc = Association.nearest(network, comm_cluster=self.comm_cluster, sensing_cluster=self.sensing_cluster)
+        assoc = (association.validate_for(network) if association is not None else
+                 Association.nearest(network, comm_cluster=self.comm_cluster, sensing_cluster=self.sensing_cluster))
         default = self.sinr_db if self.rate_bps_hz is None else 10 * math.log10(2 ** self.rate_bps_hz - 1)
         targets = tuple(None if (db := (u.sinr_db if u.sinr_db is not None else default)) is None
                         or self.objective == "max_min_rate" else 10 ** (db / 10) for u in network.users)

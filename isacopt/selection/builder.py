@@ -1,0 +1,131 @@
+"""Cluster selection: which BSs cooperate for which user and which target, under backhaul, load and DoF
+limits, by exhaustive search, greedy or branch and bound over a cooperative ISAC problem.
+
+Every user keeps its nearest BS and every target its nearest sensing BS; the ``candidates - 1``
+next-nearest BSs of each are the binary links the search decides. Each choice is a cooperative ISAC
+problem (:class:`isacopt.CooperativeISAC`, the ``base`` options) solved once and cached; its compiled
+cvxpy problem is cached by cluster shape inside the base builder, so a planner that re-solves new
+snapshots of the same network structure re-uses every compiled choice.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Literal
+
+from pydantic import Field, PrivateAttr, model_validator
+
+from .._model import FrozenModel
+from ..cooperative import CooperativeISAC
+from ..errors import ValidationError
+from ..network.model import Network
+from ..results import SearchStats, Solution, Timing
+from .links import Limits, LinkSet
+from .search import Evaluator, branch_and_bound, exhaustive, greedy
+
+MAXIMISED = ("max_min_rate",)
+
+
+class ClusterSelection(FrozenModel):
+    """Declarative cluster selection; ``solve(network)`` returns the best certified choice with search statistics."""
+
+    kind: Literal["cluster_selection"] = "cluster_selection"
+    method: Literal["exhaustive", "greedy", "branch_and_bound"] = "branch_and_bound"
+    candidates: int = Field(3, ge=1, le=50, description="M: each user / target may use its M nearest BSs")
+    max_users_per_bs: int | None = Field(None, ge=0, le=10_000, description="users a BS may serve (in any cluster)")
+    max_targets_per_bs: int | None = Field(None, ge=0, le=10_000, description="targets a BS may help sense")
+    base: CooperativeISAC = Field(CooperativeISAC(objective="min_sum_crlb", rate_bps_hz=1.0),
+                                  description="the cooperative problem of every choice (its cluster sizes are unused)")
+    max_nodes: int = Field(10_000, ge=1, le=10_000_000, description="branch and bound: nodes at most")
+    gap_tol: float = Field(1e-4, ge=0, le=1, description="branch and bound: prune within this relative gap")
+    max_exhaustive_links: int = Field(14, ge=1, le=24, description="exhaustive: refuse more links than this")
+
+    _exact: CooperativeISAC | None = PrivateAttr(None)
+    _relaxed: CooperativeISAC | None = PrivateAttr(None)
+
+    @model_validator(mode="after")
+    def _supported(self) -> "ClusterSelection":
+        if self.base.objective == "max_sum_rate":
+            raise ValueError("base.objective: 'max_sum_rate' is solved to a local optimum only; a search needs "
+                             "sub-problems solved to optimality (use max_min_rate or a CRLB / power objective)")
+        return self
+
+    @property
+    def objective(self) -> str:
+        return self.base.objective
+
+    def builders(self) -> tuple[CooperativeISAC, CooperativeISAC]:
+        """(exact, relaxed) cooperative builders, kept so that their compiled problems are reused."""
+        if self._exact is None:
+            self._exact = self.base.model_copy(update={"enforce_backhaul": True})
+            self._relaxed = self.base.model_copy(update={"enforce_backhaul": False})
+        return self._exact, self._relaxed  # type: ignore[return-value]
+
+    def solve(self, network: Network, *, time_limit_s: float | None = None) -> Solution:
+        t0 = time.perf_counter()
+        deadline = None if time_limit_s is None else t0 + time_limit_s
+        exact, relaxed = self.builders()
+        data, _ = exact.prepare(network)
+        rates = tuple(0.0 if g is None else math.log2(1 + g) for g in data.sinr_targets)
+        limits = Limits(network, rates, exact.sensing_level, self.max_users_per_bs, self.max_targets_per_bs)  # type: ignore[arg-type]
+        links = LinkSet.nearest(network, self.candidates)
+        heads = limits.violations(links.association(()))
+        if heads:
+            return self._status(network, "infeasible", "even without cooperation the limits are broken: "
+                                + "; ".join(heads), t0, heads)
+
+        def solve_choice(assoc, enforce: bool) -> Solution:
+            left = None if deadline is None else max(deadline - time.perf_counter(), 1e-3)
+            return (exact if enforce else relaxed).solve(network, association=assoc, time_limit_s=left)
+
+        sign = -1.0 if self.base.objective in MAXIMISED else 1.0
+        ev = Evaluator(solve_choice, links, limits, sign, deadline)
+        if self.method == "exhaustive":
+            out = exhaustive(ev, self.max_exhaustive_links)
+        elif self.method == "greedy":
+            needs_crlb = self.base.objective in ("min_sum_crlb", "min_max_crlb", "weighted") or \
+                self.base.root_crlb_m is not None or any(t.root_crlb_m is not None for t in network.targets)
+            out = greedy(ev, observable_start=needs_crlb)
+            out.bound = ev.evaluate(frozenset(links.links), relaxed=True).bound  # the root relaxation
+        else:
+            out = branch_and_bound(ev, max_nodes=self.max_nodes, tol=self.gap_tol)
+        return self._result(network, links, ev, out, t0)
+
+    # -- results ----------------------------------------------------------------------------
+    def _result(self, network, links, ev, out, t0) -> Solution:
+        sign = -1.0 if self.base.objective in MAXIMISED else 1.0
+        incumbent = out.best_eval.value if out.best_eval is not None else math.inf
+        bound = out.bound
+        gap = (abs(incumbent - bound) / max(abs(incumbent), 1e-12)
+               if math.isfinite(incumbent) and math.isfinite(bound) else None)
+        stats = SearchStats(
+            method=self.method, links=len(links.links), nodes=out.nodes, convex_solves=ev.solves,
+            infeasible_choices=ev.skipped, incumbent=sign * incumbent if math.isfinite(incumbent) else None,
+            best_bound=sign * bound if math.isfinite(bound) else None, gap=gap, stopped=out.stopped)
+        if out.best is None or not math.isfinite(incumbent):
+            reasons = sorted({v for e in ev.cache.values() for v in e.violations})[:6]
+            proven = self.method != "greedy" and not out.stopped
+            status = "infeasible" if proven else ("time_limit" if out.stopped == "time limit" else "solver_failure")
+            head = "no admissible choice has a certified design" if proven else \
+                f"the {self.method} search found no admissible choice with a certified design (not a proof)"
+            return self._status(network, status, head
+                                + (": " + "; ".join(reasons) if reasons else ""), t0, reasons, stats)
+        sol = out.best_eval.solution
+        chosen = sorted(link.describe(network) for link in out.best)
+        reason = "cooperation links chosen: " + (", ".join(chosen) if chosen else "none (non-cooperative)")
+        if out.stopped:
+            reason += f"; search stopped early ({out.stopped}), gap {gap if gap is not None else 'unknown'}"
+        timing = Timing(total_s=time.perf_counter() - t0, recompiled=sol.timing.recompiled,
+                        solver_s=sol.timing.solver_s, solve_s=sol.timing.solve_s)
+        result = sol.model_copy(update={"problem": repr(self), "search": stats, "reason": reason,
+                                        "bound": stats.best_bound, "timing": timing})
+        return result.with_design(sol.design)
+
+    def _status(self, network, status, reason, t0, conflicts, stats=None) -> Solution:
+        from ..builders.coordinated import _versions
+        from ..cooperative.finish import UNITS
+
+        return Solution(status=status, reason=reason, problem=repr(self), objective_name=self.base.objective,
+                        objective_unit=UNITS[self.base.objective], conflicts=list(conflicts), search=stats,
+                        versions=_versions(), timing=Timing(total_s=time.perf_counter() - t0))
