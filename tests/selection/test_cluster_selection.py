@@ -1,0 +1,122 @@
+"""Cluster selection: branch and bound proves the exhaustive optimum with fewer convex solves; greedy is
+never better than the optimum; the limits behave at their extremes; bad requests are clear."""
+
+import numpy as np
+import pytest
+
+import isacopt as io
+from isacopt.selection import LinkSet
+
+BASE = io.CooperativeISAC(objective="min_sum_crlb", rate_bps_hz=1.0, pairs="multistatic")
+SEEDS = (1, 2)
+METHODS = ("exhaustive", "branch_and_bound", "greedy")
+
+
+def triangle(seed: int, *, users: int = 2, targets: int = 1, backhaul_bps: float | None = 8e9) -> io.Network:
+    """Three BSs 1 km apart; users and targets dropped inside their triangle (seeded)."""
+    rng = np.random.default_rng(seed)
+    corners = np.array([[0.0, 0.0], [1000.0, 0.0], [500.0, 866.0]])
+
+    def drop(n):
+        w = rng.dirichlet([2.0, 2.0, 2.0], size=n)
+        return [tuple(p) for p in w @ corners]
+
+    return io.Network(
+        system={"pathloss_exponent": 2.0},
+        channels={"model": "rician", "k_factor": 5, "seed": seed},
+        base_stations=[{"id": f"b{i}", "position_m": tuple(c), "tx_antennas": 4, "rx_antennas": 5, "power_w": 1.0,
+                        "backhaul_bps": backhaul_bps} for i, c in enumerate(corners)],
+        users=[{"id": f"u{k}", "position_m": p} for k, p in enumerate(drop(users))],
+        targets=[{"id": f"t{t}", "position_m": p} for t, p in enumerate(drop(targets))])
+
+
+@pytest.fixture(scope="module")
+def solved():
+    out = {}
+    for seed in SEEDS:
+        net = triangle(seed)
+        problems = {m: io.ClusterSelection(method=m, candidates=3, base=BASE) for m in METHODS}
+        out[seed] = {m: p.solve(net) for m, p in problems.items()}
+        out[seed]["problems"] = problems
+    return out
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_branch_and_bound_proves_the_exhaustive_optimum_with_fewer_solves(solved, seed):
+    ex, bb = solved[seed]["exhaustive"], solved[seed]["branch_and_bound"]
+    assert ex.search.links == bb.search.links == 6
+    assert ex.status.startswith("optimal") and bb.status.startswith("optimal")
+    assert bb.objective == pytest.approx(ex.objective, rel=1e-4)
+    assert bb.search.gap <= 1e-4 and bb.search.stopped == ""
+    assert bb.search.convex_solves < ex.search.convex_solves
+    assert bb.certificate.holds
+    # the chosen clusters respect the backhaul: every BS's load is within its capacity
+    assert all(b.backhaul_load_bps <= b.backhaul_capacity_bps * (1 + 1e-9) for b in bb.base_stations)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_greedy_is_never_better_than_the_optimum(solved, seed):
+    ex, gr = solved[seed]["exhaustive"], solved[seed]["greedy"]
+    if gr.ok:
+        assert gr.objective >= ex.objective * (1 - 1e-6)
+        assert gr.search.best_bound <= ex.objective * (1 + 1e-6)  # the root relaxation bounds every choice
+    else:
+        assert gr.status == "solver_failure" and "not a proof" in gr.reason
+
+
+def test_zero_backhaul_gives_the_non_cooperative_design():
+    base = io.CooperativeISAC(objective="min_power", rate_bps_hz=1.0, pairs="fusion", joint_transmission="coherent")
+    net = triangle(4, backhaul_bps=0.0)
+    sel = io.ClusterSelection(method="branch_and_bound", candidates=3, base=base).solve(net)
+    alone = base.model_copy(update={"comm_cluster": 1, "sensing_cluster": 1, "enforce_backhaul": False}).solve(net)
+    assert sel.ok and "none (non-cooperative)" in sel.reason
+    assert sel.objective == pytest.approx(alone.objective, rel=1e-6)
+    assert all(len(u.serving_bs) == 1 for u in sel.users)
+
+
+def test_unlimited_backhaul_gives_the_all_candidates_design():
+    net = triangle(5, backhaul_bps=None)
+    sel = io.ClusterSelection(method="branch_and_bound", candidates=3, base=BASE).solve(net)
+    links = LinkSet.nearest(net, 3)
+    everyone = BASE.solve(net, association=links.association(links.links))
+    assert sel.objective == pytest.approx(everyone.objective, rel=1e-5)
+    assert sel.search.nodes == 1 and sel.search.gap <= 1e-4  # the root relaxation is admissible: no branching
+
+
+def test_impossible_load_and_dof_requests_are_clear_statuses():
+    net = triangle(1)
+    sol = io.ClusterSelection(max_users_per_bs=0, base=BASE).solve(net)
+    assert sol.status == "infeasible" and "max_users_per_bs = 0" in sol.reason and "even without cooperation" in sol.reason
+    crowded = triangle(1, users=6)
+    crowded = crowded.with_updates(base_stations=[b.model_copy(update={"tx_antennas": 1}) for b in crowded.base_stations])
+    sol = io.ClusterSelection(base=BASE).solve(crowded)
+    assert sol.status == "infeasible" and "DoF of" in sol.reason and "> Nt = 1" in sol.reason
+
+
+def test_exhaustive_refuses_large_searches_and_max_sum_rate_is_refused():
+    with pytest.raises(io.ValidationError, match=r"exhaustive search over 6 links means 64 choices.*limited to 4"):
+        io.ClusterSelection(method="exhaustive", candidates=3, base=BASE, max_exhaustive_links=4).solve(triangle(1))
+    with pytest.raises(io.ValidationError, match="local optimum only"):
+        io.ClusterSelection(base=io.CooperativeISAC(objective="max_sum_rate"))
+
+
+def test_a_second_snapshot_of_the_same_structure_compiles_nothing_new(solved):
+    problem = solved[1]["problems"]["exhaustive"]  # has solved triangle(1): every admissible choice compiled
+    exact, relaxed = problem.builders()
+    compiled = len(exact._cache) + len(relaxed._cache)
+    again = problem.solve(triangle(1).with_updates(channels={"model": "rician", "k_factor": 5, "seed": 99}))
+    assert len(exact._cache) + len(relaxed._cache) == compiled and again.timing.recompiled is False
+
+
+def test_problem_file_and_json_carry_the_search(tmp_path):
+    from isacopt.io import parse_problem
+
+    spec = parse_problem({"base_stations": [b.model_dump() for b in triangle(2).base_stations],
+                          "users": [u.model_dump() for u in triangle(2).users],
+                          "targets": [t.model_dump() for t in triangle(2).targets],
+                          "system": {"pathloss_exponent": 2.0},
+                          "problem": {"kind": "cluster_selection", "method": "greedy", "candidates": 2,
+                                      "base": {"objective": "min_sum_crlb", "rate_bps_hz": 1.0}}})
+    sol = spec.problem.solve(spec.network())
+    back = io.Solution.from_json(sol.to_json())
+    assert back.search.method == "greedy" and back.search.links == 3
