@@ -29,6 +29,7 @@ class Evaluated:
     bound: float            # the convex bound of the choice (minimisation form); inf when infeasible
     solution: Solution | None
     violations: list[str]
+    loads_ok: bool = True   # the design's own backhaul loads (with its achieved rates) fit the capacities
 
 
 @dataclass
@@ -74,7 +75,9 @@ class Evaluator:
         value = self.sign * sol.objective if sol.ok and sol.objective is not None else math.inf
         raw = sol.bound if sol.bound is not None else (sol.objective if sol.ok else None)
         bound = self.sign * raw if raw is not None else -math.inf  # a failed solve proves nothing
-        return Evaluated(value, min(bound, value), sol, violations)
+        loads_ok = all(b.backhaul_capacity_bps is None or b.backhaul_load_bps <= b.backhaul_capacity_bps * (1 + 1e-9)
+                       for b in sol.base_stations)
+        return Evaluated(value, min(bound, value), sol, violations, loads_ok)
 
 
 @dataclass
@@ -178,14 +181,17 @@ def branch_and_bound(ev: Evaluator, *, max_nodes: int, tol: float) -> Outcome:
         if bound == math.inf or bound >= incumbent - tol * max(abs(incumbent), TINY):
             closed_bounds.append(bound)
             continue
-        if not relaxed.violations and math.isfinite(relaxed.value):
-            exact = ev.evaluate(all_on)  # admissible: the best choice below this node
+        if not relaxed.violations and relaxed.loads_ok and math.isfinite(relaxed.value):
+            exact = ev.evaluate(all_on)  # admissible, also at the rates it reaches: the best choice below
             if exact.value < incumbent:
                 incumbent, best, best_eval = exact.value, all_on, exact
             closed_bounds.append(min(bound, exact.bound))
             continue
-        if not undecided:
-            closed_bounds.append(math.inf if relaxed.violations else bound)
+        if not undecided:  # a leaf: its exact value settles it
+            exact = ev.evaluate(all_on)
+            if exact.value < incumbent:
+                incumbent, best, best_eval = exact.value, all_on, exact
+            closed_bounds.append(exact.bound)
             continue
         link = _branching_link(ev, all_on, undecided)
         heapq.heappush(heap, (bound, next(counter), fixed_in | {link}, fixed_out))
