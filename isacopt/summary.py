@@ -65,7 +65,12 @@ def solution_summary(solution) -> str:
     lines = [f"status: {s.status}" + (f" ({s.reason})" if s.reason else "")]
     if s.objective is not None:
         lines.append(f"objective {s.objective_name}: {_f(s.objective, '.6g')} {s.objective_unit}"
-                     f" (relaxation bound {_f(s.bound, '.6g')})")
+                     f" ({'proven bound' if s.search is not None else 'relaxation bound'} {_f(s.bound, '.6g')})")
+    if s.search is not None:
+        q = s.search
+        lines.append(f"search {q.method}: {q.links} links, {q.nodes} nodes, {q.convex_solves} convex solves, "
+                     f"{q.infeasible_choices} choices ruled out by the limits; best bound {_f(q.best_bound, '.6g')}, "
+                     f"gap {_f(q.gap, '.2e')}" + (f"; stopped: {q.stopped}" if q.stopped else ""))
     if s.conflicts:
         lines += ["conflicting constraints:"] + [f"  - {c}" for c in s.conflicts]
     if s.users:

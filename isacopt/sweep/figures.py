@@ -12,6 +12,9 @@ from .metrics import METRICS
 from .report import LOWER_IS_BETTER, corners, format_value, pareto, time_sharing
 from .spec import PlotSpec, SweepFile
 
+MARKERS = ("o", "s", "^", "D", "v")
+DASHES = ("-", "-.", (0, (5, 1)), ":")  # series that coincide stay distinguishable
+
 
 def _label(name: str) -> str:
     unit = METRICS[name][0] if name in METRICS else ""
@@ -34,11 +37,13 @@ def tradeoff(ax, table, plot: PlotSpec) -> None:
         if part.empty:
             continue
         colour = colours[i % len(colours)]
+        marker, dash = MARKERS[i % len(MARKERS)], DASHES[i % len(DASHES)]
         name = "" if value is None else f"{plot.series.split('.')[-1]} = {format_value(value)}"
         x, y = part[plot.x].to_numpy(), part[plot.y].to_numpy()
         ax.scatter(x, y, s=12, color=colour, alpha=0.35)
         front = pareto(x, y, plot.x in LOWER_IS_BETTER, plot.y in LOWER_IS_BETTER)
-        ax.plot(x[front], y[front], "-o", color=colour, ms=4, label=f"optimised {name}".strip())
+        ax.plot(x[front], y[front], marker=marker, ls=dash, color=colour, ms=5, mfc="none" if i % 2 else colour,
+                label=f"optimised {name}".strip())
         if plot.time_sharing and len(part) >= 2:
             comm, sens = corners(part.to_dict("records"), plot.x, plot.y)
             tx, ty = time_sharing(plot.x, plot.y, comm, sens)
@@ -64,8 +69,9 @@ def versus(ax, table, plot: PlotSpec, grid_keys: list[str]) -> None:
             part = part.sort_values(plot.x)
             name = ", ".join([design, *(f"{k.split('.')[-1]} = {format_value(v)}" for k, v in zip(keys, values))])
             colour = colours[line % len(colours)]
-            ax.errorbar(part[plot.x], part[plot.y], yerr=part[f"{plot.y}_ci95"].fillna(0.0), fmt="-o", ms=4,
-                        capsize=3, color=colour, label=name)
+            ax.errorbar(part[plot.x], part[plot.y], yerr=part[f"{plot.y}_ci95"].fillna(0.0), ms=5, capsize=3,
+                        marker=MARKERS[line % len(MARKERS)], ls=DASHES[line % len(DASHES)], color=colour,
+                        mfc="none" if line % 2 else colour, label=name)
             if plot.fit == "ln2":
                 xs = part[plot.x].to_numpy(dtype=float)
                 keep = xs >= 4 if np.sum(xs >= 4) >= 2 else xs >= 2  # small N: collinear, heavy-tailed
@@ -85,10 +91,11 @@ def report_figure(spec: SweepFile, table, path: str | Path) -> Path:
     rows = math.ceil(len(plots) / cols)
     fig, axes = plt.subplots(rows, cols, figsize=(6.5 * cols, 4.8 * rows), squeeze=False)
     for ax, plot in zip(axes.flat, plots):
+        shown = table if plot.designs is None else table[table["design"].isin(plot.designs)]
         if plot.kind == "tradeoff":
-            tradeoff(ax, table, plot)
+            tradeoff(ax, shown, plot)
         else:
-            versus(ax, table, plot, list(spec.grid))
+            versus(ax, shown, plot, list(spec.grid))
         ax.set_xlabel(_label(plot.x) if plot.x in METRICS else plot.x)
         ax.set_ylabel(_label(plot.y))
         ax.set_title(plot.title or spec.name, fontsize=10)

@@ -68,6 +68,7 @@ class PlotSpec(FrozenModel):
     series: str | None = None
     time_sharing: bool = True
     fit: Literal["ln2"] | None = Field(None, description="versus: overlay the least-squares c / ln^2(x) fit")
+    designs: list[str] | None = Field(None, description="only these designs (or selections); default: all")
     title: str = ""
 
 
@@ -145,7 +146,11 @@ class SweepFile(FrozenModel):
             inert = [k for k in sel.over if k in design.ignore or (k.startswith("problem.") and not _has_field(design, k))]
             if inert:
                 raise ValueError(f"select {sel.name!r}: design {sel.design!r} does not vary with {inert}")
+        known = names + [sel.name for sel in self.select]
         for plot in self.report:
+            unknown = [d for d in plot.designs or [] if d not in known]
+            if unknown:
+                raise ValueError(f"report: designs {unknown} are neither designs nor selections (known: {known})")
             for axis in (plot.series, plot.x if plot.kind == "versus" else None):
                 if axis is not None and axis not in self.grid and axis != "design":
                     raise ValueError(f"report: {axis!r} is not a grid key (known: {sorted(self.grid)} or 'design')")
