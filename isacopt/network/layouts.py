@@ -69,15 +69,20 @@ class PoissonLayout(_NodeDefaults):
     Users and targets fall in the window ``[-w/2, w/2]^2`` (``window_m`` = w);
     BSs fall in the window enlarged by ``guard_m`` on every side so that cells
     at the window's edge see the interference they would see inside a large
-    network. The snapshot is conditioned on at least one BS (redrawn from the
-    next substream when empty, which at the seed's densities has probability
-    below 1e-3). Points closer than ``min_distance_m`` to a BS are redrawn.
+    network. The snapshot is conditioned on at least ``min_base_stations`` BSs
+    (default one; redrawn from the same stream until met, which at the seed's
+    densities and one BS has probability below 1e-3), and likewise on at least
+    ``min_users`` users and ``min_targets`` targets. Points closer than
+    ``min_distance_m`` to a BS are redrawn.
     """
 
     kind: Literal["poisson"] = "poisson"
     window_m: float = Field(2000.0, gt=0, le=1e6, description="side of the square evaluation window [m]")
     guard_m: float = Field(500.0, ge=0, le=1e6, description="BS guard band around the window [m]")
     bs_per_km2: float = Field(1.0, gt=0, le=1e4)
+    min_base_stations: int = Field(1, ge=1, le=1000, description="condition on at least this many BSs (redraw)")
+    min_users: int = Field(0, ge=0, le=1000, description="condition on at least this many users in the window")
+    min_targets: int = Field(0, ge=0, le=1000, description="condition on at least this many targets in the window")
     users_per_km2: float = Field(20.0, ge=0, le=1e5)
     targets_per_km2: float = Field(20.0, ge=0, le=1e5)
 
@@ -91,18 +96,23 @@ class PoissonLayout(_NodeDefaults):
         half_w, half_b = self.window_m / 2, self.window_m / 2 + self.guard_m
         rng = rng_for(self.seed, _STREAM_BS)
         bs = self._ppp(rng, self.bs_per_km2, half_b)
-        while len(bs) == 0:
+        while len(bs) < self.min_base_stations:
             bs = self._ppp(rng, self.bs_per_km2, half_b)
-        users = self._drop(rng_for(self.seed, _STREAM_USERS), self.users_per_km2, half_w, bs, system.min_distance_m)
-        targets = self._drop(rng_for(self.seed, _STREAM_TARGETS), self.targets_per_km2, half_w, bs, system.min_distance_m)
+        users = self._drop(rng_for(self.seed, _STREAM_USERS), self.users_per_km2, half_w, bs, system.min_distance_m,
+                           self.min_users)
+        targets = self._drop(rng_for(self.seed, _STREAM_TARGETS), self.targets_per_km2, half_w, bs,
+                             system.min_distance_m, self.min_targets)
         return Network(
             name=name, description=description, system=system, channels=channels or LosChannels(),
             base_stations=[self._bs(i, p) for i, p in enumerate(bs)], users=self._users(users),
             targets=self._targets(targets), window=Window(lower_m=(-half_w, -half_w), upper_m=(half_w, half_w)),
         )
 
-    def _drop(self, rng: np.random.Generator, density: float, half: float, bs: np.ndarray, dmin: float) -> np.ndarray:
+    def _drop(self, rng: np.random.Generator, density: float, half: float, bs: np.ndarray, dmin: float,
+              at_least: int = 0) -> np.ndarray:
         pts = self._ppp(rng, density, half)
+        while len(pts) < at_least:  # conditioning on a count: redraw the whole process from the same stream
+            pts = self._ppp(rng, density, half)
         bad = ~_far_from(pts, bs, dmin)
         while bad.any():  # redraw only the offending points (probability ~ density * pi dmin^2)
             pts[bad] = rng.uniform(-half, half, size=(int(bad.sum()), 2))

@@ -186,7 +186,14 @@ class SweepFile(FrozenModel):
 
 
 def _has_field(design: DesignSpec, key: str) -> bool:
-    return key.split(".", 1)[1] in type(design.problem).model_fields
+    """Whether ``problem.a.b`` names a field of the design's problem (nested models followed)."""
+    model: Any = type(design.problem)
+    for part in key.split(".")[1:]:
+        fields = getattr(model, "model_fields", None)
+        if fields is None or part not in fields:
+            return False
+        model = fields[part].annotation
+    return True
 
 
 def apply(base: dict[str, Any], path: str, value: Any) -> None:
