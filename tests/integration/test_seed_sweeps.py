@@ -79,3 +79,16 @@ def test_max_min_sinr_reaches_every_target_the_sensing_design_met(quick_run):
             assert corner[key] >= gamma - 0.05  # dB: the same users, the same network
             checked += 1
     assert checked >= 4
+
+
+def test_cluster_selection_sweep_frontier_expands_with_backhaul(quick_run):
+    _, rows = quick_run("backhaul-cluster-selection")
+    best = {}
+    for r in rows:
+        assert r["status"].startswith("optimal"), r["reason"]
+        assert abs(r["objective"] - r["bound"]) <= 1e-4 * abs(r["objective"])  # each snapshot proven optimal
+        p = json.loads(r["point"])
+        best[(p["layout.backhaul_bps"], p["problem.base.rate_bps_hz"], r["snapshot"])] = r["objective"]
+    for (cap, rate, snap), value in best.items():
+        if cap < 1e11:  # more capacity admits more choices: the proven optimum can only improve
+            assert best[(1e11, rate, snap)] <= value * (1 + 1e-4)
