@@ -23,3 +23,14 @@ def test_quick_benchmark_reports_every_ratio(tmp_path):
     assert [s["workers"] for s in data["sweep"]] == [1, 2]
     for word in ("overh.", "exponent", "snapshots/s", "parallel efficiency", "speedup"):
         assert word in r.stdout
+
+
+def test_quick_selection_benchmark_reports_counts_and_gaps(tmp_path):
+    out = tmp_path / "selection.json"
+    r = subprocess.run([sys.executable, "benchmarks/selection.py", "--quick", "--out", str(out)], cwd=ROOT,
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    row = json.loads(out.read_text())["small"][0]
+    assert row["branch_and_bound"]["convex_solves"] < row["exhaustive"]["convex_solves"]
+    assert abs(row["bnb_vs_exhaustive"]) < 1e-4 and row["greedy_gap"] >= -1e-6
+    assert "greedy gap" in r.stdout and "B&B solves" in r.stdout

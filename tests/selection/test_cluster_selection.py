@@ -1,33 +1,19 @@
 """Cluster selection: branch and bound proves the exhaustive optimum with fewer convex solves; greedy is
 never better than the optimum; the limits behave at their extremes; bad requests are clear."""
 
-import numpy as np
 import pytest
 
 import isacopt as io
 from isacopt.selection import LinkSet
+from isacopt.studies.instances import triangle_network
 
 BASE = io.CooperativeISAC(objective="min_sum_crlb", rate_bps_hz=1.0, pairs="multistatic")
 SEEDS = (1, 2)
 METHODS = ("exhaustive", "branch_and_bound", "greedy")
 
 
-def triangle(seed: int, *, users: int = 1, targets: int = 2, backhaul_bps: float | None = 8e9) -> io.Network:
-    """Three BSs 1 km apart; users and targets dropped inside their triangle (seeded)."""
-    rng = np.random.default_rng(seed)
-    corners = np.array([[0.0, 0.0], [1000.0, 0.0], [500.0, 866.0]])
-
-    def drop(n):
-        w = rng.dirichlet([2.0, 2.0, 2.0], size=n)
-        return [tuple(p) for p in w @ corners]
-
-    return io.Network(
-        system={"pathloss_exponent": 2.0},
-        channels={"model": "rician", "k_factor": 5, "seed": seed},
-        base_stations=[{"id": f"b{i}", "position_m": tuple(c), "tx_antennas": 4, "rx_antennas": 5, "power_w": 1.0,
-                        "backhaul_bps": backhaul_bps} for i, c in enumerate(corners)],
-        users=[{"id": f"u{k}", "position_m": p} for k, p in enumerate(drop(users))],
-        targets=[{"id": f"t{t}", "position_m": p} for t, p in enumerate(drop(targets))])
+def triangle(seed: int, **kw) -> io.Network:
+    return triangle_network(seed, **kw)
 
 
 @pytest.fixture(scope="module")
