@@ -6,7 +6,7 @@ from .cooperative import CooperativeISAC, Frontier, trace_frontier
 from .design import TransmitDesign
 from .io import load_network, load_problem, save_network
 from .results import Solution
-from .selection import ClusterSelection
+from .selection import CellAssociation, ClusterSelection
 from .network import (
     BaseStation, ExplicitChannels, HexagonalLayout, LosChannels, Network, PoissonLayout, RayleighChannels,
     RicianChannels, SystemParams, Target, User, Window,
@@ -15,7 +15,7 @@ from .network import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "BaselineDesign", "ClusterSelection", "CoordinatedBeamforming", "CooperativeISAC", "Frontier", "Solution", "TransmitDesign", "trace_frontier",
+    "BaselineDesign", "CellAssociation", "ClusterSelection", "CoordinatedBeamforming", "CooperativeISAC", "Frontier", "Solution", "TransmitDesign", "trace_frontier",
     "BaseStation", "DegreesOfFreedomError", "ExplicitChannels", "HexagonalLayout", "IsacoptError", "LosChannels", "PlausibilityWarning",
     "Network", "PoissonLayout", "RayleighChannels", "RicianChannels", "SolverFailure", "SystemParams", "Target",
     "User", "ValidationError", "Window", "__version__", "load_network", "load_problem", "save_network",

@@ -20,7 +20,7 @@ from ._model import FrozenModel
 from .builders.baseline import BaselineDesign
 from .builders.coordinated import CoordinatedBeamforming
 from .cooperative import CooperativeISAC
-from .selection import ClusterSelection
+from .selection import CellAssociation, ClusterSelection
 from .errors import ValidationError
 from .network.channel_spec import ChannelSpec, ExplicitChannels, LosChannels
 from .network.layouts import HexagonalLayout, PoissonLayout
@@ -32,7 +32,8 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_NPZ_BYTES = 2 * 1024**3
 
 LayoutSpec = Annotated[Union[PoissonLayout, HexagonalLayout], Field(discriminator="kind")]
-ProblemSpec = Annotated[Union[CoordinatedBeamforming, CooperativeISAC, BaselineDesign, ClusterSelection],
+ProblemSpec = Annotated[Union[CoordinatedBeamforming, CooperativeISAC, BaselineDesign, ClusterSelection,
+                              CellAssociation],
                         Field(discriminator="kind")]
 
 

@@ -76,6 +76,7 @@ class CoordinatedBeamforming(FrozenModel):
     crb: Literal["sum", "max"] = "sum"
     weight: float = Field(0.5, ge=0, le=1, description="rho of the weighted objective (1: sensing only)")
     serving: dict[str, str] | None = Field(None, description="explicit user id -> BS id association")
+    sensing_map: dict[str, str] | None = Field(None, description="explicit target id -> sensing BS id (default nearest)")
     max_users_per_bs: int | None = Field(None, ge=0, le=10_000, description="serve at most this many users per BS")
     relaxation: Literal["sdp", "socp"] = "sdp"
     bisection_tol_db: float = Field(0.01, gt=0, le=3)
@@ -135,7 +136,8 @@ class CoordinatedBeamforming(FrozenModel):
             network = network.with_updates(users=[u.model_copy(update={"receiver": self.receiver})
                                                   for u in network.users])
         channels = derive_channels(network)
-        data = prepare(network, channels, serving=self.serving, max_users_per_bs=self.max_users_per_bs,
+        data = prepare(network, channels, serving=self.serving, sensing_map=self.sensing_map,
+                       max_users_per_bs=self.max_users_per_bs,
                        default_sinr_db=self.sinr_db, comm_cluster=self.comm_cluster,
                        sensing_cluster=self.sensing_cluster)
         if self.objective == "max_min_sinr":

@@ -34,13 +34,28 @@ def serving_heads(network: Network, serving: dict[str, str] | None, max_users_pe
     return tuple(heads)
 
 
+def sensing_heads(network: Network, sensing_map: dict[str, str] | None) -> tuple[int, ...]:
+    """Sensing BS of every target: the explicit map, else the nearest BS."""
+    nearest = [c[0] for c in Association.nearest(network).sensing]
+    if not sensing_map:
+        return tuple(nearest)
+    bs_index = {b.id: i for i, b in enumerate(network.base_stations)}
+    target_ids = {t.id for t in network.targets}
+    bad = [(f"sensing_map[{t!r}]", "unknown target id") for t in sensing_map if t not in target_ids]
+    bad += [(f"sensing_map[{t!r}]", f"unknown base station {b!r}") for t, b in sensing_map.items() if b not in bs_index]
+    if bad:
+        raise ValidationError(bad)
+    return tuple(bs_index[sensing_map[t.id]] if t.id in sensing_map else nearest[i] for i, t in enumerate(network.targets))
+
+
 def prepare(network: Network, channels: Channels, *, serving: dict[str, str] | None, max_users_per_bs: int | None,
-            default_sinr_db: float | None, comm_cluster: int, sensing_cluster: int) -> SnapshotData:
+            default_sinr_db: float | None, comm_cluster: int, sensing_cluster: int,
+            sensing_map: dict[str, str] | None = None) -> SnapshotData:
     for name, size in (("comm_cluster", comm_cluster), ("sensing_cluster", sensing_cluster)):
         if size > network.n_bs:
             raise ValidationError([(name, f"{size} is larger than the number of base stations ({network.n_bs})")])
     heads = serving_heads(network, serving, max_users_per_bs)
-    sensing = tuple(c[0] for c in Association.nearest(network).sensing)
+    sensing = sensing_heads(network, sensing_map)
     targets = tuple(None if (h < 0 or (db := (u.sinr_db if u.sinr_db is not None else default_sinr_db)) is None)
                     else float(10.0 ** (db / 10.0)) for u, h in zip(network.users, heads))
     nulls = null_spaces(network, channels, list(heads), comm_cluster=comm_cluster, sensing_cluster=sensing_cluster,
