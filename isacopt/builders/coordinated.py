@@ -25,6 +25,7 @@ optional beampattern floors ``g_t >= floor`` and sensing-SINR floors.
 
 from __future__ import annotations
 
+import math
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
@@ -234,8 +235,13 @@ class CoordinatedBeamforming(FrozenModel):
                            extraction=first.extraction if first else "", objective=obj, bound=bound,
                            tol=self.certificate_tol)
         accurate = all(o.accurate for o in outcomes)
-        status = ("optimal" if accurate else "optimal_reduced_accuracy") if cert.holds else "solver_failure"
-        reason = "" if cert.holds else (
+        # a design that meets every constraint but whose objective is infinite while the relaxation's is
+        # finite (e.g. an angle CRB lost in extraction) is not an answer
+        lost = obj is not None and not math.isfinite(obj) and bound is not None and math.isfinite(bound)
+        holds = cert.holds and not lost
+        status = ("optimal" if accurate else "optimal_reduced_accuracy") if holds else "solver_failure"
+        reason = "" if holds else (
+            f"the extracted design's {self.objective} is {obj} while the relaxation's is {bound:.4g}" if lost else
             f"certificate failed: {cert.worst_constraint} violated by {cert.max_violation:.2e}"
             if cert.max_violation > cert.tolerance else f"certificate failed: null leakage {cert.null_leakage:.2e}")
         return Solution(status=status, reason=reason, objective=obj, bound=bound, users=ev.users, targets=ev.targets,

@@ -75,3 +75,14 @@ def test_relabelling_bss_and_users_changes_no_solve(objective):
     assert b.objective == pytest.approx(a.objective, rel=1e-5)
     sinr_a = {u.id: u.sinr_db for u in a.users}
     assert all(u.sinr_db == pytest.approx(sinr_a[u.id], abs=1e-3) for u in b.users) or objective != "min_power"
+
+
+def test_an_angle_crb_lost_in_extraction_is_not_reported_as_optimal():
+    """Found by hypothesis: with sensing nulls and no users the extracted design can lose the angle
+    information of a target the relaxation kept; that must be a failure, not an optimal infinite CRB."""
+    net = io.Network(system={"pathloss_exponent": 2.0}, channels={"model": "rayleigh", "seed": 1, "crosslink": "rayleigh"},
+                     base_stations=[{"id": "b0", "position_m": (0, 0), "tx_antennas": 4, "rx_antennas": 2, "power_w": 0.1},
+                                    {"id": "b1", "position_m": (400, 0), "tx_antennas": 4, "rx_antennas": 2, "power_w": 1.0}],
+                     targets=[{"id": "t0", "position_m": (90, 60)}, {"id": "t1", "position_m": (490, 70)}])
+    sol = io.CoordinatedBeamforming(objective="min_angle_crb", sensing_cluster=2, randomisations=2).solve(net)
+    assert sol.status in OK and np.isfinite(sol.objective) or (sol.status == "solver_failure" and "relaxation" in sol.reason)
