@@ -45,6 +45,7 @@ from ..network.model import Network
 from ..results import Solution, Timing
 from ..solve.certify import certificate
 from ..solve.runner import DEFAULT_CHAIN, Attempt
+from .cache import CompileCache
 from .compiled import CompiledSDP
 from .objective import UNITS, combine_bounds, design_objective
 from .optimise import Outcome, checks_for, optimise
@@ -88,7 +89,7 @@ class CoordinatedBeamforming(FrozenModel):
     explain_backoff: bool = Field(True, description="infeasible: also find how far the conflicting SINR targets "
                                   "must come down (a bisection; off in large sweeps to save solves)")
 
-    _cache: dict = PrivateAttr(default_factory=dict)
+    _cache: dict = PrivateAttr(default_factory=CompileCache)
 
     # -- public API ---------------------------------------------------------------------
     def solve(self, network: Network, *, time_limit_s: float | None = None,

@@ -37,6 +37,7 @@ from ..formulation.nullspace import NullSpaces
 from ..metrics.backhaul import backhaul_load
 from ..network.model import Network
 from ..results import Solution
+from ..builders.cache import CompileCache
 from ..solve.explain import phase_one
 from ..solve.runner import DEFAULT_CHAIN, Attempt, run
 from .compiled import CompiledCoop
@@ -71,7 +72,7 @@ class CooperativeISAC(FrozenModel):
     sca_iterations: int = Field(30, ge=1, le=1000, description="max_sum_rate: surrogate solves at most")
     certificate_tol: float = Field(1e-6, gt=0, le=1e-1)
 
-    _cache: dict = PrivateAttr(default_factory=dict)
+    _cache: dict = PrivateAttr(default_factory=CompileCache)
 
     @model_validator(mode="after")
     def _consistent(self) -> "CooperativeISAC":

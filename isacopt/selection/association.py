@@ -23,6 +23,7 @@ import numpy as np
 from pydantic import Field, PrivateAttr, model_validator
 
 from .._model import FrozenModel
+from ..builders.cache import CompileCache
 from ..builders.coordinated import CoordinatedBeamforming
 from ..errors import ValidationError
 from ..network.model import Network
@@ -46,7 +47,7 @@ class CellAssociation(FrozenModel):
     gap_tol: float = Field(1e-4, ge=0, le=1)
     max_exhaustive_choices: int = Field(4096, ge=1, le=10_000_000)
 
-    _builders: dict = PrivateAttr(default_factory=dict)
+    _builders: dict = PrivateAttr(default_factory=lambda: CompileCache(1024))
     _cache: dict = PrivateAttr(default_factory=dict)
     _solves: int = PrivateAttr(0)
     _noise_w: float = PrivateAttr(0.0)

@@ -25,6 +25,7 @@ from .links import Limits, LinkSet
 from .search import Evaluator, branch_and_bound, exhaustive, greedy
 
 MAXIMISED = ("max_min_rate",)
+SEARCH_CACHE = 1024  # compiled choices kept per builder (a planner's next snapshot re-uses them)
 
 
 class ClusterSelection(FrozenModel):
@@ -60,6 +61,8 @@ class ClusterSelection(FrozenModel):
         if self._exact is None:
             self._exact = self.base.model_copy(update={"enforce_backhaul": True})
             self._relaxed = self.base.model_copy(update={"enforce_backhaul": False})
+            for builder in (self._exact, self._relaxed):  # a search compiles one problem per choice shape
+                builder._cache.limit = SEARCH_CACHE
         return self._exact, self._relaxed  # type: ignore[return-value]
 
     def solve(self, network: Network, *, time_limit_s: float | None = None) -> Solution:

@@ -93,7 +93,7 @@ def _spec(text: str) -> SweepFile:
     return SweepFile.model_validate_json(text)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=16)
 def _builder(kind_and_options: str):
     """One builder per distinct problem in a worker process: its compile cache then serves every later
     snapshot of the same structure (a re-solve assigns Parameters; the data path is the same as a fresh

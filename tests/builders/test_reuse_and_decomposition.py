@@ -74,3 +74,16 @@ def test_infeasible_group_makes_the_whole_problem_infeasible():
     users[4] = users[4].model_copy(update={"sinr_db": 70.0})
     sol = CoordinatedBeamforming(objective="min_power", comm_cluster=3).solve(net.with_updates(users=users))
     assert sol.status == "infeasible" and any("u4" in c for c in sol.conflicts)
+
+
+def test_the_compile_cache_is_bounded_least_recently_used_first():
+    from isacopt.builders.cache import CompileCache
+
+    cache = CompileCache(limit=3)
+    for key in "abc":
+        cache[key] = key
+    assert cache["a"] == "a"  # a read refreshes an entry
+    cache["d"] = "d"
+    assert list(cache) == ["c", "a", "d"]
+    builder = CoordinatedBeamforming(objective="min_power")
+    assert isinstance(builder._cache, CompileCache) and builder._cache.limit >= 16
