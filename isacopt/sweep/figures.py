@@ -92,6 +92,8 @@ def report_figure(spec: SweepFile, table, path: str | Path) -> Path:
     fig, axes = plt.subplots(rows, cols, figsize=(6.5 * cols, 4.8 * rows), squeeze=False)
     for ax, plot in zip(axes.flat, plots):
         shown = table if plot.designs is None else table[table["design"].isin(plot.designs)]
+        for key, value in plot.where.items():
+            shown = shown[shown[key] == value]
         if plot.kind == "tradeoff":
             tradeoff(ax, shown, plot)
         else:

@@ -69,6 +69,7 @@ class PlotSpec(FrozenModel):
     time_sharing: bool = True
     fit: Literal["ln2"] | None = Field(None, description="versus: overlay the least-squares c / ln^2(x) fit")
     designs: list[str] | None = Field(None, description="only these designs (or selections); default: all")
+    where: dict[str, Any] = Field({}, description="only the points with these grid values")
     title: str = ""
 
 
@@ -151,7 +152,7 @@ class SweepFile(FrozenModel):
             unknown = [d for d in plot.designs or [] if d not in known]
             if unknown:
                 raise ValueError(f"report: designs {unknown} are neither designs nor selections (known: {known})")
-            for axis in (plot.series, plot.x if plot.kind == "versus" else None):
+            for axis in (plot.series, plot.x if plot.kind == "versus" else None, *plot.where):
                 if axis is not None and axis not in self.grid and axis != "design":
                     raise ValueError(f"report: {axis!r} is not a grid key (known: {sorted(self.grid)} or 'design')")
         return self
@@ -181,7 +182,9 @@ class SweepFile(FrozenModel):
 
     def digest(self) -> str:
         """Hash of everything that defines the stored results (not the report or the docs text)."""
-        data = self.model_dump(mode="json", exclude={"description", "report", "quick", "full_run", "select"})
+        # defaults left out: a later isacopt that adds an option (with a default) still opens old stores
+        data = self.model_dump(mode="json", exclude={"description", "report", "quick", "full_run", "select"},
+                               exclude_defaults=True)
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
 
