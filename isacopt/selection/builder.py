@@ -18,7 +18,6 @@ from pydantic import Field, PrivateAttr, model_validator
 
 from .._model import FrozenModel
 from ..cooperative import CooperativeISAC
-from ..errors import ValidationError
 from ..network.model import Network
 from ..results import SearchStats, Solution, Timing
 from .links import Limits, LinkSet

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
-from .metrics import METRICS, PER_SNAPSHOT, RATIOS
+from .metrics import METRICS, RATIOS
 from .store import ResultStore
 
 OK = ("optimal", "optimal_reduced_accuracy", "local_optimum", "closed_form")
