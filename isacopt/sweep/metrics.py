@@ -40,9 +40,6 @@ RATIOS = {
     "crlb_coverage": ("n_crlb_covered", "n_targets"),
     "sinr_coverage": ("n_sinr_covered", "n_users"),
 }
-PER_SNAPSHOT = ("comm_ase", "sensing_ase", "energy_efficiency", "backhaul_load", "backhaul_utilisation", "total_power")
-COUNTS = ("n_bs", "n_users", "n_targets", "n_targets_finite", "n_crlb_covered", "n_sinr_covered")
-SUMS = ("sum_rate_window", "sum_root_crlb", "sum_crlb")
 
 
 def snapshot_metrics(network: Network, solution: Solution | None, *, crlb_threshold_m: float,
