@@ -16,6 +16,8 @@ import math
 import time
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ..errors import ValidationError
 from ..results import Solution
 from .links import Limits, Link, LinkSet
@@ -115,18 +117,10 @@ def greedy(ev: Evaluator, *, observable_start: bool = False) -> Outcome:
     while one improves the objective.
 
     ``observable_start``: a CRLB needs every target sensed by two BSs (one BS measures one range), so the
-    non-cooperative choice has no finite value to improve on; greedy then first gives each target, in
-    turn, the second BS that keeps the choice within the limits at the least backhaul (nearest on ties).
+    non-cooperative choice has no finite value to improve on; greedy then first gives every target a
+    second BS, matching targets to BSs with spare backhaul (nearest BSs preferred) as an assignment problem.
     """
-    current: frozenset[Link] = frozenset()
-    if observable_start:
-        for target in sorted({lk.node for lk in ev.links.links if lk.kind == "sense"}):
-            base = ev.links.association(current)
-            options = [lk for lk in ev.links.links if lk.kind == "sense" and lk.node == target
-                       and not ev.limits.violations(ev.links.association(current | {lk}))]
-            if options:  # the link order is nearest first, and min keeps the first of equal costs
-                current = current | {min(options, key=lambda lk: ev.limits.added_load_bits(
-                    base, ev.links.association(current | {lk})))}
+    current: frozenset[Link] = _observable_start(ev) if observable_start else frozenset()
     now = ev.evaluate(current)
     nodes = 1
     while not ev.timed_out():
@@ -149,6 +143,62 @@ def greedy(ev: Evaluator, *, observable_start: bool = False) -> Outcome:
             return Outcome(current if math.isfinite(now.value) else None, now, -math.inf, nodes)
         current, now = current | {best_link}, best_eval
     return Outcome(current if math.isfinite(now.value) else None, now, -math.inf, nodes, "time limit")
+
+
+def _observable_start(ev: Evaluator) -> frozenset[Link]:
+    """One extra sensing BS per target: a minimum-cost assignment of targets to the backhaul slots of the
+    BSs (how many more targets' echoes each can forward), cost = minus a geometric proxy of the position
+    information the pair would give (:func:`_pair_information`). Falls back to a target-by-target choice when the assignment is not admissible."""
+    from scipy.optimize import linear_sum_assignment
+
+    sense = [lk for lk in ev.links.links if lk.kind == "sense"]
+    targets = sorted({lk.node for lk in sense})
+    base = ev.links.association(())
+    slots: list[int] = []
+    for b, bs in enumerate(ev.limits.network.base_stations):
+        at_b = [lk for lk in sense if lk.bs == b]
+        if not at_b:
+            continue
+        per = ev.limits.added_load_bits(base, ev.links.association({at_b[0]}))
+        spare = math.inf if bs.backhaul_bps is None else bs.backhaul_bps - float(ev.limits.loads(base)[b])
+        count = len(targets) if per <= 0 or math.isinf(spare) else int(spare // per)
+        slots += [b] * min(count, len(targets))
+    if targets and slots:
+        quality = {(lk.node, lk.bs): _pair_information(ev, lk) for lk in sense}
+        cost = np.array([[-quality[(t, b)] if (t, b) in quality else 1e9 for b in slots] for t in targets])
+        rows, cols = linear_sum_assignment(cost)
+        if len(rows) == len(targets) and np.all(cost[rows, cols] < 1e9):
+            chosen = frozenset(Link("sense", targets[r], slots[c]) for r, c in zip(rows, cols))
+            if not ev.limits.violations(ev.links.association(chosen)):
+                return chosen
+    current: frozenset[Link] = frozenset()
+    for target in targets:  # target by target: the admissible second BS costing least backhaul
+        before = ev.links.association(current)
+        options = [lk for lk in sense if lk.node == target
+                   and not ev.limits.violations(ev.links.association(current | {lk}))]
+        if options:
+            current = current | {min(options, key=lambda lk: ev.limits.added_load_bits(
+                before, ev.links.association(current | {lk})))}
+    return current
+
+
+def _pair_information(ev: Evaluator, link: Link) -> float:
+    """log det of a range-only Fisher proxy for a target sensed by its head and ``link.bs``: every transmit /
+    receive pair (i, j) measures the bistatic range with gradient u_i + u_j (unit vectors from the BSs to
+    the target) and weight 1 / (d_i^2 d_j^2) (two-way path loss, exponent 2). Larger is better."""
+    net = ev.limits.network
+    target = np.asarray(net.targets[link.node].position_m)
+    members = (ev.links.heads_sense[link.node], link.bs)
+    vec = [target - net.bs_positions[b] for b in members]
+    dist = [max(float(np.linalg.norm(v)), 1.0) for v in vec]
+    unit = [v / d for v, d in zip(vec, dist)]
+    fim = np.zeros((2, 2))
+    for i in range(2):
+        for j in range(2):
+            g = unit[i] + unit[j]
+            fim += np.outer(g, g) / (dist[i] ** 2 * dist[j] ** 2)
+    det = float(np.linalg.det(fim))
+    return math.log(det) if det > 0 else -1e6
 
 
 def branch_and_bound(ev: Evaluator, *, max_nodes: int, tol: float) -> Outcome:
