@@ -22,16 +22,21 @@ PROBLEMS_DIR = Path("problems")
 SWEEPS_DIR = PROBLEMS_DIR / "sweeps"
 
 
-def resolve(name_or_path: str) -> Path:
-    """A path as given, or the name of a file in ./problems (with or without .yaml)."""
+def _find(name_or_path: str, folder: Path, what: str) -> Path:
+    """A path as given, or the name of a file in ``folder`` (with or without .yaml)."""
     p = Path(name_or_path)
     if p.exists():
         return p
-    for candidate in (PROBLEMS_DIR / name_or_path, PROBLEMS_DIR / f"{name_or_path}.yaml"):
+    for candidate in (folder / name_or_path, folder / f"{name_or_path}.yaml"):
         if candidate.is_file():
             return candidate
-    raise ValidationError([("FILE", f"{name_or_path!r} is neither a file nor a problem in {PROBLEMS_DIR}/ "
+    raise ValidationError([("FILE", f"{name_or_path!r} is neither a file nor a {what} in {folder}/ "
                             "(see 'isacopt list')")])
+
+
+def resolve(name_or_path: str) -> Path:
+    """A path as given, or the name of a problem in ./problems."""
+    return _find(name_or_path, PROBLEMS_DIR, "problem")
 
 
 def _fail(err: ValidationError) -> None:
@@ -182,14 +187,8 @@ def frontier(file: str = typer.Argument(..., help="problem file with a 'kind: co
 
 
 def resolve_sweep(name_or_path: str) -> Path:
-    """A path as given, or the name of a sweep file in ./problems/sweeps (with or without .yaml)."""
-    p = Path(name_or_path)
-    if p.exists():
-        return p
-    for candidate in (SWEEPS_DIR / name_or_path, SWEEPS_DIR / f"{name_or_path}.yaml"):
-        if candidate.is_file():
-            return candidate
-    raise ValidationError([("FILE", f"{name_or_path!r} is neither a file nor a sweep in {SWEEPS_DIR}/")])
+    """A path as given, or the name of a sweep in ./problems/sweeps."""
+    return _find(name_or_path, SWEEPS_DIR, "sweep")
 
 
 @app.command()

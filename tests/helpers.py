@@ -68,3 +68,15 @@ def one_bs(nt: int = 8, users=(), targets=((150.0, 60.0),), channels: dict | Non
         users=[{"id": f"u{k}", "position_m": p, "sinr_db": sinr_db} for k, p in enumerate(users)],
         targets=[{"id": f"t{t}", "position_m": p} for t, p in enumerate(targets)],
         channels=channels or {"model": "los"})
+
+
+def corrupted(valid: dict, path: tuple, value) -> dict:
+    """A deep copy of ``valid`` with the entry at ``path`` (keys and indices) replaced by ``value``."""
+    import copy
+
+    data = copy.deepcopy(valid)
+    node = data
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return data

@@ -1,6 +1,5 @@
 """Random corruptions of a valid sweep file raise only isacopt's ValidationError, naming a field."""
 
-import copy
 import os
 import math
 
@@ -9,6 +8,7 @@ from hypothesis import strategies as st
 
 from isacopt.errors import ValidationError
 from isacopt.sweep.spec import SweepFile, validate_sweep
+from tests.helpers import corrupted
 
 VALID = {
     "name": "fuzz", "layout": {"kind": "hexagonal", "rings": 0, "tx_antennas": 4},
@@ -32,11 +32,7 @@ JUNK = st.one_of(st.sampled_from([math.nan, math.inf, -1, 0, 10**12, "", "x", No
 @settings(max_examples=int(os.environ.get("ISACOPT_FUZZ_EXAMPLES", 1000)), deadline=None)
 @given(st.sampled_from(PATHS), JUNK)
 def test_corrupted_sweep_files_raise_only_our_error(path, value):
-    data = copy.deepcopy(VALID)
-    node = data
-    for key in path[:-1]:
-        node = node[key]
-    node[path[-1]] = value
+    data = corrupted(VALID, path, value)
     try:
         spec = validate_sweep(SweepFile.model_validate(data))
     except ValidationError as err:

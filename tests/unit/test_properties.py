@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import isacopt as io
+from tests.helpers import corrupted
 from isacopt.association import Association
 from isacopt.channels import derive_channels
 from isacopt.design import TransmitDesign
@@ -118,13 +119,7 @@ PATHS = [("base_stations", 0, "position_m"), ("base_stations", 0, "tx_antennas")
 @given(st.sampled_from(PATHS), st.one_of(st.sampled_from(BAD_VALUES), st.text(max_size=5),
                                           st.floats(), st.integers(-10**6, 10**6)))
 def test_invalid_input_raises_only_our_error(path, value):
-    import copy
-
-    data = copy.deepcopy(VALID)
-    node = data
-    for key in path[:-1]:
-        node = node[key]
-    node[path[-1]] = value
+    data = corrupted(VALID, path, value)
     try:
         net = io.Network(**data)
     except io.ValidationError as err:
