@@ -7,11 +7,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import isacopt as io
-from tests.helpers import corrupted
 from isacopt.association import Association
 from isacopt.channels import derive_channels
 from isacopt.design import TransmitDesign
 from isacopt.metrics import angle_crb, position_crlb, sensing_sinr, sinr, target_beampattern
+from tests.helpers import corrupted
 
 SETTINGS = settings(max_examples=int(__import__("os").environ.get("ISACOPT_FUZZ_EXAMPLES", 60)), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 coord = st.floats(-800, 800, allow_nan=False)
