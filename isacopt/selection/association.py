@@ -149,16 +149,14 @@ class CellAssociation(FrozenModel):
         return self._builders[key]
 
     def _load_violation(self, network: Network, assign: Assignment) -> list[str]:
+        """The load and DoF limits of cluster selection, on single-BS clusters (no backhaul is used)."""
+        from ..association import Association
+        from .links import Limits
+
         nt = network.n_targets
-        out = []
-        for b, bs in enumerate(network.base_stations):
-            users = sum(1 for a in assign[nt:] if a == b)
-            targets = sum(1 for a in assign[:nt] if a == b)
-            if self.max_users_per_bs is not None and users > self.max_users_per_bs:
-                out.append(f"load of {bs.id}: {users} users > max_users_per_bs = {self.max_users_per_bs}")
-            if self.max_targets_per_bs is not None and targets > self.max_targets_per_bs:
-                out.append(f"load of {bs.id}: {targets} targets > max_targets_per_bs = {self.max_targets_per_bs}")
-        return out
+        limits = Limits(network, (0.0,) * network.n_users, "none", self.max_users_per_bs, self.max_targets_per_bs)
+        return limits.violations(Association(serving=tuple(() if a < 0 else (a,) for a in assign[nt:]),
+                                             sensing=tuple(() if a < 0 else (a,) for a in assign[:nt])))
 
     def _exhaustive(self, network, options, sign, deadline):
         best, nodes = None, 0
