@@ -1,25 +1,21 @@
-"""Every ```python block of README.md and docs/ runs (in the repository root)."""
-
-import re
-from pathlib import Path
+"""Every ```python block of README.md and docs/ runs, and every generated figure a page shows is drawn."""
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-FILES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
-BLOCK = re.compile(r"```python\n(.*?)```", re.S)
+from tools.markdown_pages import ROOT, pages, run_page, shown_figures
 
 
-def blocks():
-    for f in FILES:
-        code = BLOCK.findall(f.read_text(encoding="utf-8"))
-        if code:  # the blocks of one page share a namespace, like a reader's session
-            yield pytest.param(f, "\n".join(code), id=str(f.relative_to(ROOT)))
-
-
-@pytest.mark.parametrize("path,code", list(blocks()))
-def test_markdown_python_blocks_run(path, code, monkeypatch, tmp_path):
-    monkeypatch.chdir(ROOT)
-    namespace = {"__name__": "__docs__", "OUT": tmp_path}
-    exec(compile(code + "\n__reached_the_end__ = True\n", str(path), "exec"), namespace)
+@pytest.mark.parametrize("page", pages(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_markdown_python_blocks_run(page, tmp_path):
+    namespace = run_page(page, tmp_path / "out", tmp_path / "figures")
     assert namespace["__reached_the_end__"]  # every block of the page ran to its last line
+    for name in shown_figures(page):
+        figure = tmp_path / "figures" / name
+        assert figure.exists(), f"{page.name} shows figures/tutorials/{name} but its code did not draw it"
+        assert figure.stat().st_size > 5000, f"{name} is nearly empty"
+
+
+def test_every_tutorial_has_figures():
+    for page in sorted((ROOT / "docs" / "tutorials").glob("*.md")):
+        if page.name != "index.md":
+            assert shown_figures(page), f"{page.name} shows no figure its code draws"

@@ -28,6 +28,7 @@ from ..builders.coordinated import CoordinatedBeamforming
 from ..errors import ValidationError
 from ..network.model import Network
 from ..results import SearchStats, Solution, Timing
+from .search import search_status
 
 MAXIMISED = ("max_min_beampattern", "max_min_sinr")
 Assignment = tuple[int, ...]  # BS index per node (targets first, then users); -1 = not yet assigned
@@ -237,8 +238,8 @@ class CellAssociation(FrozenModel):
                             best_bound=sign * bound if math.isfinite(bound) else None, gap=gap, nodes=nodes,
                             convex_solves=self._solves, stopped=stopped)
         if best is None:
-            proven = self.method != "greedy" and not stopped
-            status = "infeasible" if proven else ("time_limit" if stopped == "time limit" else "solver_failure")
+            status = search_status(self.method, stopped, gap, self.gap_tol, None)
+            proven = status == "infeasible"
             reason = ("no assignment meets the load, DoF and problem constraints" if proven else
                       f"the {self.method} search found no certified assignment (not a proof)")
             from ..builders.coordinated import _versions
@@ -257,5 +258,6 @@ class CellAssociation(FrozenModel):
             reason += f"; search stopped early ({stopped})"
         result = sol.model_copy(update={"problem": repr(self), "search": stats, "reason": reason,
                                         "bound": stats.best_bound,
+                                        "status": search_status(self.method, stopped, gap, self.gap_tol, sol.status),
                                         "timing": Timing(total_s=time.perf_counter() - t0, recompiled=sol.timing.recompiled)})
         return result.with_design(sol.design)

@@ -21,7 +21,7 @@ from ..cooperative import CooperativeISAC
 from ..network.model import Network
 from ..results import SearchStats, Solution, Timing
 from .links import Limits, LinkSet
-from .search import Evaluator, branch_and_bound, exhaustive, greedy
+from .search import Evaluator, branch_and_bound, exhaustive, greedy, search_status
 
 MAXIMISED = ("max_min_rate",)
 SEARCH_CACHE = 1024  # compiled choices kept per builder (a planner's next snapshot re-uses them)
@@ -107,10 +107,11 @@ class ClusterSelection(FrozenModel):
             best_bound=sign * bound if math.isfinite(bound) else None, gap=gap, stopped=out.stopped)
         if out.best is None or not math.isfinite(incumbent):
             reasons = sorted({v for e in ev.cache.values() for v in e.violations})[:6]
-            proven = self.method != "greedy" and not out.stopped
-            status = "infeasible" if proven else ("time_limit" if out.stopped == "time limit" else "solver_failure")
+            status = search_status(self.method, out.stopped, gap, self.gap_tol, None)
+            proven = status == "infeasible"
             head = "no admissible choice has a certified design" if proven else \
-                f"the {self.method} search found no admissible choice with a certified design (not a proof)"
+                (f"the search stopped ({out.stopped}) before certifying an admissible choice" if out.stopped else
+                 f"the {self.method} search found no admissible choice with a certified design (not a proof)")
             return self._status(network, status, head
                                 + (": " + "; ".join(reasons) if reasons else ""), t0, reasons, stats)
         sol = out.best_eval.solution
@@ -121,6 +122,7 @@ class ClusterSelection(FrozenModel):
         timing = Timing(total_s=time.perf_counter() - t0, recompiled=sol.timing.recompiled,
                         solver_s=sol.timing.solver_s, solve_s=sol.timing.solve_s)
         result = sol.model_copy(update={"problem": repr(self), "search": stats, "reason": reason,
+                                        "status": search_status(self.method, out.stopped, gap, self.gap_tol, sol.status),
                                         "bound": stats.best_bound, "timing": timing})
         return result.with_design(sol.design)
 

@@ -265,3 +265,23 @@ def _branching_link(ev: Evaluator, all_on: frozenset[Link], undecided: list[Link
         return (link.bs in bad, over[link.bs], float(load[link.bs] - without[link.bs]))
 
     return max(undecided, key=cost)
+
+
+def search_status(method: str, stopped: str, gap: float | None, gap_tol: float, found: str | None) -> str:
+    """Status of a search result; ``found`` is the incumbent's own (convex) status, None without one.
+
+    Without an incumbent: ``infeasible`` only when a complete exhaustive or branch-and-bound search
+    proved it, ``time_limit`` when a budget stopped it, else ``solver_failure``. With one, the answer
+    is only as good as its proof: a budget-stopped search whose gap is open is ``time_limit``, and a
+    greedy answer not closed by the root bound is a ``local_optimum`` (no single link improves it).
+    """
+    if found is None:
+        if stopped:
+            return "time_limit"
+        return "solver_failure" if method == "greedy" else "infeasible"
+    open_gap = gap is None or gap > gap_tol
+    if stopped and open_gap:
+        return "time_limit"
+    if method == "greedy" and open_gap and found in ("optimal", "optimal_reduced_accuracy"):
+        return "local_optimum"
+    return found

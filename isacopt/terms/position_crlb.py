@@ -64,7 +64,8 @@ class PositionCrlb(Term):
                 problems.append((f"targets[{t}] ({net.targets[t].id})",
                                  f"its sensing cluster {ids} with pairs={self.pairs!r} measures fewer than two "
                                  "independent directions (a single BS, or BSs in line with the target): the CRLB is "
-                                 "infinite; enlarge sensing_cluster or use multistatic pairs"))
+                                 "infinite; " + ("enlarge sensing_cluster or use multistatic pairs"
+                                                  if self.pairs == "fusion" and len(c) > 1 else "enlarge sensing_cluster")))
         if problems:
             raise ValidationError(problems)
         # each target's LMI in its own scale j_t: a far target's J can be orders of magnitude smaller,

@@ -116,3 +116,15 @@ def test_max_min_rate_with_rate_dependent_backhaul_matches_exhaustive():
     assert ex.ok and bb.ok and bb.objective == pytest.approx(ex.objective, abs=2 * base.rate_tol_bps_hz)
     assert bb.objective < 6.0 + 1e-9 < bb.search.best_bound + 2 * base.rate_tol_bps_hz  # the cap binds
     assert all(b.backhaul_load_bps <= 3e8 * (1 + 1e-9) for b in bb.base_stations)
+
+
+def test_an_unproven_answer_never_says_optimal(solved):
+    """Greedy with an open gap is a local optimum; a budget-stopped search with an open gap is time_limit."""
+    greedy, exact = solved[2]["greedy"], solved[2]["exhaustive"]
+    assert greedy.search.gap > 0.1 and greedy.status == "local_optimum" and greedy.ok
+    cut = io.ClusterSelection(method="branch_and_bound", candidates=3, base=BASE, max_nodes=12).solve(triangle(2))
+    assert cut.search.stopped == "node limit" and cut.search.gap > 1e-4
+    assert cut.status == "time_limit" and not cut.ok
+    assert cut.objective >= exact.objective * (1 - 1e-6) >= cut.search.best_bound * (1 - 1e-6)
+    none_yet = io.ClusterSelection(method="branch_and_bound", candidates=3, base=BASE, max_nodes=4).solve(triangle(2))
+    assert none_yet.status == "time_limit" and none_yet.objective is None and "stopped" in none_yet.reason
