@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import ValidationError
+from ..errors import IsacoptError, ValidationError
 from .spec import SweepFile, validate_sweep
 from .store import ResultStore
 from .tasks import Task, build_tasks, run_task
@@ -98,6 +98,17 @@ def _failed_row(task: Task, status: str, reason: str) -> dict[str, Any]:
             "status": status, "reason": reason, "certified": False, "objective": None, "bound": None, "wall_s": 0.0}
 
 
+START_FAILURE = (
+    "the sweep's worker processes died while starting, before any snapshot ran. The usual cause is a "
+    "script that calls run_sweep without an `if __name__ == \"__main__\":` guard: each worker process "
+    "starts by importing the main script again (multiprocessing 'spawn'), which would start the sweep "
+    "again inside it. Put the call under the guard, or run the sweep with the `isacopt sweep` command.")
+
+
+class SweepStartError(IsacoptError):
+    """The local worker pool could not start (see START_FAILURE)."""
+
+
 class _LocalBackend:
     """A process pool (spawned processes: no state inherited from the parent but the environment)."""
 
@@ -116,6 +127,10 @@ class _LocalBackend:
         if self.pool is not None:
             self.pool.shutdown(wait=False, cancel_futures=True)
         self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"))
+        try:  # a pool that cannot even start must not be mistaken for snapshots that kill workers
+            self.pool.submit(os.getpid).result()
+        except BrokenProcessPool:
+            raise SweepStartError(START_FAILURE) from None
         return self.pool
 
     def run(self, spec_data: dict[str, Any], todo: list[Task], record) -> None:

@@ -100,3 +100,15 @@ def test_a_directory_of_another_sweep_is_refused(tiny_spec, reference_dir):
         run_sweep(other, reference_dir, workers=1, progress=False)
     with ResultStore(reference_dir) as store:
         assert store.count() == len(build_tasks(tiny_spec))
+
+
+def test_a_script_without_a_main_guard_fails_fast_with_the_fix(tmp_path):
+    """Spawned workers re-import the main script; without the guard the pool cannot start. That must be
+    one clear error at once, not every snapshot charged as worker_died after three retries each."""
+    script = tmp_path / "no_guard.py"
+    script.write_text("from isacopt.sweep import load_sweep, run_sweep\n"
+                      f"run_sweep(load_sweep({str(TINY)!r}, quick=True), {str(tmp_path / 'out')!r}, workers=2, progress=False)\n")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert "SweepStartError" in done.stderr and 'if __name__ == "__main__":' in done.stderr
+    assert not (tmp_path / "out" / "results.sqlite").exists() or load_results(tmp_path / "out").empty
