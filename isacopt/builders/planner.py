@@ -17,11 +17,18 @@ from ..network.model import Network
 from ..results import Solution
 
 if TYPE_CHECKING:
+    from ..cooperative.builder import CooperativeISAC
     from .coordinated import CoordinatedBeamforming
 
 
 class Planner:
-    def __init__(self, problem: "CoordinatedBeamforming", network: Network):
+    """A compiled problem and the snapshot it solves next (from ``problem.compile(network)``).
+
+    ``update(network)`` swaps in a new snapshot; ``solve()`` solves it, re-using the compiled
+    cvxpy problem when the structure is unchanged. ``solves`` counts the solves made.
+    """
+
+    def __init__(self, problem: "CoordinatedBeamforming | CooperativeISAC", network: Network):
         self.problem = problem
         self.network = network
         self.solves = 0
@@ -32,5 +39,6 @@ class Planner:
         return self
 
     def solve(self, **kwargs: Any) -> Solution:
+        """Solve the current snapshot (keyword arguments go to the problem's ``solve``)."""
         self.solves += 1
         return self.problem.solve(self.network, **kwargs)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from pydantic import Field, PrivateAttr, model_validator
@@ -38,6 +38,9 @@ from ..metrics.backhaul import backhaul_load
 from ..network.model import Network
 from ..results import Solution
 from ..builders.cache import CompileCache
+
+if TYPE_CHECKING:
+    from ..builders.planner import Planner
 from ..solve.explain import phase_one
 from ..solve.runner import DEFAULT_CHAIN, Attempt, run
 from .compiled import CompiledCoop
@@ -113,6 +116,22 @@ class CooperativeISAC(FrozenModel):
         if outcome != "solved":
             return self.failed(outcome, data, compiled, records, t0, recompiled)
         return finish(self, data, assoc, compiled, records, t0, recompiled)
+
+    def compile(self, network: Network) -> "Planner":
+        """Build and compile the problem of ``network``'s structure now; returns a :class:`Planner`.
+
+        The CRLB, power and weighted objectives compile here; the rate objectives (bisection, SCA)
+        compile at their first solve. Either way later snapshots of the same structure only assign
+        Parameters (``Solution.timing.recompiled`` is False).
+        """
+        from ..builders.planner import Planner
+
+        if self.objective not in ("max_min_rate", "max_sum_rate"):
+            data, assoc = self.prepare(network)
+            sinr_users = tuple(k for k, g in enumerate(data.sinr_targets) if g is not None)
+            compiled, _ = self.compiled(data, assoc, self.objective, sinr_users)
+            compiled.problem.get_problem_data(solver="CLARABEL")  # cvxpy's DPP compilation, cached on the problem
+        return Planner(self, network)
 
     # -- preparation --------------------------------------------------------------------
     def prepare(self, network: Network, association: Association | None = None) -> tuple[SnapshotData, Association]:
