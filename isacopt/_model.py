@@ -8,6 +8,7 @@ path (``users[2].position_m[0]``), the value and what is allowed.
 
 from __future__ import annotations
 
+import copy
 from typing import Any, Self
 
 import pydantic
@@ -82,3 +83,36 @@ class FrozenModel(BaseModel):
             return super().model_validate(obj, *args, **kwargs)
         except pydantic.ValidationError as err:
             raise convert_errors(err, cls.__name__) from None
+
+
+class ProblemModel(FrozenModel):
+    """A problem description whose private attributes are caches built from its options.
+
+    A copy (``model_copy``, ``copy.copy``, ``copy.deepcopy``) starts with fresh caches: a compiled
+    problem holds the options it was built with (an SINR floor, an objective), so sharing it with a
+    copy whose options differ would silently solve the original's problem.
+    """
+
+    def __copy__(self) -> Self:
+        copied = super().__copy__()
+        copied._fresh_private()
+        return copied
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        cls = type(self)  # pydantic's own deep copy would also copy the caches (compiled solver objects)
+        copied = cls.__new__(cls)
+        object.__setattr__(copied, "__dict__", copy.deepcopy(self.__dict__, memo))
+        object.__setattr__(copied, "__pydantic_extra__", copy.deepcopy(self.__pydantic_extra__, memo))
+        object.__setattr__(copied, "__pydantic_fields_set__", copy.copy(self.__pydantic_fields_set__))
+        copied._fresh_private()
+        return copied
+
+    def __eq__(self, other: object) -> bool:  # the options, not the state of the caches
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
+    __hash__ = FrozenModel.__hash__
+
+    def _fresh_private(self) -> None:
+        fresh = {name: attr.default_factory() if attr.default_factory is not None else copy.deepcopy(attr.default)
+                 for name, attr in type(self).__private_attributes__.items()}
+        object.__setattr__(self, "__pydantic_private__", fresh)

@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .._model import FrozenModel
+from .._model import ProblemModel
 from ..association import Association
 from ..baselines import baseline_design
 from ..channels.derive import derive_channels
@@ -26,7 +26,7 @@ from ..results import Solution, Timing
 from .preparation import serving_heads
 
 
-class BaselineDesign(FrozenModel):
+class BaselineDesign(ProblemModel):
     """A closed-form design; ``solve(network)`` evaluates it (status ``closed_form``)."""
 
     kind: Literal["baseline"] = "baseline"

@@ -35,7 +35,7 @@ import cvxpy as cp
 import numpy as np
 from pydantic import Field, PrivateAttr
 
-from .._model import FrozenModel
+from .._model import ProblemModel
 from ..channels.derive import derive_channels
 from ..errors import ValidationError
 from ..evaluate import evaluate
@@ -57,7 +57,7 @@ from .structure import Structure
 Objective = Literal["min_power", "max_min_beampattern", "max_min_sinr", "min_angle_crb", "weighted"]
 
 
-class CoordinatedBeamforming(FrozenModel):
+class CoordinatedBeamforming(ProblemModel):
     """Declarative coordinated ISAC beamforming problem; ``solve(network)`` returns a :class:`Solution`.
 
     Options are keyword-only and validated; the repr can be pasted back. A problem

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import Field, PrivateAttr, model_validator
 
-from .._model import FrozenModel
+from .._model import ProblemModel
 from ..association import Association
 from ..channels.derive import derive_channels
 from ..errors import ValidationError
@@ -49,7 +49,7 @@ from .finish import finish, status_solution
 Objective = Literal["min_sum_crlb", "min_max_crlb", "min_power", "weighted", "max_min_rate", "max_sum_rate"]
 
 
-class CooperativeISAC(FrozenModel):
+class CooperativeISAC(ProblemModel):
     """Declarative cooperative ISAC problem (problem files: ``kind: cooperative_isac``).
 
     ``solve(network)`` returns a certified :class:`~isacopt.Solution`; the objective is in

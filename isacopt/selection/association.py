@@ -22,7 +22,7 @@ import numpy as np
 
 from pydantic import Field, PrivateAttr, model_validator
 
-from .._model import FrozenModel
+from .._model import ProblemModel
 from ..builders.cache import CompileCache
 from ..builders.coordinated import CoordinatedBeamforming
 from ..errors import ValidationError
@@ -34,7 +34,7 @@ MAXIMISED = ("max_min_beampattern", "max_min_sinr")
 Assignment = tuple[int, ...]  # BS index per node (targets first, then users); -1 = not yet assigned
 
 
-class CellAssociation(FrozenModel):
+class CellAssociation(ProblemModel):
     """Declarative cell association; ``solve(network)`` returns the best certified assignment with search statistics."""
 
     kind: Literal["cell_association"] = "cell_association"

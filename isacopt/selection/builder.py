@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import Field, PrivateAttr, model_validator
 
-from .._model import FrozenModel
+from .._model import ProblemModel
 from ..cooperative import CooperativeISAC
 from ..network.model import Network
 from ..results import SearchStats, Solution, Timing
@@ -27,7 +27,7 @@ MAXIMISED = ("max_min_rate",)
 SEARCH_CACHE = 1024  # compiled choices kept per builder (a planner's next snapshot re-uses them)
 
 
-class ClusterSelection(FrozenModel):
+class ClusterSelection(ProblemModel):
     """Declarative cluster selection; ``solve(network)`` returns the best certified choice with search statistics."""
 
     kind: Literal["cluster_selection"] = "cluster_selection"

@@ -87,3 +87,20 @@ def test_the_compile_cache_is_bounded_least_recently_used_first():
     assert list(cache) == ["c", "a", "d"]
     builder = CoordinatedBeamforming(objective="min_power")
     assert isinstance(builder._cache, CompileCache) and builder._cache.limit >= 16
+
+
+def test_a_copy_with_other_options_never_reuses_the_originals_compiled_problem():
+    """Regression: model_copy shared the compile cache, so a copy with a stricter sensing-SINR floor
+    re-solved the original's compiled problem and reported a solver failure instead of infeasible."""
+    import copy
+
+    from isacopt.studies.instances import triangle_network
+
+    net = triangle_network(1, users=2, targets=1, tx_antennas=6)
+    loose = io.CoordinatedBeamforming(objective="min_power", sinr_db=0, sensing_sinr_db=-20)
+    assert loose.solve(net).status == "optimal"
+    strict = loose.model_copy(update={"sensing_sinr_db": 60.0})
+    fresh = io.CoordinatedBeamforming(objective="min_power", sinr_db=0, sensing_sinr_db=60.0)
+    assert strict._cache is not loose._cache and copy.deepcopy(loose)._cache is not loose._cache
+    assert strict.solve(net).status == fresh.solve(net).status == "infeasible"
+    assert copy.deepcopy(loose) == loose and loose.model_copy() == loose and strict != loose
