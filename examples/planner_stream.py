@@ -18,7 +18,6 @@ import argparse
 import statistics
 from pathlib import Path
 
-import numpy as np
 
 import isacopt as io
 

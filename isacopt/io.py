@@ -68,6 +68,7 @@ class ProblemFile(FrozenModel):
         return self
 
     def network(self) -> Network:
+        """The network of the file: its node lists, or its layout drawn with the layout's seed."""
         if self.layout is not None:
             return self.layout.generate(name=self.name, description=self.description, system=self.system,
                                         channels=self.channels)

@@ -40,6 +40,7 @@ def network_map(network: Network, ax: plt.Axes | None = None, *, labels: bool = 
 
 
 def save_network_map(network: Network, path: str | Path) -> Path:
+    """Draw :func:`network_map` and save it to ``path`` (PNG, 120 dpi); returns the path."""
     ax = network_map(network)
     ax.figure.tight_layout()
     ax.figure.savefig(path, dpi=120)
@@ -84,6 +85,7 @@ def solution_map(network: Network, solution, ax: plt.Axes | None = None) -> plt.
 
 
 def save_solution_map(network: Network, solution, path: str | Path) -> Path:
+    """Draw :func:`solution_map` and save it to ``path`` (PNG, 120 dpi); returns the path."""
     ax = solution_map(network, solution)
     ax.figure.tight_layout()
     ax.figure.savefig(path, dpi=120)

@@ -131,6 +131,9 @@ class Solution(_Result):
 
     @property
     def ok(self) -> bool:
+        """True for a usable design: ``optimal``, ``optimal_reduced_accuracy``, ``local_optimum`` or
+        ``closed_form``.
+        """
         return self.status in ("optimal", "optimal_reduced_accuracy", "local_optimum", "closed_form")
 
     @property
@@ -139,10 +142,14 @@ class Solution(_Result):
         return self._design
 
     def with_design(self, design: TransmitDesign | None) -> "Solution":
+        """Attach the extracted design (not serialised) and return the solution itself."""
         self._design = design
         return self
 
     def to_json(self, path: str | Path | None = None) -> str:
+        """The solution as indented JSON (every field, infinities as strings); also written to ``path``
+        if given. The design arrays are not included: see :meth:`save_design`.
+        """
         text = self.model_dump_json(indent=2)
         if path is not None:
             Path(path).write_text(text, encoding="utf-8")
@@ -150,6 +157,7 @@ class Solution(_Result):
 
     @classmethod
     def from_json(cls, text: str) -> "Solution":
+        """Read a solution back from :meth:`to_json`'s text (validated)."""
         return cls.model_validate_json(text)
 
     def save_design(self, path: str | Path) -> Path:

@@ -39,6 +39,7 @@ class BaselineDesign(ProblemModel):
 
     @property
     def objective(self) -> str:
+        """Always ``"none"``: a closed-form design optimises nothing."""
         return "none"
 
     def solve(self, network: Network, *, time_limit_s: float | None = None) -> Solution:

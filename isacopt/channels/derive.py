@@ -41,6 +41,7 @@ class Channels:
 
     @property
     def n_bs(self) -> int:
+        """Number of base stations B."""
         return len(self.comm)
 
 

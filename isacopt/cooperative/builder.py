@@ -89,6 +89,9 @@ class CooperativeISAC(ProblemModel):
 
     @property
     def sensing_level(self) -> str:
+        """Backhaul level of sensing cooperation: ``"data"`` (fused estimates) for ``pairs='fusion'``,
+        else ``"signal"`` (raw echoes forwarded).
+        """
         return "data" if self.pairs == "fusion" else "signal"
 
     # -- public ---------------------------------------------------------------------------
@@ -135,6 +138,9 @@ class CooperativeISAC(ProblemModel):
 
     # -- preparation --------------------------------------------------------------------
     def prepare(self, network: Network, association: Association | None = None) -> tuple[SnapshotData, Association]:
+        """Validate ``network`` for this problem and derive its data: channels, clusters (the L / Q
+        nearest BSs, or ``association``) and the users' SINR targets. Raises ValidationError.
+        """
         for name, size in (("comm_cluster", self.comm_cluster), ("sensing_cluster", self.sensing_cluster)):
             if association is None and size > network.n_bs:
                 raise ValidationError([(name, f"{size} is larger than the number of base stations ({network.n_bs})")])
@@ -161,6 +167,7 @@ class CooperativeISAC(ProblemModel):
         return data, assoc
 
     def limits(self, network: Network) -> tuple[float | None, ...]:
+        """Root-CRLB limit of every target [m]: its own ``root_crlb_m``, else the problem's, else None."""
         return tuple(t.root_crlb_m if t.root_crlb_m is not None else self.root_crlb_m for t in network.targets)
 
     def _weights(self, network: Network) -> np.ndarray:
@@ -168,6 +175,7 @@ class CooperativeISAC(ProblemModel):
         return np.array([w.get(t.id, 1.0) for t in network.targets])
 
     def sensing_load(self, data: SnapshotData, assoc: Association) -> np.ndarray:
+        """Per-BS backhaul load of the sensing cooperation alone [bit/s] (no user data), shape (B,)."""
         return backhaul_load(data.network, assoc, [0.0] * data.network.n_users, self.sensing_level)  # type: ignore
 
     def backhaul_excess(self, data: SnapshotData, assoc: Association) -> list[str]:
@@ -216,6 +224,9 @@ class CooperativeISAC(ProblemModel):
         return "failed"
 
     def failed(self, outcome, data, compiled, records, t0, recompiled) -> Solution:
+        """The Solution of a solve that did not certify a design: ``infeasible`` with the conflicting
+        constraints (phase-1 analysis), ``time_limit`` or ``solver_failure`` with the attempts.
+        """
         conflicts: list[str] = []
         if outcome == "infeasible":
             conflicts, _ = phase_one(compiled.terms, compiled.vars, data)

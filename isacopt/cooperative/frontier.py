@@ -45,6 +45,7 @@ class FrontierPoint:
 
     @property
     def usable(self) -> bool:
+        """True if the point is certified with a finite mean rate and mean root CRLB."""
         return self.certified and self.mean_rate_bps_hz is not None and self.mean_root_crlb_m is not None \
             and math.isfinite(self.mean_root_crlb_m)
 
@@ -78,13 +79,18 @@ class Frontier:
         return math.inf if tau >= 1 else self.sensing_corner.mean_root_crlb_m / math.sqrt(1 - tau)
 
     def dominates_time_sharing(self) -> bool:
+        """True if every usable frontier point has a root CRLB no worse than time sharing between
+        the two corners at the same mean rate (the relative tolerance is 1e-9).
+        """
         return all(p.mean_root_crlb_m <= self.time_sharing_crlb_at(p.mean_rate_bps_hz) * (1 + 1e-9)
                    for p in self.points if p.usable)
 
     def all_points(self) -> list[FrontierPoint]:
+        """Sensing corner, the weighted points, communication corner and baseline points, in that order."""
         return [self.sensing_corner, *self.points, self.comm_corner, *self.baseline]
 
     def to_csv(self, path: str | Path) -> Path:
+        """Write every point (series, weight, mean rate [bit/s/Hz], mean root CRLB [m], status) as CSV."""
         path = Path(path)
         with path.open("w", newline="", encoding="utf-8") as f:
             w = csv.writer(f)

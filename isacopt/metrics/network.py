@@ -19,6 +19,7 @@ def in_window(network: Network) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
 
 
 def window_area_km2(network: Network) -> float:
+    """Area |W| of the network's evaluation window [km^2]; ValidationError without a window."""
     if network.window is None:
         raise ValidationError([("window", "area metrics need an evaluation window; set network.window")])
     return network.window.area_km2

@@ -61,10 +61,12 @@ class ExplicitChannels(FrozenModel):
 
     @property
     def comm(self) -> np.ndarray | None:
+        """The user channels given in Python, (n_bs, n_users, Nt) complex; None when read from ``file``."""
         return self._comm
 
     @property
     def crosslink_array(self) -> np.ndarray | None:
+        """The BS-to-BS channels given in Python, (n_bs, n_bs, Nr, Nt) complex, or None (line of sight)."""
         return self._crosslink_array
 
 

@@ -8,7 +8,7 @@ any machine and numpy version that keeps PCG64's stream (numpy guarantees it).
 from __future__ import annotations
 
 import math
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 from pydantic import Field
@@ -92,6 +92,10 @@ class PoissonLayout(_NodeDefaults):
 
     def generate(self, *, name: str = "poisson", description: str = "", system: SystemParams | dict | None = None,
                  channels: ChannelSpec | dict | None = None) -> Network:
+        """Draw one Poisson network (seeded by ``seed``): BSs over the window plus the guard band, users
+        and targets in the window, redrawn until the ``min_*`` counts hold; ``system`` and ``channels``
+        as in a Network.
+        """
         system = SystemParams.model_validate(system or {})
         half_w, half_b = self.window_m / 2, self.window_m / 2 + self.guard_m
         rng = rng_for(self.seed, _STREAM_BS)
@@ -164,6 +168,9 @@ class HexagonalLayout(_NodeDefaults):
 
     def generate(self, *, name: str = "hexagonal", description: str = "", system: SystemParams | dict | None = None,
                  channels: ChannelSpec | dict | None = None) -> Network:
+        """Draw the hexagonal network: sites on the grid, users and targets uniform in each hexagon
+        (seeded by ``seed``); ``system`` and ``channels`` as in a Network.
+        """
         system = SystemParams.model_validate(system or {})
         bs = hex_grid(self.rings, self.isd_m)
         ru, rt = rng_for(self.seed, _STREAM_USERS), rng_for(self.seed, _STREAM_TARGETS)

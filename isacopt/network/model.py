@@ -69,14 +69,17 @@ class Network(FrozenModel):
     # -- derived views -------------------------------------------------------------
     @property
     def n_bs(self) -> int:
+        """Number of base stations B."""
         return len(self.base_stations)
 
     @property
     def n_users(self) -> int:
+        """Number of users K."""
         return len(self.users)
 
     @property
     def n_targets(self) -> int:
+        """Number of targets T."""
         return len(self.targets)
 
     @property
@@ -86,14 +89,17 @@ class Network(FrozenModel):
 
     @property
     def user_positions(self) -> np.ndarray:
+        """User positions, (K, 2) [m]."""
         return np.array([u.position_m for u in self.users], dtype=float).reshape(-1, 2)
 
     @property
     def target_positions(self) -> np.ndarray:
+        """Target positions, (T, 2) [m]."""
         return np.array([t.position_m for t in self.targets], dtype=float).reshape(-1, 2)
 
     @property
     def uniform_antennas(self) -> bool:
+        """True if every BS has the same numbers of transmit and receive antennas."""
         return len({(b.tx_antennas, b.rx_antennas) for b in self.base_stations}) == 1
 
     def with_updates(self, **changes: Any) -> "Network":

@@ -59,7 +59,9 @@ class Window(FrozenModel):
 
     @property
     def area_km2(self) -> float:
+        """Area of the window [km^2]."""
         return (self.upper_m[0] - self.lower_m[0]) * (self.upper_m[1] - self.lower_m[1]) / 1e6
 
     def contains(self, point: Point) -> bool:
+        """True if ``point`` (x, y) [m] lies in the window (edges included)."""
         return self.lower_m[0] <= point[0] <= self.upper_m[0] and self.lower_m[1] <= point[1] <= self.upper_m[1]

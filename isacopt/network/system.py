@@ -42,6 +42,7 @@ class SystemParams(FrozenModel):
 
     @property
     def wavelength_m(self) -> float:
+        """Carrier wavelength c / f_c [m]."""
         return wavelength(self.carrier_hz)
 
     @property

@@ -65,10 +65,18 @@ class CellAssociation(ProblemModel):
 
     @property
     def objective(self) -> str:
+        """The base problem's objective, which the search optimises over assignments."""
         return self.base.objective
 
     # -- search -----------------------------------------------------------------------------
     def solve(self, network: Network, *, time_limit_s: float | None = None) -> Solution:
+        """Choose one BS per user and per target (``method``) and solve the base problem for it.
+
+        Returns the best certified assignment's solution with ``search`` statistics (incumbent, proven
+        bound, gap, nodes, convex solves); the status says whether it is proven optimal
+        (``optimal``), a heuristic answer (``local_optimum``), cut short (``time_limit``) or
+        ``infeasible``. ``time_limit_s`` bounds the whole search [s].
+        """
         t0 = time.perf_counter()
         deadline = None if time_limit_s is None else t0 + time_limit_s
         self._cache, self._solves = {}, 0

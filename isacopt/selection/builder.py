@@ -53,6 +53,7 @@ class ClusterSelection(ProblemModel):
 
     @property
     def objective(self) -> str:
+        """The base problem's objective, which the search optimises over cluster choices."""
         return self.base.objective
 
     def builders(self) -> tuple[CooperativeISAC, CooperativeISAC]:
@@ -65,6 +66,14 @@ class ClusterSelection(ProblemModel):
         return self._exact, self._relaxed  # type: ignore[return-value]
 
     def solve(self, network: Network, *, time_limit_s: float | None = None) -> Solution:
+        """Choose the cooperation links (``method``) and solve the base problem for the best choice.
+
+        Returns that choice's solution with ``search`` statistics (incumbent, proven bound, gap, nodes,
+        convex solves, choices ruled out by the limits) and the chosen links in ``reason``. The status
+        says whether the choice is proven optimal (``optimal``), a greedy answer with an open gap
+        (``local_optimum``), cut short by ``max_nodes`` / ``time_limit_s`` (``time_limit``, incumbent
+        kept) or proven ``infeasible``.
+        """
         t0 = time.perf_counter()
         deadline = None if time_limit_s is None else t0 + time_limit_s
         exact, relaxed = self.builders()

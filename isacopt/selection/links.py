@@ -30,6 +30,7 @@ class Link:
     bs: int
 
     def describe(self, network: Network) -> str:
+        """Human-readable link, e.g. ``"b1 serves u0"`` or ``"b2 senses t1"``."""
         who = network.users[self.node].id if self.kind == "serve" else network.targets[self.node].id
         verb = "serves" if self.kind == "serve" else "senses"
         return f"{network.base_stations[self.bs].id} {verb} {who}"
@@ -45,6 +46,7 @@ class LinkSet:
 
     @classmethod
     def nearest(cls, network: Network, candidates: int) -> "LinkSet":
+        """Every link of ``network``: the ``candidates - 1`` next-nearest BSs of every user and target."""
         m = min(candidates, network.n_bs)
         near = Association.nearest(network, comm_cluster=m, sensing_cluster=m)
         links = [Link("serve", k, b) for k, c in enumerate(near.serving) for b in c[1:]]
@@ -73,6 +75,7 @@ class Limits:
     max_targets_per_bs: int | None
 
     def loads(self, assoc: Association) -> np.ndarray:
+        """Backhaul load of every BS for the clusters ``assoc`` at the users' rate targets, (B,) [bit/s]."""
         return backhaul_load(self.network, assoc, self.rates, self.sensing_level)
 
     def violations(self, assoc: Association) -> list[str]:
@@ -80,6 +83,7 @@ class Limits:
         return [msg for _, msg in self._broken(assoc)]
 
     def violating_bs(self, assoc: Association) -> set[int]:
+        """Indices of the BSs whose backhaul, load or DoF limit ``assoc`` breaks."""
         return {b for b, _ in self._broken(assoc)}
 
     def _broken(self, assoc: Association) -> list[tuple[int, str]]:

@@ -39,6 +39,7 @@ class SweepRun:
     wall_s: float = 0.0
 
     def summary(self) -> str:
+        """One line: rows stored now and before, the sweep's size, counts by status, wall time."""
         parts = ", ".join(f"{n} {s}" for s, n in sorted(self.statuses.items()))
         return (f"{self.stored} snapshots stored now, {self.skipped} already stored, {self.total} in the sweep"
                 + (f" ({parts})" if parts else "") + f"; {self.wall_s:.1f} s")

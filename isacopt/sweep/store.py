@@ -64,15 +64,18 @@ class ResultStore:
 
     # -- reading --------------------------------------------------------------------------
     def spec(self) -> SweepFile:
+        """The sweep description stored with the results (ValidationError if there is none)."""
         row = self._db.execute("SELECT value FROM meta WHERE name = 'spec'").fetchone()
         if row is None:
             raise ValidationError([("DIR", f"{self.path} has no sweep description (not written by isacopt sweep)")])
         return SweepFile.model_validate_json(row[0])
 
     def done_keys(self) -> set[str]:
+        """Task keys already stored (a resumed sweep skips them)."""
         return {k for (k,) in self._db.execute("SELECT key FROM rows")}
 
     def count(self) -> int:
+        """Number of stored snapshot rows."""
         return int(self._db.execute("SELECT COUNT(*) FROM rows").fetchone()[0])
 
     def rows(self) -> list[dict[str, Any]]:
@@ -107,6 +110,7 @@ class ResultStore:
         return cur.rowcount == 1
 
     def close(self) -> None:
+        """Close the database (also done by ``with ResultStore(...)``)."""
         self._db.close()
 
     def __enter__(self) -> "ResultStore":

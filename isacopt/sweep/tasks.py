@@ -44,9 +44,11 @@ class Task:
 
     @property
     def key(self) -> str:
+        """Unique key ``design|point|snapshot`` (the store's primary key)."""
         return f"{self.design}|{self.point}|{self.snapshot}"
 
     def as_dict(self) -> dict[str, Any]:
+        """The task as a plain dict (what travels to a worker)."""
         return asdict(self)
 
 
@@ -84,6 +86,8 @@ def point_models(spec: SweepFile, design: DesignSpec, point: dict[str, Any], see
 
 
 def snapshot_network(spec: SweepFile, design: DesignSpec, point: dict[str, Any], seed: int) -> Network:
+    """The network of one snapshot: the layout, system and channels of grid point ``point`` for
+    ``design``, drawn with the snapshot's ``seed``."""
     layout, system, channels, _ = point_models(spec, design, point, seed)
     return layout.generate(name=f"{spec.name}-{seed}", system=system, channels=channels)
 

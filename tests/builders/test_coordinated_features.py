@@ -149,7 +149,6 @@ def test_solution_json_round_trip_with_infinities(tmp_path):
 
 def test_repr_round_trips_and_bad_options_named():
     p = CoordinatedBeamforming(objective="min_power", sinr_db=3.0, comm_cluster=2)
-    from isacopt.builders.coordinated import CoordinatedBeamforming as CB  # noqa: F401
 
     assert eval(repr(p), {"CoordinatedBeamforming": CoordinatedBeamforming}) == p
     with pytest.raises(io.ValidationError, match="objective"):

@@ -7,11 +7,9 @@ import pytest
 
 import isacopt as io
 from isacopt.association import Association
-from isacopt.channels import derive_channels
 from isacopt.design import TransmitDesign
 from isacopt.metrics import (area_spectral_efficiency, backhaul_load, coverage, energy_efficiency, in_window,
                              joint_transmission_rates)
-from tests.helpers import two_cell_network
 
 
 def three_bs():
