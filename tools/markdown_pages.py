@@ -1,6 +1,9 @@
 """Run the ```python blocks of a Markdown page, as a reader would, and list the figures it shows.
 
-A page's blocks share one namespace (like a reader's session). Two names are
+A page's blocks share one namespace (like a reader's session). A block the reader
+is asked to save as a file is marked ``<!-- file: NAME -->`` on the line before it
+and written to ``OUT/NAME`` first; a ```python block inside an HTML comment runs
+too but is not shown (it checks the shell commands the page shows). Two names are
 given to them: ``OUT``, a scratch directory, and ``FIGURES``, where the page
 saves the figures it shows. A page shows a figure as
 ``![caption](../figures/tutorials/NAME.png)``; the tests run every page with
@@ -19,6 +22,7 @@ import matplotlib
 
 ROOT = Path(__file__).resolve().parents[1]
 BLOCK = re.compile(r"```python\n(.*?)```", re.S)
+FILE = re.compile(r"<!-- file: ([\w.-]+) -->\n```\w*\n(.*?)```", re.S)
 SHOWN = re.compile(r"!\[[^\]]*\]\((?:\.\./)*figures/(?:tutorials/)?([\w.-]+\.png)\)")
 
 
@@ -51,6 +55,8 @@ def run_page(page: Path, out: Path, figures: Path) -> dict:
     matplotlib.use("Agg")
     out.mkdir(parents=True, exist_ok=True)
     figures.mkdir(parents=True, exist_ok=True)
+    for name, text in FILE.findall(page.read_text(encoding="utf-8")):  # files the page asks the reader to save
+        (out / name).write_text(text, encoding="utf-8")
     namespace = {"__name__": "__docs__", "OUT": out, "FIGURES": figures}
     here = Path.cwd()
     os.chdir(ROOT)
