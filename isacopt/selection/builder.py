@@ -21,7 +21,7 @@ from ..cooperative import CooperativeISAC
 from ..network.model import Network
 from ..results import SearchStats, Solution, Timing
 from .links import Limits, LinkSet
-from .search import Evaluator, branch_and_bound, exhaustive, greedy, search_status
+from .search import Evaluator, branch_and_bound, drop_redundant_links, exhaustive, greedy, search_status
 
 MAXIMISED = ("max_min_rate",)
 SEARCH_CACHE = 1024  # compiled choices kept per builder (a planner's next snapshot re-uses them)
@@ -101,6 +101,7 @@ class ClusterSelection(ProblemModel):
             out.bound = ev.evaluate(frozenset(links.links), relaxed=True).bound  # the root relaxation
         else:
             out = branch_and_bound(ev, max_nodes=self.max_nodes, tol=self.gap_tol)
+        drop_redundant_links(ev, out)  # the fewest links among equal optima (free for exhaustive: all cached)
         return self._result(network, links, ev, out, t0)
 
     # -- results ----------------------------------------------------------------------------

@@ -128,3 +128,23 @@ def test_an_unproven_answer_never_says_optimal(solved):
     assert cut.objective >= exact.objective * (1 - 1e-6) >= cut.search.best_bound * (1 - 1e-6)
     none_yet = io.ClusterSelection(method="branch_and_bound", candidates=3, base=BASE, max_nodes=4).solve(triangle(2))
     assert none_yet.status == "time_limit" and none_yet.objective is None and "stopped" in none_yet.reason
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_answer_is_the_cheapest_of_equal_optima(solved, seed):
+    """Branch and bound settles nodes with every undecided link on; links that buy nothing are dropped,
+    so its choice needs no more backhaul than the exhaustive optimum's and no link of it is idle."""
+    ex, bb = solved[seed]["exhaustive"], solved[seed]["branch_and_bound"]
+    load = {m: sum(b.backhaul_load_bps for b in s.base_stations) for m, s in (("ex", ex), ("bb", bb))}
+    assert load["bb"] <= load["ex"] * (1 + 1e-9)
+    net = triangle(seed)
+    chosen = [part.strip() for part in bb.reason.removeprefix("cooperation links chosen: ").split(",")]
+    links = LinkSet.nearest(net, 3)
+    on = frozenset(link for link in links.links if link.describe(net) in chosen)
+    assert len(on) == len(chosen)
+    for link in on:  # every chosen link is worth its backhaul: without it the optimum is strictly worse
+        try:
+            fewer = BASE.solve(net, association=links.association(on - {link}))
+        except io.ValidationError:  # e.g. a target left with one BS: no finite CRLB at all
+            continue
+        assert not fewer.ok or fewer.objective > bb.objective * (1 + 1e-6)
