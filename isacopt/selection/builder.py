@@ -61,8 +61,10 @@ class ClusterSelection(ProblemModel):
         if self._exact is None:
             self._exact = self.base.model_copy(update={"enforce_backhaul": True})
             self._relaxed = self.base.model_copy(update={"enforce_backhaul": False})
-            for builder in (self._exact, self._relaxed):  # a search compiles one problem per choice shape
-                builder._cache.limit = SEARCH_CACHE
+            self._exact._cache.limit = SEARCH_CACHE  # a search compiles one problem per choice shape
+            # enforce_backhaul is the only option the two differ in, and it is never compiled (a pre-check,
+            # or a rate cap assigned at every solve): they can share their compiled problems
+            self._relaxed._cache = self._exact._cache
         return self._exact, self._relaxed  # type: ignore[return-value]
 
     def solve(self, network: Network, *, time_limit_s: float | None = None) -> Solution:
