@@ -27,7 +27,12 @@ from .preparation import serving_heads
 
 
 class BaselineDesign(ProblemModel):
-    """A closed-form design; ``solve(network)`` evaluates it (status ``closed_form``)."""
+    """A closed-form design (``kind: baseline``): no optimisation, for reference curves.
+
+    Every BS splits its budget P_b: ``comm_fraction`` to its users' beams (``precoder``: maximum-ratio
+    ``mrt``, intra-cell zero-forcing ``zf`` or regularised ``rzf``, equal power per user) and the rest
+    to a sensing covariance (``sensing``: ``isotropic`` P/Nt I, ``directional`` toward its targets,
+    or ``none``). ``solve(network)`` evaluates every metric of the design (status ``closed_form``)."""
 
     kind: Literal["baseline"] = "baseline"
     precoder: Literal["mrt", "zf", "rzf"] = "zf"

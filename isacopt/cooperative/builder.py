@@ -52,8 +52,20 @@ Objective = Literal["min_sum_crlb", "min_max_crlb", "min_power", "weighted", "ma
 class CooperativeISAC(ProblemModel):
     """Declarative cooperative ISAC problem (problem files: ``kind: cooperative_isac``).
 
-    ``solve(network)`` returns a certified :class:`~isacopt.Solution`; the objective is in
-    m^2 (CRLBs), W (power), m^2 (weighted) or bit/s/Hz (rates).
+    User k is served by its ``comm_cluster`` (L) nearest BSs, jointly (``joint_transmission``:
+    one stacked beam, or independent beams whose powers add); target t is localised by its
+    ``sensing_cluster`` (Q) nearest BSs as a distributed MIMO radar whose pairs (``pairs``:
+    ``fusion`` monostatic only, ``multistatic`` or ``coherent``) give the Fisher information
+    J_t (SPEC 5.4). The relaxation has one PSD W_k per user block and R0_b per BS:
+
+    - ``min_sum_crlb`` / ``min_max_crlb``: min sum_t / max_t tr(J_t^-1) [m^2]
+    - ``min_power``: min sum_b tr(R_b) [W]; ``weighted``: CRLBs plus ``power_weight_m2_per_w`` x power
+    - ``max_min_rate``: max min_k log2(1 + SINR_k) [bit/s/Hz] by bisection (certified)
+    - ``max_sum_rate``: SCA from a feasible point (a local optimum)
+
+    subject to SINR_k >= Gamma_k (``sinr_db`` or ``rate_bps_hz``), tr(R_b) <= P_b, optional root-CRLB
+    limits, an optional fixed split ``comm_fraction``, and per-BS backhaul <= capacity (SPEC 7).
+    ``solve(network)`` returns a certified :class:`~isacopt.Solution`.
     """
 
     kind: Literal["cooperative_isac"] = "cooperative_isac"

@@ -35,7 +35,14 @@ Assignment = tuple[int, ...]  # BS index per node (targets first, then users); -
 
 
 class CellAssociation(ProblemModel):
-    """Declarative cell association; ``solve(network)`` returns the best certified assignment with search statistics."""
+    """Declarative cell association (``kind: cell_association``): one BS per user and per target.
+
+    Each user (served) and target (sensed) is assigned one of its ``candidates`` nearest BSs, subject
+    to ``max_users_per_bs``, ``max_targets_per_bs`` and Nt streams per BS; the value of an assignment
+    is the certified optimum of ``base`` (a :class:`CoordinatedBeamforming`) with it. ``method``:
+    ``exhaustive``, ``greedy`` or ``branch_and_bound`` over partial assignments (bound: nodes not yet
+    assigned left out, plus a matched-beam power floor for min power), started from the greedy
+    incumbent. ``solve(network)`` returns the best assignment's Solution with search statistics."""
 
     kind: Literal["cell_association"] = "cell_association"
     method: Literal["exhaustive", "greedy", "branch_and_bound"] = "branch_and_bound"

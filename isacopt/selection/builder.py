@@ -28,7 +28,16 @@ SEARCH_CACHE = 1024  # compiled choices kept per builder (a planner's next snaps
 
 
 class ClusterSelection(ProblemModel):
-    """Declarative cluster selection; ``solve(network)`` returns the best certified choice with search statistics."""
+    """Declarative cluster selection (``kind: cluster_selection``): which BSs cooperate for whom.
+
+    Every user keeps its nearest BS and every target its nearest BS; each of the ``candidates - 1``
+    next-nearest BSs of a user (CoMP) or target (radar pair) is a binary link. A choice must respect
+    every BS's backhaul capacity at the rate targets, ``max_users_per_bs``, ``max_targets_per_bs``
+    and Nt streams; its value is the certified optimum of ``base`` (a :class:`CooperativeISAC`) with
+    those clusters. ``method``: ``exhaustive`` (reference, <= ``max_exhaustive_links`` links),
+    ``greedy`` (gain per backhaul bit) or ``branch_and_bound`` (bound: all undecided links on, limits
+    dropped, valid because more links never hurt; proven ``gap_tol``). ``solve(network)`` returns the
+    best choice's Solution with :class:`~isacopt.results.SearchStats`."""
 
     kind: Literal["cluster_selection"] = "cluster_selection"
     method: Literal["exhaustive", "greedy", "branch_and_bound"] = "branch_and_bound"
