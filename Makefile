@@ -17,7 +17,7 @@ demo: $(STAMP)
 	$(BIN)/isacopt solve problems/hex-7cell-sensing-nulling.yaml --json out/hex-7cell-sensing-nulling.json --plot out/hex-7cell-sensing-nulling.png
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n 2
+	$(BIN)/python -m pytest -q -n 2 --dist worksteal --durations=15
 
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict
