@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import Field, PrivateAttr, model_validator
 
 from .._model import ProblemModel
+from ..builders.cache import CompileCache
 from ..cooperative import CooperativeISAC
 from ..network.model import Network
 from ..results import SearchStats, Solution, Timing
@@ -24,7 +25,8 @@ from .links import Limits, LinkSet
 from .search import Evaluator, branch_and_bound, drop_redundant_links, exhaustive, greedy, search_status
 
 MAXIMISED = ("max_min_rate",)
-SEARCH_CACHE = 1024  # compiled choices kept per builder (a planner's next snapshot re-uses them)
+SEARCH_CACHE = 1024  # compiled choices kept per base problem (a planner's next snapshot re-uses them)
+SHARED_CACHES = CompileCache(4)  # base problem (options) -> its compiled choices; the 4 most recent bases
 
 
 class ClusterSelection(ProblemModel):
@@ -49,6 +51,8 @@ class ClusterSelection(ProblemModel):
     max_nodes: int = Field(10_000, ge=1, le=10_000_000, description="branch and bound: nodes at most")
     gap_tol: float = Field(1e-4, ge=0, le=1, description="branch and bound: prune within this relative gap")
     max_exhaustive_links: int = Field(14, ge=1, le=24, description="exhaustive: refuse more links than this")
+    drop_redundant: bool = Field(True, description="then drop CoMP links that buy nothing (one solve per CoMP link "
+                                                   "chosen): the cheapest of equally good choices")
 
     _exact: CooperativeISAC | None = PrivateAttr(None)
     _relaxed: CooperativeISAC | None = PrivateAttr(None)
@@ -70,10 +74,13 @@ class ClusterSelection(ProblemModel):
         if self._exact is None:
             self._exact = self.base.model_copy(update={"enforce_backhaul": True})
             self._relaxed = self.base.model_copy(update={"enforce_backhaul": False})
-            self._exact._cache.limit = SEARCH_CACHE  # a search compiles one problem per choice shape
             # enforce_backhaul is the only option the two differ in, and it is never compiled (a pre-check,
-            # or a rate cap assigned at every solve): they can share their compiled problems
-            self._relaxed._cache = self._exact._cache
+            # or a rate cap assigned at every solve): they share one cache, and so do all searches over
+            # the same base problem (a sweep builds one search per grid point; the choices recur)
+            shared = SHARED_CACHES.get(self._exact)
+            if shared is None:
+                shared = SHARED_CACHES[self._exact] = CompileCache(SEARCH_CACHE)
+            self._exact._cache = self._relaxed._cache = shared
         return self._exact, self._relaxed  # type: ignore[return-value]
 
     def solve(self, network: Network, *, time_limit_s: float | None = None) -> Solution:
@@ -112,7 +119,8 @@ class ClusterSelection(ProblemModel):
             out.bound = ev.evaluate(frozenset(links.links), relaxed=True).bound  # the root relaxation
         else:
             out = branch_and_bound(ev, max_nodes=self.max_nodes, tol=self.gap_tol)
-        drop_redundant_links(ev, out)  # the fewest links among equal optima (free for exhaustive: all cached)
+        if self.drop_redundant:
+            drop_redundant_links(ev, out)  # the fewest links among equal optima (free for exhaustive: all cached)
         return self._result(network, links, ev, out, t0)
 
     # -- results ----------------------------------------------------------------------------

@@ -288,25 +288,23 @@ def search_status(method: str, stopped: str, gap: float | None, gap_tol: float, 
 
 
 def drop_redundant_links(ev: Evaluator, out: Outcome, rel_tol: float = 1e-6) -> int:
-    """Among equally good choices prefer fewer links: drop, most backhaul first, every link of the
-    incumbent whose removal leaves its certified objective within ``rel_tol``. Branch and bound settles
-    a node with all its undecided links on, so its choice can carry links that cost backhaul and buy
-    nothing (a BS joining a CoMP cluster and sending no power). Returns how many were dropped."""
+    """Among equally good choices prefer fewer links: drop each CoMP link of the incumbent whose removal
+    keeps the certified objective within ``rel_tol`` (one convex solve per CoMP link chosen). Branch and
+    bound settles a node with all its undecided links on, so its choice can carry a BS that joins a
+    user's cluster and buys nothing (its power could equally go to a sensing beam) while costing the
+    user's data rate in backhaul. Radar links are kept: each adds the echoes its BS receives, so it
+    is not redundant in general, and trying them all would multiply a large search's solves.
+    Returns how many links were dropped."""
     if out.best is None or out.best_eval is None or not math.isfinite(out.best_eval.value):
         return 0
     target = out.best_eval.value + rel_tol * max(abs(out.best_eval.value), TINY)
-    current = out.best
-
-    def cost(link: Link) -> float:
-        return ev.limits.added_load_bits(ev.links.association(current - {link}), ev.links.association(current))
-
     dropped = 0
-    for link in sorted(current, key=cost, reverse=True):
+    for link in sorted(lk for lk in out.best if lk.kind == "serve"):
         if ev.timed_out():
             break
-        trial = current - {link}
+        trial = out.best - {link}
         e = ev.evaluate(trial)
         if e.value <= target and e.loads_ok:
-            current, out.best, out.best_eval = trial, trial, e
+            out.best, out.best_eval = trial, e
             dropped += 1
     return dropped
