@@ -80,7 +80,12 @@ class CoordinatedBeamforming(ProblemModel):
     serving: dict[str, str] | None = Field(None, description="explicit user id -> BS id association")
     sensing_map: dict[str, str] | None = Field(None, description="explicit target id -> sensing BS id (default nearest)")
     max_users_per_bs: int | None = Field(None, ge=0, le=10_000, description="serve at most this many users per BS")
-    relaxation: Literal["sdp", "socp"] = "sdp"
+    relaxation: Literal["sdp", "socp", "subspace"] = Field(
+        "sdp", description="how the relaxation is solved: 'sdp' (cvxpy, compiled once per structure), 'socp' "
+        "(min_power: the exact SOCP), 'subspace' (the same SDP on growing subspaces with a dual certificate, "
+        "Clarabel directly; min_power and max_min_beampattern, much faster from Nt = 8 on)")
+    subspace_gap: float = Field(1e-6, gt=0, le=1e-2, description="relaxation='subspace': certified relative gap "
+                                "at which the subspace loop stops")
     bisection_tol_db: float = Field(0.01, gt=0, le=3)
     randomisations: int = Field(16, ge=0, le=10_000)
     seed: int = Field(0, ge=0)
@@ -120,6 +125,8 @@ class CoordinatedBeamforming(ProblemModel):
     def compile(self, network: Network) -> "Planner":
         """Build and compile the problem(s) for ``network``'s structure now; returns a :class:`Planner`."""
         data = self._prepare(network)
+        if self.relaxation == "subspace":  # nothing to compile: every solve assembles Clarabel's data directly
+            return Planner(self, network)
         for group in self._groups(data):
             sub = data if len(group) == data.network.n_bs else restrict(data, group)[0]
             compiled, _ = self._compiled_for(self._structure(sub))
@@ -190,14 +197,19 @@ class CoordinatedBeamforming(ProblemModel):
                                           or self.sensing_sinr_db is not None or self.per_antenna_power):
             problems.append(("relaxation", "'socp' applies to min_power with SINR constraints only (no sensing "
                              "floors, no per-antenna power); use 'sdp'"))
+        if self.relaxation == "subspace" and (o not in ("min_power", "max_min_beampattern")
+                                              or self.sensing_sinr_db is not None):
+            problems.append(("relaxation", "'subspace' applies to min_power and max_min_beampattern without a "
+                             "sensing-SINR floor (every constraint linear in the covariances); use 'sdp'"))
         if problems:
             raise ValidationError(problems)
 
-    def _compiled_for(self, st: Structure):
-        key = (st, self.relaxation)
+    def _compiled_for(self, st: Structure, relaxation: str | None = None):
+        relaxation = relaxation or self.relaxation
+        key = (st, relaxation)
         if key in self._cache:
             return self._cache[key], False
-        compiled = CompiledSOCP(st) if self.relaxation == "socp" else CompiledSDP(self, st)
+        compiled = CompiledSOCP(st) if relaxation == "socp" else CompiledSDP(self, st)
         self._cache[key] = compiled
         return compiled, True
 

@@ -55,7 +55,22 @@ def checks_for(opts: "CoordinatedBeamforming", st: Structure) -> Checks:
 
 def optimise(opts: "CoordinatedBeamforming", data: SnapshotData, st: Structure, chain: tuple[Attempt, ...],
              time_limit_s: float | None) -> Outcome:
-    compiled, recompiled = opts._compiled_for(st)
+    if opts.relaxation == "subspace":
+        from .subspace import by_subspaces  # noqa: PLC0415 - keeps the cvxpy-free path's imports local
+
+        out = Outcome("failed", data)
+        if by_subspaces(opts, data, st, time_limit_s, out):
+            return out
+        # not certified (or infeasible): the same relaxation with cvxpy names the conflicts or solves it
+        fallback = _optimise_compiled(opts, data, st, chain, time_limit_s, "sdp")
+        fallback.records[:0] = out.records
+        return fallback
+    return _optimise_compiled(opts, data, st, chain, time_limit_s, opts.relaxation)
+
+
+def _optimise_compiled(opts: "CoordinatedBeamforming", data: SnapshotData, st: Structure,
+                       chain: tuple[Attempt, ...], time_limit_s: float | None, relaxation: str) -> Outcome:
+    compiled, recompiled = opts._compiled_for(st, relaxation)
     compiled.update(data)
     out = Outcome("failed", data, recompiled=recompiled)
     if opts.objective == "max_min_sinr":
@@ -91,9 +106,15 @@ def _chain(opts, data, compiled, chain, time_limit_s, out: Outcome) -> None:
 
 
 def _accept(opts, data, compiled, bound, accurate, out: Outcome) -> None:
-    design, rank_one, method = extract_design(opts, data, compiled)
+    accept_design(opts, data, compiled.structure, extract_design(opts, data, compiled), bound, accurate, out)
+
+
+def accept_design(opts, data: SnapshotData, st: Structure, extracted: tuple[TransmitDesign, bool, str],
+                  bound: float | None, accurate: bool, out: Outcome) -> None:
+    """Evaluate and certify an extracted design; ``out`` becomes solved when the certificate holds."""
+    design, rank_one, method = extracted
     ev = evaluate(data.network, data.channels, design, association_of(data), nulls=data.nulls)
-    cert = certificate(data, design, ev, checks_for(opts, compiled.structure), rank_one=rank_one, extraction=method,
+    cert = certificate(data, design, ev, checks_for(opts, st), rank_one=rank_one, extraction=method,
                        objective=design_objective(opts, data, ev, design), bound=bound, tol=opts.certificate_tol)
     out.design, out.certificate, out.bound, out.accurate = design, cert, bound, accurate
     out.status = "solved" if cert.holds else "failed"
@@ -154,12 +175,18 @@ def extract_design(opts, data: SnapshotData, compiled) -> tuple[TransmitDesign, 
     users, sens = compiled.values()
     w, r0 = extract.full_matrices(data, {k: s * data.p_ref for k, s in users.items()},
                                   [None if s is None else s * data.p_ref for s in sens])
+    return design_from(opts, data, compiled.structure, w, r0)
+
+
+def design_from(opts, data: SnapshotData, st: Structure, w: dict[int, np.ndarray],
+                r0: list[np.ndarray]) -> tuple[TransmitDesign, bool, str]:
+    """Beams from the relaxation's full Nt x Nt matrices (SI units): the extraction, its rank flag and name."""
     rank_one = extract.is_rank_one(w)
     if opts.sensing_streams:
         return extract.hua_xu_han(data, w, r0), rank_one, "hua-xu-han"
     if rank_one:
         return extract.principal(data, w, r0), True, "eigen"
-    return randomise(opts, data, compiled.structure, w), False, "gaussian-randomisation"
+    return randomise(opts, data, st, w), False, "gaussian-randomisation"
 
 
 def randomise(opts, data: SnapshotData, st: Structure, w: dict[int, np.ndarray]) -> TransmitDesign:

@@ -1,0 +1,64 @@
+"""``relaxation='subspace'``: the SDP relaxation solved by growing subspaces, no cvxpy compilation.
+
+Blocks of at most ``FULL_DIM`` dimensions start with their whole space (then a
+single solve of the relaxation's dual LMI form certifies itself); larger ones
+start from the user's channel and its regularised zero-forcing direction, or
+the targets' steering vectors, and grow. The answer is the same relaxation's optimum (to the certified gap, 1e-6
+relative by default), so extraction and certification are the SDP path's. When
+the loop does not certify an answer (the rows cannot all hold, the subspaces
+stall, Clarabel fails), the caller falls back to the cvxpy SDP, which also names
+the conflicting constraints of an infeasible problem.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..formulation.data import SnapshotData
+from ..formulation.linear import linear_sdp
+from ..solve.extract import psd_part
+from ..solve.runner import SolveRecord
+from ..solve.subspace import solve_subspace
+from .optimise import Outcome, accept_design, design_from
+from .structure import Structure
+
+if TYPE_CHECKING:
+    from .coordinated import CoordinatedBeamforming
+
+FULL_DIM = 8  # blocks of at most this many dimensions are solved whole: one LMI solve beats a loop there
+
+
+def by_subspaces(opts: "CoordinatedBeamforming", data: SnapshotData, st: Structure, time_limit_s: float | None,
+                 out: Outcome) -> bool:
+    """Solve into ``out``; False when the cvxpy SDP should take over (``out.records`` says why)."""
+    sdp = linear_sdp(data, st, objective=opts.objective, sensing_streams=opts.sensing_streams,
+                     per_antenna_power=opts.per_antenna_power, beampattern_floor=opts.beampattern_floor_w)
+    # per-antenna power rows make the sensing covariances full-rank (each antenna's power is pinned):
+    # small subspaces then converge slowly, so every block gets its whole space (one LMI solve)
+    full_dim = max(st.dims, default=0) if opts.per_antenna_power else FULL_DIM
+    res = solve_subspace(sdp, data, gap_tol=opts.subspace_gap, time_limit_s=time_limit_s, full_dim=full_dim)
+    outcome = {"optimal": "optimal", "time_limit": "time_limit", "infeasible": "infeasible"}.get(res.status, "error")
+    note = f"{res.iterations} restricted SDPs, largest basis {max(res.sizes, default=0)}, certified gap {res.gap:.1e}"
+    out.records.append(SolveRecord("subspace", outcome, res.solver_s, res.wall_s,
+                                   note + (f"; {res.message}" if res.message else "")))
+    if res.status == "time_limit":
+        out.status, out.reason = "time_limit", res.message
+        return True
+    if res.status != "optimal":
+        return False
+    w: dict[int, np.ndarray] = {}
+    r0 = [np.zeros((bs.tx_antennas,) * 2, complex) for bs in data.network.base_stations]
+    for blk, m in zip(sdp.blocks, res.matrices):
+        v = data.nulls.bases[blk.bs]
+        full = psd_part(v @ m @ v.conj().T) * data.p_ref
+        if blk.user is None:
+            r0[blk.bs] = full
+        else:
+            w[blk.user] = full
+    for k, b in enumerate(st.serving):  # served users whose BS has no transmit dimension left
+        if b >= 0 and k not in w:
+            w[k] = np.zeros((data.network.base_stations[b].tx_antennas,) * 2, complex)
+    accept_design(opts, data, st, design_from(opts, data, st, w, r0), res.bound * data.p_ref, True, out)
+    return out.status == "solved"

@@ -1,0 +1,112 @@
+"""The SDP relaxation as plain linear data: PSD blocks and scalar rows with low-rank coefficients.
+
+Every constraint of min-power and max-min-beampattern beamforming (SINR, power
+budget, per-antenna power, beampattern floor, the epigraph ``g_t >= t``) is a
+real linear functional of the covariance blocks,
+
+    row i:   sum_X Re tr(M_iX X) + tau_i t >= c_i,   M_iX = alpha v v^H  or  alpha I,
+
+so a row is a list of (block, alpha, v) with ``v = None`` for the identity. This
+form is what the subspace method (solve.subspace) needs: it compresses every
+coefficient onto a small basis of each block, and it prices a block with the
+dual matrix ``Z_X = C_X + sum_i y_i M_iX`` in the full space. Units are the
+solver's (formulation.data): powers in p_ref, received powers in noise units.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .data import SnapshotData
+
+
+@dataclass(frozen=True)
+class Block:
+    """One PSD variable: W_k of a served user (``user = k``) or R0_b (``user = None``), in BS b's reduced space."""
+
+    bs: int
+    user: int | None
+    dim: int
+
+    @property
+    def label(self) -> str:
+        return f"W_user{self.user}" if self.user is not None else f"R0_bs{self.bs}"
+
+
+@dataclass
+class Row:
+    """``sum_X Re tr(M_iX X) + tau t >= rhs``; ``terms``: (block index, alpha, vector or None for I)."""
+
+    label: str
+    rhs: float
+    tau: float = 0.0
+    terms: list[tuple[int, float, NDArray[np.complex128] | None]] = field(default_factory=list)
+    elastic: bool = False  # may be relaxed with a penalised slack while the subspaces are still small
+
+
+@dataclass
+class LinearSDP:
+    """maximise ``t`` (``objective = 'max_t'``) or minimise total power (``'min_power'``) over PSD blocks."""
+
+    blocks: list[Block]
+    rows: list[Row]
+    objective: str
+    budget_rows: dict[int, int]  # BS -> index of its power-budget row (the dual repair uses it)
+
+    def blocks_of(self, b: int) -> list[int]:
+        return [i for i, blk in enumerate(self.blocks) if blk.bs == b]
+
+
+def linear_sdp(data: SnapshotData, st, *, objective: str, sensing_streams: bool, per_antenna_power: bool,
+               beampattern_floor: float | None) -> LinearSDP:
+    """The relaxation of ``CoordinatedBeamforming`` for ``objective`` in {'min_power', 'max_min_beampattern'}."""
+    blocks: list[Block] = []
+    index: dict[tuple[int, int | None], int] = {}
+    for k, b in enumerate(st.serving):
+        if b >= 0 and st.dims[b] > 0:
+            index[(b, k)] = len(blocks)
+            blocks.append(Block(b, k, st.dims[b]))
+    if sensing_streams:
+        for b, d in enumerate(st.dims):
+            if d > 0:
+                index[(b, None)] = len(blocks)
+                blocks.append(Block(b, None, d))
+    by_bs: dict[int, list[int]] = {}
+    for i, blk in enumerate(blocks):
+        by_bs.setdefault(blk.bs, []).append(i)
+
+    rows: list[Row] = []
+    budget_rows = {}
+    for b, members in sorted(by_bs.items()):
+        budget_rows[b] = len(rows)
+        rows.append(Row(f"power:{b}", -data.budget(b), terms=[(i, -1.0, None) for i in members]))
+    if per_antenna_power:
+        for b, members in sorted(by_bs.items()):
+            basis = data.nulls.bases[b]
+            cap = data.budget(b) / data.network.base_stations[b].tx_antennas
+            for n in range(basis.shape[0]):
+                e = basis.conj()[n]  # V^H e_n
+                rows.append(Row(f"antenna:{b}:{n}", -cap, terms=[(i, -1.0, e) for i in members]))
+    for k in st.sinr_users:
+        b = st.serving[k]
+        gamma = data.sinr_targets[k]
+        own = data.user_channel(b, k)
+        terms = [(index[(b, k)], 1.0 + 1.0 / gamma, own)] if (b, k) in index else []
+        for j in st.interferers[k]:
+            h = data.user_channel(j, k)
+            for i in by_bs.get(j, []):
+                if blocks[i].user is None and st.type2[k]:
+                    continue  # a Type-II receiver cancels the known sensing signal
+                terms.append((i, -1.0, h))
+        rows.append(Row(f"sinr:{k}", 1.0, terms=terms, elastic=True))
+    for t, b in enumerate(st.sensing):
+        a = data.reduced(b, data.channels.tx_steering[b][t])
+        terms = [(i, 1.0, a) for i in by_bs.get(b, [])]
+        if objective == "max_min_beampattern":
+            rows.append(Row(f"gain:{t}", 0.0, tau=-1.0, terms=terms))
+        if beampattern_floor is not None:
+            rows.append(Row(f"beampattern:{t}", beampattern_floor / data.p_ref, terms=terms, elastic=True))
+    return LinearSDP(blocks, rows, "max_t" if objective == "max_min_beampattern" else "min_power", budget_rows)

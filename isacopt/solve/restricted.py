@@ -1,0 +1,176 @@
+"""One restricted SDP (every block X = U Y U^H on a small orthonormal basis U) solved by Clarabel directly.
+
+No modelling layer: the rows of ``formulation.linear`` are compressed onto the
+bases with numpy (``U^H v`` per coefficient vector) and handed to Clarabel in
+its own form ``min q^T x  s.t.  A x + s = b, s in K``. A Hermitian r x r matrix
+enters through its real form (2r x 2r; formulation.realsdp), packed as
+Clarabel's scaled upper triangle (svec: column-major, off-diagonals times
+sqrt 2, so <F, S> = svec(F) . svec(S)). Rows marked elastic get a slack
+sigma >= 0 priced at ``penalty`` (in the dual: y_i <= penalty) so that a
+too-small subspace gives a penalised answer and duals, never "infeasible".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import clarabel
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+from ..formulation.linear import LinearSDP
+
+_SVEC_CACHE: dict[int, tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]] = {}
+
+
+def svec_index(n: int):
+    """Rows, columns and scales of Clarabel's packed upper triangle of an n x n symmetric matrix."""
+    if n not in _SVEC_CACHE:
+        cols, rows = np.meshgrid(np.arange(n), np.arange(n))
+        keep = rows <= cols
+        r, c = rows.T[keep.T], cols.T[keep.T]  # column-major order of the upper triangle
+        _SVEC_CACHE[n] = (r, c, np.where(r == c, 1.0, np.sqrt(2.0)))
+    return _SVEC_CACHE[n]
+
+
+def svec(m: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Packed scaled upper triangle of the symmetric matrix (or stack of matrices) m."""
+    r, c, s = svec_index(m.shape[-1])
+    return m[..., r, c] * s
+
+
+def smat(x: NDArray[np.float64], n: int) -> NDArray[np.float64]:
+    r, c, s = svec_index(n)
+    m = np.zeros((n, n))
+    m[r, c] = x / s
+    m[c, r] = x / s
+    return m
+
+
+def real_forms(g: NDArray[np.complex128]) -> NDArray[np.float64]:
+    """Real forms of the outer products g_i g_i^H for the columns of g (r x m) -> (m, 2r, 2r)."""
+    outer = np.einsum("ai,bi->iab", g, g.conj())
+    top = np.concatenate([outer.real, -outer.imag], axis=2)
+    bottom = np.concatenate([outer.imag, outer.real], axis=2)
+    return np.concatenate([top, bottom], axis=1)
+
+
+@dataclass
+class BlockTerms:
+    """A block's coefficients in every row, grouped: rank-one terms (rows, alpha, V) and identity terms."""
+
+    vec_rows: NDArray[np.int64]
+    vec_alpha: NDArray[np.float64]
+    vectors: NDArray[np.complex128]  # d x m
+    id_rows: NDArray[np.int64]
+    id_alpha: NDArray[np.float64]
+
+    @classmethod
+    def group(cls, sdp: LinearSDP) -> list["BlockTerms"]:
+        acc = [([], [], [], [], []) for _ in sdp.blocks]
+        for i, row in enumerate(sdp.rows):
+            for blk, alpha, v in row.terms:
+                vr, va, vv, ir, ia = acc[blk]
+                if v is None:
+                    ir.append(i), ia.append(alpha)
+                else:
+                    vr.append(i), va.append(alpha), vv.append(v)
+        out = []
+        for blk, (vr, va, vv, ir, ia) in zip(sdp.blocks, acc):
+            vectors = np.array(vv, dtype=complex).T if vv else np.zeros((blk.dim, 0), complex)
+            out.append(cls(np.array(vr, int), np.array(va), vectors, np.array(ir, int), np.array(ia)))
+        return out
+
+    def dual_matrix(self, y: NDArray[np.float64], shift: float) -> NDArray[np.complex128]:
+        """Z_X = sum_i y_i M_iX + shift I (shift: the objective's own coefficient C_X)."""
+        z = (self.vectors * (self.vec_alpha * y[self.vec_rows])) @ self.vectors.conj().T
+        z = z + (float(self.id_alpha @ y[self.id_rows]) + shift) * np.eye(self.vectors.shape[0])
+        return (z + z.conj().T) / 2
+
+    def value(self, x: NDArray[np.complex128], n_rows: int) -> NDArray[np.float64]:
+        """This block's contribution Re tr(M_iX X) to every row, for a full d x d matrix X."""
+        out = np.zeros(n_rows)
+        quad = np.einsum("ai,ab,bi->i", self.vectors.conj(), x, self.vectors).real
+        np.add.at(out, self.vec_rows, self.vec_alpha * quad)
+        np.add.at(out, self.id_rows, self.id_alpha * float(np.trace(x).real))
+        return out
+
+
+@dataclass
+class RestrictedSolution:
+    status: str                      # Clarabel's status string
+    y: NDArray[np.float64]           # row duals (>= 0)
+    blocks: list[NDArray[np.complex128]]  # compressed Y per block (r x r Hermitian)
+    t: float
+    solver_s: float
+    iterations: int
+
+
+def solve_restricted(sdp: LinearSDP, terms: list[BlockTerms], bases: list[NDArray[np.complex128]],
+                          penalty: float, settings: dict | None = None) -> RestrictedSolution:
+    """Solve the restricted problem in its dual (LMI) form: the row duals y are Clarabel's variables,
+    each block one linear matrix inequality ``-(C_X + sum_i y_i U^H M_iX U) >= 0``, and the blocks
+    Y come back as Clarabel's multipliers of those inequalities. With few rows and many matrix
+    entries this form is the cheap one: each block's KKT front couples only the rows it appears in
+    (the primal form was 1.5-3x slower per solve on the benchmark sizes)."""
+    n_rows = len(sdp.rows)
+    max_t = sdp.objective == "max_t"
+    rhs = np.array([r.rhs for r in sdp.rows])
+    elastic = np.array([i for i, r in enumerate(sdp.rows) if r.elastic], int)
+    parts_a, parts_b, cones = [], [], []
+    # y >= 0; y_i <= penalty on elastic rows
+    parts_a.append(-sp.identity(n_rows, format="csc")), parts_b.append(np.zeros(n_rows))
+    if elastic.size:
+        parts_a.append(sp.csc_matrix((np.ones(elastic.size), (np.arange(elastic.size), elastic)),
+                                     shape=(elastic.size, n_rows)))
+        parts_b.append(np.full(elastic.size, penalty))
+    cones.append(clarabel.NonnegativeConeT(n_rows + elastic.size))
+    zero_rows = 0
+    if max_t:  # stationarity in t: sum_i (-tau_i) y_i = 1
+        taus = np.array([r.tau for r in sdp.rows])
+        parts_a.insert(0, sp.csc_matrix(-taus[None, :])), parts_b.insert(0, np.ones(1))
+        cones.insert(0, clarabel.ZeroConeT(1))
+        zero_rows = 1
+    sizes = [2 * u.shape[1] for u in bases]
+    for X, (u, t, n) in enumerate(zip(bases, terms, sizes)):
+        if n == 0:
+            continue
+        nsv = n * (n + 1) // 2
+        # s = svec(real form of -(C + sum_i y_i M_i)) = b - A y  =>  A[:, i] = svec(real form of M_i)
+        cols, vals = [], []
+        if t.vec_rows.size:
+            cols.append(np.repeat(t.vec_rows, nsv))
+            vals.append((svec(real_forms(u.conj().T @ t.vectors)) * t.vec_alpha[:, None]).ravel())
+        if t.id_rows.size:
+            cols.append(np.repeat(t.id_rows, nsv))
+            vals.append((t.id_alpha[:, None] * svec(np.eye(n))).ravel())
+        rows = np.tile(np.arange(nsv), sum(len(c) for c in cols) // nsv)
+        block = sp.coo_matrix((np.concatenate(vals), (rows, np.concatenate(cols))), shape=(nsv, n_rows)).tocsc()
+        parts_a.append(block)
+        parts_b.append(np.zeros(nsv) if max_t else svec(np.eye(n)))  # C_X = -I for min power
+        cones.append(clarabel.PSDTriangleConeT(n))
+    a = sp.vstack(parts_a, format="csc")
+    b = np.concatenate(parts_b)
+    q = -rhs  # maximise the bound -sum_i y_i c_i (max t) or sum_i y_i c_i (min power), as a minimisation
+    opts = clarabel.DefaultSettings()
+    opts.verbose = False
+    for key, val in (settings or {}).items():
+        setattr(opts, key, val)
+    sol = clarabel.DefaultSolver(sp.csc_matrix((n_rows, n_rows)), q, a, b, cones, opts).solve()
+    y = np.clip(np.asarray(sol.x), 0.0, None)
+    z = np.asarray(sol.z)
+    off = zero_rows + n_rows + elastic.size
+    blocks = []
+    for n in sizes:
+        if n == 0:
+            blocks.append(np.zeros((0, 0), complex))
+            continue
+        nsv = n * (n + 1) // 2
+        s = smat(z[off:off + nsv], n)
+        off += nsv
+        r = n // 2
+        yb = (s[:r, :r] + s[r:, r:]) + 1j * (s[r:, :r] - s[:r, r:])
+        blocks.append((yb + yb.conj().T) / 2)
+    return RestrictedSolution(str(sol.status), y, blocks, float(z[0]) if max_t else 0.0,
+                              float(sol.solve_time), int(sol.iterations))

@@ -1,0 +1,112 @@
+"""relaxation='subspace' against the cvxpy SDP (a second formulation), and its certificate against weak duality."""
+
+import numpy as np
+import pytest
+
+from isacopt.builders import CoordinatedBeamforming
+from isacopt.channels import derive_channels
+from isacopt.errors import ValidationError
+from isacopt.formulation.linear import linear_sdp
+from isacopt.metrics import sinr
+from isacopt.solve.restricted import BlockTerms, smat, svec
+from isacopt.solve.subspace import certify, solve_subspace
+from tests.helpers import small_multicell
+
+
+def both(net, **opts):
+    sdp = CoordinatedBeamforming(**opts).solve(net)
+    sub = CoordinatedBeamforming(relaxation="subspace", **opts).solve(net)
+    assert sdp.status == "optimal" and sub.status == "optimal", (sdp.reason, sub.reason, sub.attempts)
+    return sdp, sub
+
+
+@pytest.mark.parametrize("objective", ["max_min_beampattern", "min_power"])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_growing_subspaces_reach_the_sdp_optimum(objective, seed):
+    """Nt = 12 > 8: the loop really grows subspaces (more than one restricted SDP, bases below 12)."""
+    sdp, sub = both(small_multicell(seed, nt=12, sinr_db=8.0), objective=objective)
+    assert sub.attempts[0].startswith("subspace: optimal")
+    assert "1 restricted SDPs" not in sub.attempts[0]
+    assert sub.objective == pytest.approx(sdp.objective, rel=1e-5)
+    # the certified bound is on the right side of both designs and close to the SDP's own value
+    if objective == "max_min_beampattern":
+        assert sub.bound >= sdp.objective * (1 - 1e-9) and sub.bound >= sub.objective * (1 - 1e-12)
+    else:
+        assert sub.bound <= sdp.objective * (1 + 1e-9) and sub.bound <= sub.objective * (1 + 1e-12)
+    assert sub.bound == pytest.approx(sdp.bound, rel=1e-5)
+
+
+@pytest.mark.parametrize("extra", [dict(type2=True), dict(per_antenna_power=True),
+                                   dict(comm_cluster=2, sensing_cluster=2), dict(beampattern_floor_w=0.5)])
+def test_every_supported_constraint_agrees(extra):
+    net = small_multicell(2, nt=10, sinr_db=5.0)
+    if extra.pop("type2", False):  # in the network itself, so the independent SINR check sees it too
+        net = net.with_updates(users=[u.model_copy(update={"receiver": "type2"}) for u in net.users])
+    sdp, sub = both(net, objective="min_power" if "beampattern_floor_w" in extra else "max_min_beampattern",
+                    **extra)
+    assert sub.objective == pytest.approx(sdp.objective, rel=1e-5)
+    assert sub.certificate.holds
+    achieved = sinr(net, derive_channels(net), sub.design)  # independent recomputation
+    assert np.all(achieved >= 10 ** 0.5 * (1 - 1e-6))
+
+
+def test_loop_on_small_blocks_matches_the_full_solve():
+    """full_dim=0 forces subspaces on Nt = 4 too; the one-shot full solve is the reference."""
+    net = small_multicell(4, nt=4, sinr_db=6.0)
+    prob = CoordinatedBeamforming(objective="max_min_beampattern")
+    data = prob._prepare(net)
+    sdp = linear_sdp(data, prob._structure(data), objective=prob.objective, sensing_streams=True,
+                     per_antenna_power=False, beampattern_floor=None)
+    grown = solve_subspace(sdp, data, full_dim=0)
+    full = solve_subspace(sdp, data, full_dim=4)
+    assert grown.status == full.status == "optimal"
+    assert full.iterations == 1 and grown.iterations > 1
+    assert grown.value == pytest.approx(full.value, rel=1e-6)
+
+
+@pytest.mark.parametrize("objective", ["max_min_beampattern", "min_power"])
+def test_any_nonnegative_duals_give_a_valid_bound(objective):
+    """Weak duality after the repair: random multipliers never bound the optimum from the wrong side."""
+    net = small_multicell(3, nt=6, sinr_db=4.0)
+    prob = CoordinatedBeamforming(objective=objective)
+    opt = prob.solve(net).objective
+    data = prob._prepare(net)
+    sdp = linear_sdp(data, prob._structure(data), objective=objective, sensing_streams=True,
+                     per_antenna_power=False, beampattern_floor=None)
+    terms = BlockTerms.group(sdp)
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        y = rng.exponential(rng.choice([1e-3, 1.0, 10.0]), len(sdp.rows))
+        bound = certify(sdp, terms, y)[0] * data.p_ref
+        if objective == "max_min_beampattern":
+            assert bound >= opt * (1 - 1e-9)
+        else:
+            assert bound <= opt * (1 + 1e-9)
+
+
+def test_infeasible_targets_fall_back_to_the_sdp_report():
+    net = small_multicell(0, nt=10, sinr_db=45.0)
+    sol = CoordinatedBeamforming(objective="max_min_beampattern", relaxation="subspace",
+                                 explain_backoff=False).solve(net)
+    assert sol.status == "infeasible"
+    assert sol.attempts[0].startswith("subspace: infeasible") and len(sol.attempts) > 1
+    assert sol.conflicts
+
+
+def test_time_limit_is_a_status():
+    net = small_multicell(1, nt=12, sinr_db=8.0)
+    sol = CoordinatedBeamforming(objective="max_min_beampattern", relaxation="subspace").solve(net, time_limit_s=1e-9)
+    assert sol.status == "time_limit"
+
+
+def test_unsupported_objective_is_refused_with_the_field():
+    with pytest.raises(ValidationError, match="relaxation"):
+        CoordinatedBeamforming(objective="min_angle_crb", relaxation="subspace").solve(small_multicell(0))
+
+
+def test_svec_matches_the_trace_inner_product():
+    rng = np.random.default_rng(1)
+    a, b = rng.standard_normal((2, 5, 5))
+    a, b = a + a.T, b + b.T
+    assert svec(a) @ svec(b) == pytest.approx(np.sum(a * b))
+    assert np.allclose(smat(svec(a), 5), a)
