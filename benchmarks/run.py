@@ -3,6 +3,7 @@
 Prints a table and writes JSON. Measures, on fixed seeds:
   1. overhead = wall time of solve / Clarabel's own time, first solve and re-solve, per size;
   2. ratio to a plain cvxpy script of the same problem (same optimum checked);
+  (1 and 2 for both ways of solving the relaxation: relaxation='sdp' and relaxation='subspace')
   3. time vs number of BSs (1, 3, 7, 13, 19), joint and decomposed, with fitted exponents;
   4. snapshots per second with 1 and 2 worker processes.
 Each size runs in its own process so that peak memory (ru_maxrss) is per size.
@@ -37,6 +38,7 @@ def problem(**kw):
 def size_case(name: str) -> dict:
     """First solve, re-solve on a new snapshot of the same structure, and the plain script, for one size."""
     spec = SIZES[name]
+    subspace = subspace_run(spec)  # first: a child's peak RSS includes its parent's (kept across exec)
     prob = problem()
     first = prob.solve(network(**spec, seed=1))
     again = prob.solve(network(**spec, seed=2))
@@ -58,7 +60,31 @@ def size_case(name: str) -> dict:
     }
     out["first"]["overhead"] = out["first"]["wall_s"] / max(out["first"]["solver_s"], 1e-9)
     out["resolve"]["overhead"] = out["resolve"]["wall_s"] / max(out["resolve"]["solver_s"], 1e-9)
+    first, again = subspace["rows"]
+    out["subspace"] = {
+        "first": first, "resolve": again, "peak_rss_mb": subspace["peak_rss_mb"],
+        "same_optimum_rel": (abs(again["objective"] - plain["objective"]) / abs(plain["objective"])
+                             if plain["objective"] and again["objective"] else None),
+        "speedup_vs_plain": plain["wall_s"] / again["wall_s"]}
     return out
+
+
+def subspace_run(spec: dict) -> dict:
+    """relaxation='subspace' on the same two snapshots, in a child process of its own (its peak memory)."""
+    code = ("import json, sys, resource; sys.path.insert(0, 'benchmarks'); import isacopt as io; "
+            "from cases import network; spec = json.loads(sys.argv[1]); "
+            "p = io.CoordinatedBeamforming(objective='max_min_beampattern', relaxation='subspace'); "
+            "rows = [p.solve(network(**spec, seed=s)) for s in (1, 2)]; "
+            "print(json.dumps({'rows': [dict(status=r.status, wall_s=r.timing.total_s, solver_s=r.timing.solver_s, "
+            "objective=r.objective, bound=r.bound, attempt=r.attempts[0]) for r in rows], "
+            "'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))")
+    root = Path(__file__).resolve().parents[1]
+    r = subprocess.run([sys.executable, "-c", code, json.dumps(spec)], capture_output=True, text=True, check=True,
+                       cwd=root)
+    got = json.loads(r.stdout.strip().splitlines()[-1])
+    for row in got["rows"]:
+        row["overhead"] = row["wall_s"] / max(row["solver_s"], 1e-9)
+    return got
 
 
 def scaling_case(decompose: bool, counts=(1, 3, 7, 13, 19)) -> dict:
@@ -113,7 +139,8 @@ def main() -> None:
         sizes.append(json.loads(r.stdout.strip().splitlines()[-1]))
     counts = (1, 3, 7) if args.quick else (1, 3, 7, 13, 19)
     scaling = [scaling_case(False, counts), scaling_case(True, counts)]
-    sweep = [sweep_case(1, 6 if args.quick else 24), sweep_case(2, 6 if args.quick else 24)]
+    n_sweep = 6 if args.quick else 120  # ~4 s per run: shorter runs measured the machine's noise
+    sweep = [sweep_case(1, n_sweep), sweep_case(2, n_sweep)]
     result = {"machine": {"python": platform.python_version(), "cpus": mp.cpu_count(), "platform": platform.platform()},
               "versions": {"isacopt": io.__version__}, "sizes": sizes, "scaling": scaling, "sweep": sweep}
     Path(args.out).write_text(json.dumps(result, indent=2))
@@ -124,6 +151,12 @@ def main() -> None:
         print(f"{s['size']:>6} {f['wall_s']:8.2f} {f['solver_s']:8.2f} {f['overhead']:6.2f} {r['wall_s']:9.2f} "
               f"{r['solver_s']:8.2f} {r['overhead']:6.2f} {p['wall_s']:8.2f} {s['speedup_vs_plain']:7.2f} "
               f"{s['same_optimum_rel'] if s['same_optimum_rel'] is not None else float('nan'):9.1e} {s['peak_rss_mb']:7.0f}")
+    print("relaxation='subspace' (Clarabel on the dual LMI form, growing subspaces, certified gap):")
+    for s in sizes:
+        f, r, p = s["subspace"]["first"], s["subspace"]["resolve"], s["plain"]
+        print(f"{s['size']:>6} {f['wall_s']:8.2f} {f['solver_s']:8.2f} {f['overhead']:6.2f} {r['wall_s']:9.2f} "
+              f"{r['solver_s']:8.2f} {r['overhead']:6.2f} {p['wall_s']:8.2f} {s['subspace']['speedup_vs_plain']:7.2f} "
+              f"{s['subspace']['same_optimum_rel']:9.1e} {s['subspace']['peak_rss_mb']:7.0f}")
     for s in sizes:
         u = s["plain_unscaled"]
         print(f"{s['size']:>6}: plain script without noise normalisation: {u['status']}, objective "

@@ -19,9 +19,10 @@ def test_quick_benchmark_reports_every_ratio(tmp_path):
         assert size["first"][key] > 0 and size["resolve"][key] > 0
     assert size["resolve"]["recompiled"] is False
     assert size["same_optimum_rel"] < 1e-5  # the plain script solves the same problem to the same optimum
+    assert size["subspace"]["same_optimum_rel"] < 1e-5 and size["subspace"]["resolve"]["status"] == "optimal"
     assert all(s["exponent"] == s["exponent"] for s in data["scaling"])
     assert [s["workers"] for s in data["sweep"]] == [1, 2]
-    for word in ("overh.", "exponent", "snapshots/s", "parallel efficiency", "speedup"):
+    for word in ("overh.", "relaxation='subspace'", "exponent", "snapshots/s", "parallel efficiency", "speedup"):
         assert word in r.stdout
 
 
