@@ -143,7 +143,7 @@ def row_values(sdp: LinearSDP, terms: list[BlockTerms], mats: list[NDArray]) -> 
     return sum((t.value(m, n) for t, m in zip(terms, mats)), np.zeros(n))
 
 
-def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6, feas_tol: float = 1e-8,
+def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6, feas_tol: float = 1e-6,
                    max_iterations: int = 40, add_per_block: int = 1, memory: int = 2, penalty: float = 1e4,
                    full_dim: int = 8,
                    time_limit_s: float | None = None, settings: dict | None = None) -> SubspaceResult:
@@ -183,10 +183,14 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
         penalised = value - penalty * shortfall if max_t else value + penalty * shortfall
         gap = abs(bound - penalised) / max(abs(bound), 1e-12) if np.isfinite(bound) else np.inf
         if gap <= gap_tol:
-            if viol <= feas_tol * max(1.0, float(np.abs(rhs).max(initial=0.0))):
+            feas = feas_tol * max(1.0, float(np.abs(rhs).max(initial=0.0)))
+            short = float(np.clip(-slack[elastic], 0.0, None).max(initial=0.0))
+            if short > feas:  # optimal for the penalised problem with rows still short: no multipliers below it
+                status, message = "infeasible", f"rows short by {short:.2e} at the penalised optimum"
+            elif viol <= feas:
                 status = "optimal"
-            else:  # optimal for the penalised problem with rows still short: no multipliers below the penalty
-                status, message = "infeasible", f"rows short by {viol:.2e} at the penalised optimum"
+            else:
+                status, message = "solver_error", f"a row is violated by {viol:.2e} (Clarabel's accuracy)"
             break
         if time_limit_s is not None and time.perf_counter() - t0 > time_limit_s:
             status, message = "time_limit", f"time limit of {time_limit_s} s after {it} restricted solves"
