@@ -8,13 +8,13 @@ conflict is made of SINR targets, a bisection finds the smallest common reductio
 
 from __future__ import annotations
 
-import warnings
 
 import cvxpy as cp
 import numpy as np
 
 from ..formulation.data import SnapshotData
 from ..terms.base import Term, Variables
+from .runner import solved_quietly
 
 SLACK_TOL = 1e-6
 
@@ -46,12 +46,8 @@ def phase_one(terms: dict[str, Term], variables: Variables, data: SnapshotData, 
     base = list(variables.psd) + [c for term in terms.values() for c in term.structural(variables)]
     cons = base + [expr + s[i] >= 0 for i, (_, expr) in enumerate(residuals)]
     prob = cp.Problem(cp.Minimize(cp.sum(s)), cons)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            prob.solve(solver="CLARABEL", ignore_dpp=True)
-        except cp.SolverError:
-            return None, prob
+    if not solved_quietly(prob, solver="CLARABEL", ignore_dpp=True):
+        return None, prob
     if prob.status not in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE):
         return None, prob
     slack = np.asarray(s.value)
@@ -78,12 +74,8 @@ def sinr_backoff(terms: dict[str, Term], residuals, base: list, names: list[str]
 
     def feasible(db: float) -> bool:
         sinr.set_targets({**original, **{k: original[k] * 10 ** (-db / 10) for k in users}})
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                prob.solve(solver="CLARABEL", ignore_dpp=True)
-            except cp.SolverError:
-                return False
+        if not solved_quietly(prob, solver="CLARABEL", ignore_dpp=True):
+            return False
         return prob.status in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE)
 
     try:

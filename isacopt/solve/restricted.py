@@ -157,7 +157,13 @@ def solve_restricted(sdp: LinearSDP, terms: list[BlockTerms], bases: list[NDArra
     opts.verbose = False
     for key, val in (settings or {}).items():
         setattr(opts, key, val)
-    sol = clarabel.DefaultSolver(sp.csc_matrix((n_rows, n_rows)), q, a, b, cones, opts).solve()
+    try:
+        sol = clarabel.DefaultSolver(sp.csc_matrix((n_rows, n_rows)), q, a, b, cones, opts).solve()
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as err:  # noqa: BLE001 - a Rust panic (pyo3 PanicException) is a BaseException
+        first = (str(err).splitlines() or [type(err).__name__])[0][:200]
+        return RestrictedSolution(f"panic: {first}", np.zeros(n_rows), [], 0.0, 0.0, 0)
     y = np.clip(np.asarray(sol.x), 0.0, None)
     z = np.asarray(sol.z)
     off = zero_rows + n_rows + elastic.size

@@ -73,7 +73,10 @@ def run(problem: cp.Problem, attempt: Attempt, *, time_limit_s: float | None = N
             problem.solve(solver=attempt.solver, warm_start=False, **options)
     except TypeError as err:  # an option the solver does not know: misuse, named as such
         raise ValidationError([(f"chain[{attempt.name!r}].options", str(err))]) from err
-    except Exception as err:  # noqa: BLE001 - solver errors and panics become a recorded failed attempt
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as err:  # noqa: BLE001 - solver errors and Rust panics (pyo3's PanicException is a
+        # BaseException, e.g. Clarabel's "Eigval error" in a PSD step) become a recorded failed attempt
         first = (str(err).splitlines() or [type(err).__name__])[0][:200]
         return SolveRecord(attempt.name, "error", 0.0, time.perf_counter() - t0, f"{type(err).__name__}: {first}")
     wall = time.perf_counter() - t0
@@ -85,3 +88,18 @@ def run(problem: cp.Problem, attempt: Attempt, *, time_limit_s: float | None = N
     if outcome == "time_limit" and time_limit_s is None:  # cvxpy's USER_LIMIT also means an iteration limit
         outcome, message = "error", "iteration limit reached"
     return SolveRecord(attempt.name, outcome, solver_s, wall, message)
+
+
+def solved_quietly(problem: cp.Problem, **options: Any) -> bool:
+    """``problem.solve(**options)`` for auxiliary solves (phase 1, back-off): False when the solver raised,
+    a Rust panic included (pyo3's PanicException is a BaseException); warnings silenced."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            problem.solve(**options)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001
+        return False
+    return True
+
