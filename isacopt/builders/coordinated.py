@@ -83,7 +83,7 @@ class CoordinatedBeamforming(ProblemModel):
     relaxation: Literal["sdp", "socp", "subspace"] = Field(
         "sdp", description="how the relaxation is solved: 'sdp' (cvxpy, compiled once per structure), 'socp' "
         "(min_power: the exact SOCP), 'subspace' (the same SDP on growing subspaces with a dual certificate, "
-        "Clarabel directly; min_power and max_min_beampattern, much faster from Nt = 8 on)")
+        "Clarabel directly; min_power, max_min_beampattern and max_min_sinr, much faster from Nt = 8 on)")
     subspace_gap: float = Field(1e-6, gt=0, le=1e-2, description="relaxation='subspace': certified relative gap "
                                 "at which the subspace loop stops")
     bisection_tol_db: float = Field(0.01, gt=0, le=3)
@@ -197,10 +197,10 @@ class CoordinatedBeamforming(ProblemModel):
                                           or self.sensing_sinr_db is not None or self.per_antenna_power):
             problems.append(("relaxation", "'socp' applies to min_power with SINR constraints only (no sensing "
                              "floors, no per-antenna power); use 'sdp'"))
-        if self.relaxation == "subspace" and (o not in ("min_power", "max_min_beampattern")
+        if self.relaxation == "subspace" and (o not in ("min_power", "max_min_beampattern", "max_min_sinr")
                                               or self.sensing_sinr_db is not None):
-            problems.append(("relaxation", "'subspace' applies to min_power and max_min_beampattern without a "
-                             "sensing-SINR floor (every constraint linear in the covariances); use 'sdp'"))
+            problems.append(("relaxation", "'subspace' applies to min_power, max_min_beampattern and max_min_sinr "
+                             "without a sensing-SINR floor (every constraint linear in the covariances); use 'sdp'"))
         if problems:
             raise ValidationError(problems)
 

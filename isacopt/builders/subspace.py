@@ -12,12 +12,14 @@ the conflicting constraints of an infeasible problem.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..formulation.data import SnapshotData
 from ..formulation.linear import linear_sdp
+from ..solve.bisection import bisect, single_user_bound_db
 from ..solve.extract import psd_part
 from ..solve.runner import SolveRecord
 from ..solve.subspace import solve_subspace
@@ -33,21 +35,69 @@ FULL_DIM = 8  # blocks of at most this many dimensions are solved whole: one LMI
 def by_subspaces(opts: "CoordinatedBeamforming", data: SnapshotData, st: Structure, time_limit_s: float | None,
                  out: Outcome) -> bool:
     """Solve into ``out``; False when the cvxpy SDP should take over (``out.records`` says why)."""
-    sdp = linear_sdp(data, st, objective=opts.objective, sensing_streams=opts.sensing_streams,
-                     per_antenna_power=opts.per_antenna_power, beampattern_floor=opts.beampattern_floor_w)
-    # per-antenna power rows make the sensing covariances full-rank (each antenna's power is pinned):
-    # small subspaces then converge slowly, so every block gets its whole space (one LMI solve)
-    full_dim = max(st.dims, default=0) if opts.per_antenna_power else FULL_DIM
-    res = solve_subspace(sdp, data, gap_tol=opts.subspace_gap, time_limit_s=time_limit_s, full_dim=full_dim)
-    outcome = {"optimal": "optimal", "time_limit": "time_limit", "infeasible": "infeasible"}.get(res.status, "error")
-    note = f"{res.iterations} restricted SDPs, largest basis {max(res.sizes, default=0)}, certified gap {res.gap:.1e}"
-    out.records.append(SolveRecord("subspace", outcome, res.solver_s, res.wall_s,
-                                   note + (f"; {res.message}" if res.message else "")))
+    if opts.objective == "max_min_sinr":
+        return _bisection(opts, data, st, time_limit_s, out)
+    sdp, res = _solve(opts, data, st, opts.objective, time_limit_s, out)
     if res.status == "time_limit":
         out.status, out.reason = "time_limit", res.message
         return True
     if res.status != "optimal":
         return False
+    _accept(opts, data, st, sdp, res, res.bound * data.p_ref, out)
+    return out.status == "solved"
+
+
+def _solve(opts, data: SnapshotData, st: Structure, objective: str, time_limit_s: float | None, out: Outcome,
+           stop_when_feasible: bool = False):
+    sdp = linear_sdp(data, st, objective=objective, sensing_streams=opts.sensing_streams,
+                     per_antenna_power=opts.per_antenna_power, beampattern_floor=opts.beampattern_floor_w)
+    # per-antenna power rows make the sensing covariances full-rank (each antenna's power is pinned):
+    # small subspaces then converge slowly, so every block gets its whole space (one LMI solve)
+    full_dim = max(st.dims, default=0) if opts.per_antenna_power else FULL_DIM
+    res = solve_subspace(sdp, data, gap_tol=opts.subspace_gap, time_limit_s=time_limit_s, full_dim=full_dim,
+                         stop_when_feasible=stop_when_feasible)
+    outcome = {"optimal": "optimal", "feasible": "optimal", "time_limit": "time_limit",
+               "infeasible": "infeasible"}.get(res.status, "error")
+    note = f"{res.iterations} restricted SDPs, largest basis {max(res.sizes, default=0)}, " + (
+        "a design meets every target" if res.status == "feasible" else f"certified gap {res.gap:.1e}")
+    out.records.append(SolveRecord("subspace", outcome, res.solver_s, res.wall_s,
+                                   note + (f"; {res.message}" if res.message else "")))
+    return sdp, res
+
+
+def _bisection(opts, data: SnapshotData, st: Structure, time_limit_s: float | None, out: Outcome) -> bool:
+    """Max-min SINR: bisection on a common target, each step a min-power problem on growing subspaces.
+    A level counts as reachable only with a design; as out of reach only with the dual certificate
+    (or a penalised optimum that leaves rows short); anything else hands the problem to the SDP path."""
+    served = list(st.sinr_users)
+    best: dict = {}
+    failed: list[str] = []
+
+    def at(db: float) -> SnapshotData:
+        level = 10 ** (db / 10)
+        return replace(data, sinr_targets=tuple(level if k in served else None for k in range(len(data.serving))))
+
+    def feasible(db: float) -> bool:
+        if failed:
+            return False
+        step = at(db)
+        sdp, res = _solve(opts, step, st, "min_power", time_limit_s, out, stop_when_feasible=True)
+        if res.status in ("optimal", "feasible"):
+            best.update(db=db, sdp=sdp, res=res, data=step)
+            return True
+        if res.status != "infeasible":
+            failed.append(res.status)
+        return False
+
+    result = bisect(feasible, -30.0, single_user_bound_db(data, served) + 1e-6, opts.bisection_tol_db)
+    if failed or result.lo_db is None:
+        return False  # the SDP path decides (and names conflicts when even -30 dB is out of reach)
+    out.data = best["data"]
+    _accept(opts, best["data"], st, best["sdp"], best["res"], result.hi_db, out)
+    return out.status == "solved"
+
+
+def _accept(opts, data: SnapshotData, st: Structure, sdp, res, bound: float, out: Outcome) -> None:
     w: dict[int, np.ndarray] = {}
     r0 = [np.zeros((bs.tx_antennas,) * 2, complex) for bs in data.network.base_stations]
     for blk, m in zip(sdp.blocks, res.matrices):
@@ -60,5 +110,4 @@ def by_subspaces(opts: "CoordinatedBeamforming", data: SnapshotData, st: Structu
     for k, b in enumerate(st.serving):  # served users whose BS has no transmit dimension left
         if b >= 0 and k not in w:
             w[k] = np.zeros((data.network.base_stations[b].tx_antennas,) * 2, complex)
-    accept_design(opts, data, st, design_from(opts, data, st, w, r0), res.bound * data.p_ref, True, out)
-    return out.status == "solved"
+    accept_design(opts, data, st, design_from(opts, data, st, w, r0), bound, True, out)

@@ -123,3 +123,27 @@ def test_certified_without_falling_back(net_kw, extra):
     sdp, sub = both(net, objective="max_min_beampattern", **extra)
     assert all(a.startswith("subspace: optimal") for a in sub.attempts), sub.attempts
     assert sub.objective == pytest.approx(sdp.objective, rel=1e-5)
+
+
+def test_max_min_sinr_single_user_closed_form():
+    """One user, no interference, Nt = 12 (the loop runs): max SINR = P ||h||^2 / sigma^2."""
+    from tests.helpers import one_bs
+
+    net = one_bs(nt=12, users=((120.0, -50.0),), targets=())
+    sol = CoordinatedBeamforming(objective="max_min_sinr", relaxation="subspace", bisection_tol_db=0.001).solve(net)
+    ch = derive_channels(net)
+    h = ch.comm[0][0]
+    assert sol.status == "optimal" and sol.attempts[0].startswith("subspace")
+    assert sol.objective == pytest.approx(10 * np.log10(np.vdot(h, h).real / ch.noise_w), abs=0.002)
+
+
+def test_max_min_sinr_edge_checked_by_the_cvxpy_path():
+    """The level found on subspaces is reachable and its certified bound is not (the SDP's min power,
+    an independent formulation, at 0.02 dB below the level and 0.02 dB above the bound)."""
+    net = small_multicell(1, nt=12, users_per_bs=3, sinr_db=None)
+    sol = CoordinatedBeamforming(objective="max_min_sinr", relaxation="subspace").solve(net)
+    assert sol.status == "optimal" and all(a.startswith("subspace") for a in sol.attempts), sol.attempts
+    assert sol.bound - sol.objective <= 0.01 + 1e-9
+    below = CoordinatedBeamforming(objective="min_power", sinr_db=sol.objective - 0.02).solve(net)
+    above = CoordinatedBeamforming(objective="min_power", sinr_db=sol.bound + 0.02, explain_backoff=False).solve(net)
+    assert below.status == "optimal" and above.status == "infeasible"
