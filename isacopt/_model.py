@@ -77,6 +77,20 @@ class FrozenModel(BaseModel):
         except pydantic.ValidationError as err:
             raise convert_errors(err, type(self).__name__) from None
 
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy; with ``update``, the changed options are validated like a new model (pydantic's own
+        ``model_copy`` trusts them, so an invalid value set that way surfaced only when solving)."""
+        if not update:
+            return super().model_copy(deep=deep)
+        unknown = sorted(set(update) - set(type(self).model_fields))
+        if unknown:
+            raise ValidationError([(k, "unknown key; remove it or check its spelling against the documented keys")
+                                   for k in unknown], source=type(self).__name__)
+        data = {name: getattr(self, name) for name in type(self).model_fields}
+        copied = type(self)(**{**(copy.deepcopy(data) if deep else data), **update})
+        object.__setattr__(copied, "__pydantic_fields_set__", self.model_fields_set | set(update))
+        return copied
+
     @classmethod
     def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:  # type: ignore[override]
         try:

@@ -48,12 +48,12 @@ def by_subspaces(opts: "CoordinatedBeamforming", data: SnapshotData, st: Structu
 
 
 def _solve(opts, data: SnapshotData, st: Structure, objective: str, time_limit_s: float | None, out: Outcome,
-           stop_when_feasible: bool = False):
+           stop_when_feasible: bool = False, full_dim: int = FULL_DIM):
     sdp = linear_sdp(data, st, objective=objective, sensing_streams=opts.sensing_streams,
                      per_antenna_power=opts.per_antenna_power, beampattern_floor=opts.beampattern_floor_w)
     # per-antenna power rows make the sensing covariances full-rank (each antenna's power is pinned):
     # small subspaces then converge slowly, so every block gets its whole space (one LMI solve)
-    full_dim = max(st.dims, default=0) if opts.per_antenna_power else FULL_DIM
+    full_dim = max(st.dims, default=0) if opts.per_antenna_power else full_dim
     res = solve_subspace(sdp, data, gap_tol=opts.subspace_gap, time_limit_s=time_limit_s, full_dim=full_dim,
                          stop_when_feasible=stop_when_feasible)
     outcome = {"optimal": "optimal", "feasible": "optimal", "time_limit": "time_limit",
@@ -81,7 +81,9 @@ def _bisection(opts, data: SnapshotData, st: Structure, time_limit_s: float | No
         if failed:
             return False
         step = at(db)
-        sdp, res = _solve(opts, step, st, "min_power", time_limit_s, out, stop_when_feasible=True)
+        # subspaces from the start even for small blocks: a feasibility step ends at the first design
+        # meeting every target, usually on the first or second small restricted problem
+        sdp, res = _solve(opts, step, st, "min_power", time_limit_s, out, stop_when_feasible=True, full_dim=0)
         if res.status in ("optimal", "feasible"):
             best.update(db=db, sdp=sdp, res=res, data=step)
             return True

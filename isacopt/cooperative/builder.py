@@ -34,7 +34,7 @@ from ..channels.derive import derive_channels
 from ..errors import ValidationError
 from ..formulation.data import SnapshotData
 from ..formulation.nullspace import NullSpaces
-from ..metrics.backhaul import backhaul_load
+from ..metrics.backhaul import backhaul_load, over_capacity
 from ..network.model import Network
 from ..results import Solution
 from ..builders.cache import CompileCache
@@ -197,9 +197,7 @@ class CooperativeISAC(ProblemModel):
         net = data.network
         rates = [0.0 if g is None else math.log2(1 + g) for g in data.sinr_targets]
         load = backhaul_load(net, assoc, rates, self.sensing_level)  # type: ignore[arg-type]
-        return [f"backhaul of {b.id}: {load[i]:.4g} bit/s > capacity {b.backhaul_bps:.4g} bit/s"
-                for i, b in enumerate(net.base_stations)
-                if b.backhaul_bps is not None and load[i] > b.backhaul_bps * (1 + 1e-9)]
+        return [msg for _, msg in over_capacity(net, load)]
 
     # -- the SDP ---------------------------------------------------------------------------
     def compiled(self, data: SnapshotData, assoc: Association, objective: str, sinr_users: tuple[int, ...],

@@ -43,3 +43,10 @@ def backhaul_load(network: Network, association: Association, rates_bps_hz: Sequ
                 nr = network.base_stations[b].rx_antennas
                 load[b] += s.raw_echo_bps(nr) if sensing_level == "signal" else s.estimate_bps
     return load
+
+
+def over_capacity(network: Network, load_bps: Sequence[float]) -> list[tuple[int, str]]:
+    """The BSs whose backhaul load exceeds their capacity (1e-9 relative slack), each with a message."""
+    return [(b, f"backhaul of {bs.id}: {load_bps[b]:.4g} bit/s > capacity {bs.backhaul_bps:.4g} bit/s")
+            for b, bs in enumerate(network.base_stations)
+            if bs.backhaul_bps is not None and load_bps[b] > bs.backhaul_bps * (1 + 1e-9)]

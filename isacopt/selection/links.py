@@ -19,7 +19,7 @@ from typing import Iterable, Literal
 import numpy as np
 
 from ..association import Association
-from ..metrics.backhaul import SensingLevel, backhaul_load
+from ..metrics.backhaul import SensingLevel, backhaul_load, over_capacity
 from ..network.model import Network
 
 
@@ -88,13 +88,10 @@ class Limits:
 
     def _broken(self, assoc: Association) -> list[tuple[int, str]]:
         net = self.network
-        out = []
-        load = self.loads(assoc)
+        out = over_capacity(net, self.loads(assoc))
         for b, bs in enumerate(net.base_stations):
             users = sum(b in c for c in assoc.serving)
             targets = sum(b in c for c in assoc.sensing)
-            if bs.backhaul_bps is not None and load[b] > bs.backhaul_bps * (1 + 1e-9):
-                out.append((b, f"backhaul of {bs.id}: {load[b]:.4g} bit/s > capacity {bs.backhaul_bps:.4g} bit/s"))
             if self.max_users_per_bs is not None and users > self.max_users_per_bs:
                 out.append((b, f"load of {bs.id}: {users} users > max_users_per_bs = {self.max_users_per_bs}"))
             if self.max_targets_per_bs is not None and targets > self.max_targets_per_bs:

@@ -31,6 +31,7 @@ from numpy.typing import NDArray
 
 from ..formulation.data import SnapshotData
 from ..formulation.linear import LinearSDP
+from .extract import psd_part
 from .restricted import BlockTerms, solve_restricted
 
 
@@ -168,7 +169,9 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
         if res.status not in ("Solved", "AlmostSolved"):
             status, message = "solver_error", f"restricted problem {it}: Clarabel {res.status}"
             break
-        mats = [u @ y @ u.conj().T for u, y in zip(bases, res.blocks)]
+        # PSD parts first (a loosely solved Y has small negative eigenvalues): the rows are then checked on
+        # exactly the matrices the design is extracted from (clipping raises the trace, i.e. the power)
+        mats = [u @ psd_part(y) @ u.conj().T for u, y in zip(bases, res.blocks)]
         vals = row_values(sdp, terms, mats)
         if max_t:
             gains = vals[taus != 0]

@@ -108,3 +108,16 @@ def test_with_updates_revalidates():
     with pytest.raises(io.ValidationError):
         net.with_updates(users=[{"id": "u0", "position_m": (0.1, 0)}])
     assert net.with_updates(name="renamed").name == "renamed"
+
+
+def test_model_copy_validates_its_update():
+    """pydantic's model_copy trusts ``update``; ours validates it like a new model and names the field."""
+    import isacopt as io
+
+    p = io.CoordinatedBeamforming(objective="min_power")
+    q = p.model_copy(update={"sinr_db": 5.0})
+    assert q.sinr_db == 5.0 and q.objective == "min_power" and q.model_fields_set == {"objective", "sinr_db"}
+    with pytest.raises(io.ValidationError, match="sinr_db"):
+        p.model_copy(update={"sinr_db": 500.0})
+    with pytest.raises(io.ValidationError, match="unknown key"):
+        p.model_copy(update={"sinr_dbb": 5.0})

@@ -29,7 +29,9 @@ def test_catalogue_and_sweep_networks_are_plausible():
     (lambda n: n.with_updates(base_stations=[b.model_copy(update={"power_w": 5000.0}) for b in n.base_stations]),
      r"base_stations\[0\].power_w = 5000 W .*in watts"),
     (lambda n: n.with_updates(system=n.system.model_copy(update={"noise_dbm": -20.0})), r"system.noise_dbm = -20 dBm"),
-    (lambda n: n.with_updates(system=n.system.model_copy(update={"carrier_hz": 5.0})), r"system.carrier_hz = 5 Hz"),
+    # 5 GHz typed as 5 MHz (5 Hz is below the hard limit of 1 MHz: an error, tested below)
+    (lambda n: n.with_updates(system=n.system.model_copy(update={"carrier_hz": 5.0e6})),
+     r"system.carrier_hz = 5e\+06 Hz"),
     (lambda n: n.with_updates(targets=[t.model_copy(update={"rcs_m2": 1e5}) for t in n.targets]), r"rcs_m2 = 100000"),
     (lambda n: n.with_updates(base_stations=[b.model_copy(update={"backhaul_bps": 10.0}) for b in n.base_stations]),
      r"backhaul_bps = 10 bit/s"),
@@ -45,3 +47,10 @@ def test_kilometres_entered_as_metres_warn():
     with pytest.warns(io.PlausibilityWarning, match="positions span 400 km"):
         io.Network(base_stations=[{"id": i, "position_m": (x, 0), "tx_antennas": 4, "rx_antennas": 4, "power_w": 1}
                                   for i, x in (("a", 0), ("b", 400_000))])
+
+
+def test_a_carrier_below_the_hard_limit_is_an_error_even_through_model_copy():
+    net = two_cell_network()
+    with pytest.raises(io.ValidationError, match="carrier_hz"):
+        net.system.model_copy(update={"carrier_hz": 5.0})
+
