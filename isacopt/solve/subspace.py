@@ -181,7 +181,8 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
             value = float(sum(np.trace(m).real for m in mats))
             slack = vals - rhs
         viol = float(max(0.0, -slack.min())) if slack.size else 0.0
-        shortfall = float(np.clip(-slack[elastic], 0.0, None).sum())
+        short_rows = np.clip(-slack[elastic], 0.0, None)  # elastic rows' shortfalls (their slacks sigma)
+        shortfall, short = float(short_rows.sum()), float(short_rows.max(initial=0.0))
         bound, zs, y_dual = certify(sdp, terms, res.y)
         # the bound also bounds the penalised problem (its duals respect y <= penalty), whose value is:
         penalised = value - penalty * shortfall if max_t else value + penalty * shortfall
@@ -195,7 +196,6 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
             status, message = "infeasible", f"certified: the dual bound {bound:.3g} excludes every design"
             break
         feas = feas_tol * max(1.0, float(np.abs(rhs).max(initial=0.0)))
-        short = float(np.clip(-slack[elastic], 0.0, None).max(initial=0.0))
         if stop_when_feasible and short <= feas and viol <= feas:
             status = "feasible"  # a design that meets every row is all a feasibility question needs
             break
@@ -227,7 +227,5 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
             tight = True  # the open gap may be the loose solve's own: solve the same subspaces accurately
         if it == max_iterations:
             message = f"gap {gap:.1e} after {it} restricted solves"
-    else:
-        it = max_iterations
     return SubspaceResult(status, mats, value, bound, gap, viol, it, solver_s, time.perf_counter() - t0,
                           [u.shape[1] for u in bases], message)
