@@ -141,7 +141,7 @@ CRLB_MARGIN = 1e-5
 
 
 class CrlbWithLimits(PositionCrlb):
-    """PositionCrlb plus optional limits tr(X_t) <= j_ref eps_t^2 (soft-able residuals for phase 1).
+    """PositionCrlb plus optional limits tr(X_t) <= j_t eps_t^2 (soft-able residuals for phase 1).
 
     The solver sees eps_t^2 (1 - CRLB_MARGIN): the Schur-complement LMI is met only to the
     solver's tolerance (~1e-6 relative), and the certificate checks the true limit at 1e-6.
@@ -153,9 +153,11 @@ class CrlbWithLimits(PositionCrlb):
         self.limit = cp.Parameter(len(clusters), nonneg=True, name="crlb_limit")
 
     def residuals(self, v):
-        return [(f"crlb:{t}", self.limit[t] - self.crlb(t)) for t, on in enumerate(self.has_limit) if on]
+        # in each target's own scale (tr(X_t) = j_t CRLB_t, O(1)): through the common scale j_ref the rows
+        # of far and near targets differ by orders of magnitude
+        return [(f"crlb:{t}", self.limit[t] - cp.trace(self.x[t])) for t, on in enumerate(self.has_limit) if on]
 
     def update(self, data, limits=None) -> None:  # type: ignore[override]
         super().update(data)
-        self.limit.value = np.array([(lim**2 * (1 - CRLB_MARGIN) if lim is not None else 0.0) * self.j_ref
-                                     for lim in (limits or [None] * len(self.clusters))])
+        self.limit.value = np.array([(lim**2 * (1 - CRLB_MARGIN) if lim is not None else 0.0) * scale
+                                     for lim, scale in zip(limits or [None] * len(self.clusters), self.scales)])

@@ -68,11 +68,16 @@ class PositionCrlb(Term):
                                                   if self.pairs == "fusion" and len(c) > 1 else "enlarge sensing_cluster")))
         if problems:
             raise ValidationError(problems)
-        # each target's LMI in its own scale j_t: a far target's J can be orders of magnitude smaller,
-        # and one common scale leaves it (and the solver) poorly conditioned
-        nt_max = max(b.tx_antennas for b in net.base_stations)
-        scales = np.array([np.linalg.eigvalsh(sum(geo[t].values()))[-1] * data.p_ref * nt_max for t in geo])
+        # each target's LMI in its own scale j_t = 1 / CRLB_t of the isotropic full-power design (every BS
+        # of the cluster spreading its budget evenly: beampattern gain P_i toward every target), so that
+        # tr(X_t) is O(1) near the optimum. A far target's J can be orders of magnitude smaller than a near
+        # one's, and its weak direction orders below its strong one: a scale from J's largest eigenvalue
+        # left tr(X_t) at 1e3 and Clarabel stalled short of its tolerances (hex-7cell-comp-radar)
+        power = [b.power_w for b in net.base_stations]
+        scales = np.array([1.0 / np.trace(np.linalg.inv(sum(power[i] * m for i, m in geo[t].items())))
+                           for t in geo])
         self.j_ref = float(np.median(scales))
+        self.scales = scales
         self.rel.value = self.j_ref / scales
         for t, c in enumerate(self.clusters):
             for i in c:
