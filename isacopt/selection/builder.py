@@ -22,7 +22,9 @@ from ..cooperative import CooperativeISAC
 from ..network.model import Network
 from ..results import SearchStats, Solution, Timing
 from .links import Limits, LinkSet
-from .search import Evaluator, branch_and_bound, drop_redundant_links, exhaustive, greedy, search_status
+from .search import (
+    Evaluator, branch_and_bound, drop_redundant_links, exhaustive, greedy, prefer_cheapest, search_status,
+)
 
 MAXIMISED = ("max_min_rate",)
 SEARCH_CACHE = 1024  # compiled choices kept per base problem (a planner's next snapshot re-uses them)
@@ -121,6 +123,7 @@ class ClusterSelection(ProblemModel):
             out = branch_and_bound(ev, max_nodes=self.max_nodes, tol=self.gap_tol)
         if self.drop_redundant:
             drop_redundant_links(ev, out)  # the fewest links among equal optima (free for exhaustive: all cached)
+        prefer_cheapest(ev, out)  # equal optima (to the solver's accuracy): the least backhaul, not round-off
         return self._result(network, links, ev, out, t0)
 
     # -- results ----------------------------------------------------------------------------

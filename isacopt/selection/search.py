@@ -308,3 +308,23 @@ def drop_redundant_links(ev: Evaluator, out: Outcome, rel_tol: float = 1e-6) -> 
             out.best, out.best_eval = trial, e
             dropped += 1
     return dropped
+
+
+def prefer_cheapest(ev: Evaluator, out: Outcome, rel_tol: float = 1e-6) -> None:
+    """Among every choice solved exactly whose certified objective is within ``rel_tol`` of the
+    incumbent's (equal optima, to the solver's accuracy), keep the one with the least total backhaul
+    load (then the fewest links, then link order). Without this a tie is broken by round-off: two BSs
+    that serve a user equally well can carry different data rates over their backhaul."""
+    if out.best is None or out.best_eval is None or not math.isfinite(out.best_eval.value):
+        return
+    target = out.best_eval.value + rel_tol * max(abs(out.best_eval.value), TINY)
+
+    def cost(item) -> tuple[float, int, list]:
+        (on, _), e = item
+        return (sum(b.backhaul_load_bps for b in e.solution.base_stations), len(on), sorted(on))
+
+    equal = [(key, e) for key, e in ev.cache.items() if not key[1] and e.solution is not None and not e.violations
+             and e.loads_ok and e.value <= target]
+    if equal:
+        (on, _), e = min(equal, key=cost)
+        out.best, out.best_eval = on, e

@@ -132,11 +132,15 @@ def test_an_unproven_answer_never_says_optimal(solved):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_the_answer_is_the_cheapest_of_equal_optima(solved, seed):
-    """Branch and bound settles nodes with every undecided link on; links that buy nothing are dropped,
-    so its choice needs no more backhaul than the exhaustive optimum's and no link of it is idle."""
+    """Exhaustive search returns the least backhaul among the choices equal to its optimum (to 1e-6), so
+    branch and bound's answer, another equal optimum, needs at least as much; branch and bound settles
+    nodes with every undecided link on, and links that buy nothing are dropped: none of its links is idle.
+    (Two BSs can serve a user equally well at different backhaul costs; branch and bound compares only
+    the equal optima it solved, so it is not promised the cheapest of all.)"""
     ex, bb = solved[seed]["exhaustive"], solved[seed]["branch_and_bound"]
+    assert bb.objective == pytest.approx(ex.objective, rel=1e-6)
     load = {m: sum(b.backhaul_load_bps for b in s.base_stations) for m, s in (("ex", ex), ("bb", bb))}
-    assert load["bb"] <= load["ex"] * (1 + 1e-9)
+    assert load["ex"] <= load["bb"] * (1 + 1e-9)
     net = triangle(seed)
     chosen = [part.strip() for part in bb.reason.removeprefix("cooperation links chosen: ").split(",")]
     links = LinkSet.nearest(net, 3)
