@@ -20,6 +20,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from ..formulation.linear import LinearSDP
+from .quiet import captured_stderr
 
 _SVEC_CACHE: dict[int, tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]] = {}
 
@@ -158,7 +159,8 @@ def solve_restricted(sdp: LinearSDP, terms: list[BlockTerms], bases: list[NDArra
     for key, val in (settings or {}).items():
         setattr(opts, key, val)
     try:
-        sol = clarabel.DefaultSolver(sp.csc_matrix((n_rows, n_rows)), q, a, b, cones, opts).solve()
+        with captured_stderr():  # a Rust panic's message goes to fd 2; the exception below records it
+            sol = clarabel.DefaultSolver(sp.csc_matrix((n_rows, n_rows)), q, a, b, cones, opts).solve()
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as err:  # noqa: BLE001 - a Rust panic (pyo3 PanicException) is a BaseException

@@ -17,6 +17,7 @@ from typing import Any, Literal
 import cvxpy as cp
 
 from ..errors import ValidationError
+from .quiet import captured_stderr
 
 Outcome = Literal["optimal", "inaccurate", "infeasible", "unbounded", "error", "time_limit"]
 
@@ -68,7 +69,7 @@ def run(problem: cp.Problem, attempt: Attempt, *, time_limit_s: float | None = N
             options["time_limit_secs"] = float(time_limit_s)
     t0 = time.perf_counter()
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), captured_stderr() as printed:
             warnings.simplefilter("ignore")  # inaccuracy is reported through our status, not a warning
             problem.solve(solver=attempt.solver, warm_start=False, **options)
     except TypeError as err:  # an option the solver does not know: misuse, named as such
@@ -76,9 +77,12 @@ def run(problem: cp.Problem, attempt: Attempt, *, time_limit_s: float | None = N
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as err:  # noqa: BLE001 - solver errors and Rust panics (pyo3's PanicException is a
-        # BaseException, e.g. Clarabel's "Eigval error" in a PSD step) become a recorded failed attempt
+        # BaseException, e.g. Clarabel's "Eigval error" in a PSD step) become a recorded failed attempt; what
+        # the panic printed to stderr is kept here, not shown on the terminal
         first = (str(err).splitlines() or [type(err).__name__])[0][:200]
-        return SolveRecord(attempt.name, "error", 0.0, time.perf_counter() - t0, f"{type(err).__name__}: {first}")
+        said = f"; solver stderr: {printed.first_line}" if printed.first_line else ""
+        return SolveRecord(attempt.name, "error", 0.0, time.perf_counter() - t0,
+                           f"{type(err).__name__}: {first}{said}")
     wall = time.perf_counter() - t0
     stats = problem.solver_stats
     solver_s = float(stats.solve_time) if stats is not None and stats.solve_time is not None else wall
@@ -94,7 +98,7 @@ def solved_quietly(problem: cp.Problem, **options: Any) -> bool:
     """``problem.solve(**options)`` for auxiliary solves (phase 1, back-off): False when the solver raised,
     a Rust panic included (pyo3's PanicException is a BaseException); warnings silenced."""
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), captured_stderr():
             warnings.simplefilter("ignore")
             problem.solve(**options)
     except (KeyboardInterrupt, SystemExit):
