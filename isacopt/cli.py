@@ -1,7 +1,8 @@
 """The ``isacopt`` command. It calls only the public API.
 
 Exit codes: 0 success, 3 infeasible (the solution JSON is still written),
-2 bad input (a message naming the field, no traceback), 1 internal or solver failure.
+2 bad input (a message naming the field, no traceback), 1 internal or solver failure,
+130 interrupted (Ctrl-C; a sweep says how many snapshots are stored and resumes when rerun).
 """
 
 from __future__ import annotations
@@ -12,31 +13,16 @@ from typing import Optional
 
 import typer
 
+from . import catalogue
 from .errors import ValidationError
 from .io import load_network, load_problem, read_yaml
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Convex optimisation for cooperative ISAC networks.")
 
-PROBLEMS_DIR = Path("problems")
-SWEEPS_DIR = PROBLEMS_DIR / "sweeps"
-
-
-def _find(name_or_path: str, folder: Path, what: str) -> Path:
-    """A path as given, or the name of a file in ``folder`` (with or without .yaml)."""
-    p = Path(name_or_path)
-    if p.exists():
-        return p
-    for candidate in (folder / name_or_path, folder / f"{name_or_path}.yaml"):
-        if candidate.is_file():
-            return candidate
-    raise ValidationError([("FILE", f"{name_or_path!r} is neither a file nor a {what} in {folder}/ "
-                            "(see 'isacopt list')")])
-
-
 def resolve(name_or_path: str) -> Path:
-    """A path as given, or the name of a problem in ./problems."""
-    return _find(name_or_path, PROBLEMS_DIR, "problem")
+    """A path as given, or the name of a problem of the catalogue (./problems, then the packaged one)."""
+    return catalogue.find(name_or_path, "problem")
 
 
 def _fail(err: ValidationError) -> None:
@@ -45,18 +31,15 @@ def _fail(err: ValidationError) -> None:
 
 
 @app.command("list")
-def list_problems(directory: Path = typer.Option(PROBLEMS_DIR, help="catalogue folder")) -> None:
-    """List the problem files of the catalogue with their descriptions."""
-    files = sorted(directory.glob("*.yaml"))
-    sweeps = sorted((directory / "sweeps").glob("*.yaml"))
-    if not files and not sweeps:
-        typer.echo(f"no problem files in {directory}/")
-        return
-    for f in files:
+def list_problems() -> None:
+    """List the problems and sweeps of the catalogue (packaged, plus a ./problems folder) with their
+    descriptions."""
+    problems, sweeps = catalogue.entries("problem"), catalogue.entries("sweep")
+    for f in problems.values():
         _describe(f)
     if sweeps:
-        typer.echo(f"\nsweeps ({directory}/sweeps; run with 'isacopt sweep NAME --out DIR'):")
-    for f in sweeps:
+        typer.echo("\nsweeps (run with 'isacopt sweep NAME --out DIR'):")
+    for f in sweeps.values():
         _describe(f)
 
 
@@ -187,27 +170,54 @@ def frontier(file: str = typer.Argument(..., help="problem file with a 'kind: co
 
 
 def resolve_sweep(name_or_path: str) -> Path:
-    """A path as given, or the name of a sweep in ./problems/sweeps."""
-    return _find(name_or_path, SWEEPS_DIR, "sweep")
+    """A path as given, or the name of a sweep of the catalogue."""
+    return catalogue.find(name_or_path, "sweep")
 
 
 @app.command()
-def sweep(file: str = typer.Argument(..., help="sweep file, or a name in problems/sweeps/"),
+def sweep(file: str = typer.Argument(..., help="sweep file, or a sweep name from 'isacopt list'"),
           out: Path = typer.Option(..., "--out", help="result directory (created; rerun the same command to resume)"),
           workers: Optional[int] = typer.Option(None, "--workers", min=1, help="worker processes [default: all cores]"),
           dask: Optional[str] = typer.Option(None, "--dask", help="'local' (a LocalCluster) or a scheduler address"),
           quick: bool = typer.Option(False, "--quick", help="the file's quick size (minutes on 2 cores)"),
           progress: bool = typer.Option(True, help="show a progress bar")) -> None:
     """Run a Monte Carlo sweep; every finished snapshot is stored at once in OUT/results.sqlite."""
-    from .sweep import load_sweep, run_sweep
+    from .sweep.interrupt import SweepInterrupted
 
     try:
+        from .sweep import load_sweep, run_sweep
+
         spec = load_sweep(resolve_sweep(file), quick=quick)
         run = run_sweep(spec, out, workers=workers, dask=dask, progress=progress, quick=quick)
     except ValidationError as err:
         _fail(err)
+    except SweepInterrupted as stop:
+        _interrupted(str(stop))
+    except KeyboardInterrupt:  # before the workers started: the store may exist already
+        _interrupted(f"interrupted before the sweep started: {_stored_rows(out)} snapshots stored in all; "
+                     "rerun the same command to resume")
     typer.echo(run.summary())
     typer.echo(f"results in {out}; summarise with 'isacopt report {out}'")
+
+
+_INTERRUPT_SAID = False  # a command printed its own line about a Ctrl-C
+
+
+def _interrupted(message: str) -> None:
+    global _INTERRUPT_SAID
+    _INTERRUPT_SAID = True
+    typer.echo(message, err=True)
+    raise typer.Exit(130)
+
+
+def _stored_rows(out: Path) -> int:
+    from .sweep import ResultStore
+
+    try:
+        with ResultStore(out) as store:
+            return store.count()
+    except Exception:  # noqa: BLE001 - no store yet (or unreadable): nothing stored
+        return 0
 
 
 @app.command()
@@ -256,9 +266,17 @@ def main() -> None:
     """Entry point: bad input exits 2 without a traceback, an internal failure exits 1."""
     try:
         app()
+    except SystemExit as done:  # typer turns a Ctrl-C it catches itself (while parsing, say) into a silent 130
+        if done.code == 130 and not _INTERRUPT_SAID:
+            resume = "; rerun the same command to resume" if "sweep" in sys.argv[1:] else ""
+            typer.echo(f"interrupted{resume}", err=True)
+        raise
     except ValidationError as err:  # raised outside a command's own handling
         typer.echo(f"error: {err}", err=True)
         sys.exit(2)
+    except KeyboardInterrupt:  # Ctrl-C outside a sweep (which reports its own counts): no traceback
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
     except Exception as err:  # noqa: BLE001 - the promised exit code 1, with the cause on one line
         typer.echo(f"internal error: {type(err).__name__}: {err}", err=True)
         sys.exit(1)
