@@ -5,6 +5,8 @@ processes with one BLAS thread each, so a row does not depend on where or with h
 it ran. At most ``2 x workers`` tasks are in flight: a crash loses at most those. A worker that
 dies (killed, out of memory) takes its in-flight tasks with it; they are retried on a fresh pool
 up to ``MAX_ATTEMPTS`` times and then stored with status ``worker_died`` instead of hanging the sweep.
+Ctrl-C reaches the coordinating process only (see :mod:`isacopt.sweep.interrupt`): it stops the
+workers at once and raises :class:`SweepInterrupted` with the counts; a rerun resumes.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import IsacoptError, ValidationError
+from .interrupt import SweepInterrupted, WorkerContext, sigint_ignored
 from .spec import SweepFile, validate_sweep
 from .store import ResultStore
 from .tasks import Task, build_tasks, run_task
@@ -82,6 +85,11 @@ def run_sweep(spec: SweepFile, out: str | Path, *, workers: int | None = None, d
                 backend = _DaskBackend(dask, workers) if dask else _LocalBackend(workers)
                 with backend:
                     backend.run(spec_data, todo, record)
+        except KeyboardInterrupt:  # the backend's __exit__ has stopped its workers
+            with sigint_ignored():  # a second Ctrl-C must not break the clean-up into a traceback
+                bar.close()
+            if run.skipped + run.stored < run.total:  # else it landed after the last row: the sweep is done
+                raise SweepInterrupted(run.stored, run.skipped + run.stored, run.total) from None
         finally:
             bar.close()
     run.wall_s = time.perf_counter() - t0
@@ -121,13 +129,30 @@ class _LocalBackend:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+        if exc[0] is None and self.pool is not None:
+            try:
+                self.pool.shutdown(wait=True, cancel_futures=True)
+                return
+            except KeyboardInterrupt:  # Ctrl-C while the workers exit: stop them, then report it
+                with sigint_ignored():
+                    self.abort()
+                raise
+        with sigint_ignored():  # interrupted or failed: the workers' current snapshots are not waited for
+            self.abort()
+
+    def abort(self) -> None:
+        """Stop every worker now (their unfinished snapshots are lost; stored rows are not)."""
+        pool, self.pool = self.pool, None
+        if pool is None:
+            return
+        _stop(pool)
+        pool.shutdown(wait=True, cancel_futures=True)
+        _stop(pool)  # a replacement worker the pool's manager thread started while it shut down
 
     def _fresh_pool(self) -> ProcessPoolExecutor:
         if self.pool is not None:
             self.pool.shutdown(wait=False, cancel_futures=True)
-        self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"))
+        self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=WorkerContext())
         try:  # a pool that cannot even start must not be mistaken for snapshots that kill workers
             self.pool.submit(os.getpid).result()
         except BrokenProcessPool:
@@ -178,6 +203,18 @@ class _LocalBackend:
                 pool = self._fresh_pool()
 
 
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Terminate the pool's workers and any process caught mid-start (not yet in the pool's table)."""
+    procs = {*(pool._processes or {}).values(), *multiprocessing.active_children()}  # noqa: SLF001 - no public handle
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        proc.join(2.0)
+        if proc.is_alive():
+            proc.kill()
+            proc.join(2.0)
+
+
 class _DaskBackend:
     """dask.distributed: ``local`` starts a LocalCluster of single-threaded worker processes."""
 
@@ -187,10 +224,15 @@ class _DaskBackend:
         except ImportError:
             raise ValidationError([("--dask", "needs the 'distributed' package: pip install 'isacopt[cluster]'")]) from None
         self.cluster = None
+        self.flying: list[Any] = []
         if address == "local":
-            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                        dashboard_address=None)
-            self.client = Client(self.cluster)
+            # Dask starts its worker processes from its own threads, which do not inherit a blocked mask; an
+            # ignored SIGINT is inherited by every process started meanwhile (Python keeps it ignored, and so
+            # does asyncio). A Ctrl-C during these seconds of start-up is lost: press it again after.
+            with sigint_ignored():
+                self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                            dashboard_address=None)
+                self.client = Client(self.cluster)
         else:
             try:
                 self.client = Client(address, timeout=30)
@@ -202,9 +244,29 @@ class _DaskBackend:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.client.close()
-        if self.cluster is not None:
-            self.cluster.close()
+        if exc[0] is not None:
+            with sigint_ignored():
+                self.abort()
+        else:
+            self._close()
+
+    def abort(self) -> None:
+        """Cancel the tasks in flight (on a shared cluster too) and close the client and a local cluster."""
+        try:
+            if self.flying:
+                self.client.cancel(self.flying, force=True)
+        except Exception:  # noqa: BLE001 - a scheduler already gone has nothing left to cancel
+            pass
+        self.flying = []
+        self._close()
+
+    def _close(self) -> None:
+        try:
+            self.client.close(timeout=10)
+            if self.cluster is not None:
+                self.cluster.close(timeout=10)
+        except Exception:  # noqa: BLE001 - closing is best effort; the stored rows are already safe
+            pass
 
     def run(self, spec_data: dict[str, Any], todo: list[Task], record) -> None:
         from distributed import as_completed
@@ -219,6 +281,7 @@ class _DaskBackend:
                 task = pending.pop()
                 fut = self.client.submit(run_task, spec_future, task.as_dict(), key=f"isacopt-{task.key}", pure=False)
                 flying[fut.key] = task
+                self.flying.append(fut)
                 window.add(fut)
 
         submit()
@@ -229,5 +292,6 @@ class _DaskBackend:
             except Exception as err:  # noqa: BLE001 - KilledWorker after dask's own retries, or a lost result
                 status = "worker_died" if type(err).__name__ == "KilledWorker" else "error"
                 record(_failed_row(task, status, f"{type(err).__name__}: {err}"[:1000]))
+            self.flying.remove(fut)
             fut.release()
             submit()
