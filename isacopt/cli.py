@@ -248,12 +248,29 @@ def report(directory: Path = typer.Argument(..., help="result directory of 'isac
         cells = [f"{r['design']:14}", *(f"{format_value(r[k]):>14}" for k in keys), f"{r['ok']:>3}/{r['snapshots']:<3}"]
         cells += [f"{_pm(r[m], r[m + '_ci95']):>22}" for m in names]
         typer.echo(" ".join(cells) + ("" if r["excluded"] == "{}" else f"  excluded {r['excluded']}"))
+    typer.echo(_exclusions(table, spec.max_gap))
     if csv_out is not None:
         table.to_csv(csv_out, index=False)
         typer.echo(f"table written to {csv_out}")
     if plot is not None:
         report_figure(spec, table, plot)
         typer.echo(f"plot written to {plot}")
+
+
+def _exclusions(table, max_gap: float) -> str:
+    """One line: how many snapshots the averages leave out, by reason."""
+    import json
+    from collections import Counter
+
+    total: Counter = Counter()
+    for text in table["excluded"]:
+        total.update(json.loads(text))
+    if not total:
+        return "every stored snapshot enters the averages"
+    parts = [f"{n} {why}" for why, n in sorted(total.items())]
+    note = (f" (gap_exceeded: a feasible design farther than max_gap = {max_gap:g} from its bound, not certified "
+            "optimal)" if "gap_exceeded" in total else "")
+    return f"left out of the averages: {', '.join(parts)}{note}"
 
 
 def _pm(mean: float, half: float) -> str:

@@ -15,6 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .design import TransmitDesign
 
+# a feasible design counts as certified (optimal) only within this relative gap to its bound (Solution.certified)
+DEFAULT_MAX_GAP = 1e-3
+
 # "local_optimum": a certified design from a local method on a non-convex objective (no optimality claim)
 # "closed_form": a baseline design evaluated without optimisation (no objective, no bound)
 Status = Literal["optimal", "optimal_reduced_accuracy", "local_optimum", "closed_form", "infeasible",
@@ -135,6 +138,23 @@ class Solution(_Result):
         ``closed_form``.
         """
         return self.status in ("optimal", "optimal_reduced_accuracy", "local_optimum", "closed_form")
+
+    @property
+    def gap(self) -> float | None:
+        """Relative gap between the extracted design's objective and the proven bound,
+        ``|objective - bound| / max(|bound|, tiny)``; None where no bound exists (closed forms, local methods)."""
+        return self.certificate.relaxation_gap if self.certificate is not None else None
+
+    def certified(self, max_gap: float = DEFAULT_MAX_GAP) -> bool:
+        """True when the design meets every constraint within the certificate's tolerance *and* its objective
+        is within ``max_gap`` (relative) of the proven bound: what a study may average as "optimal". A
+        ``local_optimum`` makes no optimality claim and a ``closed_form`` has no objective: both count when
+        their constraints hold. A feasible design farther from its bound (an inaccurate solve) does not."""
+        if self.status == "closed_form":
+            return True
+        if not self.ok or self.certificate is None or not self.certificate.holds:
+            return False
+        return self.status == "local_optimum" or self.gap is None or self.gap <= max_gap
 
     @property
     def design(self) -> TransmitDesign | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .network.model import Network
+from .results import DEFAULT_MAX_GAP
 
 
 def _fmt_bps(v: float | None) -> str:
@@ -99,6 +100,9 @@ def solution_summary(solution) -> str:
         lines.append(f"certificate: {'holds' if c.holds else 'FAILS'}; max violation {c.max_violation:.1e}"
                      f" ({c.worst_constraint}), relaxation gap {_f(c.relaxation_gap, '.1e')}, "
                      f"extraction {c.extraction}, null leakage {c.null_leakage:.1e}")
+        if c.holds and s.status in ("optimal", "optimal_reduced_accuracy") and not s.certified():
+            lines.append(f"  feasible, NOT certified optimal: the design is {c.relaxation_gap:.2g} (relative) from "
+                         f"its bound, more than {DEFAULT_MAX_GAP:g}; studies leave it out of their averages")
     lines.append(f"time: {s.timing.total_s:.2f} s (solver {s.timing.solver_s:.2f} s); attempts: "
                  + _attempts(s.attempts))
     return "\n".join(lines)

@@ -1,7 +1,7 @@
 """Rate objectives of the cooperative problem.
 
 max_min_rate: the smallest rate is quasi-concave in the relaxation, so a bisection on a common
-SINR target Gamma finds the optimum of the relaxation to ``rate_tol_bps_hz``. Each step solves
+SINR target Gamma finds the optimum of the relaxation to a relative ``rate_tol``. Each step solves
 min alpha s.t. SINR_k >= Gamma, CRLB limits, tr(R_b) <= alpha P_b: always feasible, hence well
 posed even where the feasible set of the plain problem shrinks to a point (a plain feasibility
 SDP there gives "inaccurate" answers, or "optimal" ones that miss a CRLB limit by 1e-3). A level
@@ -110,8 +110,9 @@ def max_min_rate(opts, data, assoc, chain, time_limit_s, t0):
         return sol.model_copy(update={"reason": f"even a common SINR of {lo_db:.0f} dB needs {kept['alpha']:.3g} "
                                                 f"times every power budget; " + sol.reason})
     lo, hi, proven_hi, steps = lo_db, hi_db, hi_db, 0
-    tol_db = 10 * math.log10(2) * opts.rate_tol_bps_hz  # dr/d(dB) <= 1/(10 log10 2): a rate width <= tol
-    while hi - lo > tol_db and steps < 200:
+    rate = lambda db: math.log2(1 + 10 ** (db / 10))  # noqa: E731
+    # relative width: the certified gap |rate(hi) - rate(lo)| / rate(hi) <= rate_tol, at any rate level
+    while rate(hi) - rate(lo) > opts.rate_tol * rate(hi) and steps < 200:
         mid, steps = (lo + hi) / 2, steps + 1
         ok = feasible(mid)
         if ok:
@@ -121,7 +122,6 @@ def max_min_rate(opts, data, assoc, chain, time_limit_s, t0):
             if ok is False:
                 proven_hi = mid
     compiled.accurate = True
-    rate = lambda db: math.log2(1 + 10 ** (db / 10))  # noqa: E731
     note = (f"bisection: {steps + 1} feasibility SDPs; common rate {rate(lo):.4g} feasible, "
             f"{rate(proven_hi):.4g} bit/s/Hz proven out of reach" + ("" if proven_hi == hi else
                                                                     f" ({rate(hi):.4g} not proven: solver unsure)"))

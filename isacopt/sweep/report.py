@@ -1,7 +1,9 @@
 """Per-point averages with 95 % confidence intervals, time sharing, and the CSV of a sweep.
 
-Only snapshots whose design was produced and certified (``ok`` statuses) enter an average; the
-others are counted per status in ``excluded`` so that a reader sees what an average leaves out.
+Only snapshots whose design was produced and certified enter an average: an ``ok`` status and, for an
+optimality claim, a gap to the bound within the sweep's ``max_gap`` (default 1e-3). The others are
+counted per status in ``excluded`` (``gap_exceeded`` for a feasible design farther from its bound), so
+that a reader sees what an average leaves out.
 Per-snapshot metrics (ASE, energy efficiency, power, backhaul) are averaged over snapshots with a
 Student-t interval. Per-node metrics (mean rate per user, mean root CRLB per target, coverage
 probabilities) are pooled ratios sum(y) / sum(x) over all snapshots, with the delta-method
@@ -18,10 +20,32 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
+from ..results import DEFAULT_MAX_GAP
 from .metrics import METRICS, RATIOS
 from .store import ResultStore
 
 OK = ("optimal", "optimal_reduced_accuracy", "local_optimum", "closed_form")
+GAP_EXCEEDED = "gap_exceeded"  # a feasible design farther from its bound than the sweep's max_gap
+
+
+def row_gap(row: dict) -> float | None:
+    """The row's relative gap |objective - bound| / |bound| (the certificate's formula), or the stored gap."""
+    obj, bound = row.get("objective"), row.get("bound")
+    if obj is None or bound is None or not (math.isfinite(obj) and math.isfinite(bound)):
+        return None if row.get("gap") is None else float(row["gap"])
+    return abs(obj - bound) / max(abs(bound), 1e-300)
+
+
+def standing(row: dict, max_gap: float) -> str:
+    """``"ok"`` for a row that enters the averages, else the status it is counted under in ``excluded``:
+    its own, or ``gap_exceeded`` for a feasible design (ok status) farther than ``max_gap`` from its bound
+    (local optima and closed forms make no optimality claim and are not held to a gap)."""
+    if row["status"] not in OK:
+        return row["status"]
+    gap = row_gap(row)
+    if row["status"] in ("optimal", "optimal_reduced_accuracy") and gap is not None and gap > max_gap:
+        return GAP_EXCEEDED
+    return "ok"
 LOWER_IS_BETTER = {"mean_root_crlb", "mean_crlb", "total_power", "backhaul_load", "backhaul_utilisation"}
 SENSING = {"sensing_ase", "mean_root_crlb", "mean_crlb", "crlb_coverage"}
 
@@ -66,18 +90,19 @@ def summarise(store_or_dir: ResultStore | str | Path):
     store = store_or_dir if isinstance(store_or_dir, ResultStore) else ResultStore(store_or_dir)
     spec = store.spec()
     rows = store.rows()
-    rows += [r for sel in spec.select for r in selected_rows(rows, sel, math.prod(len(spec.grid[k]) for k in sel.over))]
+    rows += [r for sel in spec.select
+             for r in selected_rows(rows, sel, math.prod(len(spec.grid[k]) for k in sel.over), spec.max_gap)]
     groups: dict[tuple[str, str], list[dict]] = {}
     for row in rows:
         groups.setdefault((row["design"], row["point"]), []).append(row)
     order = {name: i for i, name in enumerate([d.name for d in spec.designs] + [s.name for s in spec.select])}
     out = []
     for (design, point), members in sorted(groups.items(), key=lambda kv: (order.get(kv[0][0], 99), kv[0][1])):
-        ok = [r for r in members if r["status"] in OK]
-        excluded = {}
+        ok = [r for r in members if standing(r, spec.max_gap) == "ok"]
+        excluded: dict[str, int] = {}
         for r in members:
-            if r["status"] not in OK:
-                excluded[r["status"]] = excluded.get(r["status"], 0) + 1
+            if (why := standing(r, spec.max_gap)) != "ok":
+                excluded[why] = excluded.get(why, 0) + 1
         entry = {"design": design, **json.loads(point), "snapshots": len(members), "ok": len(ok),
                  "complete": len(ok) == spec.snapshots, "excluded": json.dumps(excluded, sort_keys=True)}
         picks = Counter(r["choice"] for r in ok if r.get("choice"))
@@ -94,7 +119,7 @@ def summarise(store_or_dir: ResultStore | str | Path):
     return pd.DataFrame(out)
 
 
-def selected_rows(rows: list[dict], sel, expected: int = 0) -> list[dict]:
+def selected_rows(rows: list[dict], sel, expected: int = 0, max_gap: float = DEFAULT_MAX_GAP) -> list[dict]:
     """Per (point without the ``over`` keys, snapshot): the certified row of ``sel.design`` with the best
     ``sel.by``; status ``none_feasible`` when no choice was certified, ``pending`` while fewer than
     ``expected`` choices are stored (a sweep still running). ``choice`` records the pick."""
@@ -106,7 +131,8 @@ def selected_rows(rows: list[dict], sel, expected: int = 0) -> list[dict]:
         groups.setdefault((json.dumps(point, sort_keys=True, separators=(",", ":")), row["snapshot"]), []).append(row)
     out = []
     for (point, snapshot), members in sorted(groups.items()):
-        ok = [r for r in members if r["status"] in OK and r.get(sel.by) is not None and math.isfinite(r[sel.by])]
+        ok = [r for r in members if standing(r, max_gap) == "ok" and r.get(sel.by) is not None
+              and math.isfinite(r[sel.by])]
         if len(members) < expected or not ok:
             first = members[0]
             out.append({**{k: first[k] for k in ("seed", "n_bs", "n_users", "n_targets") if k in first},

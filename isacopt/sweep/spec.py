@@ -37,6 +37,7 @@ from ..errors import ValidationError
 from ..io import LayoutSpec, ProblemSpec, read_yaml
 from ..network.channel_spec import ChannelSpec, LosChannels
 from ..network.system import SystemParams
+from ..results import DEFAULT_MAX_GAP
 
 SECTIONS = ("system", "channels", "layout", "problem")
 MAX_TASKS = 5_000_000
@@ -107,6 +108,9 @@ class SweepFile(FrozenModel):
     seed: int = Field(0, ge=0, le=2**63 - 1)
     time_limit_s: float | None = Field(None, gt=0, le=86_400, description="per snapshot solve limit")
     metrics: MetricSettings = MetricSettings()
+    max_gap: float = Field(DEFAULT_MAX_GAP, gt=0, le=10, description="a row counts as certified (and enters the "
+                           "averages) when its design is feasible and within this relative gap of its bound; "
+                           "farther ones are counted apart as 'gap_exceeded' (a report setting: no rerun needed)")
     select: tuple[Selection, ...] = ()
     report: tuple[PlotSpec, ...] = ()
     quick: QuickSpec | None = None
@@ -183,7 +187,7 @@ class SweepFile(FrozenModel):
     def digest(self) -> str:
         """Hash of everything that defines the stored results (not the report or the docs text)."""
         # defaults left out: a later isacopt that adds an option (with a default) still opens old stores
-        data = self.model_dump(mode="json", exclude={"description", "report", "quick", "full_run", "select"},
+        data = self.model_dump(mode="json", exclude={"description", "report", "quick", "full_run", "select", "max_gap"},
                                exclude_defaults=True)
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 

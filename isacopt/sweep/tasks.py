@@ -125,8 +125,7 @@ def run_task(spec_data: dict[str, Any], task_data: dict[str, Any]) -> dict[str, 
         row.update(snapshot_metrics(network, None, **_thresholds(spec)))
         solution = problem.solve(network, time_limit_s=spec.time_limit_s)
         row.update(status=solution.status, reason=solution.reason[:500], objective=solution.objective,
-                   bound=solution.bound,
-                   certified=bool(solution.status == "closed_form" or (solution.certificate and solution.certificate.holds)))
+                   bound=solution.bound, gap=solution.gap, certified=solution.certified(spec.max_gap))
         row.update(snapshot_metrics(network, solution, **_thresholds(spec)))
     except IsacoptError as err:
         row.update(status=next((s for cls, s in REFUSED.items() if isinstance(err, cls)), "solver_failure"),
