@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import settings
 
-import isacopt as io
+import isacopt as iso
 from tests.helpers import two_cell_network
 
 # CI replays the same examples every run (a red CI is reproducible); locally hypothesis explores anew.
@@ -23,5 +23,5 @@ def rng() -> np.random.Generator:
 
 
 @pytest.fixture
-def two_cell() -> io.Network:
+def two_cell() -> iso.Network:
     return two_cell_network()

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-import isacopt as io
+import isacopt as iso
 
 
-def two_cell_network(channels: dict | None = None, **system) -> io.Network:
+def two_cell_network(channels: dict | None = None, **system) -> iso.Network:
     """Two BSs 400 m apart, two users each, one target each."""
-    return io.Network(
+    return iso.Network(
         name="two-cell",
-        system=io.SystemParams(**system),
+        system=iso.SystemParams(**system),
         channels=channels or {"model": "los"},
         base_stations=[
             {"id": "a", "position_m": (0, 0), "tx_antennas": 4, "rx_antennas": 3, "power_w": 1.0},
@@ -30,7 +30,7 @@ def two_cell_network(channels: dict | None = None, **system) -> io.Network:
     )
 
 
-def random_design(network: io.Network, rng: np.random.Generator, scale: float = 0.1) -> "io.design.TransmitDesign":
+def random_design(network: iso.Network, rng: np.random.Generator, scale: float = 0.1) -> "iso.design.TransmitDesign":
     from isacopt.design import TransmitDesign
 
     beams, covs = [], []
@@ -43,7 +43,7 @@ def random_design(network: io.Network, rng: np.random.Generator, scale: float = 
 
 
 def small_multicell(seed: int = 0, *, n_bs: int = 3, nt: int = 4, users_per_bs: int = 2, targets_per_bs: int = 1,
-                    channels: dict | None = None, sinr_db: float | None = 5.0, **bs_extra) -> io.Network:
+                    channels: dict | None = None, sinr_db: float | None = 5.0, **bs_extra) -> iso.Network:
     """BSs on a line 300 m apart with users and targets dropped near each (seeded)."""
     rng = np.random.default_rng(seed)
     bss = [{"id": f"bs{b}", "position_m": (300.0 * b, 0.0), "tx_antennas": nt, "rx_antennas": 4, "power_w": 1.0,
@@ -57,13 +57,13 @@ def small_multicell(seed: int = 0, *, n_bs: int = 3, nt: int = 4, users_per_bs: 
         for i in range(targets_per_bs):
             r, a = rng.uniform(60, 140), rng.uniform(0.2, np.pi - 0.2)
             targets.append({"id": f"t{len(targets)}", "position_m": (300.0 * b + r * np.cos(a), r * np.sin(a))})
-    return io.Network(base_stations=bss, users=users, targets=targets,
+    return iso.Network(base_stations=bss, users=users, targets=targets,
                       channels=channels or {"model": "rayleigh", "seed": seed})
 
 
 def one_bs(nt: int = 8, users=(), targets=((150.0, 60.0),), channels: dict | None = None, power_w: float = 1.0,
-           sinr_db: float | None = 10.0) -> io.Network:
-    return io.Network(
+           sinr_db: float | None = 10.0) -> iso.Network:
+    return iso.Network(
         base_stations=[{"id": "bs0", "position_m": (0, 0), "tx_antennas": nt, "rx_antennas": 4, "power_w": power_w}],
         users=[{"id": f"u{k}", "position_m": p, "sinr_db": sinr_db} for k, p in enumerate(users)],
         targets=[{"id": f"t{t}", "position_m": p} for t, p in enumerate(targets)],

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-import isacopt as io
+import isacopt as iso
 from isacopt.builders import CoordinatedBeamforming
 from isacopt.channels import derive_channels
 from isacopt.metrics import sinr
@@ -49,7 +49,7 @@ def test_sensing_nulls_protect_neighbour_receivers():
 
 def test_dof_refusal_names_bs_antennas_rank_and_streams():
     net = small_multicell(0, nt=4, users_per_bs=2)
-    with pytest.raises(io.DegreesOfFreedomError) as exc:
+    with pytest.raises(iso.DegreesOfFreedomError) as exc:
         CoordinatedBeamforming(objective="min_power", comm_cluster=3).solve(net)
     msg = str(exc.value)
     assert "base_stations[0] (bs0)" in msg and "Nt = 4" in msg and "4 spent on nulls" in msg and "2 streams" in msg
@@ -57,7 +57,7 @@ def test_dof_refusal_names_bs_antennas_rank_and_streams():
 
 
 def test_cluster_larger_than_network_refused():
-    with pytest.raises(io.ValidationError, match="comm_cluster: 5 is larger than the number of base stations"):
+    with pytest.raises(iso.ValidationError, match="comm_cluster: 5 is larger than the number of base stations"):
         CoordinatedBeamforming(comm_cluster=5).solve(small_multicell(0))
 
 
@@ -77,9 +77,9 @@ def test_sinrs_invariant_to_unit_scaling():
     base = small_multicell(3, targets_per_bs=0)
     comm = np.stack(derive_channels(base).comm)
     c = 1e-3
-    scaled = base.with_updates(channels=io.ExplicitChannels.from_arrays(comm * c),
+    scaled = base.with_updates(channels=iso.ExplicitChannels.from_arrays(comm * c),
                                system={"noise_dbm": base.system.noise_dbm + 20 * math.log10(c)})
-    ref = base.with_updates(channels=io.ExplicitChannels.from_arrays(comm))
+    ref = base.with_updates(channels=iso.ExplicitChannels.from_arrays(comm))
     a = CoordinatedBeamforming(objective="min_power").solve(ref)
     b = CoordinatedBeamforming(objective="min_power").solve(scaled)
     assert a.status == b.status == "optimal"
@@ -128,7 +128,7 @@ def test_explicit_serving_map_and_user_cap():
     net = small_multicell(6, n_bs=2)
     sol = CoordinatedBeamforming(objective="min_power", serving={"u0": "bs1"}).solve(net)
     assert sol.users[0].serving_bs == ["bs1"]
-    with pytest.raises(io.ValidationError, match="unknown base station"):
+    with pytest.raises(iso.ValidationError, match="unknown base station"):
         CoordinatedBeamforming(serving={"u0": "bs9"}).solve(net)
     capped = CoordinatedBeamforming(objective="min_power", max_users_per_bs=1).solve(net)
     assert sum(1 for u in capped.users if u.serving_bs) == 2
@@ -151,11 +151,11 @@ def test_repr_round_trips_and_bad_options_named():
     p = CoordinatedBeamforming(objective="min_power", sinr_db=3.0, comm_cluster=2)
 
     assert eval(repr(p), {"CoordinatedBeamforming": CoordinatedBeamforming}) == p
-    with pytest.raises(io.ValidationError, match="objective"):
+    with pytest.raises(iso.ValidationError, match="objective"):
         CoordinatedBeamforming(objective="max_fun")
-    with pytest.raises(io.ValidationError, match="relaxation"):
+    with pytest.raises(iso.ValidationError, match="relaxation"):
         CoordinatedBeamforming(objective="max_min_beampattern", relaxation="socp").solve(one_bs())
-    with pytest.raises(io.ValidationError, match="needs at least one target"):
+    with pytest.raises(iso.ValidationError, match="needs at least one target"):
         CoordinatedBeamforming(objective="max_min_beampattern").solve(one_bs(targets=(), users=((50.0, 5.0),)))
 
 
@@ -176,12 +176,12 @@ def test_time_limit_and_solver_failure_are_statuses():
     assert problem.solve(net, time_limit_s=1e-5).status == "time_limit"
     starved = problem.solve(net, chain=(Attempt("three-iterations", "CLARABEL", {"max_iter": 3}),))
     assert starved.status == "solver_failure" and "three-iterations" in starved.reason
-    with pytest.raises(io.ValidationError, match="no_such_option"):
+    with pytest.raises(iso.ValidationError, match="no_such_option"):
         problem.solve(net, chain=(Attempt("bogus", "CLARABEL", {"no_such_option": 1}),))
 
 
 def test_bs_whose_nulls_take_every_dimension_transmits_nothing():
-    net = io.Network(base_stations=[{"id": f"b{i}", "position_m": (400.0 * i, 0.0), "tx_antennas": 1,
+    net = iso.Network(base_stations=[{"id": f"b{i}", "position_m": (400.0 * i, 0.0), "tx_antennas": 1,
                                      "rx_antennas": 2, "power_w": 1.0} for i in range(2)])
     sol = CoordinatedBeamforming(objective="min_power", sensing_cluster=2).solve(net)
     assert sol.status == "optimal" and [b.dof for b in sol.base_stations] == [0, 0]

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-import isacopt as io
+import isacopt as iso
 from isacopt import CoordinatedBeamforming
 from tests.helpers import one_bs
 
@@ -16,7 +16,7 @@ def _backoff(conflict: str) -> float:
 
 
 def test_common_target_out_of_reach_reports_the_max_min_sinr():
-    spec = io.load_problem("problems/single-cell-infeasible.yaml")
+    spec = iso.load_problem("problems/single-cell-infeasible.yaml")
     net = spec.network()
     sol = spec.problem.solve(net)
     assert sol.status == "infeasible" and len(sol.conflicts) == net.n_users

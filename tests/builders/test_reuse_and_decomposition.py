@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-import isacopt as io
+import isacopt as iso
 from isacopt.builders import CoordinatedBeamforming
 from tests.helpers import small_multicell
 
@@ -97,10 +97,10 @@ def test_a_copy_with_other_options_never_reuses_the_originals_compiled_problem()
     from isacopt.studies.instances import triangle_network
 
     net = triangle_network(1, users=2, targets=1, tx_antennas=6)
-    loose = io.CoordinatedBeamforming(objective="min_power", sinr_db=0, sensing_sinr_db=-20)
+    loose = iso.CoordinatedBeamforming(objective="min_power", sinr_db=0, sensing_sinr_db=-20)
     assert loose.solve(net).status == "optimal"
     strict = loose.model_copy(update={"sensing_sinr_db": 60.0})
-    fresh = io.CoordinatedBeamforming(objective="min_power", sinr_db=0, sensing_sinr_db=60.0)
+    fresh = iso.CoordinatedBeamforming(objective="min_power", sinr_db=0, sensing_sinr_db=60.0)
     assert strict._cache is not loose._cache and copy.deepcopy(loose)._cache is not loose._cache
     assert strict.solve(net).status == fresh.solve(net).status == "infeasible"
     assert copy.deepcopy(loose) == loose and loose.model_copy() == loose and strict != loose

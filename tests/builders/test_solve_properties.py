@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import isacopt as io
+import isacopt as iso
 from isacopt.builders import CoordinatedBeamforming
 
 EXAMPLES = int(os.environ.get("ISACOPT_FUZZ_SOLVES", 12))
@@ -25,7 +25,7 @@ def cases(draw):
               "receiver": draw(st.sampled_from(["type1", "type2"]))} for k in range(draw(st.integers(0, 3)))]
     targets = [{"id": f"t{t}", "position_m": (400.0 * (t % n_bs) + 90.0, 60.0 + 10 * t)}
                for t in range(draw(st.integers(0, 2)))]
-    net = io.Network(base_stations=bss, users=users, targets=targets,
+    net = iso.Network(base_stations=bss, users=users, targets=targets,
                      channels=draw(st.sampled_from([{"model": "los"}, {"model": "rayleigh", "seed": 1}])))
     problem = CoordinatedBeamforming(
         objective=draw(st.sampled_from(["min_power", "max_min_beampattern", "min_angle_crb", "max_min_sinr"])),
@@ -40,7 +40,7 @@ def test_valid_snapshots_solve_or_return_a_status(case):
     net, problem = case
     try:
         sol = problem.solve(net)
-    except io.ValidationError as err:  # objective needs targets/users, DoF refusal, unobservable angle...
+    except iso.ValidationError as err:  # objective needs targets/users, DoF refusal, unobservable angle...
         assert err.problems
         return
     assert sol.status in ("optimal", "optimal_reduced_accuracy", "infeasible", "solver_failure")
@@ -48,4 +48,4 @@ def test_valid_snapshots_solve_or_return_a_status(case):
         assert sol.certificate.holds and np.isfinite(sol.objective)
     if sol.status == "infeasible":
         assert sol.reason
-    assert io.Solution.from_json(sol.to_json()).status == sol.status
+    assert iso.Solution.from_json(sol.to_json()).status == sol.status

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-import isacopt as io
+import isacopt as iso
 from isacopt.channels import radar_gain
 from isacopt.cooperative import CooperativeISAC
 from tests.helpers import small_multicell
@@ -14,7 +14,7 @@ C = 299_792_458.0
 
 
 def ring(n, radius=300.0, nt=4, nr=5, users=()):
-    return io.Network(
+    return iso.Network(
         base_stations=[{"id": f"b{i}", "position_m": (radius * math.cos(2 * math.pi * i / n),
                                                       radius * math.sin(2 * math.pi * i / n)),
                         "tx_antennas": nt, "rx_antennas": nr, "power_w": 1.0} for i in range(n)],
@@ -39,7 +39,7 @@ def test_symmetric_ring_gives_equal_powers_and_the_closed_form(n):
 
 
 def test_unobservable_cluster_is_refused():
-    with pytest.raises(io.ValidationError, match="fewer than two independent directions"):
+    with pytest.raises(iso.ValidationError, match="fewer than two independent directions"):
         CooperativeISAC(objective="min_sum_crlb", sensing_cluster=1, pairs="fusion").solve(ring(3))
 
 
@@ -65,7 +65,7 @@ def test_coherent_joint_transmission_needs_no_more_power():
 def test_cluster_of_one_equals_coordinated_beamforming():
     net = small_multicell(3, n_bs=3, nt=4, users_per_bs=2, targets_per_bs=1, sinr_db=6.0)
     coop = CooperativeISAC(objective="min_power", comm_cluster=1).solve(net)
-    coord = io.CoordinatedBeamforming(objective="min_power").solve(net)
+    coord = iso.CoordinatedBeamforming(objective="min_power").solve(net)
     assert coop.status == coord.status == "optimal"
     assert coop.objective == pytest.approx(coord.objective, rel=1e-5)
 

@@ -6,7 +6,7 @@ import math
 import pytest
 from typer.testing import CliRunner
 
-import isacopt as io
+import isacopt as iso
 from isacopt.cli import app
 from tests.helpers import small_multicell
 
@@ -14,10 +14,10 @@ from tests.helpers import small_multicell
 @pytest.fixture(scope="module")
 def frontier():
     net = small_multicell(0, n_bs=3, nt=4, users_per_bs=1, targets_per_bs=1, channels={"model": "los"}, sinr_db=None)
-    problem = io.CooperativeISAC(comm_cluster=2, sensing_cluster=3)
-    probe = io.CooperativeISAC(objective="max_min_rate", comm_cluster=2, sensing_cluster=3).solve(net)
+    problem = iso.CooperativeISAC(comm_cluster=2, sensing_cluster=3)
+    probe = iso.CooperativeISAC(objective="max_min_rate", comm_cluster=2, sensing_cluster=3).solve(net)
     rates = [0.25 * probe.objective, 0.5 * probe.objective, 0.9 * probe.objective, probe.bound + 0.5]
-    return io.trace_frontier(problem, net, rates=rates), probe
+    return iso.trace_frontier(problem, net, rates=rates), probe
 
 
 def test_every_plotted_point_is_certified_and_beats_time_sharing(frontier):
@@ -92,7 +92,7 @@ def test_cli_solve_reads_a_cooperative_problem(tmp_path):
     path.write_text(FILE)
     result = CliRunner().invoke(app, ["solve", str(path), "--json", str(tmp_path / "s.json")])
     assert result.exit_code == 0, result.output
-    sol = io.Solution.from_json((tmp_path / "s.json").read_text())
+    sol = iso.Solution.from_json((tmp_path / "s.json").read_text())
     assert sol.objective_name == "min_sum_crlb" and sol.certificate.holds
     assert all(u.rate_bps_hz >= 2 - 1e-6 for u in sol.users)
     assert {b.id: b.comm_power_w + b.sensing_power_w for b in sol.base_stations} == pytest.approx(

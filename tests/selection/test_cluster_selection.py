@@ -3,16 +3,16 @@ never better than the optimum; the limits behave at their extremes; bad requests
 
 import pytest
 
-import isacopt as io
+import isacopt as iso
 from isacopt.selection import LinkSet
 from isacopt.studies.instances import triangle_network
 
-BASE = io.CooperativeISAC(objective="min_sum_crlb", rate_bps_hz=1.0, pairs="multistatic")
+BASE = iso.CooperativeISAC(objective="min_sum_crlb", rate_bps_hz=1.0, pairs="multistatic")
 SEEDS = (1, 2)
 METHODS = ("exhaustive", "branch_and_bound", "greedy")
 
 
-def triangle(seed: int, **kw) -> io.Network:
+def triangle(seed: int, **kw) -> iso.Network:
     return triangle_network(seed, **kw)
 
 
@@ -21,7 +21,7 @@ def solved():
     out = {}
     for seed in SEEDS:
         net = triangle(seed)
-        problems = {m: io.ClusterSelection(method=m, candidates=3, base=BASE) for m in METHODS}
+        problems = {m: iso.ClusterSelection(method=m, candidates=3, base=BASE) for m in METHODS}
         out[seed] = {m: p.solve(net) for m, p in problems.items()}
         out[seed]["problems"] = problems
     return out
@@ -51,9 +51,9 @@ def test_greedy_is_never_better_than_the_optimum(solved, seed):
 
 
 def test_zero_backhaul_gives_the_non_cooperative_design():
-    base = io.CooperativeISAC(objective="min_power", rate_bps_hz=1.0, pairs="fusion", joint_transmission="coherent")
+    base = iso.CooperativeISAC(objective="min_power", rate_bps_hz=1.0, pairs="fusion", joint_transmission="coherent")
     net = triangle(4, backhaul_bps=0.0)
-    sel = io.ClusterSelection(method="branch_and_bound", candidates=3, base=base).solve(net)
+    sel = iso.ClusterSelection(method="branch_and_bound", candidates=3, base=base).solve(net)
     alone = base.model_copy(update={"comm_cluster": 1, "sensing_cluster": 1, "enforce_backhaul": False}).solve(net)
     assert sel.ok and "none (non-cooperative)" in sel.reason
     assert sel.objective == pytest.approx(alone.objective, rel=1e-6)
@@ -62,7 +62,7 @@ def test_zero_backhaul_gives_the_non_cooperative_design():
 
 def test_unlimited_backhaul_gives_the_all_candidates_design():
     net = triangle(5, backhaul_bps=None)
-    sel = io.ClusterSelection(method="branch_and_bound", candidates=3, base=BASE).solve(net)
+    sel = iso.ClusterSelection(method="branch_and_bound", candidates=3, base=BASE).solve(net)
     links = LinkSet.nearest(net, 3)
     everyone = BASE.solve(net, association=links.association(links.links))
     assert sel.objective == pytest.approx(everyone.objective, rel=1e-5)
@@ -71,19 +71,19 @@ def test_unlimited_backhaul_gives_the_all_candidates_design():
 
 def test_impossible_load_and_dof_requests_are_clear_statuses():
     net = triangle(1)
-    sol = io.ClusterSelection(max_users_per_bs=0, base=BASE).solve(net)
+    sol = iso.ClusterSelection(max_users_per_bs=0, base=BASE).solve(net)
     assert sol.status == "infeasible" and "max_users_per_bs = 0" in sol.reason and "even without cooperation" in sol.reason
     crowded = triangle(1, users=6)
     crowded = crowded.with_updates(base_stations=[b.model_copy(update={"tx_antennas": 1}) for b in crowded.base_stations])
-    sol = io.ClusterSelection(base=BASE).solve(crowded)
+    sol = iso.ClusterSelection(base=BASE).solve(crowded)
     assert sol.status == "infeasible" and "DoF of" in sol.reason and "> Nt = 1" in sol.reason
 
 
 def test_exhaustive_refuses_large_searches_and_max_sum_rate_is_refused():
-    with pytest.raises(io.ValidationError, match=r"exhaustive search over 6 links means 64 choices.*limited to 4"):
-        io.ClusterSelection(method="exhaustive", candidates=3, base=BASE, max_exhaustive_links=4).solve(triangle(1))
-    with pytest.raises(io.ValidationError, match="local optimum only"):
-        io.ClusterSelection(base=io.CooperativeISAC(objective="max_sum_rate"))
+    with pytest.raises(iso.ValidationError, match=r"exhaustive search over 6 links means 64 choices.*limited to 4"):
+        iso.ClusterSelection(method="exhaustive", candidates=3, base=BASE, max_exhaustive_links=4).solve(triangle(1))
+    with pytest.raises(iso.ValidationError, match="local optimum only"):
+        iso.ClusterSelection(base=iso.CooperativeISAC(objective="max_sum_rate"))
 
 
 def test_a_second_snapshot_of_the_same_structure_compiles_nothing_new(solved):
@@ -104,15 +104,15 @@ def test_problem_file_and_json_carry_the_search(tmp_path):
                           "problem": {"kind": "cluster_selection", "method": "greedy", "candidates": 2,
                                       "base": {"objective": "min_sum_crlb", "rate_bps_hz": 1.0}}})
     sol = spec.problem.solve(spec.network())
-    back = io.Solution.from_json(sol.to_json())
+    back = iso.Solution.from_json(sol.to_json())
     assert back.search.method == "greedy" and back.search.links == 3
 
 
 def test_max_min_rate_with_rate_dependent_backhaul_matches_exhaustive():
     """The CoMP backhaul grows with the rate reached: the relaxation's own loads decide whether a node is done."""
-    base = io.CooperativeISAC(objective="max_min_rate", pairs="fusion")
+    base = iso.CooperativeISAC(objective="max_min_rate", pairs="fusion")
     net = triangle(3, users=2, targets=1, backhaul_bps=3e8)  # 300 Mbit/s caps a co-served user at 6 bit/s/Hz
-    ex, bb = (io.ClusterSelection(method=m, candidates=2, base=base).solve(net) for m in ("exhaustive", "branch_and_bound"))
+    ex, bb = (iso.ClusterSelection(method=m, candidates=2, base=base).solve(net) for m in ("exhaustive", "branch_and_bound"))
     assert ex.ok and bb.ok and bb.objective == pytest.approx(ex.objective, rel=2 * base.rate_tol)
     assert bb.objective < 6.0 + 1e-9 < bb.search.best_bound * (1 + 2 * base.rate_tol)  # the cap binds
     assert all(b.backhaul_load_bps <= 3e8 * (1 + 1e-9) for b in bb.base_stations)
@@ -122,11 +122,11 @@ def test_an_unproven_answer_never_says_optimal(solved):
     """Greedy with an open gap is a local optimum; a budget-stopped search with an open gap is time_limit."""
     greedy, exact = solved[2]["greedy"], solved[2]["exhaustive"]
     assert greedy.search.gap > 0.1 and greedy.status == "local_optimum" and greedy.ok
-    cut = io.ClusterSelection(method="branch_and_bound", candidates=3, base=BASE, max_nodes=12).solve(triangle(2))
+    cut = iso.ClusterSelection(method="branch_and_bound", candidates=3, base=BASE, max_nodes=12).solve(triangle(2))
     assert cut.search.stopped == "node limit" and cut.search.gap > 1e-4
     assert cut.status == "time_limit" and not cut.ok
     assert cut.objective >= exact.objective * (1 - 1e-6) >= cut.search.best_bound * (1 - 1e-6)
-    none_yet = io.ClusterSelection(method="branch_and_bound", candidates=3, base=BASE, max_nodes=4).solve(triangle(2))
+    none_yet = iso.ClusterSelection(method="branch_and_bound", candidates=3, base=BASE, max_nodes=4).solve(triangle(2))
     assert none_yet.status == "time_limit" and none_yet.objective is None and "stopped" in none_yet.reason
 
 
@@ -149,6 +149,6 @@ def test_the_answer_is_the_cheapest_of_equal_optima(solved, seed):
     for link in on:  # every chosen link is worth its backhaul: without it the optimum is strictly worse
         try:
             fewer = BASE.solve(net, association=links.association(on - {link}))
-        except io.ValidationError:  # e.g. a target left with one BS: no finite CRLB at all
+        except iso.ValidationError:  # e.g. a target left with one BS: no finite CRLB at all
             continue
         assert not fewer.ok or fewer.objective > bb.objective * (1 + 1e-6)

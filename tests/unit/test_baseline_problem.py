@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-import isacopt as io
+import isacopt as iso
 from isacopt.association import Association
 from isacopt.baselines import zero_forcing
 from isacopt.channels import derive_channels
@@ -12,7 +12,7 @@ from isacopt.metrics import sinr
 
 
 def test_baseline_problem_reports_the_zero_forcing_design(two_cell):
-    sol = io.BaselineDesign(precoder="zf", comm_fraction=0.6, sensing="isotropic").solve(two_cell)
+    sol = iso.BaselineDesign(precoder="zf", comm_fraction=0.6, sensing="isotropic").solve(two_cell)
     assert sol.status == "closed_form" and sol.ok and sol.objective is None and sol.bound is None
     ch = derive_channels(two_cell)
     ref = zero_forcing(two_cell, ch, comm_fraction=0.6, sensing="isotropic")
@@ -22,7 +22,7 @@ def test_baseline_problem_reports_the_zero_forcing_design(two_cell):
 
 
 def test_unscheduled_users_get_nothing_and_say_so(two_cell):
-    sol = io.BaselineDesign(max_users_per_bs=1).solve(two_cell)
+    sol = iso.BaselineDesign(max_users_per_bs=1).solve(two_cell)
     unserved = [u for u in sol.users if not u.serving_bs]
     assert len(unserved) == 2 and all(u.rate_bps_hz == 0 for u in unserved)
     served = {u.id for u in sol.users if u.serving_bs}
@@ -33,7 +33,7 @@ def test_unscheduled_users_get_nothing_and_say_so(two_cell):
 
 
 def test_directional_sensing_illuminates_every_target_of_a_multistatic_cluster(two_cell):
-    sol = io.BaselineDesign(comm_fraction=0.0, sensing="directional", sensing_cluster=2).solve(two_cell)
+    sol = iso.BaselineDesign(comm_fraction=0.0, sensing="directional", sensing_cluster=2).solve(two_cell)
     gains = [t.beampattern_gain_w for t in sol.targets]
     # each BS splits its budget P over beams a_t / sqrt(Nt) toward both targets: at target t the gain is
     # P / (2 Nt) (Nt^2 + |a_t^H a_other|^2), main lobe plus the other beam's sidelobe
@@ -49,7 +49,7 @@ def test_directional_sensing_illuminates_every_target_of_a_multistatic_cluster(t
 def test_baseline_in_a_problem_file_and_bad_values():
     spec = parse_problem({"layout": {"kind": "hexagonal", "rings": 0}, "problem": {"kind": "baseline", "precoder": "mrt"}})
     assert spec.problem.solve(spec.network()).status == "closed_form"
-    with pytest.raises(io.ValidationError, match="comm_fraction"):
+    with pytest.raises(iso.ValidationError, match="comm_fraction"):
         parse_problem({"layout": {"kind": "hexagonal"}, "problem": {"kind": "baseline", "comm_fraction": 2}})
-    with pytest.raises(io.ValidationError, match="larger than the number of base stations"):
-        io.BaselineDesign(sensing_cluster=3).solve(io.load_network("problems/single-cell-teaching.yaml"))
+    with pytest.raises(iso.ValidationError, match="larger than the number of base stations"):
+        iso.BaselineDesign(sensing_cluster=3).solve(iso.load_network("problems/single-cell-teaching.yaml"))

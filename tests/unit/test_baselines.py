@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-import isacopt as io
+import isacopt as iso
 from isacopt.association import Association
 from isacopt.baselines import baseline_design, mrt, regularized_zf, zero_forcing
 from isacopt.channels import derive_channels
@@ -57,9 +57,9 @@ def test_rzf_limits(rayleigh):
 
 
 def test_zero_forcing_refuses_too_many_users():
-    net = io.Network(base_stations=[{"id": "b", "position_m": (0, 0), "tx_antennas": 2, "rx_antennas": 1, "power_w": 1}],
+    net = iso.Network(base_stations=[{"id": "b", "position_m": (0, 0), "tx_antennas": 2, "rx_antennas": 1, "power_w": 1}],
                      users=[{"id": f"u{i}", "position_m": (50 + 10 * i, 20)} for i in range(3)])
-    with pytest.raises(io.DegreesOfFreedomError, match=r"base_stations\[0\].*3 users.*Nt = 2"):
+    with pytest.raises(iso.DegreesOfFreedomError, match=r"base_stations\[0\].*3 users.*Nt = 2"):
         zero_forcing(net, derive_channels(net))
 
 
@@ -75,7 +75,7 @@ def test_directional_sensing_points_at_targets(two_cell):
 
 def test_bad_options_rejected(two_cell):
     ch = derive_channels(two_cell)
-    with pytest.raises(io.ValidationError, match="comm_fraction"):
+    with pytest.raises(iso.ValidationError, match="comm_fraction"):
         mrt(two_cell, ch, comm_fraction=1.5)
-    with pytest.raises(io.ValidationError, match="sensing"):
+    with pytest.raises(iso.ValidationError, match="sensing"):
         mrt(two_cell, ch, sensing="laser")

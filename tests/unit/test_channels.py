@@ -5,13 +5,13 @@ import math
 import numpy as np
 import pytest
 
-import isacopt as io
+import isacopt as iso
 from isacopt.channels import derive_channels, path_gain, radar_gain, steering, steering_derivative
 from tests.helpers import two_cell_network
 
 
 def test_path_gain_is_friis_in_free_space():
-    s = io.SystemParams(carrier_hz=5e9)
+    s = iso.SystemParams(carrier_hz=5e9)
     lam = 299_792_458.0 / 5e9
     for d in (1.0, 37.0, 1234.5):
         assert path_gain(d, s) == pytest.approx((lam / (4 * math.pi * d)) ** 2, rel=1e-12)
@@ -19,13 +19,13 @@ def test_path_gain_is_friis_in_free_space():
 
 
 def test_path_gain_exponent_and_reference():
-    s = io.SystemParams(pathloss_exponent=3.5, ref_gain_db=-30.0)
+    s = iso.SystemParams(pathloss_exponent=3.5, ref_gain_db=-30.0)
     assert path_gain(100.0, s) == pytest.approx(1e-3 * 100.0**-3.5)
 
 
 def test_radar_gain_is_the_free_space_radar_equation():
     """P_r / P_t = G_t G_r lambda^2 sigma / ((4 pi)^3 d_t^2 d_r^2) with unit antenna gains."""
-    s = io.SystemParams(carrier_hz=3e9)
+    s = iso.SystemParams(carrier_hz=3e9)
     lam = 299_792_458.0 / 3e9
     dt, dr, rcs = 150.0, 420.0, 3.0
     expected = lam**2 * rcs / ((4 * math.pi) ** 3 * dt**2 * dr**2)
@@ -58,7 +58,7 @@ def test_los_channels_follow_geometry():
 
 
 def test_rayleigh_statistics_and_reproducibility():
-    net = io.Network.hexagonal(rings=0, users_per_cell=400, targets_per_cell=0, seed=1, tx_antennas=4,
+    net = iso.Network.hexagonal(rings=0, users_per_cell=400, targets_per_cell=0, seed=1, tx_antennas=4,
                                channels={"model": "rayleigh", "seed": 9})
     ch = derive_channels(net)
     beta = path_gain(np.linalg.norm(net.user_positions, axis=1), net.system)
@@ -102,19 +102,19 @@ def test_rayleigh_crosslink_full_rank():
 def test_explicit_channels_validated():
     net = two_cell_network()
     good = np.ones((2, 4, 4), dtype=complex)
-    ch = derive_channels(net.with_updates(channels=io.ExplicitChannels.from_arrays(good * 1e-5)))
+    ch = derive_channels(net.with_updates(channels=iso.ExplicitChannels.from_arrays(good * 1e-5)))
     assert np.allclose(ch.comm[1], 1e-5)
     for bad, msg in [(np.ones((2, 3, 4)), "shape must be"), (np.full((2, 4, 4), np.nan), "NaN"),
                      (np.array([["a"] * 4] * 4 * 2).reshape(2, 4, 4), "numeric")]:
-        with pytest.raises(io.ValidationError, match=msg):
-            derive_channels(net.with_updates(channels=io.ExplicitChannels.from_arrays(bad)))
+        with pytest.raises(iso.ValidationError, match=msg):
+            derive_channels(net.with_updates(channels=iso.ExplicitChannels.from_arrays(bad)))
 
 
 def test_explicit_crosslink_array_used():
     net = two_cell_network()
     cross = np.zeros((2, 2, 3, 4), dtype=complex)
     cross[0, 1] = 7.0
-    ch = derive_channels(net.with_updates(channels=io.ExplicitChannels.from_arrays(np.ones((2, 4, 4)), cross)))
+    ch = derive_channels(net.with_updates(channels=iso.ExplicitChannels.from_arrays(np.ones((2, 4, 4)), cross)))
     assert np.allclose(ch.crosslink[0][1], 7.0) and ch.crosslink[1][1] is None
 
 

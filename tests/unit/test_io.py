@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import yaml
 
-import isacopt as io
+import isacopt as iso
 from isacopt.channels import derive_channels
 from isacopt.io import load_network, load_problem, save_network
 from tests.helpers import two_cell_network
@@ -39,7 +39,7 @@ def test_seed_case_matches_the_paper_settings():
 def test_unknown_key_and_bad_value_named_with_source(tmp_path):
     p = tmp_path / "bad.yaml"
     p.write_text("name: x\nsystem: {carrier_hz: -5}\nbase_stations:\n  - {id: a, position_m: [0, 0], tx_antenas: 4}\n")
-    with pytest.raises(io.ValidationError) as exc:
+    with pytest.raises(iso.ValidationError) as exc:
         load_problem(p)
     fields = dict(exc.value.problems)
     assert "system.carrier_hz" in fields and "base_stations[0].tx_antenas" in fields
@@ -51,23 +51,23 @@ def test_layout_and_lists_are_exclusive(tmp_path):
     p = tmp_path / "both.yaml"
     p.write_text("layout: {kind: hexagonal}\nbase_stations:\n  - {id: a, position_m: [0, 0], tx_antennas: 1, "
                  "rx_antennas: 1, power_w: 1}\n")
-    with pytest.raises(io.ValidationError, match="either 'layout'"):
+    with pytest.raises(iso.ValidationError, match="either 'layout'"):
         load_problem(p)
 
 
 def test_yaml_is_parsed_safely(tmp_path):
     p = tmp_path / "evil.yaml"
     p.write_text("name: !!python/object/apply:os.system ['echo pwned']\n")
-    with pytest.raises(io.ValidationError, match="not valid YAML"):
+    with pytest.raises(iso.ValidationError, match="not valid YAML"):
         load_problem(p)
 
 
 def test_not_a_mapping_and_missing_file(tmp_path):
     p = tmp_path / "list.yaml"
     p.write_text("- 1\n- 2\n")
-    with pytest.raises(io.ValidationError, match="mapping"):
+    with pytest.raises(iso.ValidationError, match="mapping"):
         load_problem(p)
-    with pytest.raises(io.ValidationError, match="does not exist"):
+    with pytest.raises(iso.ValidationError, match="does not exist"):
         load_problem(tmp_path / "nope.yaml")
 
 
@@ -75,14 +75,14 @@ def test_size_limit(tmp_path, monkeypatch):
     monkeypatch.setattr("isacopt.io.MAX_FILE_BYTES", 10)
     p = tmp_path / "big.yaml"
     p.write_text("name: " + "x" * 100)
-    with pytest.raises(io.ValidationError, match="larger than"):
+    with pytest.raises(iso.ValidationError, match="larger than"):
         load_problem(p)
 
 
 def test_explicit_channel_file_round_trip(tmp_path):
     base = two_cell_network()
     comm = (np.arange(32) + 1j).reshape(2, 4, 4) * 1e-6
-    net = base.with_updates(channels=io.ExplicitChannels.from_arrays(comm))
+    net = base.with_updates(channels=iso.ExplicitChannels.from_arrays(comm))
     out = save_network(net, tmp_path / "explicit.yaml")
     assert (tmp_path / "explicit.channels.npz").is_file()
     again = load_network(out)
@@ -95,14 +95,14 @@ def test_explicit_channel_file_validated(tmp_path):
     p = tmp_path / "p.yaml"
     p.write_text(yaml.safe_dump(base))
     np.savez(tmp_path / "ch.npz", comm=np.ones((1, 2, 8), complex))  # 2 users, the file has 3
-    with pytest.raises(io.ValidationError, match=r"channels.comm: shape must be \(1, 3, 8\)"):
+    with pytest.raises(iso.ValidationError, match=r"channels.comm: shape must be \(1, 3, 8\)"):
         derive_channels(load_network(p))
     np.savez(tmp_path / "ch.npz", other=np.ones(3))
-    with pytest.raises(io.ValidationError, match="must hold 'comm'"):
+    with pytest.raises(iso.ValidationError, match="must hold 'comm'"):
         load_network(p)
     np.savez(tmp_path / "ch.npz", comm=np.array([{"a": 1}], dtype=object))
-    with pytest.raises(io.ValidationError, match="pickled"):
+    with pytest.raises(iso.ValidationError, match="pickled"):
         load_network(p)
     (tmp_path / "ch.npz").unlink()
-    with pytest.raises(io.ValidationError, match="does not exist"):
+    with pytest.raises(iso.ValidationError, match="does not exist"):
         load_network(p)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-import isacopt as io
+import isacopt as iso
 from isacopt.network.layouts import PoissonLayout, hex_grid, rng_for
 
 
@@ -18,7 +18,7 @@ def test_hex_grid_counts_and_spacing(rings, count):
 
 
 def test_hexagonal_users_in_their_cell():
-    net = io.Network.hexagonal(rings=1, isd_m=400, users_per_cell=5, targets_per_cell=2, seed=3)
+    net = iso.Network.hexagonal(rings=1, isd_m=400, users_per_cell=5, targets_per_cell=2, seed=3)
     assert (net.n_bs, net.n_users, net.n_targets) == (7, 35, 14)
     # users of cell c are generated in c's hexagon: their nearest BS is c (ties on edges have measure zero)
     d = np.linalg.norm(net.user_positions[:, None] - net.bs_positions[None], axis=-1)
@@ -27,16 +27,16 @@ def test_hexagonal_users_in_their_cell():
 
 
 def test_same_seed_same_snapshot_different_seed_different():
-    a = io.Network.poisson(seed=11)
-    b = io.Network.poisson(seed=11)
-    c = io.Network.poisson(seed=12)
+    a = iso.Network.poisson(seed=11)
+    b = iso.Network.poisson(seed=11)
+    c = iso.Network.poisson(seed=12)
     assert a == b
     assert a != c
 
 
 def test_ppp_pinned_values():
     """PCG64 streams are stable across machines and numpy versions: pin one snapshot."""
-    net = io.Network.poisson(seed=7, window_m=2000, guard_m=500, bs_per_km2=1, users_per_km2=20, targets_per_km2=20)
+    net = iso.Network.poisson(seed=7, window_m=2000, guard_m=500, bs_per_km2=1, users_per_km2=20, targets_per_km2=20)
     assert (net.n_bs, net.n_users, net.n_targets) == (7, 88, 74)
     assert np.allclose(net.base_stations[0].position_m, (891.2, -96.2), atol=0.05)
 
@@ -48,12 +48,12 @@ def test_ppp_counts_follow_poisson_law():
     mean = 4 * 1.5**2  # 9 per draw
     assert abs(bs_counts.mean() - mean) < 4 * np.sqrt(mean / 400)
     assert 0.75 < bs_counts.var(ddof=1) / mean < 1.25  # dispersion index of a Poisson law is 1
-    users = np.array([io.Network.poisson(seed=s, **layout).n_users for s in range(200)])
+    users = np.array([iso.Network.poisson(seed=s, **layout).n_users for s in range(200)])
     assert abs(users.mean() - 10) < 4 * np.sqrt(10 / 200)
 
 
 def test_ppp_guard_band_and_window():
-    net = io.Network.poisson(seed=5, window_m=1000, guard_m=500, bs_per_km2=5, users_per_km2=30, targets_per_km2=30)
+    net = iso.Network.poisson(seed=5, window_m=1000, guard_m=500, bs_per_km2=5, users_per_km2=30, targets_per_km2=30)
     half = 500
     assert np.all(np.abs(net.user_positions) <= half) and np.all(np.abs(net.target_positions) <= half)
     assert np.all(np.abs(net.bs_positions) <= half + 500)
@@ -62,5 +62,5 @@ def test_ppp_guard_band_and_window():
 
 
 def test_layout_rejects_bad_density():
-    with pytest.raises(io.ValidationError, match="bs_per_km2"):
-        io.Network.poisson(bs_per_km2=-1)
+    with pytest.raises(iso.ValidationError, match="bs_per_km2"):
+        iso.Network.poisson(bs_per_km2=-1)

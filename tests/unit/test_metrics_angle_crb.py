@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-import isacopt as io
+import isacopt as iso
 from isacopt.channels import derive_channels, radar_gain
 from isacopt.design import TransmitDesign
 from isacopt.metrics import angle_crb
@@ -18,7 +18,7 @@ def ula(n, phi, psi):
 
 
 def one_bs(nt, nr, psi_deg, target):
-    return io.Network(
+    return iso.Network(
         system={"samples": L},
         base_stations=[{"id": "b", "position_m": (0, 0), "tx_antennas": nt, "rx_antennas": nr, "power_w": 1,
                         "orientation_deg": psi_deg}],

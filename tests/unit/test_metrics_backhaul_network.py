@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-import isacopt as io
+import isacopt as iso
 from isacopt.association import Association
 from isacopt.design import TransmitDesign
 from isacopt.metrics import (area_spectral_efficiency, backhaul_load, coverage, energy_efficiency, in_window,
@@ -13,7 +13,7 @@ from isacopt.metrics import (area_spectral_efficiency, backhaul_load, coverage, 
 
 
 def three_bs():
-    return io.Network(
+    return iso.Network(
         system={"bandwidth_hz": 10e6, "adc_bits": 8},
         base_stations=[{"id": f"b{i}", "position_m": (300.0 * i, 0), "tx_antennas": 2, "rx_antennas": 4,
                         "power_w": 1, "circuit_power_w": 0.5} for i in range(3)],
@@ -48,9 +48,9 @@ def test_association_nearest_and_validation():
     net = three_bs()
     a = Association.nearest(net, comm_cluster=2, sensing_cluster=3)
     assert a.serving == ((0, 1), (1, 0)) and a.sensing[0][:2] in ((0, 1), (1, 0))
-    with pytest.raises(io.ValidationError, match="comm_cluster"):
+    with pytest.raises(iso.ValidationError, match="comm_cluster"):
         Association.nearest(net, comm_cluster=4)
-    with pytest.raises(io.ValidationError, match=r"serving\[0\]"):
+    with pytest.raises(iso.ValidationError, match=r"serving\[0\]"):
         Association(serving=((0, 0), (1,)), sensing=((0,),)).validate_for(net)
 
 

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-import isacopt as io
+import isacopt as iso
 from isacopt.channels import derive_channels, radar_gain
 from isacopt.design import TransmitDesign
 from isacopt.metrics import position_crlb, position_fim
@@ -14,7 +14,7 @@ C = 299_792_458.0
 
 
 def ring_network(n, radius=300.0, nt=4, nr=5, target=(0.0, 0.0), offset=0.0):
-    return io.Network(
+    return iso.Network(
         base_stations=[{"id": f"b{i}", "position_m": (target[0] + radius * math.cos(2 * math.pi * i / n + offset),
                                                       target[1] + radius * math.sin(2 * math.pi * i / n + offset)),
                         "tx_antennas": nt, "rx_antennas": nr, "power_w": 1.0} for i in range(n)],
@@ -49,7 +49,7 @@ def test_ring_closed_forms(n):
 def test_fim_matches_finite_differences_of_the_range_model(rng):
     """J = sum_(i,j) grad(tau_ij) grad(tau_ij)^T / var(tau_ij), tau_ij = (|p - s_i| + |p - s_j|)/c,
     var = 1 / (8 pi^2 beta^2 SNR_ij): the delay CRLB of each pair, gradients by central differences."""
-    net = io.Network(
+    net = iso.Network(
         base_stations=[{"id": f"b{i}", "position_m": tuple(rng.uniform(-500, 500, 2)), "tx_antennas": 4,
                         "rx_antennas": 2 + i, "power_w": 1.0 + i} for i in range(4)],
         targets=[{"id": "t", "position_m": (37.0, -52.0)}],
@@ -91,7 +91,7 @@ def test_collinear_pair_is_infinite():
 
 
 def test_two_bs_at_right_angle_is_finite():
-    net = io.Network(base_stations=[{"id": "a", "position_m": (300, 0), "tx_antennas": 2, "rx_antennas": 2, "power_w": 1},
+    net = iso.Network(base_stations=[{"id": "a", "position_m": (300, 0), "tx_antennas": 2, "rx_antennas": 2, "power_w": 1},
                                     {"id": "b", "position_m": (0, 300), "tx_antennas": 2, "rx_antennas": 2, "power_w": 1}],
                      targets=[{"id": "t", "position_m": (0, 0)}])
     crlb = position_crlb(net, derive_channels(net), isotropic(net), [(0, 1)], "fusion")[0]

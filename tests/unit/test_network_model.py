@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-import isacopt as io
+import isacopt as iso
 
 BS = {"id": "bs0", "position_m": (0, 0), "tx_antennas": 4, "rx_antennas": 2, "power_w": 1.0}
 
@@ -12,7 +12,7 @@ BS = {"id": "bs0", "position_m": (0, 0), "tx_antennas": 4, "rx_antennas": 2, "po
 def make(**kw):
     data = {"base_stations": [BS]}
     data.update(kw)
-    return io.Network(**data)
+    return iso.Network(**data)
 
 
 def problems_of(exc_info):
@@ -29,7 +29,7 @@ def problems_of(exc_info):
     ("backhaul_bps", -5.0, "greater than or equal to 0"),
 ])
 def test_bad_bs_values_name_the_field(field, value, expect):
-    with pytest.raises(io.ValidationError) as exc:
+    with pytest.raises(iso.ValidationError) as exc:
         make(base_stations=[{**BS, field: value}])
     fields = problems_of(exc)
     key = next(k for k in fields if k.startswith(f"base_stations[0].{field}"))
@@ -37,7 +37,7 @@ def test_bad_bs_values_name_the_field(field, value, expect):
 
 
 def test_every_problem_reported_at_once():
-    with pytest.raises(io.ValidationError) as exc:
+    with pytest.raises(iso.ValidationError) as exc:
         make(base_stations=[{**BS, "power_w": -1, "tx_antennas": 0, "colour": "red"}],
              users=[{"id": "u0", "position_m": (1, math.nan)}])
     fields = problems_of(exc)
@@ -49,16 +49,16 @@ def test_every_problem_reported_at_once():
 def test_library_error_is_a_value_error_not_pydantic():
     with pytest.raises(ValueError) as exc:
         make(users=[{"id": "u0", "position_m": (1, 2), "sinr_db": "high"}])
-    assert type(exc.value) is io.ValidationError
+    assert type(exc.value) is iso.ValidationError
 
 
 def test_duplicate_ids():
-    with pytest.raises(io.ValidationError, match=r"users\[1\].id: duplicate id 'u'"):
+    with pytest.raises(iso.ValidationError, match=r"users\[1\].id: duplicate id 'u'"):
         make(users=[{"id": "u", "position_m": (10, 0)}, {"id": "u", "position_m": (20, 0)}])
 
 
 def test_user_closer_than_dmin_to_a_bs():
-    with pytest.raises(io.ValidationError, match=r"targets\[0\].position_m: 't0' is 0.5 m from base station 'bs0'"):
+    with pytest.raises(iso.ValidationError, match=r"targets\[0\].position_m: 't0' is 0.5 m from base station 'bs0'"):
         make(targets=[{"id": "t0", "position_m": (0.5, 0)}])
     # allowed once d_min is lowered
     net = make(system={"min_distance_m": 0.1}, targets=[{"id": "t0", "position_m": (0.5, 0)}])
@@ -66,24 +66,24 @@ def test_user_closer_than_dmin_to_a_bs():
 
 
 def test_colocated_base_stations():
-    with pytest.raises(io.ValidationError, match="base_stations"):
+    with pytest.raises(iso.ValidationError, match="base_stations"):
         make(base_stations=[BS, {**BS, "id": "bs1", "position_m": (0.2, 0)}])
 
 
 def test_empty_network_refused():
-    with pytest.raises(io.ValidationError, match="base_stations"):
-        io.Network(base_stations=[])
+    with pytest.raises(iso.ValidationError, match="base_stations"):
+        iso.Network(base_stations=[])
 
 
 def test_unknown_channel_model_and_missing_k_factor():
-    with pytest.raises(io.ValidationError, match="channels"):
+    with pytest.raises(iso.ValidationError, match="channels"):
         make(channels={"model": "ray-traced"})
-    with pytest.raises(io.ValidationError, match=r"channels.k_factor: required field is missing"):
+    with pytest.raises(iso.ValidationError, match=r"channels.k_factor: required field is missing"):
         make(channels={"model": "rician"})
 
 
 def test_window_must_be_ordered():
-    with pytest.raises(io.ValidationError, match="upper_m"):
+    with pytest.raises(iso.ValidationError, match="upper_m"):
         make(window={"lower_m": (0, 0), "upper_m": (-1, 5)})
 
 
@@ -94,30 +94,30 @@ def test_snapshot_is_frozen():
 
 
 def test_system_defaults_and_derived_values():
-    s = io.SystemParams()
+    s = iso.SystemParams()
     assert s.carrier_hz == 5e9 and s.bandwidth_hz == 50e6 and s.noise_dbm == -80
     assert math.isclose(s.noise_w, 1e-11)
     assert math.isclose(s.beta_rms_hz, 50e6 / math.sqrt(12))
-    assert math.isclose(io.SystemParams(rms_bandwidth_hz=3e6).beta_rms_hz, 3e6)
+    assert math.isclose(iso.SystemParams(rms_bandwidth_hz=3e6).beta_rms_hz, 3e6)
     assert math.isclose(s.raw_echo_bps(5), 2 * 12 * 5 * 50e6)
     assert math.isclose(s.estimate_bps, 6 * 32 * 100)
 
 
 def test_with_updates_revalidates():
     net = make(users=[{"id": "u0", "position_m": (10, 0)}])
-    with pytest.raises(io.ValidationError):
+    with pytest.raises(iso.ValidationError):
         net.with_updates(users=[{"id": "u0", "position_m": (0.1, 0)}])
     assert net.with_updates(name="renamed").name == "renamed"
 
 
 def test_model_copy_validates_its_update():
     """pydantic's model_copy trusts ``update``; ours validates it like a new model and names the field."""
-    import isacopt as io
+    import isacopt as iso
 
-    p = io.CoordinatedBeamforming(objective="min_power")
+    p = iso.CoordinatedBeamforming(objective="min_power")
     q = p.model_copy(update={"sinr_db": 5.0})
     assert q.sinr_db == 5.0 and q.objective == "min_power" and q.model_fields_set == {"objective", "sinr_db"}
-    with pytest.raises(io.ValidationError, match="sinr_db"):
+    with pytest.raises(iso.ValidationError, match="sinr_db"):
         p.model_copy(update={"sinr_db": 500.0})
-    with pytest.raises(io.ValidationError, match="unknown key"):
+    with pytest.raises(iso.ValidationError, match="unknown key"):
         p.model_copy(update={"sinr_dbb": 5.0})

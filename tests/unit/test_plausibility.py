@@ -5,20 +5,20 @@ import warnings
 
 import pytest
 
-import isacopt as io
+import isacopt as iso
 from isacopt.sweep import load_sweep, snapshot_network
 from tests.helpers import two_cell_network
 
 
 def _no_warning(fn):
     with warnings.catch_warnings():
-        warnings.simplefilter("error", io.PlausibilityWarning)
+        warnings.simplefilter("error", iso.PlausibilityWarning)
         return fn()
 
 
 def test_catalogue_and_sweep_networks_are_plausible():
     for f in sorted(glob.glob("problems/*.yaml")):
-        _no_warning(lambda: io.load_network(f))
+        _no_warning(lambda: iso.load_network(f))
     for f in sorted(glob.glob("problems/sweeps/*.yaml")):
         spec = load_sweep(f)
         for point in spec.points()[:: max(1, len(spec.points()) // 5)]:
@@ -38,19 +38,19 @@ def test_catalogue_and_sweep_networks_are_plausible():
 ])
 def test_unit_slips_warn_and_the_computation_goes_on(change, needle):
     net = two_cell_network()
-    with pytest.warns(io.PlausibilityWarning, match=needle):
+    with pytest.warns(iso.PlausibilityWarning, match=needle):
         slipped = change(net)
     assert slipped.n_bs == 2  # a warning, not an error
 
 
 def test_kilometres_entered_as_metres_warn():
-    with pytest.warns(io.PlausibilityWarning, match="positions span 400 km"):
-        io.Network(base_stations=[{"id": i, "position_m": (x, 0), "tx_antennas": 4, "rx_antennas": 4, "power_w": 1}
+    with pytest.warns(iso.PlausibilityWarning, match="positions span 400 km"):
+        iso.Network(base_stations=[{"id": i, "position_m": (x, 0), "tx_antennas": 4, "rx_antennas": 4, "power_w": 1}
                                   for i, x in (("a", 0), ("b", 400_000))])
 
 
 def test_a_carrier_below_the_hard_limit_is_an_error_even_through_model_copy():
     net = two_cell_network()
-    with pytest.raises(io.ValidationError, match="carrier_hz"):
+    with pytest.raises(iso.ValidationError, match="carrier_hz"):
         net.system.model_copy(update={"carrier_hz": 5.0})
 

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-import isacopt as io
+import isacopt as iso
 from isacopt.association import Association
 from isacopt.channels import derive_channels
 from isacopt.design import TransmitDesign
@@ -36,7 +36,7 @@ def snapshots(draw, uniform_antennas=False, min_users=0):
     assume(gaps.min() >= 2.0)  # keep clear of d_min = 1 m: invalid snapshots are tested separately
     for node in users + targets:
         assume(np.linalg.norm(bs_xy - np.array(node["position_m"]), axis=1).min() >= 2.0)
-    net = io.Network(base_stations=bss, users=users, targets=targets, channels=model)
+    net = iso.Network(base_stations=bss, users=users, targets=targets, channels=model)
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     beams, covs = [], []
     for b in net.base_stations:
@@ -99,7 +99,7 @@ def test_sinr_invariant_to_unit_scaling(case, c):
     net, design = case
     ch = derive_channels(net)
     comm = np.stack(ch.comm)
-    scaled = net.with_updates(channels=io.ExplicitChannels.from_arrays(comm * c),
+    scaled = net.with_updates(channels=iso.ExplicitChannels.from_arrays(comm * c),
                               system={**net.system.model_dump(), "noise_dbm": net.system.noise_dbm + 20 * math.log10(c)})
     assert np.allclose(sinr(net, ch, design), sinr(scaled, derive_channels(scaled), design), rtol=1e-7)
 
@@ -121,8 +121,8 @@ PATHS = [("base_stations", 0, "position_m"), ("base_stations", 0, "tx_antennas")
 def test_invalid_input_raises_only_our_error(path, value):
     data = corrupted(VALID, path, value)
     try:
-        net = io.Network(**data)
-    except io.ValidationError as err:
+        net = iso.Network(**data)
+    except iso.ValidationError as err:
         assert err.problems and all(isinstance(f, str) and m for f, m in err.problems)
         return
     derive_channels(net)  # a value that happened to be valid must give a usable snapshot
