@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-import isacopt as io
+import isacopt as iso
 from isacopt.network.layouts import hex_grid
 
 SIZES = {
@@ -15,7 +15,7 @@ SIZES = {
 
 
 def network(n_bs: int, nt: int, users: int, targets: int, seed: int = 0, isd_m: float = 400.0,
-            sinr_db: float | None = 3.0) -> io.Network:
+            sinr_db: float | None = 3.0) -> iso.Network:
     """BSs on the first n_bs sites of a hexagonal grid; users and targets in a 60-180 m ring around each."""
     rng = np.random.default_rng(seed)
     sites = hex_grid(3, isd_m)[:n_bs]
@@ -31,6 +31,6 @@ def network(n_bs: int, nt: int, users: int, targets: int, seed: int = 0, isd_m: 
     for s in sites:
         us += ring(s, users, "u", len(us))
         ts += ring(s, targets, "t", len(ts))
-    return io.Network(base_stations=bss, users=[{"id": i, "position_m": p, "sinr_db": sinr_db} for i, p in us],
+    return iso.Network(base_stations=bss, users=[{"id": i, "position_m": p, "sinr_db": sinr_db} for i, p in us],
                       targets=[{"id": i, "position_m": p} for i, p in ts],
                       channels={"model": "rayleigh", "seed": seed})

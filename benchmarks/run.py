@@ -26,13 +26,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import isacopt as io  # noqa: E402
+import isacopt as iso  # noqa: E402
 from cases import SIZES, network  # noqa: E402
 from plain_cvxpy import solve_plain  # noqa: E402
 
 
 def problem(**kw):
-    return io.CoordinatedBeamforming(objective="max_min_beampattern", **kw)
+    return iso.CoordinatedBeamforming(objective="max_min_beampattern", **kw)
 
 
 def size_case(name: str) -> dict:
@@ -71,9 +71,9 @@ def size_case(name: str) -> dict:
 
 def subspace_run(spec: dict) -> dict:
     """relaxation='subspace' on the same two snapshots, in a child process of its own (its peak memory)."""
-    code = ("import json, sys, resource; sys.path.insert(0, 'benchmarks'); import isacopt as io; "
+    code = ("import json, sys, resource; sys.path.insert(0, 'benchmarks'); import isacopt as iso; "
             "from cases import network; spec = json.loads(sys.argv[1]); "
-            "p = io.CoordinatedBeamforming(objective='max_min_beampattern', relaxation='subspace'); "
+            "p = iso.CoordinatedBeamforming(objective='max_min_beampattern', relaxation='subspace'); "
             "rows = [p.solve(network(**spec, seed=s)) for s in (1, 2)]; "
             "print(json.dumps({'rows': [dict(status=r.status, wall_s=r.timing.total_s, solver_s=r.timing.solver_s, "
             "objective=r.objective, bound=r.bound, attempt=r.attempts[0]) for r in rows], "
@@ -142,7 +142,7 @@ def main() -> None:
     n_sweep = 6 if args.quick else 120  # ~4 s per run: shorter runs measured the machine's noise
     sweep = [sweep_case(1, n_sweep), sweep_case(2, n_sweep)]
     result = {"machine": {"python": platform.python_version(), "cpus": mp.cpu_count(), "platform": platform.platform()},
-              "versions": {"isacopt": io.__version__}, "sizes": sizes, "scaling": scaling, "sweep": sweep}
+              "versions": {"isacopt": iso.__version__}, "sizes": sizes, "scaling": scaling, "sweep": sweep}
     Path(args.out).write_text(json.dumps(result, indent=2))
     print(f"{'size':>6} {'first s':>8} {'solver s':>8} {'overh.':>6} {'resolve s':>9} {'solver s':>8} {'overh.':>6} "
           f"{'plain s':>8} {'speedup':>7} {'same opt':>9} {'RSS MB':>7}")

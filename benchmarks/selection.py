@@ -17,14 +17,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import isacopt as io  # noqa: E402
+import isacopt as iso  # noqa: E402
 from isacopt.studies.instances import triangle_network  # noqa: E402
 
-BASE = io.CooperativeISAC(objective="min_sum_crlb", rate_bps_hz=1.0, pairs="multistatic")
+BASE = iso.CooperativeISAC(objective="min_sum_crlb", rate_bps_hz=1.0, pairs="multistatic")
 
 
-def run(method: str, network: io.Network, problem: io.ClusterSelection | None = None) -> dict:
-    problem = problem or io.ClusterSelection(method=method, candidates=3, base=BASE)
+def run(method: str, network: iso.Network, problem: iso.ClusterSelection | None = None) -> dict:
+    problem = problem or iso.ClusterSelection(method=method, candidates=3, base=BASE)
     t = time.perf_counter()
     sol = problem.solve(network)
     q = sol.search
@@ -52,7 +52,7 @@ def main() -> None:
                       "greedy_gap": relative(rows["greedy"]["objective"], rows["exhaustive"]["objective"])})
     catalogue = None
     if not args.quick:
-        spec = io.load_problem(ROOT / "problems/hex-7cell-cluster-selection.yaml")
+        spec = iso.load_problem(ROOT / "problems/hex-7cell-cluster-selection.yaml")
         net = spec.network()
         bnb = run("branch_and_bound", net, spec.problem)
         greedy = run("greedy", net, spec.problem.model_copy(update={"method": "greedy"}))

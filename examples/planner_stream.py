@@ -19,7 +19,7 @@ import statistics
 from pathlib import Path
 
 
-import isacopt as io
+import isacopt as iso
 
 BS_XY = [(0.0, 0.0), (400.0, 0.0)]
 # start position [m] and velocity [m/s] of every user and target
@@ -28,18 +28,18 @@ USERS = [((60.0, 80.0), (1.4, 0.0)), ((-50.0, -90.0), (0.0, 1.2)),
 TARGETS = [((120.0, 160.0), (6.0, 9.0)), ((280.0, -170.0), (-8.0, -5.0))]  # vehicles
 
 
-def snapshot(t: float) -> io.Network:
+def snapshot(t: float) -> iso.Network:
     """The network at time ``t`` [s]: same BSs, users and targets moved along straight lines."""
     def at(p0, v):
         return (p0[0] + v[0] * t, p0[1] + v[1] * t)
 
-    return io.Network(
+    return iso.Network(
         name=f"t={t:.1f}s",
-        channels=io.RicianChannels(k_factor=8, seed=int(round(t * 1000))),  # small-scale fading changes too
-        base_stations=[io.BaseStation(id=f"bs{i}", position_m=xy, tx_antennas=8, rx_antennas=6, power_w=1.0)
+        channels=iso.RicianChannels(k_factor=8, seed=int(round(t * 1000))),  # small-scale fading changes too
+        base_stations=[iso.BaseStation(id=f"bs{i}", position_m=xy, tx_antennas=8, rx_antennas=6, power_w=1.0)
                        for i, xy in enumerate(BS_XY)],
-        users=[io.User(id=f"u{k}", position_m=at(p, v)) for k, (p, v) in enumerate(USERS)],
-        targets=[io.Target(id=f"t{k}", position_m=at(p, v)) for k, (p, v) in enumerate(TARGETS)],
+        users=[iso.User(id=f"u{k}", position_m=at(p, v)) for k, (p, v) in enumerate(USERS)],
+        targets=[iso.Target(id=f"t{k}", position_m=at(p, v)) for k, (p, v) in enumerate(TARGETS)],
     )
 
 
@@ -51,8 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     args.add_argument("--log", type=Path, default=None, help="write each Solution as a JSON line here")
     opts = args.parse_args(argv)
 
-    problem = io.CoordinatedBeamforming(objective="max_min_beampattern", sinr_db=opts.sinr_db, sensing_cluster=2)
-    fallback = io.CoordinatedBeamforming(objective="max_min_sinr", sensing_cluster=2)
+    problem = iso.CoordinatedBeamforming(objective="max_min_beampattern", sinr_db=opts.sinr_db, sensing_cluster=2)
+    fallback = iso.CoordinatedBeamforming(objective="max_min_sinr", sensing_cluster=2)
     planner = problem.compile(snapshot(0.0))          # build and compile once, before the stream starts
     log = opts.log.open("w", encoding="utf-8") if opts.log else None
     times, statuses = [], []

@@ -19,7 +19,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-import isacopt as io  # noqa: E402
+import isacopt as iso  # noqa: E402
 from isacopt import metrics  # noqa: E402
 from isacopt.baselines import zero_forcing  # noqa: E402
 from isacopt.channels import derive_channels  # noqa: E402
@@ -32,13 +32,13 @@ def main(argv: list[str] | None = None) -> int:
     args.add_argument("--out", type=Path, default=Path("tradeoff.png"))
     opts = args.parse_args(argv)
 
-    net = io.load_network(opts.problem)
+    net = iso.load_network(opts.problem)
     net = net.with_updates(users=[u.model_copy(update={"sinr_db": None}) for u in net.users])  # one common target
-    corner = io.CoordinatedBeamforming(objective="max_min_sinr").solve(net)
+    corner = iso.CoordinatedBeamforming(objective="max_min_sinr").solve(net)
     if not corner.ok:
         print(f"no communication corner: {corner.status} ({corner.reason})")
         return 1
-    problem = io.CoordinatedBeamforming(objective="max_min_beampattern")
+    problem = iso.CoordinatedBeamforming(objective="max_min_beampattern")
     targets = np.linspace(0.0, corner.objective, opts.points)
     gains = []
     for gamma in targets:
