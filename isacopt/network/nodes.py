@@ -20,9 +20,25 @@ class BaseStation(FrozenModel):
     tx_antennas: int = Field(ge=1, le=1024, description="Nt, transmit ULA elements")
     rx_antennas: int = Field(ge=1, le=1024, description="Nr, receive ULA elements")
     orientation_deg: float = Field(0.0, ge=-360, le=360, description="array axis psi_b from +x [deg]")
-    power_w: float = Field(gt=0, le=1e5, description="transmit power budget P_b [W]")
+    power_w: float = Field(gt=0, le=1e5, description="transmit power budget P_b [W] (or give power_dbm instead)")
     backhaul_bps: float | None = Field(None, ge=0, le=1e15, description="backhaul capacity C_b [bit/s]; None = unlimited")
     circuit_power_w: float = Field(0.0, ge=0, le=1e6, description="static circuit power [W]")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _power_in_dbm(cls, data):
+        """``power_dbm`` is accepted in place of ``power_w`` (46 dBm = 39.8 W): a dBm figure typed as watts
+        (46 W is a plausible macro power) cannot be caught by any range, so let users write what they mean."""
+        if not isinstance(data, dict) or "power_dbm" not in data:
+            return data
+        data = dict(data)
+        dbm = data.pop("power_dbm")
+        if "power_w" in data:
+            raise ValueError("give power_w [W] or power_dbm [dBm], not both")
+        if not isinstance(dbm, (int, float)) or isinstance(dbm, bool) or not -40 <= dbm <= 80:
+            raise ValueError(f"power_dbm must be a number of dBm in [-40, 80] (46 dBm = 40 W), got {dbm!r}")
+        data["power_w"] = 10 ** ((float(dbm) - 30) / 10)
+        return data
 
 
 class User(FrozenModel):

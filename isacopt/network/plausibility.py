@@ -1,9 +1,11 @@
 """Warnings for values that are valid but physically implausible: the usual unit slips.
 
 Hard limits (what the model cannot accept) are validation errors; these ranges only flag what
-is far from any cellular ISAC deployment, like a 5 kW base station (power entered in kW? in
-dBm?) or -20 dBm of noise over 50 MHz. The warning names the field, the value and the range,
-and the computation goes on: exotic studies are allowed, silent unit slips are not.
+is far from any cellular ISAC deployment, like a 5 kW base station or -20 dBm of noise over 50 MHz.
+The warning names the field, the value and the range, and the computation goes on: exotic studies
+are allowed. What is checked is exactly the ranges below. A slip whose result lands inside a range
+is not caught: 46 dBm typed as ``power_w: 46`` is a plausible 46 W macro BS, and 40 W typed in kW
+(0.04) a plausible small cell; hence ``power_dbm`` for those who think in dBm.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ SYSTEM = {
     "noise_dbm": (-160.0, -30.0, "dBm", "noise_dbm is the total noise power over the band in dBm"),
 }
 NODES = {
-    "base_stations": {"power_w": (1e-4, 500.0, "W", "power_w is in watts (46 dBm = 40 W)"),
+    "base_stations": {"power_w": (1e-4, 500.0, "W", "power_w is in watts (46 dBm = 40 W); write power_dbm: 46 to give dBm"),
                       "backhaul_bps": (1e3, 1e13, "bit/s", "backhaul_bps is in bit/s (1 Gbit/s = 1.0e9); 0 means none")},
     "targets": {"rcs_m2": (1e-5, 1e4, "m^2", "rcs_m2 is a radar cross-section in square metres")},
 }

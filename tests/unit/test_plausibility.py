@@ -8,6 +8,9 @@ import pytest
 import isacopt as iso
 from isacopt.sweep import load_sweep, snapshot_network
 from tests.helpers import two_cell_network
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _no_warning(fn):
@@ -54,3 +57,26 @@ def test_a_carrier_below_the_hard_limit_is_an_error_even_through_model_copy():
     with pytest.raises(iso.ValidationError, match="carrier_hz"):
         net.system.model_copy(update={"carrier_hz": 5.0})
 
+
+
+def test_power_in_dbm_is_converted_and_cannot_be_given_twice():
+    bs = {"id": "a", "position_m": (0, 0), "tx_antennas": 4, "rx_antennas": 4}
+    net = iso.Network(base_stations=[{**bs, "power_dbm": 46}])
+    assert net.base_stations[0].power_w == pytest.approx(39.810717, rel=1e-6)  # 10^(46/10) mW
+    for bad, needle in (({"power_dbm": 46, "power_w": 40}, "not both"), ({"power_dbm": "46 dBm"}, "number of dBm"),
+                        ({"power_dbm": 200}, r"\[-40, 80\]")):
+        with pytest.raises(iso.ValidationError, match=needle) as err:
+            iso.Network(base_stations=[{**bs, **bad}])
+        assert "base_stations[0]" in str(err.value)
+
+
+@pytest.mark.parametrize("power_w", [0.04, 46.0])
+def test_slips_that_land_on_plausible_values_are_not_claimed_to_be_caught(power_w):
+    """What the docs promise, exactly: 46 (dBm typed as W) and 0.04 (40 W typed in kW) are plausible powers,
+    so no warning is raised for them; the docs say so and offer power_dbm."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", iso.PlausibilityWarning)
+        iso.Network(base_stations=[{"id": "a", "position_m": (0, 0), "tx_antennas": 4, "rx_antennas": 4,
+                                    "power_w": power_w}])
+    text = (ROOT / "docs" / "reliability.md").read_text()
+    assert "46 dBm typed as `power_w: 46`" in text and "not* caught" in text
