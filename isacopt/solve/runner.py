@@ -34,8 +34,12 @@ DEFAULT_CHAIN: tuple[Attempt, ...] = (
     Attempt("clarabel-tight", "CLARABEL", {"max_iter": 1000, "tol_feas": 1e-10, "tol_gap_abs": 1e-10,
                                            "tol_gap_rel": 1e-10, "tol_ktratio": 1e-8}),
     # a KKT factorisation that fails at the first steps (Clarabel's NumericalError on larger CoMP
-    # SDPs) usually goes through with ten times the static regularisation
-    Attempt("clarabel-regularised", "CLARABEL", {"static_regularization_constant": 1e-7}),
+    # SDPs) usually goes through with ten times the static regularisation. Capped at 100 iterations:
+    # on a (nearly) infeasible SDP this attempt follows the homogeneous embedding's infeasibility ray,
+    # whose iterates grow ~100x per step; by iteration ~180 they overflow to NaN and the PSD cone's
+    # eigendecomposition panics ("Eigval error", psdtrianglecone.rs) instead of reporting infeasibility.
+    # At 100 it stops as AlmostPrimalInfeasible (seen on a Fig. 3 max-min-SINR bisection step).
+    Attempt("clarabel-regularised", "CLARABEL", {"static_regularization_constant": 1e-7, "max_iter": 100}),
     Attempt("scs", "SCS", {"eps": 1e-8, "max_iters": 20_000}),
 )
 
