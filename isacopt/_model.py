@@ -9,6 +9,8 @@ path (``users[2].position_m[0]``), the value and what is allowed.
 from __future__ import annotations
 
 import copy
+import difflib
+import typing
 from typing import Any, Self
 
 import pydantic
@@ -34,8 +36,32 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def convert_errors(err: pydantic.ValidationError, source: str | None = None) -> ValidationError:
-    """Translate pydantic's error into ours: one ``(field, message)`` per problem."""
+def _vocabulary(model: Any, seen: set | None = None) -> set[str]:
+    """Every field name of ``model`` and of the models nested in its fields (lists, unions followed)."""
+    seen = set() if seen is None else seen
+    if not (isinstance(model, type) and issubclass(model, BaseModel)) or model in seen:
+        return set()
+    seen.add(model)
+    names = set(model.model_fields)
+    stack = [f.annotation for f in model.model_fields.values()]
+    while stack:
+        ann = stack.pop()
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            names |= _vocabulary(ann, seen)
+        stack += [a for a in typing.get_args(ann) if a is not None]
+    return names
+
+
+def _unknown_key(key: Any, model: Any) -> str:
+    close = difflib.get_close_matches(str(key), sorted(_vocabulary(model)), n=2, cutoff=0.6) if model else []
+    if close:
+        return f"unknown key; did you mean {' or '.join(repr(c) for c in close)}?"
+    return "unknown key; remove it or check its spelling against the documented keys"
+
+
+def convert_errors(err: pydantic.ValidationError, source: str | None = None, model: Any = None) -> ValidationError:
+    """Translate pydantic's error into ours: one ``(field, message)`` per problem (``model``: the class
+    validated, whose field names are offered for a misspelt key)."""
     problems: list[tuple[str, str]] = []
     for e in err.errors(include_url=False):
         loc = tuple(e.get("loc", ()))
@@ -48,7 +74,7 @@ def convert_errors(err: pydantic.ValidationError, source: str | None = None) -> 
         msg = msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
         etype = e.get("type", "")
         if etype == "extra_forbidden":
-            msg = "unknown key; remove it or check its spelling against the documented keys"
+            msg = _unknown_key(loc[-1] if loc else "", model)
         elif etype == "finite_number":
             msg = "must be a finite number (NaN and infinity are not allowed)"
         elif etype == "missing":
@@ -75,7 +101,7 @@ class FrozenModel(BaseModel):
         try:
             super().__init__(**data)
         except pydantic.ValidationError as err:
-            raise convert_errors(err, type(self).__name__) from None
+            raise convert_errors(err, type(self).__name__, type(self)) from None
 
     def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Self:
         """A copy; with ``update``, the changed options are validated like a new model (pydantic's own
@@ -84,8 +110,7 @@ class FrozenModel(BaseModel):
             return super().model_copy(deep=deep)
         unknown = sorted(set(update) - set(type(self).model_fields))
         if unknown:
-            raise ValidationError([(k, "unknown key; remove it or check its spelling against the documented keys")
-                                   for k in unknown], source=type(self).__name__)
+            raise ValidationError([(k, _unknown_key(k, type(self))) for k in unknown], source=type(self).__name__)
         data = {name: getattr(self, name) for name in type(self).model_fields}
         copied = type(self)(**{**(copy.deepcopy(data) if deep else data), **update})
         object.__setattr__(copied, "__pydantic_fields_set__", self.model_fields_set | set(update))
@@ -96,7 +121,7 @@ class FrozenModel(BaseModel):
         try:
             return super().model_validate(obj, *args, **kwargs)
         except pydantic.ValidationError as err:
-            raise convert_errors(err, cls.__name__) from None
+            raise convert_errors(err, cls.__name__, cls) from None
 
 
 class ProblemModel(FrozenModel):

@@ -7,6 +7,7 @@ Exit codes: 0 success, 3 infeasible (the solution JSON is still written),
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 from typing import Optional
@@ -16,16 +17,36 @@ import typer
 from . import catalogue
 from .errors import ValidationError
 from .io import load_network, load_problem, read_yaml
+from .summary import count_noun
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
                   help="Convex optimisation for cooperative ISAC networks.")
+
+def _version(show: bool) -> None:
+    if show:
+        from importlib.metadata import version
+
+        from . import __version__
+
+        deps = ", ".join(f"{name} {version(name)}" for name in ("cvxpy", "clarabel", "numpy", "scipy", "pydantic"))
+        typer.echo(f"isacopt {__version__} ({deps})")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(show_version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                            help="print the versions of isacopt and its solvers, then exit")) -> None:
+    """Convex optimisation for cooperative ISAC networks."""
+
 
 def resolve(name_or_path: str) -> Path:
     """A path as given, or the name of a problem of the catalogue (./problems, then the packaged one)."""
     return catalogue.find(name_or_path, "problem")
 
 
-def _fail(err: ValidationError) -> None:
+def _fail(err: ValidationError, path: Path | None = None) -> None:
+    if path is not None and err.source is None:  # a check after reading (the problem against the network)
+        err = type(err)(err.problems, source=str(path))
     typer.echo(f"error: {err}", err=True)
     raise typer.Exit(2)
 
@@ -53,7 +74,7 @@ def _describe(f: Path) -> None:
 
 
 @app.command()
-def show(file: str = typer.Argument(..., help="problem file, or a name from 'isacopt list'"),
+def show(file: str = typer.Argument(..., metavar="FILE", help="problem file, or a name from 'isacopt list'"),
          plot: Optional[Path] = typer.Option(None, "--plot", help="write a map of the network to this PNG")) -> None:
     """Print a readable summary of a problem's network (and draw its map)."""
     from .summary import network_summary
@@ -71,32 +92,61 @@ def show(file: str = typer.Argument(..., help="problem file, or a name from 'isa
 
 
 @app.command()
-def validate(file: str = typer.Argument(..., help="problem file, or a name from 'isacopt list'")) -> None:
-    """Check a problem or sweep file and report every problem in it at once (exit code 2 if any)."""
+def validate(file: str = typer.Argument(..., metavar="FILE", help="problem or sweep file, a name from 'isacopt list', or a "
+                                                   "directory (every .yaml file in it)")) -> None:
+    """Check problem or sweep files and report every problem in them at once, including what solving would
+    refuse before it starts (exit code 2 if any file has a problem)."""
+    target = Path(file)
+    if target.is_dir():
+        files = sorted([*target.glob("*.yaml"), *target.glob("*.yml")])
+        if not files:
+            _fail(ValidationError([("DIR", f"{file!r} holds no .yaml files")]))
+        bad = 0
+        for f in files:
+            try:
+                typer.echo(_validate_one(f, str(f)))
+            except ValidationError as err:
+                bad += 1
+                typer.echo(f"error: {err if err.source else type(err)(err.problems, source=str(f))}", err=True)
+        typer.echo(f"{count_noun(len(files) - bad, 'file')} valid, {bad} with problems")
+        raise typer.Exit(2 if bad else 0)
+    path = None
     try:
         try:
             path = resolve(file)
         except ValidationError:
             path = resolve_sweep(file)
-        if "designs" in read_yaml(path):  # a sweep file: every grid point is posed
-            from .sweep import build_tasks, load_sweep
-
-            sweep_spec = load_sweep(path)
-            typer.echo(f"{file}: valid sweep ({len(sweep_spec.points())} grid points, {len(sweep_spec.designs)} "
-                       f"designs, {len(build_tasks(sweep_spec))} snapshot solves)")
-            return
-        spec = load_problem(path)
-        net = spec.network()
+        typer.echo(_validate_one(path, file))
     except ValidationError as err:
-        _fail(err)
-    typer.echo(f"{file}: valid ({net.n_bs} BSs, {net.n_users} users, {net.n_targets} targets)")
+        _fail(err, path)
+
+
+def _validate_one(path: Path, label: str) -> str:
+    """One line for a valid file; ValidationError otherwise (a problem file's problem is checked against its
+    network as solve would, a sweep's every grid point posed)."""
+    if "designs" in read_yaml(path):  # a sweep file
+        from .sweep import build_tasks, load_sweep
+
+        sweep_spec = load_sweep(path)
+        return (f"{label}: valid sweep ({count_noun(len(sweep_spec.points()), 'grid point')}, "
+                f"{count_noun(len(sweep_spec.designs), 'design')}, "
+                f"{count_noun(len(build_tasks(sweep_spec)), 'snapshot solve')})")
+    spec = load_problem(path)
+    net = spec.network()
+    if spec.problem is not None:
+        try:
+            spec.problem.check(net)  # what solve checks before solving
+        except ValidationError as err:
+            raise type(err)(err.problems, source=str(path)) from None
+    return (f"{label}: valid ({count_noun(net.n_bs, 'BS')}, {count_noun(net.n_users, 'user')}, "
+            f"{count_noun(net.n_targets, 'target')})")
 
 
 EXIT = {"optimal": 0, "optimal_reduced_accuracy": 0, "local_optimum": 0, "closed_form": 0, "infeasible": 3, "solver_failure": 1, "time_limit": 1}
 
 
 @app.command()
-def solve(file: str = typer.Argument(..., help="problem file with a 'problem:' section, or a name from 'isacopt list'"),
+def solve(file: str = typer.Argument(..., metavar="FILE", help="problem file with a 'problem:' section, or a name from 'isacopt list'"),
           json_out: Optional[Path] = typer.Option(None, "--json", help="solution JSON [default: out/<name>.solution.json]"),
           npz: Optional[Path] = typer.Option(None, "--npz", help="also save the beamformers and covariances (.npz)"),
           plot: Optional[Path] = typer.Option(None, "--plot", help="draw the map with beampatterns to this PNG"),
@@ -105,6 +155,7 @@ def solve(file: str = typer.Argument(..., help="problem file with a 'problem:' s
     """Solve a problem file, print a table and write the Solution JSON."""
     from .summary import solution_summary
 
+    path = None
     try:
         path = resolve(file)
         spec = load_problem(path)
@@ -114,7 +165,7 @@ def solve(file: str = typer.Argument(..., help="problem file with a 'problem:' s
         net = spec.network()
         solution = spec.problem.solve(net, time_limit_s=time_limit)
     except ValidationError as err:
-        _fail(err)
+        _fail(err, path)
     out = json_out or Path("out") / f"{path.stem}.solution.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     solution.to_json(out)
@@ -132,7 +183,7 @@ def solve(file: str = typer.Argument(..., help="problem file with a 'problem:' s
 
 
 @app.command()
-def frontier(file: str = typer.Argument(..., help="problem file with a 'kind: cooperative_isac' problem"),
+def frontier(file: str = typer.Argument(..., metavar="FILE", help="problem file with a 'kind: cooperative_isac' problem"),
              points: int = typer.Option(8, "--points", min=1, max=200, help="epsilon values between the corners"),
              plot: Optional[Path] = typer.Option(None, "--plot", help="draw the trade-off to this PNG"),
              csv_out: Optional[Path] = typer.Option(None, "--csv", help="write every point to this CSV"),
@@ -175,7 +226,7 @@ def resolve_sweep(name_or_path: str) -> Path:
 
 
 @app.command()
-def sweep(file: str = typer.Argument(..., help="sweep file, or a sweep name from 'isacopt list'"),
+def sweep(file: str = typer.Argument(..., metavar="FILE", help="sweep file, or a sweep name from 'isacopt list'"),
           out: Path = typer.Option(..., "--out", help="result directory (created; rerun the same command to resume)"),
           workers: Optional[int] = typer.Option(None, "--workers", min=1, help="worker processes [default: all cores]"),
           dask: Optional[str] = typer.Option(None, "--dask", help="'local' (a LocalCluster) or a scheduler address"),
@@ -221,7 +272,7 @@ def _stored_rows(out: Path) -> int:
 
 
 @app.command()
-def report(directory: Path = typer.Argument(..., help="result directory of 'isacopt sweep'"),
+def report(directory: Path = typer.Argument(..., metavar="DIR", help="result directory of 'isacopt sweep'"),
            plot: Optional[Path] = typer.Option(None, "--plot", help="draw the sweep's figures to this PNG"),
            csv_out: Optional[Path] = typer.Option(None, "--csv", help="write the per-point table to this CSV"),
            metrics: str = typer.Option("comm_ase,sensing_ase,mean_rate,mean_root_crlb,crlb_coverage", "--metrics",
@@ -229,7 +280,7 @@ def report(directory: Path = typer.Argument(..., help="result directory of 'isac
     """Per-point means with 95 % confidence intervals of a sweep; plots and CSV."""
     from .sweep import ResultStore, report_figure, summarise
     from .sweep.metrics import METRICS
-    from .sweep.report import format_value
+    from .sweep.report_text import report_lines
 
     try:
         names = [m.strip() for m in metrics.split(",") if m.strip()]
@@ -242,12 +293,7 @@ def report(directory: Path = typer.Argument(..., help="result directory of 'isac
     except ValidationError as err:
         _fail(err)
     keys = [k for k in spec.grid if k in table.columns]
-    typer.echo(" ".join([f"{'design':14}", *(f"{k.split('.')[-1]:>14}" for k in keys), f"{'ok/n':>7}",
-                         *(f"{m:>22}" for m in names)]))
-    for _, r in table.iterrows():
-        cells = [f"{r['design']:14}", *(f"{format_value(r[k]):>14}" for k in keys), f"{r['ok']:>3}/{r['snapshots']:<3}"]
-        cells += [f"{_pm(r[m], r[m + '_ci95']):>22}" for m in names]
-        typer.echo(" ".join(cells) + ("" if r["excluded"] == "{}" else f"  excluded {r['excluded']}"))
+    typer.echo("\n".join(report_lines(table, keys, names, width=shutil.get_terminal_size((100, 24)).columns)))
     typer.echo(_exclusions(table, spec.max_gap))
     if csv_out is not None:
         table.to_csv(csv_out, index=False)
@@ -273,14 +319,16 @@ def _exclusions(table, max_gap: float) -> str:
     return f"left out of the averages: {', '.join(parts)}{note}"
 
 
-def _pm(mean: float, half: float) -> str:
-    if mean != mean:
-        return "-"
-    return f"{mean:.4g}" + ("" if half != half else f" +- {half:.2g}")
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings as one line 'warning: ...' (no source path and code line: those are isacopt's, not the user's)."""
+    typer.echo(f"warning: {message}", err=True)
 
 
 def main() -> None:
     """Entry point: bad input exits 2 without a traceback, an internal failure exits 1."""
+    import warnings
+
+    warnings.showwarning = _show_warning
     try:
         app()
     except SystemExit as done:  # typer turns a Ctrl-C it catches itself (while parsing, say) into a silent 130

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Union
 
 import numpy as np
 import yaml
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
 from ._model import FrozenModel
 from .builders.baseline import BaselineDesign
@@ -67,13 +67,21 @@ class ProblemFile(FrozenModel):
             raise ValueError("base_stations: at least one base station is needed (or give a 'layout')")
         return self
 
+    _source: str | None = PrivateAttr(None)  # the file it was read from, named in the network's errors
+
     def network(self) -> Network:
         """The network of the file: its node lists, or its layout drawn with the layout's seed."""
-        if self.layout is not None:
-            return self.layout.generate(name=self.name, description=self.description, system=self.system,
-                                        channels=self.channels)
-        return Network(name=self.name, description=self.description, system=self.system, channels=self.channels,
-                       base_stations=self.base_stations, users=self.users, targets=self.targets, window=self.window)
+        try:
+            if self.layout is not None:
+                return self.layout.generate(name=self.name, description=self.description, system=self.system,
+                                            channels=self.channels)
+            return Network(name=self.name, description=self.description, system=self.system,
+                           channels=self.channels, base_stations=self.base_stations, users=self.users,
+                           targets=self.targets, window=self.window)
+        except ValidationError as err:
+            if self._source is None or err.source == self._source:
+                raise
+            raise type(err)(err.problems, source=self._source) from None
 
 
 def read_yaml(path: str | Path) -> dict[str, Any]:
@@ -85,8 +93,13 @@ def read_yaml(path: str | Path) -> dict[str, Any]:
         raise ValidationError([("file", f"{p} is larger than {MAX_FILE_BYTES // 2**20} MiB")])
     try:
         data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise ValidationError([("file", f"{p} is not valid YAML: {err}")]) from None
+    except UnicodeDecodeError as err:
+        raise ValidationError([("file", f"{p} is not UTF-8 text: {err}")]) from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"{p}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(p)
+        what = " ".join(str(x) for x in (getattr(err, "context", None), getattr(err, "problem", None)) if x) or str(err)
+        raise ValidationError([("file", f"{where}: not valid YAML (file:line:column): {what}")]) from None
     if not isinstance(data, dict):
         raise ValidationError([("file", f"{p} must hold a mapping of keys (name, system, base_stations, ...)")])
     return data
@@ -126,6 +139,7 @@ def parse_problem(data: dict[str, Any], *, base_dir: Path | None = None, source:
             path = base_dir / path
         loaded = load_channel_file(path, relative_name=spec.channels.file, crosslink=spec.channels.crosslink)
         spec = spec.model_copy(update={"channels": loaded})
+    spec._source = source
     return spec
 
 
@@ -137,11 +151,7 @@ def load_problem(path: str | Path) -> ProblemFile:
 
 def load_network(path: str | Path) -> Network:
     """The network snapshot of a problem file (a layout is generated with its seed)."""
-    spec = load_problem(path)
-    try:
-        return spec.network()
-    except ValidationError as err:
-        raise ValidationError(err.problems, source=str(path)) from None
+    return load_problem(path).network()  # its errors name the file
 
 
 def network_to_dict(network: Network) -> dict[str, Any]:

@@ -6,6 +6,11 @@ from .network.model import Network
 from .results import DEFAULT_MAX_GAP
 
 
+def count_noun(n: int, noun: str) -> str:
+    """'1 BS', '2 BSs', '1 design', '3 designs', '1 base station'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _fmt_bps(v: float | None) -> str:
     if v is None:
         return "unlimited"
@@ -18,7 +23,8 @@ def _fmt_bps(v: float | None) -> str:
 def network_summary(network: Network) -> str:
     """Counts, densities, system parameters and a per-BS table."""
     s = network.system
-    lines = [f"{network.name}: {network.n_bs} base stations, {network.n_users} users, {network.n_targets} targets"]
+    lines = [f"{network.name}: {count_noun(network.n_bs, 'base station')}, {count_noun(network.n_users, 'user')}, "
+             f"{count_noun(network.n_targets, 'target')}"]
     if network.description:
         lines.append("  " + " ".join(network.description.split()))
     if network.window is not None:
@@ -60,12 +66,39 @@ def _f(x: float | None, fmt: str = ".3g") -> str:
     return format(x, fmt) if x == x and abs(x) != float("inf") else ("inf" if x > 0 else "-inf")
 
 
+# what an objective's number is, where its unit alone could mislead (a gain in W next to a 1 W budget)
+OBJECTIVE_LABELS = {
+    "max_min_beampattern": "worst target's beampattern gain a^H R a, W toward the target, not a transmit power",
+    "max_min_sinr": "worst user's SINR",
+    "min_power": "total transmit power",
+}
+
+
+def _why_infinite(targets) -> list[str]:
+    """A note under the target table for every infinite position CRLB: why it cannot be finite."""
+    one = [t.id for t in targets if t.root_crlb_m == float("inf") and len(t.sensing_bs) <= 1]
+    other = [t.id for t in targets if t.root_crlb_m == float("inf") and len(t.sensing_bs) > 1]
+    out = []
+    if one:
+        out.append(f"  CRLB inf for {', '.join(one)}: sensed by one BS, whose time of arrival measures one range "
+                   "(a circle), not a position; a finite CRLB needs two BSs (sensing_cluster >= 2)")
+    if other:
+        out.append(f"  CRLB inf for {', '.join(other)}: its BSs give no two independent directions (collinear "
+                   "with the target, or no sensing power reaches it)")
+    return out
+
+
 def solution_summary(solution) -> str:
     """A compact table: status, objective and bound, per user, per target, per BS, certificate."""
     s = solution
-    lines = [f"status: {s.status}" + (f" ({s.reason})" if s.reason else "")]
+    reason = s.reason.removeprefix(f"{s.status}: ")
+    if s.conflicts and all(c in reason for c in s.conflicts):  # the list follows below: print it once
+        reason = reason[:min(reason.index(c) for c in s.conflicts)].rstrip(" :;(")
+    lines = [f"status: {s.status}" + (f" ({reason})" if reason else "")]
     if s.objective is not None:
-        lines.append(f"objective {s.objective_name}: {_f(s.objective, '.6g')} {s.objective_unit}"
+        what = OBJECTIVE_LABELS.get(s.objective_name, "")
+        lines.append(f"objective {s.objective_name}{f' ({what})' if what else ''}: {_f(s.objective, '.6g')} "
+                     f"{s.objective_unit}"
                      f" ({'proven bound' if s.search is not None else 'relaxation bound'} {_f(s.bound, '.6g')})")
     if s.search is not None:
         q = s.search
@@ -83,6 +116,7 @@ def solution_summary(solution) -> str:
         lines += [f"{t.id:>8} {','.join(t.sensing_bs):>12} {_f(t.beampattern_gain_w):>9} "
                   f"{_f(t.sensing_sinr_db, '.2f'):>9} {_f(t.angle_crb_deg):>9} {_f(t.root_crlb_m):>9}"
                   for t in s.targets]
+        lines += _why_infinite(s.targets)
     if s.base_stations:
         lines += ["", f"{'BS':>8} {'power W':>9} {'budget':>7} {'comm W':>8} {'sense W':>8} {'DoF':>4} {'nulls':>5} "
                       f"{'backhaul':>10}"]

@@ -47,6 +47,10 @@ class BaselineDesign(ProblemModel):
         """Always ``"none"``: a closed-form design optimises nothing."""
         return "none"
 
+    def check(self, network: Network) -> None:
+        """Every check :meth:`solve` makes (a closed form: evaluating it is the check); raises ValidationError."""
+        self.solve(network)
+
     def solve(self, network: Network, *, time_limit_s: float | None = None) -> Solution:
         """Evaluate the closed-form design on ``network`` (``time_limit_s`` is accepted and unused)."""
         t0 = time.perf_counter()

@@ -97,6 +97,11 @@ class CoordinatedBeamforming(ProblemModel):
     _cache: dict = PrivateAttr(default_factory=CompileCache)
 
     # -- public API ---------------------------------------------------------------------
+    def check(self, network: Network) -> None:
+        """Every check :meth:`solve` makes before solving (objective vs nodes, cluster sizes, null-space
+        dimensions, targets): raises ValidationError naming each problem; solves nothing."""
+        self._prepare(network)
+
     def solve(self, network: Network, *, time_limit_s: float | None = None,
               chain: tuple[Attempt, ...] = DEFAULT_CHAIN, workers: int = 1) -> Solution:
         """Solve one snapshot. Infeasible and failed solves are statuses; bad input raises ValidationError.

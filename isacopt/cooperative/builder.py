@@ -108,6 +108,11 @@ class CooperativeISAC(ProblemModel):
         return "data" if self.pairs == "fusion" else "signal"
 
     # -- public ---------------------------------------------------------------------------
+    def check(self, network: Network) -> None:
+        """Every check :meth:`solve` makes before solving (clusters, associations, targets a CRLB needs):
+        raises ValidationError naming each problem; solves nothing."""
+        self.prepare(network)
+
     def solve(self, network: Network, *, time_limit_s: float | None = None,
               chain: tuple[Attempt, ...] = DEFAULT_CHAIN, association: Association | None = None) -> Solution:
         """Solve one snapshot; ``association`` replaces the L / Q nearest-BS clusters by explicit ones

@@ -76,6 +76,10 @@ class CellAssociation(ProblemModel):
         return self.base.objective
 
     # -- search -----------------------------------------------------------------------------
+    def check(self, network: Network) -> None:
+        """The checks of the base problem on ``network`` (raises ValidationError); solves nothing."""
+        self.base.check(network)
+
     def solve(self, network: Network, *, time_limit_s: float | None = None) -> Solution:
         """Choose one BS per user and per target (``method``) and solve the base problem for it.
 

@@ -85,6 +85,10 @@ class ClusterSelection(ProblemModel):
             self._exact._cache = self._relaxed._cache = shared
         return self._exact, self._relaxed  # type: ignore[return-value]
 
+    def check(self, network: Network) -> None:
+        """The checks of the base problem on ``network`` (raises ValidationError); solves nothing."""
+        self.builders()[0].prepare(network)
+
     def solve(self, network: Network, *, time_limit_s: float | None = None) -> Solution:
         """Choose the cooperation links (``method``) and solve the base problem for the best choice.
 
