@@ -5,7 +5,7 @@ toward the targets each time, finds the largest common SINR (the communication c
 plots gain against SINR target with the closed-form zero-forcing + sensing-beam designs for
 comparison. Prints one line per point.
 
-    python examples/tradeoff_curve.py [problems/single-cell-teaching.yaml] [--points 10] [--out tradeoff.png]
+    python examples/tradeoff_curve.py [problems/single-cell-teaching.yaml] [--points 10] [--out out/tradeoff.png]
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("problem", nargs="?", default="problems/single-cell-teaching.yaml")
     args.add_argument("--points", type=int, default=10, help="SINR targets between 0 dB and the corner")
-    args.add_argument("--out", type=Path, default=Path("tradeoff.png"))
+    args.add_argument("--out", type=Path, default=Path("out/tradeoff.png"))
     opts = args.parse_args(argv)
 
     net = iso.load_network(opts.problem)
@@ -61,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     ax.set_title(net.name)
     ax.legend(fontsize=8)
     fig.tight_layout()
+    opts.out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(opts.out, dpi=110)
     print(f"figure written to {opts.out}")
     return 0

@@ -290,6 +290,7 @@ def report(directory: Path = typer.Argument(..., metavar="DIR", help="result dir
         with ResultStore(directory) as store:
             spec = store.spec()
             table = summarise(store)
+            quick = store.quick()
     except ValidationError as err:
         _fail(err)
     keys = [k for k in spec.grid if k in table.columns]
@@ -299,7 +300,7 @@ def report(directory: Path = typer.Argument(..., metavar="DIR", help="result dir
         table.to_csv(csv_out, index=False)
         typer.echo(f"table written to {csv_out}")
     if plot is not None:
-        report_figure(spec, table, plot)
+        report_figure(spec, table, plot, quick=quick)
         typer.echo(f"plot written to {plot}")
 
 

@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from ..plots import plt
 from .metrics import METRICS
@@ -16,9 +17,34 @@ MARKERS = ("o", "s", "^", "D", "v")
 DASHES = ("-", "-.", (0, (5, 1)), ":")  # series that coincide stay distinguishable
 
 
+# axis labels in words: metrics, then grid keys (a key not listed is spelled out from its name and unit suffix)
+WORDS = {"comm_ase": "communication ASE", "sensing_ase": "sensing ASE", "mean_rate": "mean rate per user",
+         "mean_root_crlb": "mean root position CRLB", "mean_crlb": "mean position CRLB",
+         "crlb_coverage": "CRLB coverage probability", "sinr_coverage": "SINR coverage probability",
+         "energy_efficiency": "energy efficiency", "backhaul_load": "mean backhaul load per BS",
+         "backhaul_utilisation": "largest backhaul utilisation", "total_power": "total transmit power",
+         "layout.tx_antennas": "transmit antennas per BS, Nt", "layout.rx_antennas": "receive antennas per BS, Nr",
+         "problem.sinr_db": "SINR target [dB]", "problem.comm_cluster": "communication cluster size L",
+         "problem.sensing_cluster": "sensing cluster size Q", "problem.max_users_per_bs": "users served per BS, K",
+         "problem.users_per_bs": "users served per BS, K", "problem.targets_per_bs": "targets probed per BS, M",
+         "problem.comm_fraction": "power fraction for communication", "layout.bs_per_km2": "BS density [BSs/km^2]",
+         "layout.backhaul_bps": "backhaul capacity per BS [bit/s]", "problem.rate_bps_hz": "rate target [bit/s/Hz]"}
+SUFFIX_UNITS = {"_db": "dB", "_dbm": "dBm", "_m": "m", "_hz": "Hz", "_bps": "bit/s", "_w": "W", "_km2": "1/km^2",
+                "_s": "s", "_deg": "deg", "_m2": "m^2", "_bps_hz": "bit/s/Hz"}
+
+
 def _label(name: str) -> str:
-    unit = METRICS[name][0] if name in METRICS else ""
-    return name.replace("_", " ") + (f" [{unit}]" if unit else "")
+    """An axis label in words with its unit: 'sensing ASE [bit/s/Hz/km^2]', 'SINR target [dB]'."""
+    if name in METRICS:
+        unit = METRICS[name][0]
+        return WORDS.get(name, name.replace("_", " ")) + (f" [{unit}]" if unit else "")
+    if name in WORDS:
+        return WORDS[name]
+    last = name.split(".")[-1]
+    for suffix, unit in sorted(SUFFIX_UNITS.items(), key=lambda kv: -len(kv[0])):
+        if last.endswith(suffix):
+            return f"{last[: -len(suffix)].replace('_', ' ')} [{unit}]"
+    return last.replace("_", " ")
 
 
 def _series_values(table, plot: PlotSpec) -> list:
@@ -38,7 +64,7 @@ def tradeoff(ax, table, plot: PlotSpec) -> None:
             continue
         colour = colours[i % len(colours)]
         marker, dash = MARKERS[i % len(MARKERS)], DASHES[i % len(DASHES)]
-        name = "" if value is None else f"{plot.series.split('.')[-1]} = {format_value(value)}"
+        name = "" if value is None else f"{_short(plot.series)} = {format_value(value)}"
         x, y = part[plot.x].to_numpy(), part[plot.y].to_numpy()
         ax.scatter(x, y, s=12, color=colour, alpha=0.35)
         front = pareto(x, y, plot.x in LOWER_IS_BETTER, plot.y in LOWER_IS_BETTER)
@@ -67,9 +93,11 @@ def versus(ax, table, plot: PlotSpec, grid_keys: list[str]) -> None:
         for values, part in groups:
             values = values if isinstance(values, tuple) else (values,)
             part = part.sort_values(plot.x)
-            name = ", ".join([design, *(f"{k.split('.')[-1]} = {format_value(v)}" for k, v in zip(keys, values))])
+            name = ", ".join([design, *(f"{_short(k)} = {format_value(v)}" for k, v in zip(keys, values))])
             colour = colours[line % len(colours)]
-            ax.errorbar(part[plot.x], part[plot.y], yerr=part[f"{plot.y}_ci95"].fillna(0.0), ms=5, capsize=3,
+            y, half = part[plot.y].to_numpy(dtype=float), part[f"{plot.y}_ci95"].fillna(0.0).to_numpy(dtype=float)
+            below = np.minimum(half, np.maximum(y, 0.0))  # every metric is non-negative: no interval below zero
+            ax.errorbar(part[plot.x], y, yerr=np.vstack([below, half]), ms=5, capsize=3,
                         marker=MARKERS[line % len(MARKERS)], ls=DASHES[line % len(DASHES)], color=colour,
                         mfc="none" if line % 2 else colour, label=name)
             if plot.fit == "ln2":
@@ -84,8 +112,16 @@ def versus(ax, table, plot: PlotSpec, grid_keys: list[str]) -> None:
         ax.set_yscale("log")
 
 
-def report_figure(spec: SweepFile, table, path: str | Path) -> Path:
-    """One panel per plot of the sweep's ``report`` (a default panel when it has none)."""
+def _short(key: str) -> str:
+    """A grid key as a legend entry: 'Nt', 'L', 'Q', 'K', 'M' where the model has a symbol."""
+    symbols = {"layout.tx_antennas": "Nt", "problem.comm_cluster": "L", "problem.sensing_cluster": "Q",
+               "problem.max_users_per_bs": "K", "problem.users_per_bs": "K", "problem.targets_per_bs": "M"}
+    return symbols.get(key, key.split(".")[-1])
+
+
+def report_figure(spec: SweepFile, table, path: str | Path, *, quick: bool | None = None) -> Path:
+    """One panel per plot of the sweep's ``report`` (a default panel when it has none); ``quick``: the
+    results are of the sweep's quick size, said in the figure."""
     plots = list(spec.report) or [_default_plot(spec)]
     cols = min(2, len(plots))
     rows = math.ceil(len(plots) / cols)
@@ -98,17 +134,26 @@ def report_figure(spec: SweepFile, table, path: str | Path) -> Path:
             tradeoff(ax, shown, plot)
         else:
             versus(ax, shown, plot, list(spec.grid))
-        ax.set_xlabel(_label(plot.x) if plot.x in METRICS else plot.x)
+        if plot.kind == "versus" and plot.x in shown and shown[plot.x].dropna().map(
+                lambda v: isinstance(v, (int, float)) and float(v).is_integer()).all():
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # antennas, cluster sizes: whole numbers
+        ax.set_xlabel(_label(plot.x))
         ax.set_ylabel(_label(plot.y))
-        ax.set_title(plot.title or spec.name, fontsize=10)
+        ax.set_title((plot.title or spec.name) + (" [QUICK SIZE]" if quick else ""), fontsize=10)
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=6.5, framealpha=0.8)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=6.5, framealpha=0.8)
+        else:  # nothing to draw: say why instead of an empty panel
+            ax.text(0.5, 0.5, f"no point with every snapshot certified\n({int(shown['complete'].sum())} of "
+                    f"{len(shown)} design/point averages complete)", transform=ax.transAxes, ha="center",
+                    va="center", fontsize=9, color="0.3")
     for ax in list(axes.flat)[len(plots):]:
         ax.set_visible(False)
-    shown = int(table["complete"].sum())
-    fig.text(0.01, 0.005, f"{len(table)} design/point averages, {shown} with every snapshot certified "
-             f"({spec.snapshots} snapshots each); 95 % intervals", fontsize=7, color="0.4")
-    fig.tight_layout(rect=(0, 0.02, 1, 1))
+    complete = int(table["complete"].sum())
+    size = "QUICK SIZE, not the study's figure\n" if quick else ""
+    fig.text(0.01, 0.005, f"{size}{spec.snapshots} snapshots per point, 95 % intervals\n{complete} of {len(table)} "
+             "design/point averages have every snapshot certified", fontsize=7, color="tab:red" if quick else "0.4")
+    fig.tight_layout(rect=(0, 0.07 if quick else 0.05, 1, 1))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=130)

@@ -70,6 +70,11 @@ class ResultStore:
             raise ValidationError([("DIR", f"{self.path} has no sweep description (not written by isacopt sweep)")])
         return SweepFile.model_validate_json(row[0])
 
+    def quick(self) -> bool:
+        """True when the stored results are of the sweep's quick size (``isacopt sweep --quick``)."""
+        row = self._db.execute("SELECT value FROM meta WHERE name = 'quick'").fetchone()
+        return row is not None and row[0] == "1"
+
     def done_keys(self) -> set[str]:
         """Task keys already stored (a resumed sweep skips them)."""
         return {k for (k,) in self._db.execute("SELECT key FROM rows")}

@@ -1,0 +1,107 @@
+"""Figures a person reads: every line style in the legend, labels that do not overlap, a scale for the lobes,
+who senses each target, axis labels in words, no interval below zero, no empty panel, quick size said."""
+
+import json
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+import isacopt as iso  # noqa: E402
+from isacopt.plots import solution_map  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _solved(name):
+    spec = iso.load_problem(ROOT / "problems" / f"{name}.yaml")
+    net = spec.network()
+    return net, spec.problem.solve(net)
+
+
+def _overlaps(ax) -> int:
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in ax.texts if t.get_text() and t.get_text()[0] in "but"]
+    return sum(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+
+
+@pytest.fixture(scope="module")
+def nulling():
+    net, sol = _solved("hex-7cell-sensing-nulling")
+    ax = solution_map(net, sol)
+    yield net, sol, ax
+    plt.close(ax.figure)
+
+
+def test_the_map_legend_names_every_line_style(nulling):
+    _, sol, ax = nulling
+    labels = ax.get_legend().get_texts()
+    names = {t.get_text() for t in labels}
+    assert {"serves user", "null toward a BS's radar receiver", "beampattern (radius ~ gain)"} <= names
+    assert any(b.protected_bs for b in sol.base_stations)  # the purple lines are there to be named
+
+
+def test_node_labels_do_not_overlap_and_every_node_is_labelled(nulling):
+    net, _, ax = nulling
+    ids = {t.get_text() for t in ax.texts}
+    assert {n.id for n in [*net.base_stations, *net.users, *net.targets]} <= ids
+    assert _overlaps(ax) == 0
+
+
+def test_the_lobes_have_a_gain_scale(nulling):
+    _, sol, ax = nulling
+    scale = [t.get_text() for t in ax.texts if t.get_text().startswith("lobe radius = gain")]
+    assert len(scale) == 1
+    peak = float(scale[0].split("gain ")[1].split(" W")[0])
+    assert peak >= max(t.beampattern_gain_w for t in sol.targets) * (1 - 1e-2)  # the largest gain drawn
+
+
+def test_a_cooperative_map_draws_who_senses_each_target():
+    net, sol = _solved("hex-7cell-comp-radar")
+    ax = solution_map(net, sol)
+    names = {t.get_text() for t in ax.get_legend().get_texts()}
+    assert "senses target" in names and "joins in serving (CoMP)" in names
+    dashed = [ln for ln in ax.get_lines() if ln.get_linestyle() == "--" and ln.get_color() == "tab:red"]
+    assert len(dashed) == sum(len(t.sensing_bs) for t in sol.targets)
+    plt.close(ax.figure)
+
+
+def test_report_figures_read_well(tmp_path):
+    from isacopt.sweep import ResultStore, load_sweep, run_sweep, summarise
+    from isacopt.sweep.figures import report_figure
+    from isacopt.sweep.spec import PlotSpec
+
+    spec = load_sweep(ROOT / "tests" / "sweep" / "tiny.yaml", quick=True)
+    run_sweep(spec, tmp_path / "r", workers=1, progress=False, quick=True)
+    with ResultStore(tmp_path / "r") as store:
+        table, quick = summarise(store), store.quick()
+    assert quick
+    spec = spec.model_copy(update={"report": (PlotSpec(kind="versus", x="layout.tx_antennas", y="sensing_ase"),
+                                              PlotSpec(kind="versus", x="layout.tx_antennas", y="comm_ase",
+                                                       where={"problem.comm_fraction": 0.5}))})
+    captured = {}
+    real_savefig = plt.Figure.savefig
+
+    def keep(fig, *args, **kwargs):
+        captured["fig"] = fig
+        return real_savefig(fig, *args, **kwargs)
+
+    plt.Figure.savefig = keep
+    try:
+        report_figure(spec, table, tmp_path / "f.png", quick=True)
+    finally:
+        plt.Figure.savefig = real_savefig
+    fig = captured["fig"]
+    first, empty = fig.axes[:2]
+    assert first.get_xlabel() == "transmit antennas per BS, Nt" and first.get_ylabel() == "sensing ASE [bit/s/Hz/km^2]"
+    assert "QUICK SIZE" in first.get_title() and any("QUICK SIZE" in t.get_text() for t in fig.texts)
+    for container in first.containers:  # every interval's lower end at or above zero
+        bars = container.lines[2][0]
+        assert min(seg[:, 1].min() for seg in bars.get_segments()) >= 0.0
+    assert any("no point with every snapshot certified" in t.get_text() for t in empty.texts)
+    assert json.loads(table["excluded"].iloc[0]) == {}
