@@ -10,13 +10,13 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 # public name -> the module that defines it
 _WHERE = {
     **dict.fromkeys(["DegreesOfFreedomError", "IsacoptError", "PlausibilityWarning", "SolverFailure",
                      "ValidationError"], ".errors"),
-    **dict.fromkeys(["BaselineDesign", "CoordinatedBeamforming"], ".builders"),
+    **dict.fromkeys(["BaselineDesign", "CoordinatedBeamforming"], ".coordinated"),
     **dict.fromkeys(["CooperativeISAC", "Frontier", "trace_frontier"], ".cooperative"),
     "TransmitDesign": ".design",
     **dict.fromkeys(["load_network", "load_problem", "save_network"], ".io"),
@@ -47,7 +47,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # what type checkers and IDEs see
-    from .builders import BaselineDesign, CoordinatedBeamforming
+    from .coordinated import BaselineDesign, CoordinatedBeamforming
     from .cooperative import CooperativeISAC, Frontier, trace_frontier
     from .design import TransmitDesign
     from .errors import DegreesOfFreedomError, IsacoptError, PlausibilityWarning, SolverFailure, ValidationError

@@ -16,7 +16,8 @@ import typer
 
 from . import catalogue
 from .errors import ValidationError
-from .io import load_network, load_problem, read_yaml
+from .io import load_network, load_problem
+from .yaml_files import read_yaml
 from .summary import count_noun
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
@@ -26,7 +27,7 @@ def _version(show: bool) -> None:
     if show:
         from importlib.metadata import version
 
-        from . import __version__
+        from ._version import __version__
 
         deps = ", ".join(f"{name} {version(name)}" for name in ("cvxpy", "clarabel", "numpy", "scipy", "pydantic"))
         typer.echo(f"isacopt {__version__} ({deps})")

@@ -10,31 +10,24 @@ explicit channel files are ``.npz`` read without pickle.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Union
+from typing import Any
 
 import numpy as np
 import yaml
 from pydantic import Field, PrivateAttr, model_validator
 
 from ._model import FrozenModel
-from .builders.baseline import BaselineDesign
-from .builders.coordinated import CoordinatedBeamforming
-from .cooperative import CooperativeISAC
-from .selection import CellAssociation, ClusterSelection
 from .errors import ValidationError
 from .network.channel_spec import ChannelSpec, ExplicitChannels, LosChannels
-from .network.layouts import HexagonalLayout, PoissonLayout
+from .network.layouts import LayoutSpec
 from .network.model import Network
 from .network.nodes import BaseStation, Target, User, Window
 from .network.system import SystemParams
+from .problems import ProblemSpec
+from .yaml_files import read_yaml
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_NPZ_BYTES = 2 * 1024**3
 
-LayoutSpec = Annotated[Union[PoissonLayout, HexagonalLayout], Field(discriminator="kind")]
-ProblemSpec = Annotated[Union[CoordinatedBeamforming, CooperativeISAC, BaselineDesign, ClusterSelection,
-                              CellAssociation],
-                        Field(discriminator="kind")]
 
 
 class ProblemFile(FrozenModel):
@@ -82,27 +75,6 @@ class ProblemFile(FrozenModel):
             if self._source is None or err.source == self._source:
                 raise
             raise type(err)(err.problems, source=self._source) from None
-
-
-def read_yaml(path: str | Path) -> dict[str, Any]:
-    """Safely parse a YAML mapping, refusing files that are too large or not a mapping."""
-    p = Path(path)
-    if not p.is_file():
-        raise ValidationError([("file", f"{str(p)!r} does not exist or is not a file")])
-    if p.stat().st_size > MAX_FILE_BYTES:
-        raise ValidationError([("file", f"{p} is larger than {MAX_FILE_BYTES // 2**20} MiB")])
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as err:
-        raise ValidationError([("file", f"{p} is not UTF-8 text: {err}")]) from None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f"{p}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(p)
-        what = " ".join(str(x) for x in (getattr(err, "context", None), getattr(err, "problem", None)) if x) or str(err)
-        raise ValidationError([("file", f"{where}: not valid YAML (file:line:column): {what}")]) from None
-    if not isinstance(data, dict):
-        raise ValidationError([("file", f"{p} must hold a mapping of keys (name, system, base_stations, ...)")])
-    return data
 
 
 def load_channel_file(path: Path, *, relative_name: str, crosslink: str = "los") -> ExplicitChannels:

@@ -13,7 +13,7 @@ import pytest
 MODULES = ["isacopt", "isacopt.metrics", "isacopt.channels", "isacopt.network", "isacopt.cooperative",
            "isacopt.selection", "isacopt.sweep", "isacopt.studies", "isacopt.baselines", "isacopt.evaluate",
            "isacopt.io", "isacopt.plots", "isacopt.units", "isacopt.errors", "isacopt.results", "isacopt.design",
-           "isacopt.builders.planner", "isacopt.association"]
+           "isacopt.solve.planner", "isacopt.association"]
 PYDANTIC = {"model_config", "model_fields", "model_computed_fields"}
 
 

@@ -37,10 +37,10 @@ from ..formulation.nullspace import NullSpaces
 from ..metrics.backhaul import backhaul_load, over_capacity
 from ..network.model import Network
 from ..results import Solution
-from ..builders.cache import CompileCache
+from ..solve.cache import CompileCache
 
 if TYPE_CHECKING:
-    from ..builders.planner import Planner
+    from ..solve.planner import Planner
 from ..solve.explain import phase_one
 from ..solve.runner import DEFAULT_CHAIN, Attempt, run
 from .compiled import CompiledCoop
@@ -145,7 +145,7 @@ class CooperativeISAC(ProblemModel):
         compile at their first solve. Either way later snapshots of the same structure only assign
         Parameters (``Solution.timing.recompiled`` is False).
         """
-        from ..builders.planner import Planner
+        from ..solve.planner import Planner
 
         if self.objective not in ("max_min_rate", "max_sum_rate"):
             data, assoc = self.prepare(network)

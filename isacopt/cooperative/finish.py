@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 
-from ..builders.coordinated import _versions
+from ..solve.versions import versions
 from ..evaluate import evaluate
 from ..formulation.realsdp import to_complex
 from ..solve.extract import psd_part
@@ -77,7 +77,7 @@ def finish(opts, data, assoc, compiled: CompiledCoop, records, t0, recompiled, *
         timing=Timing(compile_s=float(getattr(compiled.problem, "compilation_time", 0) or 0) if recompiled else 0.0,
                       solve_s=sum(r.wall_s for r in records), solver_s=sum(r.solver_s for r in records),
                       extract_s=time.perf_counter() - te, total_s=time.perf_counter() - t0, recompiled=recompiled),
-        versions=_versions(), seed=getattr(data.network.channels, "seed", None),
+        versions=versions(), seed=getattr(data.network.channels, "seed", None),
     ).with_design(design)
 
 
@@ -117,6 +117,6 @@ def objective_value(opts, data, ev, design) -> float:
 def status_solution(opts, status, reason, t0, records, conflicts, recompiled=False) -> Solution:
     return Solution(status=status, reason=reason, problem=repr(opts), objective_name=opts.objective,
                     objective_unit=UNITS[opts.objective], attempts=[r.describe() for r in records],
-                    conflicts=list(conflicts), versions=_versions(),
+                    conflicts=list(conflicts), versions=versions(),
                     timing=Timing(total_s=time.perf_counter() - t0, recompiled=recompiled,
                                   solve_s=sum(r.wall_s for r in records)))

@@ -8,14 +8,14 @@ any machine and numpy version that keeps PCG64's stream (numpy guarantees it).
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import Annotated, Literal, Union
 
 import numpy as np
 from pydantic import Field
 
 from .._model import FrozenModel
 from .channel_spec import ChannelSpec, LosChannels
-from .model import Network
+from .model import LAYOUTS, Network
 from .nodes import BaseStation, Target, User, Window
 from .system import SystemParams
 
@@ -187,3 +187,6 @@ class HexagonalLayout(_NodeDefaults):
         )
 
 
+# a layout section of a problem or sweep file: which one by its ``kind``
+LayoutSpec = Annotated[Union[PoissonLayout, HexagonalLayout], Field(discriminator="kind")]
+LAYOUTS.update(poisson=PoissonLayout, hexagonal=HexagonalLayout)  # for Network.poisson / Network.hexagonal

@@ -112,17 +112,17 @@ class Network(FrozenModel):
     @classmethod
     def poisson(cls, **kwargs: Any) -> "Network":
         """A Poisson point-process snapshot; see :class:`isacopt.network.layouts.PoissonLayout`."""
-        from .layouts import PoissonLayout
-
-        return PoissonLayout(**_layout_args(kwargs)).generate(**_network_args(kwargs))
+        return LAYOUTS["poisson"](**_layout_args(kwargs)).generate(**_network_args(kwargs))
 
     @classmethod
     def hexagonal(cls, **kwargs: Any) -> "Network":
         """A hexagonal-grid snapshot; see :class:`isacopt.network.layouts.HexagonalLayout`."""
-        from .layouts import HexagonalLayout
+        return LAYOUTS["hexagonal"](**_layout_args(kwargs)).generate(**_network_args(kwargs))
 
-        return HexagonalLayout(**_layout_args(kwargs)).generate(**_network_args(kwargs))
 
+# kind -> layout class, filled by isacopt.network.layouts (imported with the isacopt.network package): the
+# layouts build Networks, so this module cannot import them without a circle
+LAYOUTS: dict[str, Any] = {}
 
 _NETWORK_KEYS = ("name", "description", "system", "channels")
 

@@ -23,8 +23,8 @@ import numpy as np
 from pydantic import Field, PrivateAttr, model_validator
 
 from .._model import ProblemModel
-from ..builders.cache import CompileCache
-from ..builders.coordinated import CoordinatedBeamforming
+from ..solve.cache import CompileCache
+from ..coordinated.coordinated import CoordinatedBeamforming
 from ..errors import ValidationError
 from ..network.model import Network
 from ..results import SearchStats, Solution, Timing
@@ -261,11 +261,11 @@ class CellAssociation(ProblemModel):
             proven = status == "infeasible"
             reason = ("no assignment meets the load, DoF and problem constraints" if proven else
                       f"the {self.method} search found no certified assignment (not a proof)")
-            from ..builders.coordinated import _versions
-            from ..builders.objective import UNITS
+            from ..solve.versions import versions
+            from ..coordinated.objective import UNITS
 
             return Solution(status=status, reason=reason, problem=repr(self), objective_name=self.base.objective,
-                            objective_unit=UNITS[self.base.objective], search=stats, versions=_versions(),
+                            objective_unit=UNITS[self.base.objective], search=stats, versions=versions(),
                             timing=Timing(total_s=time.perf_counter() - t0))
         sol = self._cache[best][2]
         nt = network.n_targets

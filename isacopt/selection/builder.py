@@ -17,7 +17,7 @@ from typing import Literal
 from pydantic import Field, PrivateAttr, model_validator
 
 from .._model import ProblemModel
-from ..builders.cache import CompileCache
+from ..solve.cache import CompileCache
 from ..cooperative import CooperativeISAC
 from ..network.model import Network
 from ..results import SearchStats, Solution, Timing
@@ -163,9 +163,9 @@ class ClusterSelection(ProblemModel):
         return result.with_design(sol.design)
 
     def _status(self, network, status, reason, t0, conflicts, stats=None) -> Solution:
-        from ..builders.coordinated import _versions
+        from ..solve.versions import versions
         from ..cooperative.finish import UNITS
 
         return Solution(status=status, reason=reason, problem=repr(self), objective_name=self.base.objective,
                         objective_unit=UNITS[self.base.objective], conflicts=list(conflicts), search=stats,
-                        versions=_versions(), timing=Timing(total_s=time.perf_counter() - t0))
+                        versions=versions(), timing=Timing(total_s=time.perf_counter() - t0))

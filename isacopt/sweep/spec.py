@@ -34,10 +34,12 @@ from pydantic import Field, field_validator, model_validator
 
 from .._model import FrozenModel
 from ..errors import ValidationError
-from ..io import LayoutSpec, ProblemSpec, read_yaml
 from ..network.channel_spec import ChannelSpec, LosChannels
+from ..network.layouts import LayoutSpec
 from ..network.system import SystemParams
+from ..problems import ProblemSpec
 from ..results import DEFAULT_MAX_GAP
+from ..yaml_files import read_yaml
 
 SECTIONS = ("system", "channels", "layout", "problem")
 MAX_TASKS = 5_000_000
@@ -47,6 +49,15 @@ class DesignSpec(FrozenModel):
     name: str = Field(pattern=r"^[A-Za-z0-9_.\-]{1,60}$", description="short label used in the store and plots")
     problem: ProblemSpec
     ignore: list[str] = Field([], description="grid keys this design does not vary with (solved once for them)")
+
+
+class PointSpec(FrozenModel):
+    """What one grid point of one design poses: the sections of a problem file a sweep varies."""
+
+    system: SystemParams = SystemParams()
+    channels: ChannelSpec = LosChannels()
+    layout: LayoutSpec
+    problem: ProblemSpec
 
 
 class MetricSettings(FrozenModel):
@@ -222,11 +233,22 @@ def load_sweep(path: str | Path, *, quick: bool = False) -> SweepFile:
     return validate_sweep(spec, source=str(p))
 
 
+def point_models(spec: SweepFile, design: DesignSpec, point: dict[str, Any], seed: int = 0):
+    """(layout, system, channels, problem) of ``design`` at ``point`` with the snapshot ``seed``."""
+    data = spec.model_dump(mode="json", include={"system", "channels", "layout"})
+    data["problem"] = design.problem.model_dump(mode="json")
+    for key, value in spec.relevant(design, point).items():
+        apply(data, key, value)
+    data["layout"]["seed"] = seed
+    if "seed" in data["channels"]:
+        data["channels"]["seed"] = seed
+    parsed = PointSpec.model_validate(data)
+    return parsed.layout, parsed.system, parsed.channels, parsed.problem
+
+
 def validate_sweep(spec: SweepFile, *, source: str | None = None) -> SweepFile:
     """Re-validate ``spec`` (it may have been edited with model_copy) and pose every grid point's
     models now, so that a bad value fails before any worker starts, not mid-run."""
-    from .tasks import point_models
-
     try:
         spec = SweepFile.model_validate(spec.model_dump(mode="json"))
     except ValidationError as err:

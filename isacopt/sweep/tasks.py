@@ -23,7 +23,8 @@ from pydantic import TypeAdapter
 from ..errors import DegreesOfFreedomError, IsacoptError, ValidationError
 from ..network.model import Network
 from .metrics import snapshot_metrics
-from .spec import DesignSpec, SweepFile, apply
+from ..problems import ProblemSpec
+from .spec import DesignSpec, SweepFile, point_models
 
 # status of a row whose snapshot could not even be posed
 REFUSED = {DegreesOfFreedomError: "dof_refused", ValidationError: "invalid"}
@@ -70,21 +71,6 @@ def build_tasks(spec: SweepFile) -> list[Task]:
     return [Task(d, p, i, seeds[i]) for i in range(spec.snapshots) for d, p in pairs]
 
 
-def point_models(spec: SweepFile, design: DesignSpec, point: dict[str, Any], seed: int = 0):
-    """(layout, system, channels, problem) of ``design`` at ``point`` with the snapshot ``seed``."""
-    from ..io import ProblemFile
-
-    data = spec.model_dump(mode="json", include={"system", "channels", "layout"})
-    data["problem"] = design.problem.model_dump(mode="json")
-    for key, value in spec.relevant(design, point).items():
-        apply(data, key, value)
-    data["layout"]["seed"] = seed
-    if "seed" in data["channels"]:
-        data["channels"]["seed"] = seed
-    parsed = ProblemFile.model_validate(data)
-    return parsed.layout, parsed.system, parsed.channels, parsed.problem
-
-
 def snapshot_network(spec: SweepFile, design: DesignSpec, point: dict[str, Any], seed: int) -> Network:
     """The network of one snapshot: the layout, system and channels of grid point ``point`` for
     ``design``, drawn with the snapshot's ``seed``."""
@@ -102,8 +88,6 @@ def _builder(kind_and_options: str):
     """One builder per distinct problem in a worker process: its compile cache then serves every later
     snapshot of the same structure (a re-solve assigns Parameters; the data path is the same as a fresh
     build's, so the row does not depend on what the worker solved before)."""
-    from ..io import ProblemSpec
-
     return TypeAdapter(ProblemSpec).validate_json(kind_and_options)
 
 

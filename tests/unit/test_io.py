@@ -72,7 +72,7 @@ def test_not_a_mapping_and_missing_file(tmp_path):
 
 
 def test_size_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr("isacopt.io.MAX_FILE_BYTES", 10)
+    monkeypatch.setattr("isacopt.yaml_files.MAX_FILE_BYTES", 10)
     p = tmp_path / "big.yaml"
     p.write_text("name: " + "x" * 100)
     with pytest.raises(iso.ValidationError, match="larger than"):

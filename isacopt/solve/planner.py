@@ -11,14 +11,18 @@ differs compiles its own problem, once; ``solve`` reports it in
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ..network.model import Network
 from ..results import Solution
 
-if TYPE_CHECKING:
-    from ..cooperative.builder import CooperativeISAC
-    from .coordinated import CoordinatedBeamforming
+
+class Solvable(Protocol):
+    """What a planner drives: a problem family's options with ``solve(network, **kwargs)``."""
+
+    def solve(self, network: Network, **kwargs: Any) -> Solution:
+        """Solve one snapshot; infeasible and failed solves are statuses."""
+        ...
 
 
 class Planner:
@@ -28,7 +32,7 @@ class Planner:
     cvxpy problem when the structure is unchanged. ``solves`` counts the solves made.
     """
 
-    def __init__(self, problem: "CoordinatedBeamforming | CooperativeISAC", network: Network):
+    def __init__(self, problem: Solvable, network: Network):
         self.problem = problem
         self.network = network
         self.solves = 0

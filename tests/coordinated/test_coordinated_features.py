@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import isacopt as iso
-from isacopt.builders import CoordinatedBeamforming
+from isacopt.coordinated import CoordinatedBeamforming
 from isacopt.channels import derive_channels
 from isacopt.metrics import sinr
 from isacopt.results import Solution

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import isacopt as iso
-from isacopt.builders import CoordinatedBeamforming
+from isacopt.coordinated import CoordinatedBeamforming
 
 EXAMPLES = int(os.environ.get("ISACOPT_FUZZ_SOLVES", 12))
 

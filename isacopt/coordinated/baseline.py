@@ -64,9 +64,9 @@ class BaselineDesign(ProblemModel):
         design = baseline_design(network, channels, precoder=self.precoder, comm_fraction=self.comm_fraction,
                                  sensing=self.sensing, association=assoc)
         ev = evaluate(network, channels, design, assoc, joint="coherent", pairs=self.pairs)
-        from .coordinated import _versions
+        from ..solve.versions import versions
 
         return Solution(status="closed_form", problem=repr(self), objective_name="none", objective_unit="",
                         users=ev.users, targets=ev.targets, base_stations=ev.base_stations, network=ev.network,
-                        versions=_versions(), seed=getattr(network.channels, "seed", None),
+                        versions=versions(), seed=getattr(network.channels, "seed", None),
                         timing=Timing(total_s=time.perf_counter() - t0, recompiled=False)).with_design(design)

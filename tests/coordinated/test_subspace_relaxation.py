@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from isacopt.builders import CoordinatedBeamforming
+from isacopt.coordinated import CoordinatedBeamforming
 from isacopt.channels import derive_channels
 from isacopt.errors import ValidationError
 from isacopt.formulation.linear import linear_sdp

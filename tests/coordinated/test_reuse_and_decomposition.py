@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import isacopt as iso
-from isacopt.builders import CoordinatedBeamforming
+from isacopt.coordinated import CoordinatedBeamforming
 from tests.helpers import small_multicell
 
 
@@ -77,7 +77,7 @@ def test_infeasible_group_makes_the_whole_problem_infeasible():
 
 
 def test_the_compile_cache_is_bounded_least_recently_used_first():
-    from isacopt.builders.cache import CompileCache
+    from isacopt.solve.cache import CompileCache
 
     cache = CompileCache(limit=3)
     for key in "abc":

@@ -53,22 +53,7 @@ def checks_for(opts: "CoordinatedBeamforming", st: Structure) -> Checks:
     return Checks(sinr_users, opts.per_antenna_power, opts.beampattern_floor_w, floor)
 
 
-def optimise(opts: "CoordinatedBeamforming", data: SnapshotData, st: Structure, chain: tuple[Attempt, ...],
-             time_limit_s: float | None) -> Outcome:
-    if opts.relaxation == "subspace":
-        from .subspace import by_subspaces  # noqa: PLC0415 - keeps the cvxpy-free path's imports local
-
-        out = Outcome("failed", data)
-        if by_subspaces(opts, data, st, time_limit_s, out):
-            return out
-        # not certified (or infeasible): the same relaxation with cvxpy names the conflicts or solves it
-        fallback = _optimise_compiled(opts, data, st, chain, time_limit_s, "sdp")
-        fallback.records[:0] = out.records
-        return fallback
-    return _optimise_compiled(opts, data, st, chain, time_limit_s, opts.relaxation)
-
-
-def _optimise_compiled(opts: "CoordinatedBeamforming", data: SnapshotData, st: Structure,
+def optimise_compiled(opts: "CoordinatedBeamforming", data: SnapshotData, st: Structure,
                        chain: tuple[Attempt, ...], time_limit_s: float | None, relaxation: str) -> Outcome:
     compiled, recompiled = opts._compiled_for(st, relaxation)
     compiled.update(data)

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from isacopt.builders import CoordinatedBeamforming
+from isacopt.coordinated import CoordinatedBeamforming
 from isacopt.channels import derive_channels
 from isacopt.metrics import sinr, target_beampattern
 from tests.helpers import one_bs, small_multicell

@@ -31,8 +31,6 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from typing import Literal
 
-import cvxpy as cp
-import numpy as np
 from pydantic import Field, PrivateAttr
 
 from .._model import ProblemModel
@@ -43,15 +41,17 @@ from ..formulation.data import SnapshotData
 from ..formulation.decompose import components, embed, restrict
 from ..network.model import Network
 from ..results import Solution, Timing
+from ..solve.cache import CompileCache
 from ..solve.certify import certificate
+from ..solve.planner import Planner
 from ..solve.runner import DEFAULT_CHAIN, Attempt
-from .cache import CompileCache
+from ..solve.versions import versions
 from .compiled import CompiledSDP
 from .objective import UNITS, combine_bounds, design_objective
-from .optimise import Outcome, checks_for, optimise
-from .planner import Planner
+from .optimise import Outcome, checks_for
 from .preparation import association_of, prepare
 from .socp import CompiledSOCP
+from .solve_path import optimise
 from .structure import Structure
 
 Objective = Literal["min_power", "max_min_beampattern", "max_min_sinr", "min_angle_crb", "weighted"]
@@ -227,7 +227,7 @@ class CoordinatedBeamforming(ProblemModel):
                       recompiled=any(o.recompiled for o in outcomes))
         common = dict(problem=repr(self), objective_name=self.objective, objective_unit=UNITS[self.objective],
                       attempts=[r.describe() for r in records], solver=records[-1].attempt if records else None,
-                      versions=_versions(), seed=getattr(data.network.channels, "seed", None))
+                      versions=versions(), seed=getattr(data.network.channels, "seed", None))
         bad = next((o for o in outcomes if o.status != "solved"), None)
         if bad is not None:
             status = {"infeasible": "infeasible", "time_limit": "time_limit"}.get(bad.status, "solver_failure")
@@ -273,12 +273,3 @@ def _solve_group(job):
     opts_dict, data, group, chain, time_limit_s = job
     opts = CoordinatedBeamforming(**opts_dict)
     return opts._solve_group(data, group, chain, time_limit_s)
-
-
-def _versions() -> dict[str, str]:
-    import clarabel
-
-    from .. import __version__
-
-    return {"isacopt": __version__, "cvxpy": cp.__version__, "clarabel": getattr(clarabel, "__version__", "?"),
-            "numpy": np.__version__}
