@@ -83,8 +83,9 @@ class CooperativeISAC(ProblemModel):
     sensing_streams: bool = True
     receiver: Literal["type1", "type2"] | None = None
     enforce_backhaul: bool = True
-    rate_tol: float = Field(1e-3, gt=0, le=0.5, description="max_min_rate: relative bisection width, the certified "
-                            "gap (rate(proven bound) - rate(design)) / rate(proven bound) it stops at")
+    rate_tol: float = Field(1e-3, gt=0, le=0.5, description="max_min_rate: the bisection stops when the rate "
+                            "bracket is within rate_tol * min(1, rate) [bit/s/Hz]: 1e-3 bit/s/Hz at rates >= 1, "
+                            "relative below, so the certified gap is at most rate_tol")
     sca_iterations: int = Field(30, ge=1, le=1000, description="max_sum_rate: surrogate solves at most")
     certificate_tol: float = Field(1e-6, gt=0, le=1e-1)
 

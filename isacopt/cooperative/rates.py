@@ -111,8 +111,10 @@ def max_min_rate(opts, data, assoc, chain, time_limit_s, t0):
                                                 f"times every power budget; " + sol.reason})
     lo, hi, proven_hi, steps = lo_db, hi_db, hi_db, 0
     rate = lambda db: math.log2(1 + 10 ** (db / 10))  # noqa: E731
-    # relative width: the certified gap |rate(hi) - rate(lo)| / rate(hi) <= rate_tol, at any rate level
-    while rate(hi) - rate(lo) > opts.rate_tol * rate(hi) and steps < 200:
+    tol_db = 10 * math.log10(2) * opts.rate_tol  # dr/d(dB) <= 1/(10 log10 2): a rate width <= rate_tol
+    # and, below 1 bit/s/Hz, a relative width: the certified gap (rate(hi) - rate(lo)) / rate(hi) stays
+    # within rate_tol at any rate level
+    while (hi - lo > tol_db or rate(hi) - rate(lo) > opts.rate_tol * rate(hi)) and steps < 200:
         mid, steps = (lo + hi) / 2, steps + 1
         ok = feasible(mid)
         if ok:
