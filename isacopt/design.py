@@ -75,6 +75,12 @@ class TransmitDesign:
         """Per-BS power in the dedicated sensing signal, tr(R0_b) [W]."""
         return np.array([float(np.real(np.trace(r))) for r in self.sensing])
 
+    @classmethod
+    def zeros(cls, network: Network) -> "TransmitDesign":
+        """The all-zero design of ``network`` (no beam, no sensing signal): writable arrays to fill in."""
+        return cls(tuple(np.zeros((b.tx_antennas, network.n_users), dtype=np.complex128) for b in network.base_stations),
+                   tuple(np.zeros((b.tx_antennas,) * 2, dtype=np.complex128) for b in network.base_stations))
+
     def scaled(self, factor: float) -> "TransmitDesign":
         """Every BS's power multiplied by ``factor`` (beams by sqrt(factor))."""
         s = float(np.sqrt(factor))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,8 +37,12 @@ class Evaluation:
 
 def evaluate(network: Network, channels: Channels, design: TransmitDesign, association: Association, *,
              joint: JointTransmission = "coherent", pairs: PairSet = "fusion", sensing_level: SensingLevel = "none",
-             nulls=None) -> Evaluation:
-    """Per-user, per-target, per-BS and network metrics of ``design`` (``nulls``: a NullSpaces to report)."""
+             nulls=None, sinr_targets: Sequence[float | None] | None = None) -> Evaluation:
+    """Per-user, per-target, per-BS and network metrics of ``design`` (``nulls``: a NullSpaces to report;
+    ``sinr_targets``: the linear SINR target each user was held to, reported in dB; by default the users'
+    own ``sinr_db``, which misses a problem-level target)."""
+    imposed = [u.sinr_db for u in network.users] if sinr_targets is None else \
+        [None if t is None else float(linear_to_db(t)) for t in sinr_targets]
     s = network.system
     ids = [b.id for b in network.base_stations]
     g = sinr(network, channels, design, joint)
@@ -48,7 +53,7 @@ def evaluate(network: Network, channels: Channels, design: TransmitDesign, assoc
     crlb = position_crlb(network, channels, design, association.sensing, pairs) if network.n_targets else np.zeros(0)
     load = backhaul_load(network, association, joint_transmission_rates(network, r), sensing_level)
     users = [UserResult(id=u.id, serving_bs=[ids[b] for b in association.serving[k]],
-                        sinr_db=float(linear_to_db(g[k])), sinr_target_db=u.sinr_db, rate_bps_hz=float(r[k]),
+                        sinr_db=float(linear_to_db(g[k])), sinr_target_db=imposed[k], rate_bps_hz=float(r[k]),
                         throughput_bps=float(s.bandwidth_hz * r[k])) for k, u in enumerate(network.users)]
     heads = [c[0] for c in association.sensing]
     radar = radar_rate(np.array([ssinr[b, t] for t, b in enumerate(heads)]))

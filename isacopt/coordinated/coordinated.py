@@ -244,7 +244,8 @@ class CoordinatedBeamforming(ProblemModel):
                 for i, k in enumerate(users):
                     targets[k] = o.data.sinr_targets[i]
             data = replace(data, sinr_targets=tuple(targets))
-        ev = evaluate(data.network, data.channels, design, association_of(data), nulls=data.nulls)
+        ev = evaluate(data.network, data.channels, design, association_of(data), nulls=data.nulls,
+                      sinr_targets=data.sinr_targets)
         obj = design_objective(self, data, ev, design)
         bound = outcomes[0].bound if len(outcomes) == 1 else combine_bounds(self, [o.bound for o in outcomes])
         first = outcomes[0].certificate

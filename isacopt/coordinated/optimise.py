@@ -98,7 +98,8 @@ def accept_design(opts, data: SnapshotData, st: Structure, extracted: tuple[Tran
                   bound: float | None, accurate: bool, out: Outcome) -> None:
     """Evaluate and certify an extracted design; ``out`` becomes solved when the certificate holds."""
     design, rank_one, method = extracted
-    ev = evaluate(data.network, data.channels, design, association_of(data), nulls=data.nulls)
+    ev = evaluate(data.network, data.channels, design, association_of(data), nulls=data.nulls,
+                  sinr_targets=data.sinr_targets)
     cert = certificate(data, design, ev, checks_for(opts, st), rank_one=rank_one, extraction=method,
                        objective=design_objective(opts, data, ev, design), bound=bound, tol=opts.certificate_tol)
     out.design, out.certificate, out.bound, out.accurate = design, cert, bound, accurate
@@ -184,7 +185,7 @@ def randomise(opts, data: SnapshotData, st: Structure, w: dict[int, np.ndarray])
         design = powers_along(opts, data, st, cand)
         if design is None:
             continue
-        ev = evaluate(data.network, data.channels, design, association_of(data))
+        ev = evaluate(data.network, data.channels, design, association_of(data), sinr_targets=data.sinr_targets)
         if not certificate(data, design, ev, checks, rank_one=True, extraction="", objective=None, bound=None,
                            tol=opts.certificate_tol).holds:
             continue
@@ -226,9 +227,8 @@ def powers_along(opts, data: SnapshotData, st: Structure, directions: dict[int, 
         rec = run(fixed.problem, DEFAULT_CHAIN[0])
         if rec.outcome not in ("optimal", "inaccurate"):
             return None
-    net = data.network
-    cols = [np.zeros((b.tx_antennas, net.n_users), complex) for b in net.base_stations]
+    design = TransmitDesign.zeros(data.network)
     for i, k in enumerate(order):
         u = directions[k] / np.linalg.norm(directions[k])
-        cols[data.serving[k]][:, k] = u * np.sqrt(max(float(p.value[i]), 0.0) * data.p_ref)
-    return TransmitDesign(tuple(cols), tuple(np.zeros((b.tx_antennas,) * 2, complex) for b in net.base_stations))
+        design.beams[data.serving[k]][:, k] = u * np.sqrt(max(float(p.value[i]), 0.0) * data.p_ref)
+    return design

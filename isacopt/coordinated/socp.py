@@ -57,9 +57,8 @@ class CompiledSOCP:
         return None if v is None or not np.isfinite(v) else float(v) * data.p_ref
 
     def design(self, data: SnapshotData) -> TransmitDesign:
-        net = data.network
-        cols = [np.zeros((b.tx_antennas, net.n_users), complex) for b in net.base_stations]
+        design = TransmitDesign.zeros(data.network)
         for k, x in self.w.items():
             b = data.serving[k]
-            cols[b][:, k] = data.nulls.bases[b] @ np.asarray(x.value) * np.sqrt(data.p_ref)
-        return TransmitDesign(tuple(cols), tuple(np.zeros((b.tx_antennas,) * 2, complex) for b in net.base_stations))
+            design.beams[b][:, k] = data.nulls.bases[b] @ np.asarray(x.value) * np.sqrt(data.p_ref)
+        return design

@@ -87,11 +87,10 @@ def restrict(data: SnapshotData, bss: list[int]) -> tuple[SnapshotData, list[int
 
 def embed(data: SnapshotData, parts: list[tuple[list[int], list[int], TransmitDesign]]) -> TransmitDesign:
     """Assemble the whole network's design from the components' designs."""
-    net = data.network
-    beams = [np.zeros((b.tx_antennas, net.n_users), complex) for b in net.base_stations]
-    sens = [np.zeros((b.tx_antennas,) * 2, complex) for b in net.base_stations]
+    whole = TransmitDesign.zeros(data.network)
+    sens = list(whole.sensing)
     for bss, users, design in parts:
         for i, b in enumerate(bss):
-            beams[b][:, users] = design.beams[i]
+            whole.beams[b][:, users] = design.beams[i]
             sens[b] = design.sensing[i]
-    return TransmitDesign(tuple(beams), tuple(sens))
+    return TransmitDesign(whole.beams, tuple(sens))

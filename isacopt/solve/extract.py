@@ -51,11 +51,10 @@ def is_rank_one(w: dict[int, np.ndarray]) -> bool:
 
 
 def _design(data: SnapshotData, beams: dict[int, np.ndarray], r0: list[np.ndarray]) -> TransmitDesign:
-    net = data.network
-    cols = [np.zeros((b.tx_antennas, net.n_users), complex) for b in net.base_stations]
+    cols = TransmitDesign.zeros(data.network).beams
     for k, w in beams.items():
         cols[data.serving[k]][:, k] = w
-    return TransmitDesign(tuple(cols), tuple(r0))
+    return TransmitDesign(cols, tuple(r0))
 
 
 def hua_xu_han(data: SnapshotData, w: dict[int, np.ndarray], r0: list[np.ndarray]) -> TransmitDesign:

@@ -194,3 +194,25 @@ def test_max_min_sinr_with_data_beams_only_reports_a_level_below_its_bound():
     assert sol.status == "optimal" and sol.certificate.holds
     assert sol.objective <= sol.bound + 1e-6
     assert sol.objective == pytest.approx(min(u.sinr_db for u in sol.users), abs=1e-9)
+
+
+def test_the_reported_sinr_target_is_the_one_imposed():
+    """A user without its own sinr_db is held to the problem's target: the result says so (it said None), and
+    the SINR recomputed from the design with plain numpy (SPEC 4, Type-I receivers) meets it."""
+    import numpy as np
+
+    from isacopt.channels import derive_channels
+
+    net = iso.load_network("problems/hex-7cell.yaml")
+    net = net.with_updates(users=[u.model_copy(update={"sinr_db": None if k % 2 else 1.0})
+                                  for k, u in enumerate(net.users)])
+    sol = CoordinatedBeamforming(objective="min_power", sinr_db=3.0).solve(net)
+    assert sol.status == "optimal", sol.reason
+    assert [u.sinr_target_db for u in sol.users] == pytest.approx([3.0 if k % 2 else 1.0 for k in range(net.n_users)])
+    ch, d = derive_channels(net), sol.design
+    noise_w = 10 ** ((net.system.noise_dbm - 30) / 10)
+    for k, u in enumerate(sol.users):
+        amp = [sum(np.vdot(ch.comm[b][k], d.beams[b][:, j]) for b in range(net.n_bs)) for j in range(net.n_users)]
+        sensing = sum(np.real(np.vdot(ch.comm[b][k], d.sensing[b] @ ch.comm[b][k])) for b in range(net.n_bs))
+        interference = sum(abs(a) ** 2 for j, a in enumerate(amp) if j != k) + sensing + noise_w
+        assert 10 * np.log10(abs(amp[k]) ** 2 / interference) >= u.sinr_target_db - 1e-4

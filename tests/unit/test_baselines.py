@@ -79,3 +79,13 @@ def test_bad_options_rejected(two_cell):
         mrt(two_cell, ch, comm_fraction=1.5)
     with pytest.raises(iso.ValidationError, match="sensing"):
         mrt(two_cell, ch, sensing="laser")
+
+
+def test_the_zero_design_has_the_network_shapes_and_no_power():
+    from isacopt.design import TransmitDesign
+
+    net = iso.Network.hexagonal(rings=1, users_per_cell=2, targets_per_cell=1, tx_antennas=6, seed=3)
+    z = TransmitDesign.zeros(net)
+    assert [w.shape for w in z.beams] == [(6, net.n_users)] * net.n_bs
+    assert [r.shape for r in z.sensing] == [(6, 6)] * net.n_bs
+    assert not z.power_w.any() and z.beams[0] is not TransmitDesign.zeros(net).beams[0]  # fresh arrays each call
