@@ -42,7 +42,7 @@ from ..solve.cache import CompileCache
 if TYPE_CHECKING:
     from ..solve.planner import Planner
 from ..solve.explain import phase_one
-from ..solve.runner import DEFAULT_CHAIN, Attempt, run
+from ..solve.runner import DEFAULT_CHAIN, Attempt, run_chain
 from .compiled import CompiledCoop
 from .finish import finish, status_solution
 
@@ -228,17 +228,14 @@ class CooperativeISAC(ProblemModel):
         (a bisection or SCA would otherwise repeat the same failing attempts at every step)."""
         if compiled.preferred in chain:
             chain = (compiled.preferred,) + tuple(a for a in chain if a != compiled.preferred)
-        for attempt in chain:
-            rec = run(compiled.problem, attempt, time_limit_s=time_limit_s)
-            records.append(rec)
-            compiled.solves += 1
-            if rec.outcome == "optimal" or (accept_inaccurate and rec.outcome == "inaccurate"):
-                compiled.accurate = rec.outcome == "optimal"
-                compiled.preferred = attempt if rec.outcome == "optimal" else compiled.preferred
-                return "solved"
-            if rec.outcome in ("infeasible", "time_limit"):
-                return rec.outcome
-        return "failed"
+        before = len(records)
+        ended = run_chain(compiled.problem, chain, records, time_limit_s=time_limit_s,
+                          accept_inaccurate=accept_inaccurate)
+        compiled.solves += len(records) - before
+        if ended.outcome == "solved":
+            compiled.accurate = ended.record.outcome == "optimal"
+            compiled.preferred = ended.attempt if compiled.accurate else compiled.preferred
+        return ended.outcome
 
     def failed(self, outcome, data, compiled, records, t0, recompiled) -> Solution:
         """The Solution of a solve that did not certify a design: ``infeasible`` with the conflicting

@@ -17,7 +17,7 @@ from ..solve import extract
 from ..solve.bisection import bisect, single_user_bound_db
 from ..solve.certify import Checks, certificate
 from ..solve.explain import phase_one
-from ..solve.runner import DEFAULT_CHAIN, Attempt, SolveRecord, run
+from ..solve.runner import DEFAULT_CHAIN, Attempt, SolveRecord, run, run_chain
 from ..terms.base import Variables
 from .compiled import CompiledSDP
 from .objective import design_objective
@@ -67,20 +67,21 @@ def optimise_compiled(opts: "CoordinatedBeamforming", data: SnapshotData, st: St
 
 
 def _chain(opts, data, compiled, chain, time_limit_s, out: Outcome) -> None:
-    for attempt in chain:
-        rec = run(compiled.problem, attempt, time_limit_s=time_limit_s)
-        out.records.append(rec)
-        compiled.solves += 1
-        if rec.outcome == "infeasible":
-            _infeasible(opts, data, compiled, out)
-            return
-        if rec.outcome == "time_limit":
-            out.status, out.reason = "time_limit", f"time limit of {time_limit_s} s reached"
-            return
-        if rec.outcome in ("optimal", "inaccurate"):
-            _accept(opts, data, compiled, compiled.bound_si(data), rec.outcome == "optimal", out)
-            if out.status == "solved":
-                return
+    def certified(rec) -> bool:  # a solve counts when its extracted design certifies; else the next attempt
+        _accept(opts, data, compiled, compiled.bound_si(data), rec.outcome == "optimal", out)
+        return out.status == "solved"
+
+    before = len(out.records)
+    ended = run_chain(compiled.problem, chain, out.records, time_limit_s=time_limit_s, accept=certified)
+    compiled.solves += len(out.records) - before
+    if ended.outcome == "solved":
+        return
+    if ended.outcome == "infeasible":
+        _infeasible(opts, data, compiled, out)
+        return
+    if ended.outcome == "time_limit":
+        out.status, out.reason = "time_limit", f"time limit of {time_limit_s} s reached"
+        return
     tried = "; ".join(r.describe() for r in out.records)
     if out.certificate is not None:
         out.reason = (f"no attempt gave a certified design (worst: {out.certificate.worst_constraint}, violation "
@@ -123,16 +124,13 @@ def _bisection(opts, data, compiled, chain, time_limit_s, out: Outcome) -> None:
 
     def feasible(db: float) -> bool:
         sinr.set_targets({k: 10 ** (db / 10) for k in served})
-        for attempt in chain:
-            rec = run(compiled.problem, attempt, time_limit_s=time_limit_s)
-            out.records.append(rec)
-            compiled.solves += 1
-            if rec.outcome == "infeasible":
-                return False
-            if rec.outcome in ("optimal", "inaccurate"):
-                best.update(db=db, values=compiled.values(), accurate=rec.outcome == "optimal")
-                return True
-        return False
+        before = len(out.records)
+        ended = run_chain(compiled.problem, chain, out.records, time_limit_s=time_limit_s)
+        compiled.solves += len(out.records) - before
+        if ended.outcome != "solved":  # infeasible, or nothing solved it: the level is not shown feasible
+            return False
+        best.update(db=db, values=compiled.values(), accurate=ended.record.outcome == "optimal")
+        return True
 
     result = bisect(feasible, -30.0, single_user_bound_db(data, served) + 1e-6, opts.bisection_tol_db)
     level = -30.0 if result.lo_db is None else result.lo_db

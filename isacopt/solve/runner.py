@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 import warnings
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any, Literal
 
 import cvxpy as cp
@@ -96,6 +97,36 @@ def run(problem: cp.Problem, attempt: Attempt, *, time_limit_s: float | None = N
     if outcome == "time_limit" and time_limit_s is None:  # cvxpy's USER_LIMIT also means an iteration limit
         outcome, message = "error", "iteration limit reached"
     return SolveRecord(attempt.name, outcome, solver_s, wall, message)
+
+
+@dataclass(frozen=True)
+class ChainResult:
+    """How a chain of attempts ended: ``solved`` (an attempt's result was accepted), ``infeasible`` or
+    ``time_limit`` (an attempt said so: the chain stops there) or ``failed`` (no attempt gave an accepted
+    result); ``record`` and ``attempt`` are the last attempt's."""
+
+    outcome: Literal["solved", "infeasible", "time_limit", "failed"]
+    record: SolveRecord | None = None
+    attempt: Attempt | None = None
+
+
+def run_chain(problem: cp.Problem, chain: tuple[Attempt, ...], records: list[SolveRecord], *,
+              time_limit_s: float | None = None, accept: Callable[[SolveRecord], bool] | None = None,
+              accept_inaccurate: bool = True) -> ChainResult:
+    """Try the attempts of ``chain`` in order, appending each one's record to ``records``. An ``optimal``
+    result (or ``inaccurate``, unless ``accept_inaccurate`` is off) ends the chain as ``solved`` when
+    ``accept(record)`` agrees (a caller that extracts and certifies a design says no to try the next
+    attempt); ``infeasible`` and ``time_limit`` end it at once. The one loop of every problem family."""
+    for attempt in chain:
+        rec = run(problem, attempt, time_limit_s=time_limit_s)
+        records.append(rec)
+        if rec.outcome == "optimal" or (accept_inaccurate and rec.outcome == "inaccurate"):
+            if accept is None or accept(rec):
+                return ChainResult("solved", rec, attempt)
+            continue
+        if rec.outcome in ("infeasible", "time_limit"):
+            return ChainResult(rec.outcome, rec, attempt)
+    return ChainResult("failed", records[-1] if records else None, None)
 
 
 def solved_quietly(problem: cp.Problem, **options: Any) -> bool:
