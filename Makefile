@@ -34,7 +34,7 @@ test-latest:
 	$(PYTHON) -m venv .venv-latest
 	.venv-latest/bin/python -m pip install --quiet --upgrade pip
 	.venv-latest/bin/python -m pip install --quiet --upgrade -e '.[dev]'
-	.venv-latest/bin/python -m pip freeze --exclude-editable > .venv-latest/versions.txt
+	.venv-latest/bin/python -m pip freeze --all --exclude-editable > .venv-latest/versions.txt
 	.venv-latest/bin/python -m pytest -q -n 2 --dist worksteal -p no:cacheprovider
 
 # Refresh constraints.txt from the newest releases (then run make test before committing it).
@@ -43,7 +43,7 @@ lock:
 	$(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/python -m pip install --quiet --upgrade pip
 	.venv-lock/bin/python -m pip install --quiet -e '.[dev]'
-	{ sed -n '1,3p' $(LOCK); .venv-lock/bin/python -m pip freeze --exclude-editable; \
+	{ sed -n '1,3p' $(LOCK); .venv-lock/bin/python -m pip freeze --all --exclude-editable | grep -v '^pip=='; \
 	  .venv-lock/bin/python -m pip --version | awk '{print "pip==" $$2}'; } > $(LOCK).new
 	mv $(LOCK).new $(LOCK)
 	rm -rf .venv-lock
