@@ -124,7 +124,8 @@ class CooperativeISAC(ProblemModel):
         data, assoc = self.prepare(network, association)
         over = self.backhaul_excess(data, assoc)
         if over:
-            return status_solution(self, "infeasible", "backhaul capacity exceeded: " + "; ".join(over), t0, [], over)
+            return status_solution(self, "infeasible", "backhaul capacity exceeded: " + "; ".join(over), t0, [], over,
+                                   network=network)
         if self.objective == "max_min_rate":
             return max_min_rate(self, data, assoc, chain, time_limit_s, t0)
         if self.objective == "max_sum_rate":
@@ -249,4 +250,4 @@ class CooperativeISAC(ProblemModel):
         else:
             reason = "; ".join(r.describe() for r in records)
         status = {"infeasible": "infeasible", "time_limit": "time_limit"}.get(outcome, "solver_failure")
-        return status_solution(self, status, reason, t0, records, conflicts, recompiled)
+        return status_solution(self, status, reason, t0, records, conflicts, recompiled, data.network)

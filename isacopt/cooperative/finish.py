@@ -6,13 +6,13 @@ import time
 
 import numpy as np
 
-from ..solve.versions import versions
 from ..evaluate import evaluate
 from ..formulation.realsdp import to_complex
-from ..solve.extract import psd_part
 from ..results import Solution, Timing
 from ..solve.certify import Checks, certificate
 from ..solve.explain import phase_one
+from ..solve.extract import psd_part
+from ..solve.outcome import certified_status, make_solution
 from .compiled import CompiledCoop
 from .extract import extract
 from .polish import candidate_directions, repair_coherent
@@ -66,19 +66,15 @@ def finish(opts, data, assoc, compiled: CompiledCoop, records, t0, recompiled, *
         if conflicts:
             return status_solution(opts, "infeasible", "infeasible: " + "; ".join(conflicts) +
                                    f" (the solver's 'optimal' design missed {cert.worst_constraint} by "
-                                   f"{cert.max_violation:.1e})", t0, records, conflicts, recompiled)
-    good = "local_optimum" if local else ("optimal" if compiled.accurate else "optimal_reduced_accuracy")
+                                   f"{cert.max_violation:.1e})", t0, records, conflicts, recompiled, data.network)
     reason = note if cert.holds else f"certificate failed: {cert.worst_constraint} violated by {cert.max_violation:.2e}"
-    return Solution(
-        status=good if cert.holds else "solver_failure", reason=reason, problem=repr(opts),
-        objective_name=opts.objective, objective_unit=UNITS[opts.objective], objective=obj, bound=bound,
-        solver=records[-1].attempt if records else None, attempts=[r.describe() for r in records], users=ev.users,
-        targets=ev.targets, base_stations=ev.base_stations, network=ev.network, certificate=cert,
+    return make_solution(
+        status=certified_status(cert.holds, accurate=compiled.accurate, local=local), reason=reason,
+        problem=repr(opts), objective_name=opts.objective, objective_unit=UNITS[opts.objective], objective=obj,
+        bound=bound, records=records, evaluation=ev, design=design, certificate=cert, network=data.network,
         timing=Timing(compile_s=float(getattr(compiled.problem, "compilation_time", 0) or 0) if recompiled else 0.0,
                       solve_s=sum(r.wall_s for r in records), solver_s=sum(r.solver_s for r in records),
-                      extract_s=time.perf_counter() - te, total_s=time.perf_counter() - t0, recompiled=recompiled),
-        versions=versions(), seed=getattr(data.network.channels, "seed", None),
-    ).with_design(design)
+                      extract_s=time.perf_counter() - te, total_s=time.perf_counter() - t0, recompiled=recompiled))
 
 
 def certify(opts, data, assoc, design, rank_one, method, bound):
@@ -114,9 +110,9 @@ def objective_value(opts, data, ev, design) -> float:
     return float(design.power_w.sum())
 
 
-def status_solution(opts, status, reason, t0, records, conflicts, recompiled=False) -> Solution:
-    return Solution(status=status, reason=reason, problem=repr(opts), objective_name=opts.objective,
-                    objective_unit=UNITS[opts.objective], attempts=[r.describe() for r in records],
-                    conflicts=list(conflicts), versions=versions(),
-                    timing=Timing(total_s=time.perf_counter() - t0, recompiled=recompiled,
-                                  solve_s=sum(r.wall_s for r in records)))
+def status_solution(opts, status, reason, t0, records, conflicts, recompiled=False, network=None) -> Solution:
+    """A Solution without a design (infeasible, failed, time limit)."""
+    return make_solution(status=status, reason=reason, problem=repr(opts), objective_name=opts.objective,
+                         objective_unit=UNITS[opts.objective], records=records, conflicts=conflicts, network=network,
+                         timing=Timing(total_s=time.perf_counter() - t0, recompiled=recompiled,
+                                       solve_s=sum(r.wall_s for r in records)))

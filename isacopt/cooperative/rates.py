@@ -62,7 +62,7 @@ def max_min_rate(opts, data, assoc, chain, time_limit_s, t0):
     cap = backhaul_rate_cap(opts, data, assoc)
     if cap <= 0:
         return status_solution(opts, "infeasible", "backhaul capacity is used up by sensing: no rate can be shared",
-                               t0, [], [])
+                               t0, [], [], network=data.network)
     if cap < math.inf:
         hi_db = min(hi_db, 10 * math.log10(2**cap - 1))
     lo_db = min(-30.0, hi_db - 10.0)

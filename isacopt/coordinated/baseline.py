@@ -23,6 +23,7 @@ from ..errors import ValidationError
 from ..evaluate import evaluate
 from ..network.model import Network
 from ..results import Solution, Timing
+from ..solve.outcome import make_solution
 from .preparation import serving_heads
 
 
@@ -64,9 +65,6 @@ class BaselineDesign(ProblemModel):
         design = baseline_design(network, channels, precoder=self.precoder, comm_fraction=self.comm_fraction,
                                  sensing=self.sensing, association=assoc)
         ev = evaluate(network, channels, design, assoc, joint="coherent", pairs=self.pairs)
-        from ..solve.versions import versions
-
-        return Solution(status="closed_form", problem=repr(self), objective_name="none", objective_unit="",
-                        users=ev.users, targets=ev.targets, base_stations=ev.base_stations, network=ev.network,
-                        versions=versions(), seed=getattr(network.channels, "seed", None),
-                        timing=Timing(total_s=time.perf_counter() - t0, recompiled=False)).with_design(design)
+        return make_solution(status="closed_form", problem=repr(self), objective_name="none", objective_unit="",
+                             evaluation=ev, design=design, network=network,
+                             timing=Timing(total_s=time.perf_counter() - t0, recompiled=False))

@@ -45,7 +45,7 @@ from ..solve.cache import CompileCache
 from ..solve.certify import certificate
 from ..solve.planner import Planner
 from ..solve.runner import DEFAULT_CHAIN, Attempt
-from ..solve.versions import versions
+from ..solve.outcome import certified_status, make_solution
 from .compiled import CompiledSDP
 from .objective import UNITS, combine_bounds, design_objective
 from .optimise import Outcome, checks_for
@@ -226,14 +226,13 @@ class CoordinatedBeamforming(ProblemModel):
                       solve_s=sum(r.wall_s for r in records), solver_s=sum(r.solver_s for r in records),
                       recompiled=any(o.recompiled for o in outcomes))
         common = dict(problem=repr(self), objective_name=self.objective, objective_unit=UNITS[self.objective],
-                      attempts=[r.describe() for r in records], solver=records[-1].attempt if records else None,
-                      versions=versions(), seed=getattr(data.network.channels, "seed", None))
+                      records=records, network=data.network)
         bad = next((o for o in outcomes if o.status != "solved"), None)
         if bad is not None:
             status = {"infeasible": "infeasible", "time_limit": "time_limit"}.get(bad.status, "solver_failure")
             reason = bad.reason + (f" (in a group of {len(outcomes)} independent sub-problems)" if n_groups > 1 else "")
-            return Solution(status=status, reason=reason, conflicts=bad.conflicts,
-                            timing=Timing(**timing, total_s=time.perf_counter() - t0), **common)
+            return make_solution(status=status, reason=reason, conflicts=bad.conflicts,
+                                 timing=Timing(**timing, total_s=time.perf_counter() - t0), **common)
         te = time.perf_counter()
         if parts is None:
             design, data = outcomes[0].design, outcomes[0].data
@@ -258,15 +257,15 @@ class CoordinatedBeamforming(ProblemModel):
         # finite (e.g. an angle CRB lost in extraction) is not an answer
         lost = obj is not None and not math.isfinite(obj) and bound is not None and math.isfinite(bound)
         holds = cert.holds and not lost
-        status = ("optimal" if accurate else "optimal_reduced_accuracy") if holds else "solver_failure"
+        status = certified_status(holds, accurate=accurate)
         reason = "" if holds else (
             f"the extracted design's {self.objective} is {obj} while the relaxation's is {bound:.4g}" if lost else
             f"certificate failed: {cert.worst_constraint} violated by {cert.max_violation:.2e}"
             if cert.max_violation > cert.tolerance else f"certificate failed: null leakage {cert.null_leakage:.2e}")
-        return Solution(status=status, reason=reason, objective=obj, bound=bound, users=ev.users, targets=ev.targets,
-                        base_stations=ev.base_stations, network=ev.network, certificate=cert,
-                        timing=Timing(**timing, extract_s=time.perf_counter() - te, total_s=time.perf_counter() - t0),
-                        **common).with_design(design)
+        return make_solution(status=status, reason=reason, objective=obj, bound=bound, evaluation=ev, design=design,
+                             certificate=cert, **common,
+                             timing=Timing(**timing, extract_s=time.perf_counter() - te,
+                                           total_s=time.perf_counter() - t0))
 
 
 def _solve_group(job):

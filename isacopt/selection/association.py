@@ -24,6 +24,7 @@ from pydantic import Field, PrivateAttr, model_validator
 
 from .._model import ProblemModel
 from ..solve.cache import CompileCache
+from ..solve.outcome import make_solution
 from ..coordinated.coordinated import CoordinatedBeamforming
 from ..errors import ValidationError
 from ..network.model import Network
@@ -261,12 +262,11 @@ class CellAssociation(ProblemModel):
             proven = status == "infeasible"
             reason = ("no assignment meets the load, DoF and problem constraints" if proven else
                       f"the {self.method} search found no certified assignment (not a proof)")
-            from ..solve.versions import versions
             from ..coordinated.objective import UNITS
 
-            return Solution(status=status, reason=reason, problem=repr(self), objective_name=self.base.objective,
-                            objective_unit=UNITS[self.base.objective], search=stats, versions=versions(),
-                            timing=Timing(total_s=time.perf_counter() - t0))
+            return make_solution(status=status, reason=reason, problem=repr(self), objective_name=self.base.objective,
+                                 objective_unit=UNITS[self.base.objective], search=stats, network=network,
+                                 timing=Timing(total_s=time.perf_counter() - t0))
         sol = self._cache[best][2]
         nt = network.n_targets
         ids = [b.id for b in network.base_stations]

@@ -18,6 +18,7 @@ from pydantic import Field, PrivateAttr, model_validator
 
 from .._model import ProblemModel
 from ..solve.cache import CompileCache
+from ..solve.outcome import make_solution
 from ..cooperative import CooperativeISAC
 from ..network.model import Network
 from ..results import SearchStats, Solution, Timing
@@ -163,9 +164,8 @@ class ClusterSelection(ProblemModel):
         return result.with_design(sol.design)
 
     def _status(self, network, status, reason, t0, conflicts, stats=None) -> Solution:
-        from ..solve.versions import versions
         from ..cooperative.finish import UNITS
 
-        return Solution(status=status, reason=reason, problem=repr(self), objective_name=self.base.objective,
-                        objective_unit=UNITS[self.base.objective], conflicts=list(conflicts), search=stats,
-                        versions=versions(), timing=Timing(total_s=time.perf_counter() - t0))
+        return make_solution(status=status, reason=reason, problem=repr(self), objective_name=self.base.objective,
+                             objective_unit=UNITS[self.base.objective], conflicts=conflicts, search=stats,
+                             network=network, timing=Timing(total_s=time.perf_counter() - t0))
