@@ -34,6 +34,7 @@ from ..channels.derive import derive_channels
 from ..errors import ValidationError
 from ..formulation.data import SnapshotData
 from ..formulation.nullspace import NullSpaces
+from ..formulation.shared_preparation import check_cluster_sizes, linear_sinr_targets, with_receiver
 from ..metrics.backhaul import backhaul_load, over_capacity
 from ..network.model import Network
 from ..results import Solution
@@ -161,9 +162,8 @@ class CooperativeISAC(ProblemModel):
         """Validate ``network`` for this problem and derive its data: channels, clusters (the L / Q
         nearest BSs, or ``association``) and the users' SINR targets. Raises ValidationError.
         """
-        for name, size in (("comm_cluster", self.comm_cluster), ("sensing_cluster", self.sensing_cluster)):
-            if association is None and size > network.n_bs:
-                raise ValidationError([(name, f"{size} is larger than the number of base stations ({network.n_bs})")])
+        if association is None:  # explicit clusters are checked by the association itself
+            check_cluster_sizes(network, comm_cluster=self.comm_cluster, sensing_cluster=self.sensing_cluster)
         if self.objective in ("min_sum_crlb", "min_max_crlb", "weighted") and network.n_targets == 0:
             raise ValidationError([("objective", f"{self.objective!r} needs at least one target")])
         if self.objective in ("max_min_rate", "max_sum_rate") and network.n_users == 0:
@@ -171,15 +171,12 @@ class CooperativeISAC(ProblemModel):
         unknown = sorted(set(self.crlb_weights or {}) - {t.id for t in network.targets})
         if unknown:
             raise ValidationError([("crlb_weights", f"unknown target ids {unknown}")])
-        if self.receiver is not None:
-            network = network.with_updates(users=[u.model_copy(update={"receiver": self.receiver})
-                                                  for u in network.users])
+        network = with_receiver(network, self.receiver)
         channels = derive_channels(network)
         assoc = (association.validate_for(network) if association is not None else
                  Association.nearest(network, comm_cluster=self.comm_cluster, sensing_cluster=self.sensing_cluster))
         default = self.sinr_db if self.rate_bps_hz is None else 10 * math.log10(2 ** self.rate_bps_hz - 1)
-        targets = tuple(None if (db := (u.sinr_db if u.sinr_db is not None else default)) is None
-                        or self.objective == "max_min_rate" else 10 ** (db / 10) for u in network.users)
+        targets = linear_sinr_targets(network, default, served=[self.objective != "max_min_rate"] * network.n_users)
         eye = tuple(np.eye(b.tx_antennas, dtype=complex) for b in network.base_stations)
         nulls = NullSpaces(eye, (0,) * network.n_bs, ((),) * network.n_bs, ((),) * network.n_bs)
         data = SnapshotData(network, channels, tuple(c[0] for c in assoc.serving), tuple(c[0] for c in assoc.sensing),

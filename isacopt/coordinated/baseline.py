@@ -19,9 +19,9 @@ from .._model import ProblemModel
 from ..association import Association
 from ..baselines import baseline_design
 from ..channels.derive import derive_channels
-from ..errors import ValidationError
 from ..evaluate import evaluate
 from ..network.model import Network
+from ..formulation.shared_preparation import check_cluster_sizes
 from ..results import Solution, Timing
 from ..solve.outcome import make_solution
 from .preparation import serving_heads
@@ -55,9 +55,7 @@ class BaselineDesign(ProblemModel):
     def solve(self, network: Network, *, time_limit_s: float | None = None) -> Solution:
         """Evaluate the closed-form design on ``network`` (``time_limit_s`` is accepted and unused)."""
         t0 = time.perf_counter()
-        if self.sensing_cluster > network.n_bs:
-            raise ValidationError([("sensing_cluster", f"{self.sensing_cluster} is larger than the number of base "
-                                    f"stations ({network.n_bs})")])
+        check_cluster_sizes(network, sensing_cluster=self.sensing_cluster)
         channels = derive_channels(network)
         heads = serving_heads(network, None, self.max_users_per_bs)
         assoc = Association(serving=tuple(() if h < 0 else (h,) for h in heads),

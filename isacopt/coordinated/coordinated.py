@@ -39,6 +39,7 @@ from ..errors import ValidationError
 from ..evaluate import evaluate
 from ..formulation.data import SnapshotData
 from ..formulation.decompose import components, embed, restrict
+from ..formulation.shared_preparation import with_receiver
 from ..network.model import Network
 from ..results import Solution, Timing
 from ..solve.cache import CompileCache
@@ -146,9 +147,7 @@ class CoordinatedBeamforming(ProblemModel):
     # -- preparation ------------------------------------------------------------------
     def _prepare(self, network: Network) -> SnapshotData:
         self._check(network)
-        if self.receiver is not None:  # the override is part of the model: metrics must see it too
-            network = network.with_updates(users=[u.model_copy(update={"receiver": self.receiver})
-                                                  for u in network.users])
+        network = with_receiver(network, self.receiver)
         channels = derive_channels(network)
         data = prepare(network, channels, serving=self.serving, sensing_map=self.sensing_map,
                        max_users_per_bs=self.max_users_per_bs,

@@ -9,6 +9,7 @@ from ..channels.derive import Channels
 from ..errors import ValidationError
 from ..formulation.data import SnapshotData
 from ..formulation.nullspace import null_spaces
+from ..formulation.shared_preparation import check_cluster_sizes, linear_sinr_targets
 from ..network.model import Network
 
 
@@ -51,13 +52,10 @@ def sensing_heads(network: Network, sensing_map: dict[str, str] | None) -> tuple
 def prepare(network: Network, channels: Channels, *, serving: dict[str, str] | None, max_users_per_bs: int | None,
             default_sinr_db: float | None, comm_cluster: int, sensing_cluster: int,
             sensing_map: dict[str, str] | None = None) -> SnapshotData:
-    for name, size in (("comm_cluster", comm_cluster), ("sensing_cluster", sensing_cluster)):
-        if size > network.n_bs:
-            raise ValidationError([(name, f"{size} is larger than the number of base stations ({network.n_bs})")])
+    check_cluster_sizes(network, comm_cluster=comm_cluster, sensing_cluster=sensing_cluster)
     heads = serving_heads(network, serving, max_users_per_bs)
     sensing = sensing_heads(network, sensing_map)
-    targets = tuple(None if (h < 0 or (db := (u.sinr_db if u.sinr_db is not None else default_sinr_db)) is None)
-                    else float(10.0 ** (db / 10.0)) for u, h in zip(network.users, heads))
+    targets = linear_sinr_targets(network, default_sinr_db, served=[h >= 0 for h in heads])
     nulls = null_spaces(network, channels, list(heads), comm_cluster=comm_cluster, sensing_cluster=sensing_cluster,
                         sensing_bs=sorted(set(sensing)))
     p_ref = max(b.power_w for b in network.base_stations)

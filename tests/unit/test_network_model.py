@@ -121,3 +121,19 @@ def test_model_copy_validates_its_update():
         p.model_copy(update={"sinr_db": 500.0})
     with pytest.raises(iso.ValidationError, match="unknown key"):
         p.model_copy(update={"sinr_dbb": 5.0})
+
+
+def test_the_shared_preparation_steps():
+    """Cluster sizes, the receiver override and the SINR-target merge, done once for every family."""
+    from isacopt.formulation.shared_preparation import check_cluster_sizes, linear_sinr_targets, with_receiver
+
+    net = iso.Network(base_stations=[{"id": "a", "position_m": (0, 0), "tx_antennas": 4, "rx_antennas": 4,
+                                      "power_w": 1.0}],
+                      users=[{"id": "u", "position_m": (50, 0), "sinr_db": 10.0}, {"id": "v", "position_m": (0, 50)}])
+    with pytest.raises(iso.ValidationError, match="comm_cluster: 2 is larger than the number of base stations"):
+        check_cluster_sizes(net, comm_cluster=2, sensing_cluster=1)
+    assert [u.receiver for u in with_receiver(net, "type2").users] == ["type2", "type2"]
+    assert with_receiver(net, None) is net
+    assert linear_sinr_targets(net, 3.0) == pytest.approx((10.0, 10 ** 0.3))
+    assert linear_sinr_targets(net, None) == (pytest.approx(10.0), None)
+    assert linear_sinr_targets(net, 3.0, served=[False, True]) == (None, pytest.approx(10 ** 0.3))
