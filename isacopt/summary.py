@@ -66,12 +66,15 @@ def _f(x: float | None, fmt: str = ".3g") -> str:
     return format(x, fmt) if x == x and abs(x) != float("inf") else ("inf" if x > 0 else "-inf")
 
 
-# what an objective's number is, where its unit alone could mislead (a gain in W next to a 1 W budget)
-OBJECTIVE_LABELS = {
-    "max_min_beampattern": "worst target's beampattern gain a^H R a, W toward the target, not a transmit power",
-    "max_min_sinr": "worst user's SINR",
-    "min_power": "total transmit power",
-}
+def _objective_label(name: str, unit: str) -> str:
+    """What an objective's number is (from its class), where its unit alone could mislead."""
+    from .objectives import REGISTRY
+
+    for family in REGISTRY.values():
+        cls = family.get(name)
+        if cls is not None and cls.unit == unit:
+            return cls.description
+    return ""
 
 
 def _why_infinite(targets) -> list[str]:
@@ -96,7 +99,7 @@ def solution_summary(solution) -> str:
         reason = reason[:min(reason.index(c) for c in s.conflicts)].rstrip(" :;(")
     lines = [f"status: {s.status}" + (f" ({reason})" if reason else "")]
     if s.objective is not None:
-        what = OBJECTIVE_LABELS.get(s.objective_name, "")
+        what = _objective_label(s.objective_name, s.objective_unit)
         lines.append(f"objective {s.objective_name}{f' ({what})' if what else ''}: {_f(s.objective, '.6g')} "
                      f"{s.objective_unit}"
                      f" ({'proven bound' if s.search is not None else 'relaxation bound'} {_f(s.bound, '.6g')})")

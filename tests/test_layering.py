@@ -17,7 +17,7 @@ LAYERS = [
     {"channels", "association"},
     {"design", "results"},
     {"metrics", "baselines", "evaluate", "studies"},
-    {"formulation", "terms"},
+    {"formulation", "terms", "objectives"},
     {"solve"},
     {"coordinated", "cooperative"},
     {"selection"},

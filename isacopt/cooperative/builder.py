@@ -34,6 +34,8 @@ from ..channels.derive import derive_channels
 from ..errors import ValidationError
 from ..formulation.data import SnapshotData
 from ..formulation.nullspace import NullSpaces
+from ..objectives import Objective as ObjectiveClass
+from ..objectives import needs_problems, objective_of
 from ..formulation.shared_preparation import check_cluster_sizes, linear_sinr_targets, with_receiver
 from ..metrics.backhaul import backhaul_load, over_capacity
 from ..network.model import Network
@@ -110,6 +112,11 @@ class CooperativeISAC(ProblemModel):
         return "data" if self.pairs == "fusion" else "signal"
 
     # -- public ---------------------------------------------------------------------------
+    @property
+    def objective_class(self) -> type[ObjectiveClass]:
+        """The class of ``objective``: its unit, direction and what it needs of the network."""
+        return objective_of("cooperative", self.objective)
+
     def check(self, network: Network) -> None:
         """Every check :meth:`solve` makes before solving (clusters, associations, targets a CRLB needs):
         raises ValidationError naming each problem; solves nothing."""
@@ -164,10 +171,9 @@ class CooperativeISAC(ProblemModel):
         """
         if association is None:  # explicit clusters are checked by the association itself
             check_cluster_sizes(network, comm_cluster=self.comm_cluster, sensing_cluster=self.sensing_cluster)
-        if self.objective in ("min_sum_crlb", "min_max_crlb", "weighted") and network.n_targets == 0:
-            raise ValidationError([("objective", f"{self.objective!r} needs at least one target")])
-        if self.objective in ("max_min_rate", "max_sum_rate") and network.n_users == 0:
-            raise ValidationError([("objective", f"{self.objective!r} needs at least one user")])
+        missing = needs_problems(self.objective_class, network)
+        if missing:
+            raise ValidationError(missing)
         unknown = sorted(set(self.crlb_weights or {}) - {t.id for t in network.targets})
         if unknown:
             raise ValidationError([("crlb_weights", f"unknown target ids {unknown}")])

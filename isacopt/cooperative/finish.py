@@ -8,6 +8,7 @@ import numpy as np
 
 from ..evaluate import evaluate
 from ..formulation.realsdp import to_complex
+from ..objectives import units
 from ..results import Solution, Timing
 from ..solve.certify import Checks, certificate
 from ..solve.explain import phase_one
@@ -17,8 +18,7 @@ from .compiled import CompiledCoop
 from .extract import extract
 from .polish import candidate_directions, repair_coherent
 
-UNITS = {"min_sum_crlb": "m^2", "min_max_crlb": "m^2", "min_power": "W", "weighted": "m^2",
-         "max_min_rate": "bit/s/Hz", "max_sum_rate": "bit/s/Hz"}
+UNITS = units("cooperative")  # name -> unit, from the objective classes
 
 
 RELAXATION = object()
@@ -26,7 +26,7 @@ REPAIR_DRAWS = 30  # Gaussian direction draws tried when the stacked coherent be
 
 
 def _better(opts, a: float, b: float) -> bool:
-    return a > b if opts.objective in ("max_min_rate", "max_sum_rate") else a < b
+    return opts.objective_class.better(a, b)
 
 
 def design_from(opts, data, assoc, compiled: CompiledCoop, bound, draws: int = 0):
@@ -38,7 +38,7 @@ def design_from(opts, data, assoc, compiled: CompiledCoop, bound, draws: int = 0
         blocks = [psd_part(to_complex(np.asarray(s.value)) * data.p_ref) for s in compiled.vars.S]
         for i, dirs in enumerate([None] + candidate_directions(blocks, draws or REPAIR_DRAWS)):
             repaired = repair_coherent(data, assoc, design, dirs,
-                                       keep_power=opts.objective in ("min_sum_crlb", "min_max_crlb", "weighted")
+                                       keep_power=opts.objective_class.crlb
                                        or any(lim is not None for lim in opts.limits(data.network)))
             if repaired is None:
                 continue

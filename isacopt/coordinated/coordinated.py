@@ -40,6 +40,8 @@ from ..evaluate import evaluate
 from ..formulation.data import SnapshotData
 from ..formulation.decompose import components, embed, restrict
 from ..formulation.shared_preparation import with_receiver
+from ..objectives import Objective as ObjectiveClass
+from ..objectives import needs_problems, objective_of
 from ..network.model import Network
 from ..results import Solution, Timing
 from ..solve.cache import CompileCache
@@ -98,6 +100,11 @@ class CoordinatedBeamforming(ProblemModel):
     _cache: dict = PrivateAttr(default_factory=CompileCache)
 
     # -- public API ---------------------------------------------------------------------
+    @property
+    def objective_class(self) -> type[ObjectiveClass]:
+        """The class of ``objective``: its unit, direction and what it needs of the network."""
+        return objective_of("coordinated", self.objective)
+
     def check(self, network: Network) -> None:
         """Every check :meth:`solve` makes before solving (objective vs nodes, cluster sizes, null-space
         dimensions, targets): raises ValidationError naming each problem; solves nothing."""
@@ -189,14 +196,9 @@ class CoordinatedBeamforming(ProblemModel):
 
     def _check(self, network: Network) -> None:
         o = self.objective
-        problems = []
-        if o in ("max_min_beampattern", "min_angle_crb", "weighted") and network.n_targets == 0:
-            problems.append(("objective", f"{o!r} needs at least one target in the network"))
-        if o in ("max_min_beampattern", "min_angle_crb", "weighted") and not self.sensing_streams \
-                and network.n_users == 0:
+        problems = needs_problems(self.objective_class, network)
+        if self.objective_class.needs == "targets" and not self.sensing_streams and network.n_users == 0:
             problems.append(("sensing_streams", "with no users and no sensing streams nothing is transmitted"))
-        if o == "max_min_sinr" and network.n_users == 0:
-            problems.append(("objective", "'max_min_sinr' needs at least one user"))
         if self.relaxation == "socp" and (o != "min_power" or self.beampattern_floor_w is not None
                                           or self.sensing_sinr_db is not None or self.per_antenna_power):
             problems.append(("relaxation", "'socp' applies to min_power with SINR constraints only (no sensing "

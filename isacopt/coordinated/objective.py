@@ -8,14 +8,14 @@ from ..design import TransmitDesign
 from ..evaluate import Evaluation
 from ..formulation.data import SnapshotData
 from ..metrics.comm import sensing_interference, stream_powers
+from ..objectives import units
 from ..units import linear_to_db
 from .compiled import margin_ceiling
 
 if TYPE_CHECKING:
     from .coordinated import CoordinatedBeamforming
 
-UNITS = {"min_power": "W", "max_min_beampattern": "W", "max_min_sinr": "dB", "min_angle_crb": "rad^2",
-         "weighted": "1"}
+UNITS = units("coordinated")  # name -> unit, from the objective classes
 
 
 def design_objective(opts: "CoordinatedBeamforming", data: SnapshotData, ev: Evaluation,

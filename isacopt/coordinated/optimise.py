@@ -178,7 +178,7 @@ def randomise(opts, data: SnapshotData, st: Structure, w: dict[int, np.ndarray])
     rng = np.random.default_rng(opts.seed)
     checks = checks_for(opts, st)
     best, best_val = None, None
-    sign = 1.0 if opts.objective in ("min_power", "min_angle_crb") else -1.0
+    sign = opts.objective_class.sign()
     for cand in extract.gaussian_candidates(w, opts.randomisations, rng):
         design = powers_along(opts, data, st, cand)
         if design is None:

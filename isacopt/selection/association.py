@@ -31,7 +31,6 @@ from ..network.model import Network
 from ..results import SearchStats, Solution, Timing
 from .search import search_status
 
-MAXIMISED = ("max_min_beampattern", "max_min_sinr")
 Assignment = tuple[int, ...]  # BS index per node (targets first, then users); -1 = not yet assigned
 
 
@@ -102,7 +101,7 @@ class CellAssociation(ProblemModel):
         ch = derive_channels(network)
         self._noise_w = ch.noise_w
         self._best_gain = [max(float(np.linalg.norm(ch.comm[b][k]) ** 2) for b in c) for k, c in enumerate(near.serving)]
-        sign = -1.0 if self.base.objective in MAXIMISED else 1.0
+        sign = self.base.objective_class.sign()
         size = math.prod(len(o) for o in options)
         if self.method == "exhaustive":
             if size > self.max_exhaustive_choices:
@@ -262,10 +261,8 @@ class CellAssociation(ProblemModel):
             proven = status == "infeasible"
             reason = ("no assignment meets the load, DoF and problem constraints" if proven else
                       f"the {self.method} search found no certified assignment (not a proof)")
-            from ..coordinated.objective import UNITS
-
             return make_solution(status=status, reason=reason, problem=repr(self), objective_name=self.base.objective,
-                                 objective_unit=UNITS[self.base.objective], search=stats, network=network,
+                                 objective_unit=self.base.objective_class.unit, search=stats, network=network,
                                  timing=Timing(total_s=time.perf_counter() - t0))
         sol = self._cache[best][2]
         nt = network.n_targets

@@ -27,7 +27,6 @@ from .search import (
     Evaluator, branch_and_bound, drop_redundant_links, exhaustive, greedy, prefer_cheapest, search_status,
 )
 
-MAXIMISED = ("max_min_rate",)
 SEARCH_CACHE = 1024  # compiled choices kept per base problem (a planner's next snapshot re-uses them)
 SHARED_CACHES = CompileCache(4)  # base problem (options) -> its compiled choices; the 4 most recent bases
 
@@ -115,12 +114,12 @@ class ClusterSelection(ProblemModel):
             left = None if deadline is None else max(deadline - time.perf_counter(), 1e-3)
             return (exact if enforce else relaxed).solve(network, association=assoc, time_limit_s=left)
 
-        sign = -1.0 if self.base.objective in MAXIMISED else 1.0
+        sign = self.base.objective_class.sign()
         ev = Evaluator(solve_choice, links, limits, sign, deadline)
         if self.method == "exhaustive":
             out = exhaustive(ev, self.max_exhaustive_links)
         elif self.method == "greedy":
-            needs_crlb = self.base.objective in ("min_sum_crlb", "min_max_crlb", "weighted") or \
+            needs_crlb = self.base.objective_class.crlb or \
                 self.base.root_crlb_m is not None or any(t.root_crlb_m is not None for t in network.targets)
             out = greedy(ev, observable_start=needs_crlb)
             out.bound = ev.evaluate(frozenset(links.links), relaxed=True).bound  # the root relaxation
@@ -133,7 +132,7 @@ class ClusterSelection(ProblemModel):
 
     # -- results ----------------------------------------------------------------------------
     def _result(self, network, links, ev, out, t0) -> Solution:
-        sign = -1.0 if self.base.objective in MAXIMISED else 1.0
+        sign = self.base.objective_class.sign()
         incumbent = out.best_eval.value if out.best_eval is not None else math.inf
         bound = out.bound
         gap = (abs(incumbent - bound) / max(abs(incumbent), 1e-12)
@@ -164,8 +163,6 @@ class ClusterSelection(ProblemModel):
         return result.with_design(sol.design)
 
     def _status(self, network, status, reason, t0, conflicts, stats=None) -> Solution:
-        from ..cooperative.finish import UNITS
-
         return make_solution(status=status, reason=reason, problem=repr(self), objective_name=self.base.objective,
-                             objective_unit=UNITS[self.base.objective], conflicts=conflicts, search=stats,
+                             objective_unit=self.base.objective_class.unit, conflicts=conflicts, search=stats,
                              network=network, timing=Timing(total_s=time.perf_counter() - t0))

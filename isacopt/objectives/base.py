@@ -1,0 +1,28 @@
+"""What an objective is, in one place: its name in problem files, its unit, its direction, what it needs
+of the network, and what its number means to a reader. One subclass per file (the way cvxpy keeps one
+atom per file); the registry in ``isacopt.objectives`` maps a family's problem-file names to them."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+
+class Objective:
+    """An objective of a problem family (class attributes only: objectives carry no state)."""
+
+    name: ClassVar[str]
+    unit: ClassVar[str]
+    maximise: ClassVar[bool] = False
+    needs: ClassVar[Literal["targets", "users", None]] = None  # what the network must have for it to mean anything
+    crlb: ClassVar[bool] = False  # a position-CRLB objective: every target must be observable (two BSs)
+    description: ClassVar[str] = ""  # what the number is, where the unit alone could mislead
+
+    @classmethod
+    def better(cls, a: float, b: float) -> bool:
+        """True when value ``a`` is strictly better than ``b`` for this objective."""
+        return a > b if cls.maximise else a < b
+
+    @classmethod
+    def sign(cls) -> float:
+        """+1 for a minimised objective, -1 for a maximised one (searches minimise sign * value)."""
+        return -1.0 if cls.maximise else 1.0

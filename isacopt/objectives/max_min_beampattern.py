@@ -1,0 +1,11 @@
+"""Maximise the worst target's transmit beampattern gain a^H R_b a at its sensing head [W toward the target]."""
+
+from .base import Objective
+
+
+class MaxMinBeampattern(Objective):
+    name = "max_min_beampattern"
+    unit = "W"
+    maximise = True
+    needs = "targets"
+    description = "worst target's beampattern gain a^H R a, W toward the target, not a transmit power"

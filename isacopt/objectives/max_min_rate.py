@@ -1,0 +1,11 @@
+"""Maximise the worst user's rate log2(1 + SINR) [bit/s/Hz] (certified bisection on a common SINR level)."""
+
+from .base import Objective
+
+
+class MaxMinRate(Objective):
+    name = "max_min_rate"
+    unit = "bit/s/Hz"
+    maximise = True
+    needs = "users"
+    description = "worst user's rate"

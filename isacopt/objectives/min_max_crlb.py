@@ -1,0 +1,11 @@
+"""Minimise the largest position CRLB over the targets [m^2]."""
+
+from .base import Objective
+
+
+class MinMaxCrlb(Objective):
+    name = "min_max_crlb"
+    unit = "m^2"
+    needs = "targets"
+    crlb = True
+    description = "largest position CRLB over the targets"
