@@ -8,7 +8,6 @@ import numpy as np
 
 from ..evaluate import evaluate
 from ..formulation.realsdp import to_complex
-from ..objectives import units
 from ..results import Solution, Timing
 from ..solve.certify import Checks, certificate
 from ..solve.explain import phase_one
@@ -18,7 +17,6 @@ from .compiled import CompiledCoop
 from .extract import extract
 from .polish import candidate_directions, repair_coherent
 
-UNITS = units("cooperative")  # name -> unit, from the objective classes
 
 
 RELAXATION = object()
@@ -70,7 +68,7 @@ def finish(opts, data, assoc, compiled: CompiledCoop, records, t0, recompiled, *
     reason = note if cert.holds else f"certificate failed: {cert.worst_constraint} violated by {cert.max_violation:.2e}"
     return make_solution(
         status=certified_status(cert.holds, accurate=compiled.accurate, local=local), reason=reason,
-        problem=repr(opts), objective_name=opts.objective, objective_unit=UNITS[opts.objective], objective=obj,
+        problem=repr(opts), objective_name=opts.objective, objective_unit=opts.objective_class.unit, objective=obj,
         bound=bound, records=records, evaluation=ev, design=design, certificate=cert, network=data.network,
         timing=Timing(compile_s=float(getattr(compiled.problem, "compilation_time", 0) or 0) if recompiled else 0.0,
                       solve_s=sum(r.wall_s for r in records), solver_s=sum(r.solver_s for r in records),
@@ -80,7 +78,7 @@ def finish(opts, data, assoc, compiled: CompiledCoop, records, t0, recompiled, *
 def certify(opts, data, assoc, design, rank_one, method, bound):
     ev = evaluate(data.network, data.channels, design, assoc, joint=opts.joint_transmission, pairs=opts.pairs,
                   sensing_level=opts.sensing_level, sinr_targets=data.sinr_targets)
-    obj = objective_value(opts, data, ev, design)
+    obj = opts.objective_class.value(opts, data, ev, design)
     extra = {}
     for t, lim in enumerate(opts.limits(data.network)):
         if lim is not None:
@@ -94,25 +92,9 @@ def certify(opts, data, assoc, design, rank_one, method, bound):
     return cert, ev, obj
 
 
-def objective_value(opts, data, ev, design) -> float:
-    o = opts.objective
-    if o == "min_sum_crlb":
-        return float(np.sum(ev.position_crlb))
-    if o == "min_max_crlb":
-        return float(np.max(ev.position_crlb))
-    if o == "weighted":
-        w = opts._weights(data.network)
-        return float(w @ ev.position_crlb + opts.power_weight_m2_per_w * design.power_w.sum())
-    if o == "max_min_rate":
-        return float(np.min(np.log2(1 + ev.sinr)))
-    if o == "max_sum_rate":
-        return float(np.sum(np.log2(1 + ev.sinr)))
-    return float(design.power_w.sum())
-
-
 def status_solution(opts, status, reason, t0, records, conflicts, recompiled=False, network=None) -> Solution:
     """A Solution without a design (infeasible, failed, time limit)."""
     return make_solution(status=status, reason=reason, problem=repr(opts), objective_name=opts.objective,
-                         objective_unit=UNITS[opts.objective], records=records, conflicts=conflicts, network=network,
+                         objective_unit=opts.objective_class.unit, records=records, conflicts=conflicts, network=network,
                          timing=Timing(total_s=time.perf_counter() - t0, recompiled=recompiled,
                                        solve_s=sum(r.wall_s for r in records)))

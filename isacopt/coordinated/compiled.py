@@ -15,6 +15,7 @@ import numpy as np
 
 from ..formulation.data import SnapshotData
 from ..terms.angle_crb import AngleCrb
+from ..objectives.weighted_tradeoff import margin_ceiling
 from ..terms.base import Term, Variables
 from ..terms.beampattern import Beampattern
 from ..terms.power import PerAntennaPower, PowerBudget
@@ -45,13 +46,6 @@ def make_terms(opts: "CoordinatedBeamforming", st: Structure) -> dict[str, Term]
         if opts.objective == "min_angle_crb":
             terms["crb"] = AngleCrb(st.sensing, st.dims)
     return terms
-
-
-def margin_ceiling(data: SnapshotData, k: int) -> float:
-    """Largest SINR margin user k could have (its BS's whole budget on it, no interference), noise units."""
-    b = data.serving[k]
-    h = data.user_channel(b, k)
-    return max(data.budget(b) * float(np.vdot(h, h).real) / data.sinr_targets[k], 1e-12)
 
 
 class CompiledSDP:

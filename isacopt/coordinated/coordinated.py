@@ -50,7 +50,6 @@ from ..solve.planner import Planner
 from ..solve.runner import DEFAULT_CHAIN, Attempt
 from ..solve.outcome import certified_status, make_solution
 from .compiled import CompiledSDP
-from .objective import UNITS, combine_bounds, design_objective
 from .optimise import Outcome, checks_for
 from .preparation import association_of, prepare
 from .socp import CompiledSOCP
@@ -226,7 +225,7 @@ class CoordinatedBeamforming(ProblemModel):
         timing = dict(build_s=build_s, compile_s=sum(o.compile_s for o in outcomes),
                       solve_s=sum(r.wall_s for r in records), solver_s=sum(r.solver_s for r in records),
                       recompiled=any(o.recompiled for o in outcomes))
-        common = dict(problem=repr(self), objective_name=self.objective, objective_unit=UNITS[self.objective],
+        common = dict(problem=repr(self), objective_name=self.objective, objective_unit=self.objective_class.unit,
                       records=records, network=data.network)
         bad = next((o for o in outcomes if o.status != "solved"), None)
         if bad is not None:
@@ -246,8 +245,9 @@ class CoordinatedBeamforming(ProblemModel):
             data = replace(data, sinr_targets=tuple(targets))
         ev = evaluate(data.network, data.channels, design, association_of(data), nulls=data.nulls,
                       sinr_targets=data.sinr_targets)
-        obj = design_objective(self, data, ev, design)
-        bound = outcomes[0].bound if len(outcomes) == 1 else combine_bounds(self, [o.bound for o in outcomes])
+        obj = self.objective_class.value(self, data, ev, design)
+        bounds = [o.bound for o in outcomes]
+        bound = bounds[0] if len(outcomes) == 1 else self.objective_class.combine_bounds(self, bounds)
         first = outcomes[0].certificate
         cert = certificate(data, design, ev, checks_for(self, self._structure(data)),
                            rank_one=all(o.certificate.rank_one for o in outcomes),

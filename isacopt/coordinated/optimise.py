@@ -20,7 +20,6 @@ from ..solve.explain import phase_one
 from ..solve.runner import DEFAULT_CHAIN, Attempt, SolveRecord, run, run_chain
 from ..terms.base import Variables
 from .compiled import CompiledSDP
-from .objective import design_objective
 from .preparation import association_of
 from .socp import CompiledSOCP
 from .structure import Structure
@@ -102,7 +101,7 @@ def accept_design(opts, data: SnapshotData, st: Structure, extracted: tuple[Tran
     ev = evaluate(data.network, data.channels, design, association_of(data), nulls=data.nulls,
                   sinr_targets=data.sinr_targets)
     cert = certificate(data, design, ev, checks_for(opts, st), rank_one=rank_one, extraction=method,
-                       objective=design_objective(opts, data, ev, design), bound=bound, tol=opts.certificate_tol)
+                       objective=opts.objective_class.value(opts, data, ev, design), bound=bound, tol=opts.certificate_tol)
     out.design, out.certificate, out.bound, out.accurate = design, cert, bound, accurate
     out.status = "solved" if cert.holds else "failed"
 
@@ -187,7 +186,7 @@ def randomise(opts, data: SnapshotData, st: Structure, w: dict[int, np.ndarray])
         if not certificate(data, design, ev, checks, rank_one=True, extraction="", objective=None, bound=None,
                            tol=opts.certificate_tol).holds:
             continue
-        val = design_objective(opts, data, ev, design)
+        val = opts.objective_class.value(opts, data, ev, design)
         if best_val is None or sign * val < sign * best_val:
             best, best_val = design, val
     if best is None:  # nothing certified: the principal eigenvectors, flagged by the certificate

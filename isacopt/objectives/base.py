@@ -18,6 +18,20 @@ class Objective:
     description: ClassVar[str] = ""  # what the number is, where the unit alone could mislead
 
     @classmethod
+    def value(cls, opts, data, ev, design) -> float:
+        """The objective of an extracted ``design`` in SI units, from its evaluation ``ev`` (metric functions,
+        never solver values); ``opts`` are the problem's options, ``data`` its snapshot data."""
+        raise NotImplementedError(f"{cls.__name__}.value")
+
+    @classmethod
+    def combine_bounds(cls, opts, bounds: list[float | None]) -> float | None:
+        """The whole problem's bound from independent components' bounds (None if any is unknown); the
+        worst component decides a max-min objective, and that is the default."""
+        if any(b is None for b in bounds):
+            return None
+        return float(min(bounds))  # type: ignore[type-var]
+
+    @classmethod
     def better(cls, a: float, b: float) -> bool:
         """True when value ``a`` is strictly better than ``b`` for this objective."""
         return a > b if cls.maximise else a < b

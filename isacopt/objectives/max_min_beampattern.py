@@ -9,3 +9,7 @@ class MaxMinBeampattern(Objective):
     maximise = True
     needs = "targets"
     description = "worst target's beampattern gain a^H R a, W toward the target, not a transmit power"
+
+    @classmethod
+    def value(cls, opts, data, ev, design) -> float:
+        return float(min(ev.gains[b, t] for t, b in enumerate(data.sensing)))

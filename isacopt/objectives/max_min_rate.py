@@ -1,5 +1,7 @@
 """Maximise the worst user's rate log2(1 + SINR) [bit/s/Hz] (certified bisection on a common SINR level)."""
 
+import numpy as np
+
 from .base import Objective
 
 
@@ -9,3 +11,7 @@ class MaxMinRate(Objective):
     maximise = True
     needs = "users"
     description = "worst user's rate"
+
+    @classmethod
+    def value(cls, opts, data, ev, design) -> float:
+        return float(np.min(np.log2(1 + ev.sinr)))

@@ -1,5 +1,6 @@
 """Maximise the worst served user's SINR [dB] (a common level, by bisection on certified feasibility problems)."""
 
+from ..units import linear_to_db
 from .base import Objective
 
 
@@ -9,3 +10,7 @@ class MaxMinSinr(Objective):
     maximise = True
     needs = "users"
     description = "worst user's SINR"
+
+    @classmethod
+    def value(cls, opts, data, ev, design) -> float:
+        return float(linear_to_db(min(ev.sinr[k] for k, b in enumerate(data.serving) if b >= 0)))

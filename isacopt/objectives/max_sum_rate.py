@@ -1,5 +1,7 @@
 """Maximise the sum rate [bit/s/Hz] by successive convex approximation (a local optimum)."""
 
+import numpy as np
+
 from .base import Objective
 
 
@@ -9,3 +11,7 @@ class MaxSumRate(Objective):
     maximise = True
     needs = "users"
     description = "sum of the users' rates (a local optimum)"
+
+    @classmethod
+    def value(cls, opts, data, ev, design) -> float:
+        return float(np.sum(np.log2(1 + ev.sinr)))

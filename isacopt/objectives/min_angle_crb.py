@@ -8,3 +8,14 @@ class MinAngleCrb(Objective):
     unit = "rad^2"
     needs = "targets"
     description = "angle CRB at the sensing heads (sum or largest, as crb says)"
+
+    @classmethod
+    def value(cls, opts, data, ev, design) -> float:
+        crbs = [ev.angle_crb[b, t] for t, b in enumerate(data.sensing)]
+        return float(sum(crbs) if opts.crb == "sum" else max(crbs))
+
+    @classmethod
+    def combine_bounds(cls, opts, bounds):
+        if any(b is None for b in bounds):
+            return None
+        return float(sum(bounds) if opts.crb == "sum" else max(bounds))

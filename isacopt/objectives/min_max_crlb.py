@@ -1,5 +1,7 @@
 """Minimise the largest position CRLB over the targets [m^2]."""
 
+import numpy as np
+
 from .base import Objective
 
 
@@ -9,3 +11,7 @@ class MinMaxCrlb(Objective):
     needs = "targets"
     crlb = True
     description = "largest position CRLB over the targets"
+
+    @classmethod
+    def value(cls, opts, data, ev, design) -> float:
+        return float(np.max(ev.position_crlb))

@@ -7,3 +7,11 @@ class MinPower(Objective):
     name = "min_power"
     unit = "W"
     description = "total transmit power"
+
+    @classmethod
+    def value(cls, opts, data, ev, design) -> float:
+        return float(design.power_w.sum())
+
+    @classmethod
+    def combine_bounds(cls, opts, bounds):
+        return None if any(b is None for b in bounds) else float(sum(bounds))

@@ -1,5 +1,7 @@
 """Minimise the sum of the targets' position CRLBs tr(J_t^-1) [m^2] (distributed MIMO radar)."""
 
+import numpy as np
+
 from .base import Objective
 
 
@@ -9,3 +11,7 @@ class MinSumCrlb(Objective):
     needs = "targets"
     crlb = True
     description = "sum of the targets' position CRLBs"
+
+    @classmethod
+    def value(cls, opts, data, ev, design) -> float:
+        return float(np.sum(ev.position_crlb))

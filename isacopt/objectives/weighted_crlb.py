@@ -9,3 +9,8 @@ class WeightedCrlb(Objective):
     needs = "targets"
     crlb = True
     description = "weighted sum of position CRLBs plus weighted power"
+
+    @classmethod
+    def value(cls, opts, data, ev, design) -> float:
+        w = opts._weights(data.network)
+        return float(w @ ev.position_crlb + opts.power_weight_m2_per_w * design.power_w.sum())

@@ -1,6 +1,9 @@
 """Coordinated beamforming's weighted trade-off: w * (normalised worst beampattern gain) + (1 - w) * (worst
 normalised SINR margin), maximised (dimensionless)."""
 
+import numpy as np
+
+from ..metrics.comm import sensing_interference, stream_powers
 from .base import Objective
 
 
@@ -10,3 +13,26 @@ class WeightedTradeoff(Objective):
     maximise = True
     needs = "targets"
     description = "weighted sensing gain and SINR margin, both normalised"
+
+    @classmethod
+    def value(cls, opts, data, ev, design) -> float:
+        net = data.network  # the relaxation's normalisation
+        sens = min(ev.gains[b, t] / (net.base_stations[b].tx_antennas * net.base_stations[b].power_w)
+                   for t, b in enumerate(data.sensing))
+        p = stream_powers(data.channels, design)
+        si = sensing_interference(data.channels, design)
+        margins = []
+        for k, gamma in enumerate(data.sinr_targets):
+            if gamma is None or data.serving[k] < 0:
+                continue
+            iota = 0.0 if net.users[k].receiver == "type2" else 1.0
+            inter = p[k].sum() - p[k, k] + iota * si[k]
+            margins.append((p[k, k] / gamma - inter - data.noise) / data.noise / margin_ceiling(data, k))
+        return float(opts.weight * sens + (1 - opts.weight) * min(margins))
+
+
+def margin_ceiling(data, k: int) -> float:
+    """Largest SINR margin user k could have (its BS's whole budget on it, no interference), noise units."""
+    b = data.serving[k]
+    h = data.user_channel(b, k)
+    return max(data.budget(b) * float(np.vdot(h, h).real) / data.sinr_targets[k], 1e-12)
