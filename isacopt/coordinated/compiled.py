@@ -15,7 +15,6 @@ import numpy as np
 
 from ..formulation.data import SnapshotData
 from ..terms.angle_crb import AngleCrb
-from ..objectives.weighted_tradeoff import margin_ceiling
 from ..terms.base import Term, Variables
 from ..terms.beampattern import Beampattern
 from ..terms.power import PerAntennaPower, PowerBudget
@@ -64,54 +63,21 @@ class CompiledSDP:
         self.build_s = time.perf_counter() - t0
         self.solves = 0
 
-    # -- objectives -------------------------------------------------------------------
+    # -- objectives: each objective class builds its own expression on these variables and terms --------
     def _objective(self) -> tuple[Any, list[cp.Constraint]]:
-        o, v, n_bs = self.opts.objective, self.vars, len(self.structure.dims)
-        if o in ("min_power", "max_min_sinr"):
-            return cp.Minimize(cp.sum([v.power(b) for b in range(n_bs)])), []
-        if o == "max_min_beampattern":
-            t = cp.Variable(name="min_gain")
-            beam = self.terms["beampattern"]
-            return cp.Maximize(t), [beam.gain(v, i) >= t for i in range(len(self.structure.sensing))]  # type: ignore[attr-defined]
-        if o == "min_angle_crb":
-            crb: AngleCrb = self.terms["crb"]  # type: ignore[assignment]
-            if self.opts.crb == "sum":
-                return cp.Minimize(crb.sum_objective()), []
-            u = cp.Variable(nonneg=True, name="crb_level")
-            return cp.Maximize(u), [crb.tau >= cp.multiply(crb.weights, u)]
-        if o == "weighted":
-            beam = self.terms["beampattern"]
-            sinr: SinrConstraints = self.terms["sinr"]  # type: ignore[assignment]
-            n_t = len(self.structure.sensing)
-            self.gain_scale = cp.Parameter(n_t, nonneg=True, name="gain_scale")
-            self.margin_scale = cp.Parameter(len(sinr.users), nonneg=True, name="margin_scale")
-            ts, tc = cp.Variable(name="sensing_level"), cp.Variable(name="comm_margin")
-            cons = [ts <= self.gain_scale[i] * beam.gain(v, i) for i in range(n_t)]  # type: ignore[attr-defined]
-            cons += [tc <= self.margin_scale[i] * sinr.margin(v, k) for i, k in enumerate(sinr.users)]
-            w = self.opts.weight
-            return cp.Maximize(w * ts + (1 - w) * tc), cons
-        raise AssertionError(o)
+        return self.opts.objective_class.expression(self)
 
     def update(self, data: SnapshotData) -> None:
         for term in self.terms.values():
             term.update(data)
-        if self.opts.objective == "weighted":
-            self.gain_scale.value = np.array([1.0 / (data.network.base_stations[b].tx_antennas * data.budget(b))
-                                              for b in data.sensing])
-            self.margin_scale.value = np.array([1.0 / margin_ceiling(data, k) for k in self.terms["sinr"].users])
+        self.opts.objective_class.update(self, data)
 
     def bound_si(self, data: SnapshotData) -> float | None:
         """The relaxation's optimal value in the objective's SI unit."""
         val = self.problem.value
         if val is None or not np.isfinite(val):
             return None
-        o = self.opts.objective
-        if o in ("min_power", "max_min_beampattern"):
-            return float(val) * data.p_ref
-        if o == "min_angle_crb":
-            ref = self.terms["crb"].crb_ref  # type: ignore[attr-defined]
-            return ref * float(val) if self.opts.crb == "sum" else (ref / float(val) if val > 0 else np.inf)
-        return float(val)
+        return self.opts.objective_class.bound_si(self, data, val)
 
     def values(self) -> tuple[dict[int, np.ndarray], list[np.ndarray | None]]:
         users = {k: np.asarray(s.value) for k, s in self.vars.user.items()}

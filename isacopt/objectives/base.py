@@ -4,7 +4,7 @@ atom per file); the registry in ``isacopt.objectives`` maps a family's problem-f
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 
 class Objective:
@@ -22,6 +22,21 @@ class Objective:
         """The objective of an extracted ``design`` in SI units, from its evaluation ``ev`` (metric functions,
         never solver values); ``opts`` are the problem's options, ``data`` its snapshot data."""
         raise NotImplementedError(f"{cls.__name__}.value")
+
+    @classmethod
+    def expression(cls, compiled) -> tuple[Any, list]:
+        """The cvxpy objective on a compiled relaxation's variables and terms, with any constraints it
+        adds (epigraph levels); ``compiled`` is the family's compiled problem (duck-typed: no import up)."""
+        raise NotImplementedError(f"{cls.__name__}.expression")
+
+    @classmethod
+    def update(cls, compiled, data) -> None:
+        """Assign the objective's own Parameters from a snapshot (most objectives have none)."""
+
+    @classmethod
+    def bound_si(cls, compiled, data, value: float) -> float | None:
+        """The relaxation's optimal ``value`` (solver units) in the objective's SI unit."""
+        return float(value)
 
     @classmethod
     def combine_bounds(cls, opts, bounds: list[float | None]) -> float | None:

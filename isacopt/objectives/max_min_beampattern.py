@@ -1,5 +1,7 @@
 """Maximise the worst target's transmit beampattern gain a^H R_b a at its sensing head [W toward the target]."""
 
+import cvxpy as cp
+
 from .base import Objective
 
 
@@ -13,3 +15,13 @@ class MaxMinBeampattern(Objective):
     @classmethod
     def value(cls, opts, data, ev, design) -> float:
         return float(min(ev.gains[b, t] for t, b in enumerate(data.sensing)))
+
+    @classmethod
+    def expression(cls, compiled):
+        t = cp.Variable(name="min_gain")
+        beam = compiled.terms["beampattern"]
+        return cp.Maximize(t), [beam.gain(compiled.vars, i) >= t for i in range(len(compiled.structure.sensing))]
+
+    @classmethod
+    def bound_si(cls, compiled, data, value):
+        return float(value) * data.p_ref

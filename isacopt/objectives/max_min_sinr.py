@@ -1,6 +1,7 @@
 """Maximise the worst served user's SINR [dB] (a common level, by bisection on certified feasibility problems)."""
 
 from ..units import linear_to_db
+import cvxpy as cp
 from .base import Objective
 
 
@@ -14,3 +15,9 @@ class MaxMinSinr(Objective):
     @classmethod
     def value(cls, opts, data, ev, design) -> float:
         return float(linear_to_db(min(ev.sinr[k] for k, b in enumerate(data.serving) if b >= 0)))
+
+    @classmethod
+    def expression(cls, compiled):
+        # each bisection step: the least power that meets the common level (feasibility, scaled)
+        v = compiled.vars
+        return cp.Minimize(cp.sum([v.power(b) for b in range(len(compiled.structure.dims))])), []

@@ -1,5 +1,8 @@
 """Minimise the sum (or the largest) of the targets' monostatic angle CRBs at their sensing heads [rad^2]."""
 
+import cvxpy as cp
+import numpy as np
+
 from .base import Objective
 
 
@@ -19,3 +22,16 @@ class MinAngleCrb(Objective):
         if any(b is None for b in bounds):
             return None
         return float(sum(bounds) if opts.crb == "sum" else max(bounds))
+
+    @classmethod
+    def expression(cls, compiled):
+        crb = compiled.terms["crb"]
+        if compiled.opts.crb == "sum":
+            return cp.Minimize(crb.sum_objective()), []
+        u = cp.Variable(nonneg=True, name="crb_level")
+        return cp.Maximize(u), [crb.tau >= cp.multiply(crb.weights, u)]
+
+    @classmethod
+    def bound_si(cls, compiled, data, value):
+        ref = compiled.terms["crb"].crb_ref
+        return ref * float(value) if compiled.opts.crb == "sum" else (ref / float(value) if value > 0 else np.inf)

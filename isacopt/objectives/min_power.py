@@ -1,5 +1,7 @@
 """Minimise the total transmit power sum_b tr(R_b) [W] under the problem's constraints (both families)."""
 
+import cvxpy as cp
+
 from .base import Objective
 
 
@@ -15,3 +17,12 @@ class MinPower(Objective):
     @classmethod
     def combine_bounds(cls, opts, bounds):
         return None if any(b is None for b in bounds) else float(sum(bounds))
+
+    @classmethod
+    def expression(cls, compiled):
+        v = compiled.vars
+        return cp.Minimize(cp.sum([v.power(b) for b in range(len(compiled.structure.dims))])), []
+
+    @classmethod
+    def bound_si(cls, compiled, data, value):
+        return float(value) * data.p_ref

@@ -1,6 +1,7 @@
 """Coordinated beamforming's weighted trade-off: w * (normalised worst beampattern gain) + (1 - w) * (worst
 normalised SINR margin), maximised (dimensionless)."""
 
+import cvxpy as cp
 import numpy as np
 
 from ..metrics.comm import sensing_interference, stream_powers
@@ -13,6 +14,24 @@ class WeightedTradeoff(Objective):
     maximise = True
     needs = "targets"
     description = "weighted sensing gain and SINR margin, both normalised"
+
+    @classmethod
+    def expression(cls, compiled):
+        v, beam, sinr = compiled.vars, compiled.terms["beampattern"], compiled.terms["sinr"]
+        n_t = len(compiled.structure.sensing)
+        compiled.gain_scale = cp.Parameter(n_t, nonneg=True, name="gain_scale")
+        compiled.margin_scale = cp.Parameter(len(sinr.users), nonneg=True, name="margin_scale")
+        ts, tc = cp.Variable(name="sensing_level"), cp.Variable(name="comm_margin")
+        cons = [ts <= compiled.gain_scale[i] * beam.gain(v, i) for i in range(n_t)]
+        cons += [tc <= compiled.margin_scale[i] * sinr.margin(v, k) for i, k in enumerate(sinr.users)]
+        w = compiled.opts.weight
+        return cp.Maximize(w * ts + (1 - w) * tc), cons
+
+    @classmethod
+    def update(cls, compiled, data) -> None:
+        compiled.gain_scale.value = np.array([1.0 / (data.network.base_stations[b].tx_antennas * data.budget(b))
+                                              for b in data.sensing])
+        compiled.margin_scale.value = np.array([1.0 / margin_ceiling(data, k) for k in compiled.terms["sinr"].users])
 
     @classmethod
     def value(cls, opts, data, ev, design) -> float:
