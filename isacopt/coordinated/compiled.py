@@ -55,7 +55,7 @@ class CompiledSDP:
         self.opts, self.structure = opts, st
         self.vars = variables or Variables.sdp(st.dims, st.serving, opts.sensing_streams)
         self.terms = make_terms(opts, st)
-        soft_sinr = opts.objective == "weighted"
+        soft_sinr = opts.objective_class.sinr_in_objective
         constraints = list(self.vars.psd) + [c for name, term in self.terms.items()
                                              if not (soft_sinr and name == "sinr") for c in term.constraints(self.vars)]
         objective, extra = self._objective()

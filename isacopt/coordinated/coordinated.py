@@ -159,7 +159,7 @@ class CoordinatedBeamforming(ProblemModel):
                        max_users_per_bs=self.max_users_per_bs,
                        default_sinr_db=self.sinr_db, comm_cluster=self.comm_cluster,
                        sensing_cluster=self.sensing_cluster)
-        if self.objective == "max_min_sinr":
+        if self.objective_class.bisection:  # every served user at the common level the bisection sets
             data = replace(data, sinr_targets=tuple(1.0 if b >= 0 else None for b in data.serving))
         if self.objective == "weighted" and not any(g is not None for g in data.sinr_targets):
             raise ValidationError([("sinr_db", "the weighted objective needs SINR targets (set sinr_db or users' "
@@ -172,7 +172,7 @@ class CoordinatedBeamforming(ProblemModel):
         return Structure.of(data, sinr_users, type2, self.sensing_streams)
 
     def _groups(self, data: SnapshotData) -> list[list[int]]:
-        if not self.decompose or self.objective == "weighted" or data.network.n_bs == 1:
+        if not self.decompose or not self.objective_class.decomposable or data.network.n_bs == 1:
             return [list(range(data.network.n_bs))]
         st = self._structure(data)
         return components(data, st.interferers, st.sinr_users, self.sensing_sinr_db is not None)
@@ -180,17 +180,14 @@ class CoordinatedBeamforming(ProblemModel):
     def _solve_group(self, data: SnapshotData, group: list[int], chain, time_limit_s):
         sub, users, targets = restrict(data, group)
         opts = self
-        o = self.objective
-        if (o in ("max_min_beampattern", "min_angle_crb") and not targets) or \
-                (o == "max_min_sinr" and not any(b >= 0 for b in sub.serving)):
+        kind = self.objective_class
+        if kind.empty_part(len(targets), sum(b >= 0 for b in sub.serving)):
             opts = self.model_copy(update={"objective": "min_power"})  # nothing to optimise here: stay feasible
-            if o == "max_min_sinr":
+            if kind.bisection:
                 sub = replace(sub, sinr_targets=tuple(None for _ in sub.serving))
         outcome = optimise(opts, sub, opts._structure(sub), chain, time_limit_s)
         if opts is not self:
-            outcome.bound = None if o != "min_angle_crb" else 0.0
-            outcome.bound = {"max_min_beampattern": float("inf"), "max_min_sinr": float("inf"),
-                             "min_angle_crb": 0.0}.get(o, outcome.bound)
+            outcome.bound = kind.empty_part_bound
         return outcome, users, outcome.design
 
     def _check(self, network: Network) -> None:

@@ -47,8 +47,7 @@ class Outcome:
 
 def checks_for(opts: "CoordinatedBeamforming", st: Structure) -> Checks:
     floor = None if opts.sensing_sinr_db is None else 10 ** (opts.sensing_sinr_db / 10)
-    # weighted: SINR margins are objective terms; max_min_sinr: the SINRs are the objective itself
-    sinr_users = () if opts.objective in ("weighted", "max_min_sinr") else st.sinr_users
+    sinr_users = st.sinr_users if opts.objective_class.hard_sinr_targets else ()
     return Checks(sinr_users, opts.per_antenna_power, opts.beampattern_floor_w, floor)
 
 
@@ -57,7 +56,7 @@ def optimise_compiled(opts: "CoordinatedBeamforming", data: SnapshotData, st: St
     compiled, recompiled = opts._compiled_for(st, relaxation)
     compiled.update(data)
     out = Outcome("failed", data, recompiled=recompiled)
-    if opts.objective == "max_min_sinr":
+    if opts.objective_class.bisection:
         _bisection(opts, data, compiled, chain, time_limit_s, out)
     else:
         _chain(opts, data, compiled, chain, time_limit_s, out)
@@ -205,7 +204,7 @@ def powers_along(opts, data: SnapshotData, st: Structure, directions: dict[int, 
         user[k] = p[i] * cp.Constant(real_form(np.outer(z, z.conj())))
     fixed = CompiledSDP(opts, st, variables=Variables(st.dims, user, [None] * len(st.dims), st.serving, psd=[]))
     fixed.update(data)
-    if opts.objective == "max_min_sinr":  # the best common level along these directions, by bisection
+    if opts.objective_class.bisection:  # the best common level along these directions, by bisection
         sinr = fixed.terms["sinr"]
         best: dict = {}
 

@@ -35,7 +35,7 @@ FULL_DIM = 8  # blocks of at most this many dimensions are solved whole: one LMI
 def by_subspaces(opts: "CoordinatedBeamforming", data: SnapshotData, st: Structure, time_limit_s: float | None,
                  out: Outcome) -> bool:
     """Solve into ``out``; False when the cvxpy SDP should take over (``out.records`` says why)."""
-    if opts.objective == "max_min_sinr":
+    if opts.objective_class.bisection:
         return _bisection(opts, data, st, time_limit_s, out)
     sdp, res = _solve(opts, data, st, opts.objective, time_limit_s, out)
     if res.status == "time_limit":

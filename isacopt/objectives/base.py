@@ -16,6 +16,21 @@ class Objective:
     needs: ClassVar[Literal["targets", "users", None]] = None  # what the network must have for it to mean anything
     crlb: ClassVar[bool] = False  # a position-CRLB objective: every target must be observable (two BSs)
     description: ClassVar[str] = ""  # what the number is, where the unit alone could mislead
+    # how the family solves it: a bisection on a common level of feasibility problems (max-min SINR / rate)
+    bisection: ClassVar[bool] = False
+    # the users' SINR targets are hard constraints (not objective terms, not the objective itself)
+    hard_sinr_targets: ClassVar[bool] = True
+    # the users' SINR margins are terms of the objective (soft): the SINR constraints are not imposed as such
+    sinr_in_objective: ClassVar[bool] = False
+    # independent groups of BSs may be solved apart and their bounds combined (combine_bounds)
+    decomposable: ClassVar[bool] = True
+    # the bound of a part with nothing to optimise (no target, no served user), solved as min_power instead
+    empty_part_bound: ClassVar[float | None] = None
+
+    @classmethod
+    def empty_part(cls, n_targets: int, n_served: int) -> bool:
+        """True when a part of the network has nothing this objective can optimise."""
+        return (cls.needs == "targets" and n_targets == 0) or (cls.needs == "users" and n_served == 0)
 
     @classmethod
     def value(cls, opts, data, ev, design) -> float:

@@ -11,6 +11,7 @@ class MaxMinBeampattern(Objective):
     maximise = True
     needs = "targets"
     description = "worst target's beampattern gain a^H R a, W toward the target, not a transmit power"
+    empty_part_bound = float("inf")
 
     @classmethod
     def value(cls, opts, data, ev, design) -> float:

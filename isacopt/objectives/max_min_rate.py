@@ -11,6 +11,7 @@ class MaxMinRate(Objective):
     maximise = True
     needs = "users"
     description = "worst user's rate"
+    bisection = True
 
     @classmethod
     def value(cls, opts, data, ev, design) -> float:

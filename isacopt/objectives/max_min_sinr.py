@@ -11,6 +11,9 @@ class MaxMinSinr(Objective):
     maximise = True
     needs = "users"
     description = "worst user's SINR"
+    bisection = True
+    hard_sinr_targets = False  # the SINRs are the objective itself
+    empty_part_bound = float("inf")
 
     @classmethod
     def value(cls, opts, data, ev, design) -> float:

@@ -11,6 +11,7 @@ class MinAngleCrb(Objective):
     unit = "rad^2"
     needs = "targets"
     description = "angle CRB at the sensing heads (sum or largest, as crb says)"
+    empty_part_bound = 0.0
 
     @classmethod
     def value(cls, opts, data, ev, design) -> float:

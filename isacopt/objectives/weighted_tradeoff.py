@@ -14,6 +14,9 @@ class WeightedTradeoff(Objective):
     maximise = True
     needs = "targets"
     description = "weighted sensing gain and SINR margin, both normalised"
+    hard_sinr_targets = False  # SINR margins are objective terms
+    sinr_in_objective = True
+    decomposable = False  # its normalisation couples every BS
 
     @classmethod
     def expression(cls, compiled):

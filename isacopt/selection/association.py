@@ -126,10 +126,8 @@ class CellAssociation(ProblemModel):
         loads = self._load_violation(network, assign)
         if loads:
             result = (math.inf, math.inf, None)
-        elif not targets and self.base.objective in ("max_min_beampattern", "min_angle_crb"):
+        elif self.base.objective_class.empty_part(len(targets), len(users)):
             result = (math.inf, -math.inf, None)  # nothing to bound yet
-        elif not users and self.base.objective == "max_min_sinr":
-            result = (math.inf, -math.inf, None)
         else:
             problem = self._builder({u.id: bs_ids[assign[nt + k]] for k, u in enumerate(network.users) if assign[nt + k] >= 0},
                                     {t.id: bs_ids[assign[i]] for i, t in enumerate(network.targets) if assign[i] >= 0})
