@@ -98,8 +98,8 @@ class CooperativeISAC(ProblemModel):
     def _consistent(self) -> "CooperativeISAC":
         if self.sinr_db is not None and self.rate_bps_hz is not None:
             raise ValueError("give sinr_db or rate_bps_hz, not both")
-        if self.objective == "max_min_rate" and (self.sinr_db is not None or self.rate_bps_hz is not None):
-            raise ValueError("max_min_rate chooses a common rate for every user: remove sinr_db / rate_bps_hz")
+        if self.objective_class.bisection and (self.sinr_db is not None or self.rate_bps_hz is not None):
+            raise ValueError(f"{self.objective} chooses a common rate for every user: remove sinr_db / rate_bps_hz")
         if self.crlb_weights is not None and any(not (0 <= w < 1e12) for w in self.crlb_weights.values()):
             raise ValueError("crlb_weights must be >= 0 and finite")
         return self
@@ -134,9 +134,9 @@ class CooperativeISAC(ProblemModel):
         if over:
             return status_solution(self, "infeasible", "backhaul capacity exceeded: " + "; ".join(over), t0, [], over,
                                    network=network)
-        if self.objective == "max_min_rate":
+        if self.objective_class.bisection:  # a common rate, by certified bisection
             return max_min_rate(self, data, assoc, chain, time_limit_s, t0)
-        if self.objective == "max_sum_rate":
+        if self.objective_class.local:  # successive convex approximation
             return max_sum_rate(self, data, assoc, time_limit_s, t0)
         sinr_users = tuple(k for k, g in enumerate(data.sinr_targets) if g is not None)
         compiled, recompiled = self.compiled(data, assoc, self.objective, sinr_users)
@@ -157,7 +157,7 @@ class CooperativeISAC(ProblemModel):
         """
         from ..solve.planner import Planner
 
-        if self.objective not in ("max_min_rate", "max_sum_rate"):
+        if not (self.objective_class.bisection or self.objective_class.local):  # those compile per step
             data, assoc = self.prepare(network)
             sinr_users = tuple(k for k, g in enumerate(data.sinr_targets) if g is not None)
             compiled, _ = self.compiled(data, assoc, self.objective, sinr_users)
@@ -182,7 +182,7 @@ class CooperativeISAC(ProblemModel):
         assoc = (association.validate_for(network) if association is not None else
                  Association.nearest(network, comm_cluster=self.comm_cluster, sensing_cluster=self.sensing_cluster))
         default = self.sinr_db if self.rate_bps_hz is None else 10 * math.log10(2 ** self.rate_bps_hz - 1)
-        targets = linear_sinr_targets(network, default, served=[self.objective != "max_min_rate"] * network.n_users)
+        targets = linear_sinr_targets(network, default, served=[not self.objective_class.bisection] * network.n_users)
         eye = tuple(np.eye(b.tx_antennas, dtype=complex) for b in network.base_stations)
         nulls = NullSpaces(eye, (0,) * network.n_bs, ((),) * network.n_bs, ((),) * network.n_bs)
         data = SnapshotData(network, channels, tuple(c[0] for c in assoc.serving), tuple(c[0] for c in assoc.sensing),

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..association import Association
 from ..formulation.data import SnapshotData
+from ..objectives import REGISTRY
 from ..terms.jt_sinr import JointSinr
 from ..terms.position_crlb import PositionCrlb
 from ..terms.power import PowerBudget
@@ -35,7 +36,9 @@ class CompiledCoop:
         self.terms: dict = {} if objective == "min_utilisation" else {"power": PowerBudget(len(antennas))}
         if sinr_users:
             self.terms["sinr"] = JointSinr(list(sinr_users), blocks, antennas, type2)
-        if objective in ("min_sum_crlb", "min_max_crlb", "weighted") or any(limits):
+        # objective names here include the internal sub-problems (rate_sca, min_utilisation): no class for those
+        self.kind = REGISTRY["cooperative"].get(objective)
+        if (self.kind is not None and self.kind.crlb) or any(limits):
             self.terms["crlb"] = CrlbWithLimits(assoc.sensing, antennas, opts.pairs, limits)
         # received powers of every user, for the sum-rate surrogate (no constraints of its own)
         self.rx = JointSinr(list(all_users), blocks, antennas, type2, with_targets=False) if all_users else None
@@ -130,7 +133,7 @@ class CompiledCoop:
         v = self.problem.value
         if v is None or not np.isfinite(v):
             return None
-        if self.objective in ("min_sum_crlb", "min_max_crlb", "weighted"):
+        if self.kind is not None and self.kind.crlb:
             return float(v) / self.terms["crlb"].j_ref
         if self.objective == "min_power":
             return float(v) * self._p_ref

@@ -18,6 +18,8 @@ class Objective:
     description: ClassVar[str] = ""  # what the number is, where the unit alone could mislead
     # how the family solves it: a bisection on a common level of feasibility problems (max-min SINR / rate)
     bisection: ClassVar[bool] = False
+    # solved by a local method (successive convex approximation): a local optimum, no optimality claim
+    local: ClassVar[bool] = False
     # the users' SINR targets are hard constraints (not objective terms, not the objective itself)
     hard_sinr_targets: ClassVar[bool] = True
     # the users' SINR margins are terms of the objective (soft): the SINR constraints are not imposed as such

@@ -11,6 +11,7 @@ class MaxSumRate(Objective):
     maximise = True
     needs = "users"
     description = "sum of the users' rates (a local optimum)"
+    local = True
 
     @classmethod
     def value(cls, opts, data, ev, design) -> float:
