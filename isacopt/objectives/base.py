@@ -38,13 +38,15 @@ class Objective:
     def value(cls, opts, data, ev, design) -> float:
         """The objective of an extracted ``design`` in SI units, from its evaluation ``ev`` (metric functions,
         never solver values); ``opts`` are the problem's options, ``data`` its snapshot data."""
-        raise NotImplementedError(f"{cls.__name__}.value")
+        raise NotImplementedError(f"{cls.__name__}.value: every concrete objective defines its value")
 
     @classmethod
     def expression(cls, compiled) -> tuple[Any, list]:
         """The cvxpy objective on a compiled relaxation's variables and terms, with any constraints it
         adds (epigraph levels); ``compiled`` is the family's compiled problem (duck-typed: no import up)."""
-        raise NotImplementedError(f"{cls.__name__}.expression")
+        # cooperative objectives: CompiledCoop still builds their expressions itself (see docs/architecture.md)
+        raise NotImplementedError(f"{cls.__name__} has no expression of its own yet; its family's compiled "
+                                  "problem builds it")
 
     @classmethod
     def update(cls, compiled, data) -> None:
