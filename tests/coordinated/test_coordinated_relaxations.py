@@ -9,6 +9,7 @@ from isacopt.coordinated import CoordinatedBeamforming
 from isacopt.channels import derive_channels
 from isacopt.metrics import sinr, target_beampattern
 from tests.helpers import one_bs, small_multicell
+from tests.independent import recheck_comm
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -67,7 +68,8 @@ def test_type2_receivers_also_certified():
     net = small_multicell(2, nt=6, sinr_db=5.0)
     one = CoordinatedBeamforming(objective="max_min_beampattern").solve(net)
     two = CoordinatedBeamforming(objective="max_min_beampattern", receiver="type2").solve(net)
-    assert two.status == "optimal" and two.certificate.holds
+    assert two.status == "optimal"
+    recheck_comm(net, two, receiver="type2")  # SINRs without the sensing signal as interference, plain numpy
     assert two.objective >= one.objective * (1 - 1e-6)  # cancelling the sensing signal only helps
     assert two.certificate.relaxation_gap <= 1e-6
 
@@ -118,7 +120,8 @@ def test_angle_crb_beats_every_random_design():
 def test_max_crb_objective_balances_two_targets():
     net = one_bs(nt=6, users=((100.0, 80.0),), targets=((150.0, 60.0), (-120.0, 90.0)))
     sol = CoordinatedBeamforming(objective="min_angle_crb", crb="max").solve(net)
-    assert sol.status == "optimal" and sol.certificate.holds
+    assert sol.status == "optimal"
+    recheck_comm(net, sol)
     assert sol.objective == pytest.approx(max(t.angle_crb_rad2 for t in sol.targets), rel=1e-9)
     assert sol.objective == pytest.approx(sol.bound, rel=1e-5)
 
@@ -128,7 +131,8 @@ def test_weighted_objective_traces_a_tradeoff():
     gains, sinrs = [], []
     for w in (0.0, 0.5, 1.0):
         sol = CoordinatedBeamforming(objective="weighted", weight=w).solve(net)
-        assert sol.status == "optimal" and sol.certificate.holds
+        assert sol.status == "optimal"
+        recheck_comm(net, sol, targets=False)  # the targets normalise the margins; they are not constraints
         assert sol.objective == pytest.approx(sol.bound, rel=1e-5)
         gains.append(sol.targets[0].beampattern_gain_w)
         sinrs.append(min(u.sinr_db for u in sol.users))
