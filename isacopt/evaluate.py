@@ -37,10 +37,12 @@ class Evaluation:
 
 def evaluate(network: Network, channels: Channels, design: TransmitDesign, association: Association, *,
              joint: JointTransmission = "coherent", pairs: PairSet = "fusion", sensing_level: SensingLevel = "none",
-             nulls=None, sinr_targets: Sequence[float | None] | None = None) -> Evaluation:
+             nulls=None, sinr_targets: Sequence[float | None] | None = None,
+             probed: Sequence[bool] | None = None) -> Evaluation:
     """Per-user, per-target, per-BS and network metrics of ``design`` (``nulls``: a NullSpaces to report;
     ``sinr_targets``: the linear SINR target each user was held to, reported in dB; by default the users'
-    own ``sinr_db``, which misses a problem-level target)."""
+    own ``sinr_db``, which misses a problem-level target; ``probed``: which targets a BS spends resources
+    on, all by default). The ASEs count served users and probed targets only (SPEC.md section 8)."""
     imposed = [u.sinr_db for u in network.users] if sinr_targets is None else \
         [None if t is None else float(linear_to_db(t)) for t in sinr_targets]
     s = network.system
@@ -52,12 +54,14 @@ def evaluate(network: Network, channels: Channels, design: TransmitDesign, assoc
     crb = angle_crb(network, channels, design)
     crlb = position_crlb(network, channels, design, association.sensing, pairs) if network.n_targets else np.zeros(0)
     load = backhaul_load(network, association, joint_transmission_rates(network, r), sensing_level)
-    users = [UserResult(id=u.id, serving_bs=[ids[b] for b in association.serving[k]],
+    served = np.array([bool(c) for c in association.serving], dtype=bool)
+    probed_mask = np.ones(network.n_targets, dtype=bool) if probed is None else np.asarray(probed, dtype=bool)
+    users = [UserResult(id=u.id, serving_bs=[ids[b] for b in association.serving[k]], served=bool(served[k]),
                         sinr_db=float(linear_to_db(g[k])), sinr_target_db=imposed[k], rate_bps_hz=float(r[k]),
                         throughput_bps=float(s.bandwidth_hz * r[k])) for k, u in enumerate(network.users)]
     heads = [c[0] for c in association.sensing]
     radar = radar_rate(np.array([ssinr[b, t] for t, b in enumerate(heads)]))
-    targets = [TargetResult(id=t.id, sensing_bs=[ids[b] for b in association.sensing[i]],
+    targets = [TargetResult(id=t.id, sensing_bs=[ids[b] for b in association.sensing[i]], probed=bool(probed_mask[i]),
                             beampattern_gain_w=float(gains[heads[i], i]),
                             sensing_sinr_db=float(linear_to_db(ssinr[heads[i], i])),
                             radar_rate_bps_hz=float(radar[i]), angle_crb_rad2=float(crb[heads[i], i]),
@@ -74,8 +78,8 @@ def evaluate(network: Network, channels: Channels, design: TransmitDesign, assoc
     area = network.window.area_km2 if network.window is not None else None
     net = NetworkResult(
         sum_rate_bps_hz=float(r.sum()),
-        comm_ase_bps_hz_km2=area_spectral_efficiency(r, users_in, area) if area else None,
-        sensing_ase_bps_hz_km2=area_spectral_efficiency(radar, targets_in, area) if area else None,
+        comm_ase_bps_hz_km2=area_spectral_efficiency(r, users_in & served, area) if area else None,
+        sensing_ase_bps_hz_km2=area_spectral_efficiency(radar, targets_in & probed_mask, area) if area else None,
         energy_efficiency_bit_j=energy_efficiency(network, design, r),
         total_power_w=float(design.power_w.sum()),
     )

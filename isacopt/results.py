@@ -31,6 +31,7 @@ class _Result(BaseModel):
 class UserResult(_Result):
     id: str
     serving_bs: list[str] = Field(description="ids of the BSs serving the user (head first); empty if unserved")
+    served: bool = Field(True, description="a BS serves the user (it counts in the communication ASE)")
     sinr_db: float
     sinr_target_db: float | None
     rate_bps_hz: float
@@ -40,6 +41,8 @@ class UserResult(_Result):
 class TargetResult(_Result):
     id: str
     sensing_bs: list[str] = Field(description="ids of the BSs sensing the target (fusion head first)")
+    probed: bool = Field(True, description="a BS spends transmit resources on the target (it counts in the "
+                         "sensing ASE); the metrics of an unprobed target are what its nearest BS sees anyway")
     beampattern_gain_w: float = Field(description="a^H R_b a of the sensing head toward the target [W]")
     sensing_sinr_db: float
     radar_rate_bps_hz: float
@@ -64,8 +67,10 @@ class BaseStationResult(_Result):
 
 class NetworkResult(_Result):
     sum_rate_bps_hz: float
-    comm_ase_bps_hz_km2: float | None
-    sensing_ase_bps_hz_km2: float | None
+    comm_ase_bps_hz_km2: float | None = Field(description="sum of the rates of the served users in the window / "
+                                              "window area [bit/s/Hz/km^2] (SPEC.md section 8)")
+    sensing_ase_bps_hz_km2: float | None = Field(description="sum of the radar rates of the probed targets in the "
+                                                 "window / window area [bit/s/Hz/km^2]")
     energy_efficiency_bit_j: float
     total_power_w: float
 

@@ -1,11 +1,14 @@
-"""Closed-form baselines as a problem kind (SPEC.md section 9): MRT / ZF / RZF with a fixed power split.
+"""Closed-form designs as a problem kind (``kind: baseline``): the analytical model of SPEC.md 9-10.
 
-No optimisation: each BS serves its nearest users (at most ``max_users_per_bs``, nearest first)
-with the chosen precoder, gives ``comm_fraction`` of its budget to them in equal shares and the
-rest to its sensing signal; targets are sensed by their ``sensing_cluster`` nearest BSs. The
-solution carries every metric recomputed from that design with status ``closed_form`` (no
-objective, no bound: nothing was optimised). Used by sweeps as the reference curves, and usable
-in problem files (``kind: baseline``).
+No optimisation: each BS serves its ``users_per_bs`` (K) nearest associated users and probes its
+``targets_per_bs`` (M) nearest targets; BS j nulls the served users of its ``comm_cluster - 1``
+nearest BSs and protects the radar receivers of its ``sensing_cluster - 1`` nearest BSs
+(``sensing_null_rank``); inside that null space it computes the ``precoder``'s beams, equal power
+per stream, ``comm_fraction`` of its budget on data when the sensing streams are ``dedicated``
+(see :mod:`isacopt.closed_form`). A BS without the antennas for its streams and nulls refuses
+(DegreesOfFreedomError naming it: a ``dof_refused`` row in a sweep). The solution carries every
+metric recomputed from that design with status ``closed_form`` (no objective, no bound); the ASEs
+count served users and probed targets only.
 """
 
 from __future__ import annotations
@@ -15,33 +18,48 @@ from typing import Literal
 
 from pydantic import Field
 
-from .._model import ProblemModel
 from ..association import Association
-from ..baselines import baseline_design
 from ..channels.derive import derive_channels
+from ..closed_form import closed_form_design
 from ..evaluate import evaluate
-from ..network.model import Network
+from ..formulation.nullspace import null_spaces
 from ..formulation.shared_preparation import check_cluster_sizes
+from ..load_options import LoadOptions
+from ..loads import probed_targets
+from ..network.model import Network
 from ..results import Solution, Timing
 from ..solve.outcome import make_solution
 from .preparation import serving_heads
 
 
-class BaselineDesign(ProblemModel):
-    """A closed-form design (``kind: baseline``): no optimisation, for reference curves.
+class BaselineDesign(LoadOptions):
+    """A closed-form design (``kind: baseline``): no optimisation, for reference curves and the analytical model.
 
-    Every BS splits its budget P_b: ``comm_fraction`` to its users' beams (``precoder``: maximum-ratio
-    ``mrt``, intra-cell zero-forcing ``zf`` or regularised ``rzf``, equal power per user) and the rest
-    to a sensing covariance (``sensing``: ``isotropic`` P/Nt I, ``directional`` toward its targets,
-    or ``none``). ``solve(network)`` evaluates every metric of the design (status ``closed_form``)."""
+    ``precoder``: maximum-ratio ``mrt``, zero-forcing ``zf``, regularised ``rzf`` (noise regulariser) or
+    interference-aware ``mmse``, computed inside each BS's null space; ``sensing_streams``: ``dedicated``
+    (one extra beam per probed target, ``1 - comm_fraction`` of the budget) or ``shared`` (the data beams
+    are the sensing signal); ``sensing``: dedicated beams ``directional`` (toward the targets) or
+    ``isotropic``, or ``none``. ``radar_cluster`` N > 1 makes each probed target a multistatic target of
+    its N nearest BSs (each illuminates it; position CRLB over ``pairs``). ``solve(network)`` evaluates
+    every metric of the design (status ``closed_form``)."""
 
     kind: Literal["baseline"] = "baseline"
-    precoder: Literal["mrt", "zf", "rzf"] = "zf"
-    comm_fraction: float = Field(0.5, ge=0, le=1, description="share of each BS budget on data beams")
+    precoder: Literal["mrt", "zf", "rzf", "mmse"] = "zf"
+    comm_fraction: float = Field(0.5, ge=0, le=1, description="rho: share of each BS budget on data beams "
+                                 "(dedicated sensing streams)")
     sensing: Literal["isotropic", "directional", "none"] = "directional"
-    sensing_cluster: int = Field(1, ge=1, le=1000, description="targets sensed by their Q nearest BSs")
+    sensing_streams: Literal["shared", "dedicated"] = Field(
+        "dedicated", description="'dedicated': M sensing beams next to the K data beams; 'shared': the data beams "
+        "illuminate the targets (no sensing stream)")
+    comm_cluster: int = Field(1, ge=1, le=1000, description="L: BS j nulls the served users of its L-1 nearest BSs")
+    sensing_cluster: int = Field(1, ge=1, le=1000, description="Q: BS j protects the radar receivers of its Q-1 "
+                                 "nearest BSs")
+    sensing_null_rank: Literal["full", "beam", "los"] = Field(
+        "full", description="cost of protecting one receiver: 'full' the cross-link's rank (Nr), 'beam' one null per "
+        "target that receiver's BS probes, 'los' one null (the cross-link's strongest direction)")
+    radar_cluster: int = Field(1, ge=1, le=1000, description="each probed target is sensed by its N nearest BSs "
+                               "(multistatic position CRLB); every one of them illuminates it")
     pairs: Literal["fusion", "multistatic", "coherent"] = "multistatic"
-    max_users_per_bs: int | None = Field(None, ge=0, le=10_000)
 
     @property
     def objective(self) -> str:
@@ -55,14 +73,25 @@ class BaselineDesign(ProblemModel):
     def solve(self, network: Network, *, time_limit_s: float | None = None) -> Solution:
         """Evaluate the closed-form design on ``network`` (``time_limit_s`` is accepted and unused)."""
         t0 = time.perf_counter()
-        check_cluster_sizes(network, sensing_cluster=self.sensing_cluster)
+        check_cluster_sizes(network, comm_cluster=self.comm_cluster, sensing_cluster=self.sensing_cluster)
+        check_cluster_sizes(network, sensing_cluster=self.radar_cluster)
         channels = derive_channels(network)
-        heads = serving_heads(network, None, self.max_users_per_bs)
-        assoc = Association(serving=tuple(() if h < 0 else (h,) for h in heads),
-                            sensing=Association.nearest(network, sensing_cluster=self.sensing_cluster).sensing)
-        design = baseline_design(network, channels, precoder=self.precoder, comm_fraction=self.comm_fraction,
-                                 sensing=self.sensing, association=assoc)
-        ev = evaluate(network, channels, design, assoc, joint="coherent", pairs=self.pairs)
+        served = serving_heads(network, None, self.users_per_bs)
+        probing = probed_targets(network, self.targets_per_bs)
+        radar = Association.nearest(network, sensing_cluster=self.radar_cluster).sensing
+        illuminated = [[t for t, c in enumerate(radar) if probing[t] >= 0 and b in c] for b in range(network.n_bs)]
+        dedicated = self.sensing_streams == "dedicated" and self.sensing != "none"
+        streams = [sum(h == b for h in served) + (len(illuminated[b]) if dedicated else 0) for b in range(network.n_bs)]
+        nulls = null_spaces(network, channels, list(served), comm_cluster=self.comm_cluster,
+                            sensing_cluster=self.sensing_cluster, sensing_bs=[b for b in range(network.n_bs)
+                                                                              if illuminated[b]],
+                            sensing_null_rank=self.sensing_null_rank, probing=probing, streams=streams)
+        design = closed_form_design(network, channels, served=served, illuminated=illuminated, nulls=nulls,
+                                    precoder=self.precoder, sensing_streams=self.sensing_streams,
+                                    comm_fraction=self.comm_fraction, sensing=self.sensing)
+        assoc = Association(serving=tuple(() if h < 0 else (h,) for h in served), sensing=radar)
+        ev = evaluate(network, channels, design, assoc, joint="coherent", pairs=self.pairs, nulls=nulls,
+                      probed=[b >= 0 for b in probing])
         return make_solution(status="closed_form", problem=repr(self), objective_name="none", objective_unit="",
                              evaluation=ev, design=design, network=network,
                              timing=Timing(total_s=time.perf_counter() - t0, recompiled=False))

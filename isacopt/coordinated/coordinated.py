@@ -33,7 +33,7 @@ from typing import Literal
 
 from pydantic import Field, PrivateAttr
 
-from .._model import ProblemModel
+from ..load_options import LoadOptions
 from ..channels.derive import derive_channels
 from ..errors import ValidationError
 from ..evaluate import evaluate
@@ -51,7 +51,9 @@ from ..solve.runner import DEFAULT_CHAIN, Attempt
 from ..solve.outcome import certified_status, make_solution
 from .compiled import CompiledSDP
 from .optimise import Outcome, checks_for
-from .preparation import association_of, prepare
+from ..loads import probed_targets
+from .preparation import association_of, prepare, sensing_heads
+from .widen import with_every_target
 from .socp import CompiledSOCP
 from .solve_path import optimise
 from .structure import Structure
@@ -59,7 +61,7 @@ from .structure import Structure
 Objective = Literal["min_power", "max_min_beampattern", "max_min_sinr", "min_angle_crb", "weighted"]
 
 
-class CoordinatedBeamforming(ProblemModel):
+class CoordinatedBeamforming(LoadOptions):
     """Declarative coordinated ISAC beamforming problem; ``solve(network)`` returns a :class:`Solution`.
 
     Options are keyword-only and validated; the repr can be pasted back. A problem
@@ -81,7 +83,6 @@ class CoordinatedBeamforming(ProblemModel):
     weight: float = Field(0.5, ge=0, le=1, description="rho of the weighted objective (1: sensing only)")
     serving: dict[str, str] | None = Field(None, description="explicit user id -> BS id association")
     sensing_map: dict[str, str] | None = Field(None, description="explicit target id -> sensing BS id (default nearest)")
-    max_users_per_bs: int | None = Field(None, ge=0, le=10_000, description="serve at most this many users per BS")
     relaxation: Literal["sdp", "socp", "subspace"] = Field(
         "sdp", description="how the relaxation is solved: 'sdp' (cvxpy, compiled once per structure), 'socp' "
         "(min_power: the exact SOCP), 'subspace' (the same SDP on growing subspaces with a dual certificate, "
@@ -132,7 +133,10 @@ class CoordinatedBeamforming(ProblemModel):
                 results = [self._solve_group(data, g, chain, time_limit_s) for g in groups]
             outcomes = [r[0] for r in results]
             parts = [(g, r[1], r[2]) for g, r in zip(groups, results)]
-        return self._assemble(data, outcomes, parts, t0, build_s, len(groups))
+        solution = self._assemble(data, outcomes, parts, t0, build_s, len(groups))
+        if self.targets_per_bs is None:
+            return solution
+        return with_every_target(solution, with_receiver(network, self.receiver), data, self._probing(network))
 
     def compile(self, network: Network) -> "Planner":
         """Build and compile the problem(s) for ``network``'s structure now; returns a :class:`Planner`."""
@@ -151,12 +155,22 @@ class CoordinatedBeamforming(ProblemModel):
         return len(self._cache)
 
     # -- preparation ------------------------------------------------------------------
+    def _probing(self, network: Network) -> tuple[int, ...]:
+        """Probing BS of every target of ``network`` (-1: unprobed), SPEC.md section 10."""
+        return probed_targets(network, self.targets_per_bs, sensing_heads(network, self.sensing_map))
+
     def _prepare(self, network: Network) -> SnapshotData:
         self._check(network)
         network = with_receiver(network, self.receiver)
+        if self.targets_per_bs is not None:  # the design is posed on the probed targets only
+            probing = self._probing(network)
+            network = network.with_updates(targets=[t for t, b in zip(network.targets, probing) if b >= 0])
+            if needs_problems(self.objective_class, network):
+                raise ValidationError([("targets_per_bs", f"{self.objective!r} needs a probed target; with "
+                                        f"targets_per_bs = {self.targets_per_bs} no BS probes one (raise it)")])
         channels = derive_channels(network)
         data = prepare(network, channels, serving=self.serving, sensing_map=self.sensing_map,
-                       max_users_per_bs=self.max_users_per_bs,
+                       max_users_per_bs=self.users_per_bs,
                        default_sinr_db=self.sinr_db, comm_cluster=self.comm_cluster,
                        sensing_cluster=self.sensing_cluster)
         if self.objective_class.bisection:  # every served user at the common level the bisection sets

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..association import Association
 from ..channels.derive import Channels
 from ..errors import ValidationError
 from ..formulation.data import SnapshotData
 from ..formulation.nullspace import null_spaces
+from ..loads import served_users
 from ..formulation.shared_preparation import check_cluster_sizes, linear_sinr_targets
 from ..network.model import Network
 
@@ -26,13 +25,7 @@ def serving_heads(network: Network, serving: dict[str, str] | None, max_users_pe
     nearest = Association.nearest(network).serving
     heads = [bs_index[serving[u.id]] if serving and u.id in serving else nearest[k][0]
              for k, u in enumerate(network.users)]
-    if max_users_per_bs is not None:
-        d = np.linalg.norm(network.user_positions - network.bs_positions[heads], axis=1) if heads else []
-        for b in range(network.n_bs):
-            mine = sorted((k for k, h in enumerate(heads) if h == b), key=lambda k: d[k])
-            for k in mine[max_users_per_bs:]:
-                heads[k] = -1
-    return tuple(heads)
+    return served_users(network, heads, max_users_per_bs)
 
 
 def sensing_heads(network: Network, sensing_map: dict[str, str] | None) -> tuple[int, ...]:

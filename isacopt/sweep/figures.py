@@ -18,7 +18,9 @@ DASHES = ("-", "-.", (0, (5, 1)), ":")  # series that coincide stay distinguisha
 
 
 # axis labels in words: metrics, then grid keys (a key not listed is spelled out from its name and unit suffix)
-WORDS = {"comm_ase": "communication ASE", "sensing_ase": "sensing ASE", "mean_rate": "mean rate per user",
+WORDS = {"comm_ase": "communication ASE", "sensing_ase": "sensing ASE", "mean_rate": "mean rate per served user",
+         "mean_radar_rate": "mean radar rate per probed target", "served_fraction": "fraction of users served",
+         "probed_fraction": "fraction of targets probed", "problem.radar_cluster": "radar cluster size N",
          "mean_root_crlb": "mean root position CRLB", "mean_crlb": "mean position CRLB",
          "crlb_coverage": "CRLB coverage probability", "sinr_coverage": "SINR coverage probability",
          "energy_efficiency": "energy efficiency", "backhaul_load": "mean backhaul load per BS",
@@ -115,7 +117,8 @@ def versus(ax, table, plot: PlotSpec, grid_keys: list[str]) -> None:
 def _short(key: str) -> str:
     """A grid key as a legend entry: 'Nt', 'L', 'Q', 'K', 'M' where the model has a symbol."""
     symbols = {"layout.tx_antennas": "Nt", "problem.comm_cluster": "L", "problem.sensing_cluster": "Q",
-               "problem.max_users_per_bs": "K", "problem.users_per_bs": "K", "problem.targets_per_bs": "M"}
+               "problem.max_users_per_bs": "K", "problem.users_per_bs": "K", "problem.targets_per_bs": "M",
+               "problem.radar_cluster": "N"}
     return symbols.get(key, key.split(".")[-1])
 
 

@@ -1,7 +1,9 @@
 """What a sweep stores per snapshot: the network metrics of SPEC.md section 8, from a Solution.
 
 Users and targets are counted inside the evaluation window only (BSs of the guard band transmit
-and interfere but their nodes are not measured). Sums and counts are stored, not only means, so
+and interfere but their nodes are not measured), and the ASEs and per-node means count only the
+users a BS serves and the targets a BS probes (SPEC.md section 8: a node nobody spends resources on
+contributes nothing). Sums and counts are stored, not only means, so
 that pooled quantities (coverage probabilities, mean rate per user) are exact ratios over all
 snapshots rather than averages of per-snapshot ratios.
 """
@@ -19,9 +21,13 @@ from ..results import Solution
 
 # name -> (unit, description); the columns of the store and the report
 METRICS: dict[str, tuple[str, str]] = {
-    "comm_ase": ("bit/s/Hz/km^2", "communication ASE: sum of user rates in the window / window area"),
-    "sensing_ase": ("bit/s/Hz/km^2", "sensing ASE: sum of log2(1 + sensing SINR) of targets in the window / area"),
-    "mean_rate": ("bit/s/Hz", "mean rate of the users in the window (unscheduled users count as 0)"),
+    "comm_ase": ("bit/s/Hz/km^2", "communication ASE: sum of the served users' rates in the window / window area"),
+    "sensing_ase": ("bit/s/Hz/km^2", "sensing ASE: sum of log2(1 + sensing SINR) of the probed targets in the "
+                    "window / area"),
+    "mean_rate": ("bit/s/Hz", "mean rate per served user in the window"),
+    "mean_radar_rate": ("bit/s/Hz", "mean radar information rate log2(1 + SINR_s) per probed target in the window"),
+    "served_fraction": ("", "fraction of the users in the window that a BS serves"),
+    "probed_fraction": ("", "fraction of the targets in the window that a BS probes"),
     "mean_root_crlb": ("m", "mean root position CRLB of the targets in the window with a finite CRLB"),
     "mean_crlb": ("m^2", "mean position CRLB (variance) of the targets in the window with a finite CRLB"),
     "crlb_coverage": ("", "fraction of targets in the window with root CRLB <= the threshold"),
@@ -34,7 +40,10 @@ METRICS: dict[str, tuple[str, str]] = {
 
 # pooled ratio metrics: (numerator column, denominator column)
 RATIOS = {
-    "mean_rate": ("sum_rate_window", "n_users"),
+    "mean_rate": ("sum_rate_window", "n_served"),
+    "mean_radar_rate": ("sum_radar_window", "n_probed"),
+    "served_fraction": ("n_served", "n_users"),
+    "probed_fraction": ("n_probed", "n_targets"),
     "mean_root_crlb": ("sum_root_crlb", "n_targets_finite"),
     "mean_crlb": ("sum_crlb", "n_targets_finite"),
     "crlb_coverage": ("n_crlb_covered", "n_targets"),
@@ -49,7 +58,9 @@ def snapshot_metrics(network: Network, solution: Solution | None, *, crlb_thresh
     row: dict[str, Any] = {"n_bs": network.n_bs, "n_users": int(users_in.sum()), "n_targets": int(targets_in.sum())}
     if solution is None or not solution.ok or solution.network is None:
         return row
-    rates = np.array([u.rate_bps_hz for u in solution.users])[users_in]
+    served = users_in & np.array([u.served for u in solution.users], dtype=bool)
+    probed = targets_in & np.array([t.probed for t in solution.targets], dtype=bool)
+    rates = np.array([u.rate_bps_hz for u in solution.users])[served]
     sinr_db = np.array([u.sinr_db for u in solution.users])[users_in]
     root = np.array([t.root_crlb_m for t in solution.targets])[targets_in]
     finite = np.isfinite(root)
@@ -57,8 +68,11 @@ def snapshot_metrics(network: Network, solution: Solution | None, *, crlb_thresh
     caps = np.array([b.backhaul_capacity_bps or 0.0 for b in solution.base_stations])
     util = [ld / c for ld, c in zip(loads, caps) if c > 0]
     area = network.window.area_km2 if network.window is not None else math.nan
-    radar = np.array([t.radar_rate_bps_hz for t in solution.targets])[targets_in]
+    radar = np.array([t.radar_rate_bps_hz for t in solution.targets])[probed]
     row.update(
+        n_served=int(served.sum()),
+        n_probed=int(probed.sum()),
+        sum_radar_window=float(radar.sum()),
         n_targets_finite=int(finite.sum()),
         n_crlb_covered=int(np.sum(root <= crlb_threshold_m)),
         n_sinr_covered=int(np.sum(sinr_db >= sinr_threshold_db)),

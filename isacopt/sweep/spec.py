@@ -208,6 +208,7 @@ def _has_field(design: DesignSpec, key: str) -> bool:
     model: Any = type(design.problem)
     for part in key.split(".")[1:]:
         fields = getattr(model, "model_fields", None)
+        part = getattr(model, "FIELD_ALIASES", {}).get(part, part)
         if fields is None or part not in fields:
             return False
         model = fields[part].annotation
@@ -237,7 +238,10 @@ def point_models(spec: SweepFile, design: DesignSpec, point: dict[str, Any], see
     """(layout, system, channels, problem) of ``design`` at ``point`` with the snapshot ``seed``."""
     data = spec.model_dump(mode="json", include={"system", "channels", "layout"})
     data["problem"] = design.problem.model_dump(mode="json")
+    aliases = getattr(type(design.problem), "FIELD_ALIASES", {})
     for key, value in spec.relevant(design, point).items():
+        if key.startswith("problem.") and key.count(".") == 1:
+            key = "problem." + aliases.get(key[8:], key[8:])  # an older field name sets the current field
         apply(data, key, value)
     data["layout"]["seed"] = seed
     if "seed" in data["channels"]:

@@ -33,7 +33,7 @@ def test_unscheduled_users_get_nothing_and_say_so(two_cell):
 
 
 def test_directional_sensing_illuminates_every_target_of_a_multistatic_cluster(two_cell):
-    sol = iso.BaselineDesign(comm_fraction=0.0, sensing="directional", sensing_cluster=2).solve(two_cell)
+    sol = iso.BaselineDesign(comm_fraction=0.0, sensing="directional", radar_cluster=2).solve(two_cell)
     gains = [t.beampattern_gain_w for t in sol.targets]
     # each BS splits its budget P over beams a_t / sqrt(Nt) toward both targets: at target t the gain is
     # P / (2 Nt) (Nt^2 + |a_t^H a_other|^2), main lobe plus the other beam's sidelobe

@@ -1,0 +1,134 @@
+"""Closed-form designs of the analytical model (SPEC.md sections 9 and 10): precoders in null spaces.
+
+BS j transmits inside the null space ``V_j`` of its interference nulls (an orthonormal basis; the
+identity without nulls). Its served users get data beams ``w = V_j z`` computed on the reduced channels
+``h^H V_j``:
+
+- ``zf``: zero-forcing, ``Z = H~^+`` (each beam orthogonal to the BS's other users),
+- ``mrt``: maximum ratio, ``Z = H~^H``,
+- ``rzf``: regularised ZF ``H~^H (H~ H~^H + K sigma^2 / P I)^-1`` (noise-only regulariser),
+- ``mmse``: the same with the interference each user sees from the BSs that do not null it, under
+  isotropic transmission, added to the noise in the regulariser (interference-aware),
+
+every beam with unit norm and an equal share of the data power. Sensing (``sensing_streams``):
+``shared`` sends no sensing signal, the data beams illuminate the targets; ``dedicated`` adds one beam
+per illuminated target: the steering vector projected onto the part of the null space that the BS's own
+served users do not see (so the sensing beams do not interfere with them), equal shares of the sensing
+power ``(1 - comm_fraction) P`` (``sensing='isotropic'``: spread evenly over that subspace instead;
+``'none'``: no sensing power). A BS with no users (no targets) spends its whole budget on the other
+function; with neither it transmits nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .channels.derive import Channels
+from .design import TransmitDesign
+from .errors import DegreesOfFreedomError, ValidationError
+from .formulation.nullspace import NullSpaces
+from .network.model import Network
+
+Precoder = Literal["mrt", "zf", "rzf", "mmse"]
+SensingStreams = Literal["shared", "dedicated"]
+SensingShape = Literal["directional", "isotropic", "none"]
+PRECODERS = ("mrt", "zf", "rzf", "mmse")
+
+
+def data_directions(h_reduced: NDArray[np.complex128], rule: Precoder, regulariser: float,
+                    where: str, nt: int) -> NDArray[np.complex128]:
+    """Unit-norm beam directions (d, K) in reduced coordinates from rows ``h^H V`` (K, d)."""
+    k, d = h_reduced.shape
+    if rule == "mrt":
+        z = h_reduced.conj().T
+    elif rule == "zf":
+        if k > d:
+            raise DegreesOfFreedomError([(where, f"zero-forcing {k} users needs at least as many transmit "
+                                                 f"dimensions: Nt = {nt}, {nt - d} spent on nulls, {d} left")])
+        z = np.linalg.pinv(h_reduced)  # H~ Z = I for full row rank
+    elif rule in ("rzf", "mmse"):
+        # push-through form H~^H (H~ H~^H + reg I)^{-1}: a K x K solve, stable as reg -> 0
+        z = h_reduced.conj().T @ np.linalg.inv(h_reduced @ h_reduced.conj().T + regulariser * np.eye(k))
+    else:
+        raise ValidationError([("precoder", f"must be one of {PRECODERS}, got {rule!r}")])
+    norms = np.linalg.norm(z, axis=0)
+    return z / np.where(norms > 0, norms, 1.0)
+
+
+def _regulariser(network: Network, channels: Channels, nulls: NullSpaces | None, j: int, users: list[int],
+                 rule: Precoder) -> float:
+    power = network.base_stations[j].power_w
+    if rule != "mmse" or not users:
+        return len(users) * channels.noise_w / power
+    others = [i for i in range(network.n_bs) if i != j]
+    interference = [sum(network.base_stations[i].power_w * np.linalg.norm(channels.comm[i][k]) ** 2
+                        / network.base_stations[i].tx_antennas
+                        for i in others if nulls is None or k not in nulls.nulled_users[i]) for k in users]
+    return len(users) * (channels.noise_w + float(np.mean(interference))) / power
+
+
+def _free_of_users(basis: NDArray[np.complex128], h_reduced: NDArray[np.complex128]) -> NDArray[np.complex128]:
+    """Orthonormal basis (Nt, d') of the part of span(basis) orthogonal to the users' channels."""
+    if h_reduced.shape[0] == 0:
+        return basis
+    _, sv, vh = np.linalg.svd(h_reduced, full_matrices=True)
+    rank = int(np.sum(sv > 1e-9 * max(sv.max(initial=0.0), np.finfo(float).tiny)))
+    return basis @ vh[rank:].conj().T
+
+
+def closed_form_design(network: Network, channels: Channels, *, served: Sequence[int],
+                       illuminated: Sequence[Sequence[int]], nulls: NullSpaces | None = None,
+                       precoder: Precoder = "zf", sensing_streams: SensingStreams = "dedicated",
+                       comm_fraction: float = 0.5, sensing: SensingShape = "directional") -> TransmitDesign:
+    """The design of every BS: ``served[k]`` the BS serving user k (-1: none), ``illuminated[j]`` the
+    targets BS j spends sensing power on, ``nulls`` the null spaces (none: the whole array)."""
+    if not 0.0 <= comm_fraction <= 1.0:
+        raise ValidationError([("comm_fraction", f"must be in [0, 1], got {comm_fraction}")])
+    if sensing not in ("isotropic", "directional", "none"):
+        raise ValidationError([("sensing", f"must be 'isotropic', 'directional' or 'none', got {sensing!r}")])
+    if sensing_streams not in ("shared", "dedicated"):
+        raise ValidationError([("sensing_streams", f"must be 'shared' or 'dedicated', got {sensing_streams!r}")])
+    beams, covs = [], []
+    for j, bs in enumerate(network.base_stations):
+        nt = bs.tx_antennas
+        basis = nulls.bases[j] if nulls is not None else np.eye(nt, dtype=complex)
+        users = [k for k, h in enumerate(served) if h == j]
+        targets = list(illuminated[j])
+        senses = sensing != "none" and (sensing == "isotropic" or bool(targets))
+        if not users:
+            frac = 0.0
+        elif sensing_streams == "shared" or not senses:
+            frac = 1.0
+        else:
+            frac = comm_fraction
+        w = np.zeros((nt, network.n_users), dtype=complex)
+        h_red = channels.comm[j][users].conj() @ basis if users else np.zeros((0, basis.shape[1]), dtype=complex)
+        if users and frac > 0:
+            z = data_directions(h_red, precoder, _regulariser(network, channels, nulls, j, users, precoder),
+                                f"base_stations[{j}] ({bs.id})", nt)
+            w[:, users] = basis @ z * np.sqrt(frac * bs.power_w / len(users))
+        beams.append(w)
+        p_sense = (1.0 - frac) * bs.power_w if senses else 0.0
+        covs.append(_sensing_covariance(channels, j, basis if frac == 0 else _free_of_users(basis, h_red), targets,
+                                        p_sense, sensing, nt))
+    return TransmitDesign(tuple(beams), tuple(covs))
+
+
+def _sensing_covariance(channels: Channels, j: int, space: NDArray[np.complex128], targets: list[int], power: float,
+                        shape: SensingShape, nt: int) -> NDArray[np.complex128]:
+    r = np.zeros((nt, nt), dtype=complex)
+    if power <= 0 or space.shape[1] == 0:
+        return r
+    if shape == "isotropic" or not targets:
+        return power / space.shape[1] * (space @ space.conj().T)
+    s = space @ (space.conj().T @ channels.tx_steering[j][targets].T)  # (Nt, T_j): steering projected
+    norms = np.linalg.norm(s, axis=0)
+    keep = norms > 1e-9 * np.sqrt(nt)  # a target inside a null direction gets no beam
+    if not keep.any():
+        return power / space.shape[1] * (space @ space.conj().T)
+    s = s[:, keep] / norms[keep]
+    return power / s.shape[1] * (s @ s.conj().T)

@@ -1,0 +1,57 @@
+"""Loads (SPEC.md section 10): the users each BS serves (K) and the targets it probes (M).
+
+Every node is first associated with its nearest BS (or an explicit map for users); a BS then keeps
+the ``per_bs`` nearest of its own nodes and leaves the others alone (-1): an unserved user gets no
+beam, an unprobed target gets no transmit resources, and neither counts in an ASE (SPEC.md section 8).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .network.model import Network
+
+
+def keep_nearest(heads: Sequence[int], distances_m: NDArray[np.float64], n_bs: int, per_bs: int | None) -> tuple[int, ...]:
+    """``heads`` with, per BS, only its ``per_bs`` nearest nodes kept (the others -1; None keeps all).
+    Ties in distance are broken by node index, so the choice is deterministic."""
+    out = [int(h) for h in heads]
+    if per_bs is None:
+        return tuple(out)
+    for b in range(n_bs):
+        mine = sorted((i for i, h in enumerate(out) if h == b), key=lambda i: (distances_m[i], i))
+        for i in mine[per_bs:]:
+            out[i] = -1
+    return tuple(out)
+
+
+def nearest_bs(positions_m: NDArray[np.float64], bs_positions_m: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Index of the nearest BS to every position (ties: the lower index)."""
+    if len(positions_m) == 0:
+        return np.zeros(0, dtype=np.int64)
+    d = np.linalg.norm(positions_m[:, None, :] - bs_positions_m[None, :, :], axis=2)
+    return np.argmin(d, axis=1)
+
+
+def served_users(network: Network, heads: Sequence[int], users_per_bs: int | None) -> tuple[int, ...]:
+    """Serving BS of every user (-1: unserved) when each BS serves at most ``users_per_bs`` of the users
+    associated with it in ``heads``, nearest first."""
+    pos = network.user_positions
+    d = np.array([np.linalg.norm(pos[k] - network.bs_positions[h]) if h >= 0 else np.inf
+                  for k, h in enumerate(heads)])
+    return keep_nearest(heads, d, network.n_bs, users_per_bs)
+
+
+def probed_targets(network: Network, targets_per_bs: int | None,
+                   heads: Sequence[int] | None = None) -> tuple[int, ...]:
+    """Probing BS of every target (-1: unprobed): each BS probes at most ``targets_per_bs`` of the targets
+    associated with it (``heads``, by default the nearest BS), nearest first."""
+    if heads is None:
+        heads = nearest_bs(network.target_positions, network.bs_positions).tolist()
+    pos = network.target_positions
+    d = np.array([np.linalg.norm(pos[t] - network.bs_positions[h]) if h >= 0 else np.inf
+                  for t, h in enumerate(heads)])
+    return keep_nearest(heads, d, network.n_bs, targets_per_bs)
