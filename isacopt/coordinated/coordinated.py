@@ -74,6 +74,9 @@ class CoordinatedBeamforming(LoadOptions):
     sinr_db: float | None = Field(None, ge=-50, le=80, description="SINR target for users without their own [dB]")
     comm_cluster: int = Field(1, ge=1, le=1000, description="L: BS j nulls the users of its L-1 nearest BSs")
     sensing_cluster: int = Field(1, ge=1, le=1000, description="Q: BS j nulls its leakage into its Q-1 nearest BSs")
+    sensing_null_rank: Literal["full", "beam", "los"] = Field(
+        "full", description="cost of protecting one BS receiver (SPEC.md section 10): 'full' its cross-link's rank, "
+        "'beam' one null per target that BS probes, 'los' the cross-link's strongest direction")
     receiver: Literal["type1", "type2"] | None = Field(None, description="override every user's receiver type")
     sensing_streams: bool = Field(True, description="dedicated sensing signals R0_b (off: data beams only)")
     per_antenna_power: bool = False
@@ -172,7 +175,7 @@ class CoordinatedBeamforming(LoadOptions):
         data = prepare(network, channels, serving=self.serving, sensing_map=self.sensing_map,
                        max_users_per_bs=self.users_per_bs,
                        default_sinr_db=self.sinr_db, comm_cluster=self.comm_cluster,
-                       sensing_cluster=self.sensing_cluster)
+                       sensing_cluster=self.sensing_cluster, sensing_null_rank=self.sensing_null_rank)
         if self.objective_class.bisection:  # every served user at the common level the bisection sets
             data = replace(data, sinr_targets=tuple(1.0 if b >= 0 else None for b in data.serving))
         if self.objective == "weighted" and not any(g is not None for g in data.sinr_targets):

@@ -6,7 +6,7 @@ from ..association import Association
 from ..channels.derive import Channels
 from ..errors import ValidationError
 from ..formulation.data import SnapshotData
-from ..formulation.nullspace import null_spaces
+from ..formulation.nullspace import SensingNullRank, null_spaces
 from ..loads import served_users
 from ..formulation.shared_preparation import check_cluster_sizes, linear_sinr_targets
 from ..network.model import Network
@@ -44,13 +44,13 @@ def sensing_heads(network: Network, sensing_map: dict[str, str] | None) -> tuple
 
 def prepare(network: Network, channels: Channels, *, serving: dict[str, str] | None, max_users_per_bs: int | None,
             default_sinr_db: float | None, comm_cluster: int, sensing_cluster: int,
-            sensing_map: dict[str, str] | None = None) -> SnapshotData:
+            sensing_map: dict[str, str] | None = None, sensing_null_rank: SensingNullRank = "full") -> SnapshotData:
     check_cluster_sizes(network, comm_cluster=comm_cluster, sensing_cluster=sensing_cluster)
     heads = serving_heads(network, serving, max_users_per_bs)
     sensing = sensing_heads(network, sensing_map)
     targets = linear_sinr_targets(network, default_sinr_db, served=[h >= 0 for h in heads])
     nulls = null_spaces(network, channels, list(heads), comm_cluster=comm_cluster, sensing_cluster=sensing_cluster,
-                        sensing_bs=sorted(set(sensing)))
+                        sensing_bs=sorted(set(sensing)), sensing_null_rank=sensing_null_rank, probing=sensing)
     p_ref = max(b.power_w for b in network.base_stations)
     return SnapshotData(network, channels, heads, sensing, nulls, targets, p_ref)
 

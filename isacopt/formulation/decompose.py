@@ -78,6 +78,7 @@ def restrict(data: SnapshotData, bss: list[int]) -> tuple[SnapshotData, list[int
         rank_spent=tuple(data.nulls.rank_spent[b] for b in bss),
         nulled_users=tuple(tuple(uidx[k] for k in data.nulls.nulled_users[b] if k in uidx) for b in bss),
         protected_bs=tuple(tuple(pos[j] for j in data.nulls.protected_bs[b] if j in pos) for b in bss),
+        rows=tuple(data.nulls.rows[b] for b in bss) if data.nulls.rows else (),
     )
     sub = replace(data, network=sub_net, channels=sub_ch, serving=tuple(pos[data.serving[k]] for k in users),
                   sensing=tuple(pos[data.sensing[t]] for t in targets), nulls=nulls,

@@ -32,6 +32,7 @@ class NullSpaces:
     rank_spent: tuple[int, ...]
     nulled_users: tuple[tuple[int, ...], ...]
     protected_bs: tuple[tuple[int, ...], ...]
+    rows: tuple[NDArray[np.complex128], ...] = ()  # per BS: the stacked nulls N_j (0 rows without nulls)
 
     @property
     def dof(self) -> tuple[int, ...]:
@@ -74,7 +75,7 @@ def null_spaces(network: Network, channels: Channels, serving_heads: list[int], 
     must carry when it is not one per user (dedicated sensing beams add theirs).
     """
     probing = list(probing) if probing is not None else []
-    bases, ranks, nulled, protected, short = [], [], [], [], []
+    bases, ranks, nulled, protected, short, stacks = [], [], [], [], [], []
     for j, bs in enumerate(network.base_stations):
         neighbours_c = nearest_other_bs(network, j, comm_cluster - 1)
         users = tuple(k for k, h in enumerate(serving_heads) if h in neighbours_c)
@@ -83,8 +84,9 @@ def null_spaces(network: Network, channels: Channels, serving_heads: list[int], 
         for b in victims:                                             # G_{b<-j} w = 0 (or part of it)
             rows += receiver_rows(channels, b, j, sensing_null_rank, [t for t, h in enumerate(probing) if h == b])
         nt = bs.tx_antennas
+        stacks.append(np.vstack(rows) if rows else np.zeros((0, nt), dtype=complex))
         if rows:
-            n = np.vstack(rows)
+            n = stacks[-1]
             _, sv, vh = np.linalg.svd(n, full_matrices=True)
             rank = int(np.sum(sv > RANK_TOL * max(sv.max(initial=0.0), np.finfo(float).tiny)))
             basis = vh[rank:].conj().T
@@ -106,4 +108,4 @@ def null_spaces(network: Network, channels: Channels, serving_heads: list[int], 
         protected.append(victims)
     if short:
         raise DegreesOfFreedomError(short)
-    return NullSpaces(tuple(bases), tuple(ranks), tuple(nulled), tuple(protected))
+    return NullSpaces(tuple(bases), tuple(ranks), tuple(nulled), tuple(protected), tuple(stacks))

@@ -61,6 +61,12 @@ def null_leakage(data: SnapshotData, design: TransmitDesign) -> float:
         p = float(np.real(np.trace(r)))
         if p <= LEAKAGE_TOL * data.network.base_stations[j].power_w:
             continue
+        if data.nulls.rows:  # every null row placed (whatever sensing_null_rank chose to protect)
+            n = data.nulls.rows[j]
+            if n.shape[0]:
+                leaked = np.real(np.einsum("ri,ij,rj->r", n, r, n.conj()))  # n_r R n_r^H
+                worst = max(worst, float(np.max(leaked / (np.sum(np.abs(n) ** 2, axis=1) * p))))
+            continue
         for k in data.nulls.nulled_users[j]:
             h = ch.comm[j][k]
             worst = max(worst, float(np.real(np.vdot(h, r @ h))) / (np.vdot(h, h).real * p))
