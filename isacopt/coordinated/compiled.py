@@ -38,9 +38,9 @@ def make_terms(opts: "CoordinatedBeamforming", st: Structure) -> dict[str, Term]
         beam = Beampattern(st.sensing, st.dims, with_floor=opts.beampattern_floor_w is not None)
         beam.floor_w = None if opts.beampattern_floor_w is None else np.full(len(st.sensing), opts.beampattern_floor_w)
         terms["beampattern"] = beam
-        if opts.sensing_sinr_db is not None:
-            ss = SensingSinrFloor(st.sensing, st.dims)
-            ss.gamma = 10.0 ** (opts.sensing_sinr_db / 10.0)
+        if opts.sensing_sinr_db is not None or opts.objective_class.sensing_level:
+            ss = SensingSinrFloor(st.sensing, st.dims)  # a sensing-level bisection sets gamma per step
+            ss.gamma = 10.0 ** (opts.sensing_sinr_db / 10.0) if opts.sensing_sinr_db is not None else 1.0
             terms["sensing_sinr"] = ss
         if opts.objective == "min_angle_crb":
             terms["crb"] = AngleCrb(st.sensing, st.dims)

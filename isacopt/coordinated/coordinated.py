@@ -58,7 +58,8 @@ from .socp import CompiledSOCP
 from .solve_path import optimise
 from .structure import Structure
 
-Objective = Literal["min_power", "max_min_beampattern", "max_min_sinr", "min_angle_crb", "weighted"]
+Objective = Literal["min_power", "max_min_beampattern", "max_min_sinr", "max_min_sensing_sinr", "min_angle_crb",
+                    "weighted"]
 
 
 class CoordinatedBeamforming(LoadOptions):
@@ -200,7 +201,7 @@ class CoordinatedBeamforming(LoadOptions):
         kind = self.objective_class
         if kind.empty_part(len(targets), sum(b >= 0 for b in sub.serving)):
             opts = self.model_copy(update={"objective": "min_power"})  # nothing to optimise here: stay feasible
-            if kind.bisection:
+            if kind.bisection:  # (a sensing-level bisection keeps the users' own targets)
                 sub = replace(sub, sinr_targets=tuple(None for _ in sub.serving))
         outcome = optimise(opts, sub, opts._structure(sub), chain, time_limit_s)
         if opts is not self:
@@ -220,6 +221,12 @@ class CoordinatedBeamforming(LoadOptions):
                                               or self.sensing_sinr_db is not None):
             problems.append(("relaxation", "'subspace' applies to min_power, max_min_beampattern and max_min_sinr "
                              "without a sensing-SINR floor (every constraint linear in the covariances); use 'sdp'"))
+        if self.objective_class.sensing_level and self.sensing_sinr_db is not None:
+            problems.append(("sensing_sinr_db", "max_min_sensing_sinr maximises the common sensing SINR itself; "
+                             "remove the floor"))
+        if self.objective_class.sensing_level and not self.sensing_streams:
+            problems.append(("sensing_streams", "max_min_sensing_sinr needs dedicated sensing streams (the extraction "
+                             "keeps each covariance, hence every sensing SINR, only with them)"))
         if problems:
             raise ValidationError(problems)
 

@@ -21,6 +21,7 @@ from ..solve.runner import DEFAULT_CHAIN, Attempt, SolveRecord, run, run_chain
 from ..terms.base import Variables
 from .compiled import CompiledSDP
 from .preparation import association_of
+from .sensing_bisection import sensing_bisection
 from .socp import CompiledSOCP
 from .structure import Structure
 
@@ -58,6 +59,10 @@ def optimise_compiled(opts: "CoordinatedBeamforming", data: SnapshotData, st: St
     out = Outcome("failed", data, recompiled=recompiled)
     if opts.objective_class.bisection:
         _bisection(opts, data, compiled, chain, time_limit_s, out)
+    elif opts.objective_class.sensing_level:
+        sensing_bisection(opts, data, compiled, chain, time_limit_s, out,
+                          accept=lambda bound, accurate: _accept(opts, data, compiled, bound, accurate, out),
+                          infeasible=lambda: _infeasible(opts, data, compiled, out))
     else:
         _chain(opts, data, compiled, chain, time_limit_s, out)
     out.compile_s = float(getattr(compiled.problem, "compilation_time", 0.0) or 0.0) if recompiled else 0.0

@@ -9,6 +9,7 @@ from __future__ import annotations
 from .base import Objective
 from .max_min_beampattern import MaxMinBeampattern
 from .max_min_rate import MaxMinRate
+from .max_min_sensing_sinr import MaxMinSensingSinr
 from .max_min_sinr import MaxMinSinr
 from .max_sum_rate import MaxSumRate
 from .min_angle_crb import MinAngleCrb
@@ -19,7 +20,8 @@ from .weighted_crlb import WeightedCrlb
 from .weighted_tradeoff import WeightedTradeoff
 
 REGISTRY: dict[str, dict[str, type[Objective]]] = {
-    "coordinated": {c.name: c for c in (MinPower, MaxMinBeampattern, MaxMinSinr, MinAngleCrb, WeightedTradeoff)},
+    "coordinated": {c.name: c for c in (MinPower, MaxMinBeampattern, MaxMinSinr, MaxMinSensingSinr, MinAngleCrb,
+                                                WeightedTradeoff)},
     "cooperative": {c.name: c for c in (MinSumCrlb, MinMaxCrlb, MinPower, WeightedCrlb, MaxMinRate, MaxSumRate)},
 }
 

@@ -18,6 +18,8 @@ class Objective:
     description: ClassVar[str] = ""  # what the number is, where the unit alone could mislead
     # how the family solves it: a bisection on a common level of feasibility problems (max-min SINR / rate)
     bisection: ClassVar[bool] = False
+    # a bisection on a common sensing-SINR level of the targets (the users keep their SINR targets)
+    sensing_level: ClassVar[bool] = False
     # solved by a local method (successive convex approximation): a local optimum, no optimality claim
     local: ClassVar[bool] = False
     # the users' SINR targets are hard constraints (not objective terms, not the objective itself)
