@@ -44,6 +44,21 @@ class Channels:
         """Number of base stations B."""
         return len(self.comm)
 
+    def subset(self, bss: list[int], users: list[int], targets: list[int]) -> "Channels":
+        """The channels of some BSs, users and targets (in the order given)."""
+        return Channels(
+            comm=tuple(self.comm[b][users] for b in bss),
+            crosslink=tuple(tuple(self.crosslink[b][j] for j in bss) for b in bss),
+            target_distance_m=self.target_distance_m[np.ix_(bss, targets)],
+            target_azimuth=self.target_azimuth[np.ix_(bss, targets)],
+            radar_gain=self.radar_gain[np.ix_(bss, bss, targets)],
+            tx_steering=tuple(self.tx_steering[b][targets] for b in bss),
+            tx_steering_dot=tuple(self.tx_steering_dot[b][targets] for b in bss),
+            rx_steering=tuple(self.rx_steering[b][targets] for b in bss),
+            rx_steering_dot=tuple(self.rx_steering_dot[b][targets] for b in bss),
+            noise_w=self.noise_w,
+        )
+
 
 def derive_channels(network: Network) -> Channels:
     """Compute every channel and geometric quantity of ``network`` once."""

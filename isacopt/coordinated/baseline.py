@@ -14,15 +14,17 @@ count served users and probed targets only.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import Field
 
 from ..association import Association
-from ..channels.derive import derive_channels
+from ..channels.derive import Channels, derive_channels
 from ..closed_form import closed_form_design
 from ..evaluate import evaluate
-from ..formulation.nullspace import null_spaces
+from ..design import TransmitDesign
+from ..formulation.nullspace import NullSpaces, null_spaces
 from ..formulation.shared_preparation import check_cluster_sizes
 from ..load_options import LoadOptions
 from ..loads import probed_targets
@@ -70,12 +72,10 @@ class BaselineDesign(LoadOptions):
         """Every check :meth:`solve` makes (a closed form: evaluating it is the check); raises ValidationError."""
         self.solve(network)
 
-    def solve(self, network: Network, *, time_limit_s: float | None = None) -> Solution:
-        """Evaluate the closed-form design on ``network`` (``time_limit_s`` is accepted and unused)."""
-        t0 = time.perf_counter()
+    def design_for(self, network: Network, channels: Channels) -> ClosedForm:
+        """The closed-form design of ``network`` and the loads and nulls it was computed for."""
         check_cluster_sizes(network, comm_cluster=self.comm_cluster, sensing_cluster=self.sensing_cluster)
         check_cluster_sizes(network, sensing_cluster=self.radar_cluster)
-        channels = derive_channels(network)
         served = serving_heads(network, None, self.users_per_bs)
         probing = probed_targets(network, self.targets_per_bs)
         radar = Association.nearest(network, sensing_cluster=self.radar_cluster).sensing
@@ -90,8 +90,26 @@ class BaselineDesign(LoadOptions):
                                     precoder=self.precoder, sensing_streams=self.sensing_streams,
                                     comm_fraction=self.comm_fraction, sensing=self.sensing)
         assoc = Association(serving=tuple(() if h < 0 else (h,) for h in served), sensing=radar)
-        ev = evaluate(network, channels, design, assoc, joint="coherent", pairs=self.pairs, nulls=nulls,
-                      probed=[b >= 0 for b in probing])
+        return ClosedForm(design, assoc, probing, nulls)
+
+    def solve(self, network: Network, *, time_limit_s: float | None = None) -> Solution:
+        """Evaluate the closed-form design on ``network`` (``time_limit_s`` is accepted and unused)."""
+        t0 = time.perf_counter()
+        channels = derive_channels(network)
+        cf = self.design_for(network, channels)
+        ev = evaluate(network, channels, cf.design, cf.association, joint="coherent", pairs=self.pairs,
+                      nulls=cf.nulls, probed=[b >= 0 for b in cf.probing])
         return make_solution(status="closed_form", problem=repr(self), objective_name="none", objective_unit="",
-                             evaluation=ev, design=design, network=network,
+                             evaluation=ev, design=cf.design, network=network,
                              timing=Timing(total_s=time.perf_counter() - t0, recompiled=False))
+
+
+@dataclass(frozen=True, eq=False)
+class ClosedForm:
+    """A closed-form design with the association (serving heads, radar clusters), the probing BS of every
+    target (-1: unprobed) and the null spaces it was computed in."""
+
+    design: TransmitDesign
+    association: Association
+    probing: tuple[int, ...]
+    nulls: NullSpaces

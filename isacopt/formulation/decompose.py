@@ -14,7 +14,6 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..channels.derive import Channels
 from ..design import TransmitDesign
 from ..network.model import Network
 from .data import SnapshotData
@@ -60,18 +59,7 @@ def restrict(data: SnapshotData, bss: list[int]) -> tuple[SnapshotData, list[int
         **{**{f: getattr(net, f) for f in type(net).model_fields},
            "base_stations": tuple(net.base_stations[b] for b in bss), "users": tuple(net.users[k] for k in users),
            "targets": tuple(net.targets[t] for t in targets)})
-    sub_ch = Channels(
-        comm=tuple(ch.comm[b][users] for b in bss),
-        crosslink=tuple(tuple(ch.crosslink[b][j] for j in bss) for b in bss),
-        target_distance_m=ch.target_distance_m[np.ix_(bss, targets)],
-        target_azimuth=ch.target_azimuth[np.ix_(bss, targets)],
-        radar_gain=ch.radar_gain[np.ix_(bss, bss, targets)],
-        tx_steering=tuple(ch.tx_steering[b][targets] for b in bss),
-        tx_steering_dot=tuple(ch.tx_steering_dot[b][targets] for b in bss),
-        rx_steering=tuple(ch.rx_steering[b][targets] for b in bss),
-        rx_steering_dot=tuple(ch.rx_steering_dot[b][targets] for b in bss),
-        noise_w=ch.noise_w,
-    )
+    sub_ch = ch.subset(bss, users, targets)
     uidx = {k: i for i, k in enumerate(users)}
     nulls = NullSpaces(
         bases=tuple(data.nulls.bases[b] for b in bss),

@@ -30,13 +30,29 @@ def angle_crb_value(gain: float, samples: int, noise_w: float, terms: tuple[floa
 
 
 def angle_crb(network: Network, channels: Channels, design: TransmitDesign) -> NDArray[np.float64]:
-    """(B, T): CRB of the azimuth of target t estimated by BS b alone [rad^2]."""
+    """(B, T): CRB of the azimuth of target t estimated by BS b alone [rad^2].
+
+    With A = a_r a_t^H the traces reduce to quadratic forms of R (``tr(x y^H R) = y^H R x``), computed
+    for every target at once; :func:`crb_terms` is the literal matrix form, kept as the reference."""
     out = np.full(channels.target_distance_m.shape, np.inf)
+    if out.shape[1] == 0:
+        return out
     for b in range(channels.n_bs):
         r = design.covariance(b)
+        at, atd = channels.tx_steering[b], channels.tx_steering_dot[b]
+        ar, ard = channels.rx_steering[b], channels.rx_steering_dot[b]
+
+        def quad(x, y):  # x^H R y per target
+            return np.einsum("ti,ij,tj->t", x.conj(), r, y)
+
+        q_aa, q_ad, q_dd = quad(at, at), quad(at, atd), quad(atd, atd)
+        nr2 = np.sum(np.abs(ar) ** 2, axis=1)
+        nrd2 = np.sum(np.abs(ard) ** 2, axis=1)
+        c = np.einsum("ti,ti->t", ard.conj(), ar)  # adot_r^H a_r
+        t_aa = np.real(nr2 * q_aa)
+        t_dd = np.real(nrd2 * q_aa + c * q_ad.conj() + c.conj() * q_ad + nr2 * q_dd)
+        t_da = c * q_aa + nr2 * q_ad
         for t in range(out.shape[1]):
-            terms = crb_terms(channels.tx_steering[b][t], channels.tx_steering_dot[b][t],
-                              channels.rx_steering[b][t], channels.rx_steering_dot[b][t], r)
             out[b, t] = angle_crb_value(float(channels.radar_gain[b, b, t]), network.system.samples,
-                                        channels.noise_w, terms)
+                                        channels.noise_w, (float(t_dd[t]), float(t_aa[t]), complex(t_da[t])))
     return out

@@ -122,3 +122,16 @@ def test_older_name_of_users_per_bs_still_works_and_both_conflict():
     assert iso.CoordinatedBeamforming(max_users_per_bs=3).max_users_per_bs == 3
     with pytest.raises(iso.ValidationError, match="older name"):
         iso.BaselineDesign(max_users_per_bs=2, users_per_bs=3)
+
+
+def test_vectorised_angle_crb_equals_the_literal_matrix_traces():
+    from isacopt.metrics.angle_crb import angle_crb, angle_crb_value, crb_terms
+    from tests.helpers import random_design
+
+    net = _two_bs(6, 2, 2, {"model": "rayleigh", "seed": 9})
+    ch = derive_channels(net)
+    d = random_design(net, np.random.default_rng(1))
+    ref = [[angle_crb_value(float(ch.radar_gain[b, b, t]), net.system.samples, ch.noise_w,
+                            crb_terms(ch.tx_steering[b][t], ch.tx_steering_dot[b][t], ch.rx_steering[b][t],
+                                      ch.rx_steering_dot[b][t], d.covariance(b))) for t in range(2)] for b in range(2)]
+    assert np.allclose(angle_crb(net, ch, d), ref, rtol=1e-12)
