@@ -14,7 +14,8 @@ from typing import Literal
 
 from .errors import ValidationError
 
-Kind = Literal["problem", "sweep"]
+Kind = Literal["problem", "sweep", "allocation"]
+SUBFOLDERS = {"problem": ".", "sweep": "sweeps", "allocation": "allocations"}
 LOCAL = Path("problems")
 
 
@@ -25,7 +26,7 @@ def packaged_dir() -> Path:
 
 def folders(kind: Kind) -> list[Path]:
     """Where names of ``kind`` are looked up, in order: ./problems (if any), then the packaged catalogue."""
-    sub = "sweeps" if kind == "sweep" else "."
+    sub = SUBFOLDERS[kind]
     out = []
     for base in (LOCAL, packaged_dir()):
         d = (base / sub).resolve()

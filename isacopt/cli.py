@@ -57,11 +57,16 @@ def list_problems() -> None:
     """List the problems and sweeps of the catalogue (packaged, plus a ./problems folder) with their
     descriptions."""
     problems, sweeps = catalogue.entries("problem"), catalogue.entries("sweep")
+    allocations = catalogue.entries("allocation")
     for f in problems.values():
         _describe(f)
     if sweeps:
         typer.echo("\nsweeps (run with 'isacopt sweep NAME --out DIR'):")
     for f in sweeps.values():
+        _describe(f)
+    if allocations:
+        typer.echo("\nallocations (run with 'isacopt allocate NAME --out DIR'):")
+    for f in allocations.values():
         _describe(f)
 
 
@@ -250,6 +255,44 @@ def sweep(file: str = typer.Argument(..., metavar="FILE", help="sweep file, or a
                      "rerun the same command to resume")
     typer.echo(run.summary())
     typer.echo(f"results in {out}; summarise with 'isacopt report {out}'")
+
+
+@app.command()
+def allocate(file: str = typer.Argument(..., metavar="FILE", help="allocation file, or a name from 'isacopt list'"),
+             out: Path = typer.Option(..., "--out", help="result directory (tuples.csv, choices.csv, regions.png)"),
+             method: Optional[str] = typer.Option(None, "--method", help="analysis, montecarlo or both "
+                                                  "[default: the file's]"),
+             workers: Optional[int] = typer.Option(None, "--workers", min=1, help="worker processes [default: all cores]"),
+             quick: bool = typer.Option(False, "--quick", help="the file's quick size"),
+             progress: bool = typer.Option(True, help="show a progress bar")) -> None:
+    """Choose the users served K, targets probed M and clusters L, Q per Nt, service level and weight w
+    (SPEC.md section 10): every tuple on the same snapshots and/or by stochastic geometry."""
+    from .allocation import allocate as run_allocation, load_allocation, write
+    from .allocation.report import summary_lines
+
+    try:
+        spec = load_allocation(catalogue.find(file, "allocation"), quick=quick)
+        if method is not None and method not in ("analysis", "montecarlo", "both"):
+            raise ValidationError([("--method", f"must be analysis, montecarlo or both, got {method!r}")])
+        bar = _progress_bar(spec.snapshots, "snapshots") if progress and (method or spec.method) != "analysis" else None
+        result = run_allocation(spec, method=method, workers=workers, progress=bar.update_to if bar else None)
+        if bar:
+            bar.close()
+    except ValidationError as err:
+        _fail(err)
+    paths = write(result, out)
+    typer.echo("\n".join(summary_lines(result)))
+    typer.echo("written: " + ", ".join(str(p) for p in paths))
+
+
+def _progress_bar(total: int, unit: str):
+    from tqdm import tqdm
+
+    class Bar(tqdm):
+        def update_to(self, done: int, _total: int) -> None:
+            self.update(done - self.n)
+
+    return Bar(total=total, unit=unit, leave=False)
 
 
 _INTERRUPT_SAID = False  # a command printed its own line about a Ctrl-C

@@ -35,7 +35,7 @@ def allocate(spec: AllocationFile, *, method: str | None = None, workers: int | 
     method = method or spec.method
     tables, picks, snaps = [], [], {}
     if method in ("analysis", "both"):
-        from .analysis import analysis_table
+        from .analysis import analysis_table  # noqa: F401 (the model loads scipy special)
 
         t = analysis_table(spec)
         tables.append(t)

@@ -47,6 +47,12 @@ def choices(table: pd.DataFrame, spec, snapshots: dict | None = None) -> pd.Data
                        "objective": float(score[order[0]]),
                        **{c: best[c] for c in ("comm_ase", "comm_ase_ci95", "sensing_ase", "sensing_ase_ci95",
                                                "mean_rate", "mean_radar_rate")}}
+                # tuples with the very same averages are the same design (Q without probed targets, say):
+                # they are listed as equivalent, and the runner-up is the best tuple that differs
+                same = [i for i in order[1:] if _same(cand.iloc[i], best)]
+                if same:
+                    row["equivalent"] = "; ".join(cand.iloc[i]["label"] for i in same)
+                order = [order[0]] + [i for i in order[1:] if i not in same]
                 if len(order) > 1:
                     second = cand.iloc[order[1]]
                     row.update(runner_up=second["label"], margin=float(score[order[0]] - score[order[1]]))
@@ -62,6 +68,11 @@ def choices(table: pd.DataFrame, spec, snapshots: dict | None = None) -> pd.Data
                             row["objective_ci95"] = mean_ci(weighted(a, w).to_numpy())[1]
                 out.append(row)
     return pd.DataFrame(out)
+
+
+def _same(a, b) -> bool:
+    return bool(a["comm_ase"] == b["comm_ase"] and a["sensing_ase"] == b["sensing_ase"]
+                and a["mean_rate"] == b["mean_rate"])
 
 
 def region(table: pd.DataFrame, choice: pd.DataFrame, nt: int, level) -> dict[str, Any]:

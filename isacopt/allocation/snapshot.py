@@ -24,7 +24,8 @@ def closed_form_sums(problem, network: Network, channels: Channels) -> dict[str,
     """Sums over the window of a ``kind: baseline`` design on one snapshot (DegreesOfFreedomError propagates)."""
     cf = problem.design_for(network, channels)
     users_in, targets_in = in_window(network)
-    served = [k for k, c in enumerate(cf.association.serving) if c and users_in[k]]
+    # every served user stays (its beam interferes, in the window or not); only the window's are summed
+    served = [k for k, c in enumerate(cf.association.serving) if c]
     probed = [t for t, b in enumerate(cf.probing) if b >= 0 and targets_in[t]]
     all_bs = list(range(network.n_bs))
     sub = network.model_construct(**{**{f: getattr(network, f) for f in type(network).model_fields},
@@ -32,11 +33,11 @@ def closed_form_sums(problem, network: Network, channels: Channels) -> dict[str,
                                      "targets": tuple(network.targets[t] for t in probed)})
     ch = channels.subset(all_bs, served, probed)
     design = TransmitDesign(tuple(w[:, served] for w in cf.design.beams), cf.design.sensing)
-    r = rate(sinr(sub, ch, design))
+    r = rate(sinr(sub, ch, design))[users_in[served]] if served else np.zeros(0)
     heads = [cf.association.sensing[t][0] for t in probed]
     ss = sensing_sinr(sub, ch, design)
     radar = radar_rate(ss[heads, np.arange(len(probed))]) if probed else np.zeros(0)
-    return {"n_users": int(users_in.sum()), "n_targets": int(targets_in.sum()), "n_served": len(served),
+    return {"n_users": int(users_in.sum()), "n_targets": int(targets_in.sum()), "n_served": len(r),
             "n_probed": len(probed), "sum_rate": float(r.sum()), "sum_radar": float(radar.sum())}
 
 

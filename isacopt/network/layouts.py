@@ -73,7 +73,10 @@ class PoissonLayout(_NodeDefaults):
     (default one; redrawn from the same stream until met, which at the seed's
     densities and one BS has probability below 1e-3), and likewise on at least
     ``min_users`` users and ``min_targets`` targets. Points closer than
-    ``min_distance_m`` to a BS are redrawn.
+    ``min_distance_m`` to a BS are redrawn. With ``populate_guard`` users and targets
+    fall over the guard band too: a guard BS then serves and probes its own nodes (it is
+    loaded like any BS, SPEC.md section 10) instead of reaching into the window for the
+    nearest ones, while only the window's nodes are measured.
     """
 
     kind: Literal["poisson"] = "poisson"
@@ -85,6 +88,8 @@ class PoissonLayout(_NodeDefaults):
     min_targets: int = Field(0, ge=0, le=1000, description="condition on at least this many targets in the window")
     users_per_km2: float = Field(20.0, ge=0, le=1e5)
     targets_per_km2: float = Field(20.0, ge=0, le=1e5)
+    populate_guard: bool = Field(False, description="drop users and targets over the guard band too (served and "
+                                 "probed by the guard BSs, not measured): the edge BSs are loaded like the others")
 
     def _ppp(self, rng: np.random.Generator, density_km2: float, half: float) -> np.ndarray:
         n = rng.poisson(density_km2 * (2 * half) ** 2 / 1e6)
@@ -102,9 +107,10 @@ class PoissonLayout(_NodeDefaults):
         bs = self._ppp(rng, self.bs_per_km2, half_b)
         while len(bs) < self.min_base_stations:
             bs = self._ppp(rng, self.bs_per_km2, half_b)
-        users = self._drop(rng_for(self.seed, _STREAM_USERS), self.users_per_km2, half_w, bs, system.min_distance_m,
+        half_n = half_b if self.populate_guard else half_w
+        users = self._drop(rng_for(self.seed, _STREAM_USERS), self.users_per_km2, half_n, bs, system.min_distance_m,
                            self.min_users)
-        targets = self._drop(rng_for(self.seed, _STREAM_TARGETS), self.targets_per_km2, half_w, bs,
+        targets = self._drop(rng_for(self.seed, _STREAM_TARGETS), self.targets_per_km2, half_n, bs,
                              system.min_distance_m, self.min_targets)
         return Network(
             name=name, description=description, system=system, channels=channels or LosChannels(),
