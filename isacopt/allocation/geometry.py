@@ -92,7 +92,7 @@ def mean_load(per_bs: int, node_density: float, bs_density: float) -> tuple[floa
     if per_bs <= 0:
         return 0.0, np.zeros(0)
     p = CELL_SHAPE * bs_density / (CELL_SHAPE * bs_density + node_density)
-    at_least = stats.nbinom(CELL_SHAPE, p).sf(np.arange(per_bs) - 1)  # P(N >= m), m = 1..per_bs
+    at_least = stats.nbinom(CELL_SHAPE, p).sf(np.arange(per_bs))  # P(N >= m) = P(N > m - 1), m = 1..per_bs
     return float(at_least.sum()), at_least
 
 
