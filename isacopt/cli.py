@@ -260,8 +260,8 @@ def sweep(file: str = typer.Argument(..., metavar="FILE", help="sweep file, or a
 @app.command()
 def allocate(file: str = typer.Argument(..., metavar="FILE", help="allocation file, or a name from 'isacopt list'"),
              out: Path = typer.Option(..., "--out", help="result directory (tuples.csv, choices.csv, regions.png)"),
-             method: Optional[str] = typer.Option(None, "--method", help="analysis, montecarlo or both "
-                                                  "[default: the file's]"),
+             method: Optional[str] = typer.Option(None, "--method", help="analysis, montecarlo, both, or "
+                                                  "confirm (analysis, then Monte Carlo of its picks) [default: the file's]"),
              workers: Optional[int] = typer.Option(None, "--workers", min=1, help="worker processes [default: all cores]"),
              quick: bool = typer.Option(False, "--quick", help="the file's quick size"),
              progress: bool = typer.Option(True, help="show a progress bar")) -> None:
@@ -272,8 +272,8 @@ def allocate(file: str = typer.Argument(..., metavar="FILE", help="allocation fi
 
     try:
         spec = load_allocation(catalogue.find(file, "allocation"), quick=quick)
-        if method is not None and method not in ("analysis", "montecarlo", "both"):
-            raise ValidationError([("--method", f"must be analysis, montecarlo or both, got {method!r}")])
+        if method is not None and method not in ("analysis", "montecarlo", "both", "confirm"):
+            raise ValidationError([("--method", f"must be analysis, montecarlo, both or confirm, got {method!r}")])
         bar = _progress_bar(spec.snapshots, "snapshots") if progress and (method or spec.method) != "analysis" else None
         result = run_allocation(spec, method=method, workers=workers, progress=bar.update_to if bar else None)
         if bar:

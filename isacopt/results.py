@@ -147,7 +147,8 @@ class Solution(_Result):
     @property
     def gap(self) -> float | None:
         """Relative gap between the extracted design's objective and the proven bound,
-        ``|objective - bound| / max(|bound|, tiny)``; None where no bound exists (closed forms, local methods)."""
+        ``|objective - bound| / max(|bound|, tiny)`` (for an objective in dB, on the linear quantity:
+        ``10^(|objective - bound| / 10) - 1``); None where no bound exists (closed forms, local methods)."""
         return self.certificate.relaxation_gap if self.certificate is not None else None
 
     def certified(self, max_gap: float = DEFAULT_MAX_GAP) -> bool:

@@ -41,16 +41,21 @@ def _problem(text: str, index: int):
     return spec.problem_at(spec.tuples()[index])
 
 
-def snapshot_rows(text: str, index: int) -> list[dict[str, Any]]:
-    """Rows (Nt, tuple, snapshot) of snapshot ``index`` for every admissible tuple of the file ``text``."""
+def snapshot_rows(text: str, index: int, only: frozenset | None = None) -> list[dict[str, Any]]:
+    """Rows (Nt, tuple, snapshot) of snapshot ``index`` for every admissible tuple of the file ``text``
+    (``only``: just these (Nt, tuple index) pairs)."""
     spec = _spec(text)
     seed = snapshot_seed(spec.seed, index)
     rows = []
     for nt in spec.tx_antennas:
+        if only is not None and not any(n == nt for n, _ in only):
+            continue
         network = snapshot_network(spec, nt, seed)
         nr = network.base_stations[0].rx_antennas if network.n_bs else 1
         channels = derive_channels(network) if spec.design.kind == "baseline" else None
         for i, values in enumerate(spec.tuples()):
+            if only is not None and (nt, i) not in only:
+                continue
             problem = _problem(text, i)
             if refusal(problem, nt, nr):
                 continue
@@ -72,20 +77,22 @@ def snapshot_rows(text: str, index: int) -> list[dict[str, Any]]:
     return rows
 
 
-def run_montecarlo(spec: AllocationFile, *, workers: int | None = None,
+def run_montecarlo(spec: AllocationFile, *, workers: int | None = None, only: frozenset | None = None,
                    progress: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:
-    """Every row of every snapshot (``workers`` processes; 1 runs in this process)."""
+    """Every row of every snapshot (``workers`` processes; 1 runs in this process; ``only``: just these
+    (Nt, tuple index) pairs)."""
     text = spec.model_dump_json()
     workers = workers or os.cpu_count() or 1
     rows: list[dict[str, Any]] = []
     if workers == 1 or spec.snapshots == 1:
         for i in range(spec.snapshots):
-            rows += snapshot_rows(text, i)
+            rows += snapshot_rows(text, i, only)
             if progress:
                 progress(i + 1, spec.snapshots)
         return rows
     with ProcessPoolExecutor(max_workers=workers) as pool:
         for done, part in enumerate(pool.map(snapshot_rows, [text] * spec.snapshots, range(spec.snapshots),
+                                             [only] * spec.snapshots,
                                              chunksize=max(1, spec.snapshots // (8 * workers))), start=1):
             rows += part
             if progress:

@@ -10,7 +10,7 @@ from typing import Callable
 import pandas as pd
 
 from .montecarlo import run_montecarlo
-from .select import choices
+from .select import choices, region
 from .spec import AllocationFile
 from .table import per_snapshot, tuple_table
 
@@ -34,20 +34,34 @@ def allocate(spec: AllocationFile, *, method: str | None = None, workers: int | 
     t0 = time.perf_counter()
     method = method or spec.method
     tables, picks, snaps = [], [], {}
-    if method in ("analysis", "both"):
-        from .analysis import analysis_table  # noqa: F401 (the model loads scipy special)
+    only = None
+    if method in ("analysis", "both", "confirm"):
+        from .analysis import analysis_table
 
-        t = analysis_table(spec)
+        t = analysis_table(spec, workers=workers)
         tables.append(t)
-        picks.append(choices(t, spec).assign(method="analysis"))
-    if method in ("montecarlo", "both"):
-        rows = run_montecarlo(spec, workers=workers, progress=progress)
+        picked = choices(t, spec)
+        picks.append(picked.assign(method="analysis"))
+        if method == "confirm":
+            only = confirmed(spec, t, picked)
+    if method in ("montecarlo", "both", "confirm"):
+        rows = run_montecarlo(spec, workers=workers, progress=progress, only=only)
         snaps = per_snapshot(rows)
-        t = tuple_table(spec, rows)
+        t = tuple_table(spec, rows, only)
         tables.append(t)
         picks.append(choices(t, spec, snaps).assign(method="montecarlo"))
     return AllocationResult(spec, pd.concat(tables, ignore_index=True), pd.concat(picks, ignore_index=True), snaps,
                             time.perf_counter() - t0)
+
+
+def confirmed(spec: AllocationFile, table: pd.DataFrame, picked: pd.DataFrame) -> frozenset:
+    """The (Nt, tuple) pairs the analysis puts on an envelope (any service level) or chooses (any w)."""
+    out = {(int(r["tx_antennas"]), int(r["tuple"])) for r in picked.to_dict("records") if r.get("status") == "ok"}
+    for nt in spec.tx_antennas:
+        for level in spec.service:
+            env = region(table, None, nt, level)["envelope"]
+            out |= {(nt, int(i)) for i in env.get("tuple", [])}
+    return frozenset(out)
 
 
 def write(result: AllocationResult, out: str | Path, *, figure: bool = True) -> list[Path]:

@@ -18,7 +18,7 @@
       - {name: any}
       - {name: strict, rate_bps_hz: 2, radar_rate_bps_hz: 0.5}
     snapshots: 200
-    method: both                               # analysis, montecarlo or both
+    method: confirm       # analysis, montecarlo, both, or confirm (analysis, then Monte Carlo of its picks)
 
 Every tuple is evaluated on the same snapshots (common random numbers); a tuple whose streams and nulls
 exceed Nt is refused and listed, never dropped. A Poisson layout populates its guard band with users and
@@ -42,7 +42,8 @@ from ..network.system import SystemParams
 from ..problems import ProblemSpec
 from ..yaml_files import read_yaml
 
-Method = Literal["analysis", "montecarlo", "both"]
+# confirm: the analysis over every tuple, the Monte Carlo of the tuples it puts on an envelope or chooses
+Method = Literal["analysis", "montecarlo", "both", "confirm"]
 
 
 class ServiceLevel(FrozenModel):
@@ -114,8 +115,8 @@ class AllocationFile(FrozenModel):
             if not isinstance(values, list) or not values:
                 raise ValueError(f"search[{key!r}] must be a non-empty list of values")
         if self.method != "montecarlo" and self.design.kind != "baseline":
-            raise ValueError("method 'analysis' or 'both' needs design kind 'baseline' (the stochastic-geometry "
-                             "model is that of the closed-form ZF design)")
+            raise ValueError(f"method {self.method!r} needs design kind 'baseline' (the stochastic-geometry "
+                             "model is that of the closed-form ZF design); use method 'montecarlo'")
         names = [s.name for s in self.service]
         if len(set(names)) != len(names):
             raise ValueError(f"service: names must be unique, got {names}")

@@ -26,9 +26,9 @@ def per_snapshot(rows: list[dict[str, Any]]) -> dict[tuple[int, int], pd.DataFra
     return {key: g.sort_values("snapshot").reset_index(drop=True) for key, g in df.groupby(["tx_antennas", "tuple"])}
 
 
-def tuple_table(spec: AllocationFile, rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """One row per (Nt, tuple): status (ok, incomplete, dof_refused), its reason, the snapshots used and
-    every column of COLUMNS with ``_ci95`` (the half-width of the 95 % interval)."""
+def tuple_table(spec: AllocationFile, rows: list[dict[str, Any]], only: frozenset | None = None) -> pd.DataFrame:
+    """One row per (Nt, tuple): status (ok, incomplete, dof_refused, or not_run outside ``only``), its reason,
+    the snapshots used and every column of COLUMNS with ``_ci95`` (the half-width of the 95 % interval)."""
     groups = per_snapshot(rows)
     tuples = spec.tuples()
     out = []
@@ -39,6 +39,9 @@ def tuple_table(spec: AllocationFile, rows: list[dict[str, Any]]) -> pd.DataFram
                                      "method": "montecarlo"}
             nr = spec.layout.rx_antennas
             why = refusal(problem, nt, nr)
+            if only is not None and (nt, i) not in only and not why:
+                out.append({**entry, "status": "not_run", "reason": "not picked by the analysis", "snapshots": 0})
+                continue
             g = groups.get((nt, i))
             if why or g is None:
                 out.append({**entry, "status": "dof_refused", "reason": why or "no snapshot", "snapshots": 0})

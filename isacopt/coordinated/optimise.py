@@ -105,7 +105,8 @@ def accept_design(opts, data: SnapshotData, st: Structure, extracted: tuple[Tran
     ev = evaluate(data.network, data.channels, design, association_of(data), nulls=data.nulls,
                   sinr_targets=data.sinr_targets)
     cert = certificate(data, design, ev, checks_for(opts, st), rank_one=rank_one, extraction=method,
-                       objective=opts.objective_class.value(opts, data, ev, design), bound=bound, tol=opts.certificate_tol)
+                       objective=opts.objective_class.value(opts, data, ev, design), bound=bound, tol=opts.certificate_tol,
+                       db=opts.objective_class.unit == "dB")
     out.design, out.certificate, out.bound, out.accurate = design, cert, bound, accurate
     out.status = "solved" if cert.holds else "failed"
 

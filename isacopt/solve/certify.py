@@ -76,17 +76,26 @@ def null_leakage(data: SnapshotData, design: TransmitDesign) -> float:
     return worst
 
 
+def relative_gap(objective: float | None, bound: float | None, db: bool = False) -> float | None:
+    """``|objective - bound| / |bound|``; for an objective in dB, the same on the linear quantity
+    (``10^(|difference| / 10) - 1``): a difference of 0.01 dB is the same 0.23 % at 0 dB as at 20 dB,
+    where a ratio of dB values would call it infinite at 0 dB."""
+    if objective is None or bound is None or not (np.isfinite(objective) and np.isfinite(bound)):
+        return None
+    if db:
+        return float(10.0 ** (abs(objective - bound) / 10.0) - 1.0)
+    return abs(objective - bound) / max(abs(bound), 1e-300)
+
+
 def certificate(data: SnapshotData, design: TransmitDesign, ev: Evaluation, checks: Checks, *, rank_one: bool,
                 extraction: str, objective: float | None, bound: float | None, tol: float = DEFAULT_TOL,
-                extra: dict[str, float] | None = None) -> Certificate:
+                extra: dict[str, float] | None = None, db: bool = False) -> Certificate:
     """``extra``: further relative violations a builder checks itself (CRLB limits, backhaul)."""
     viol = violations(data, design, ev, checks)
     viol.update(extra or {})
     worst_name, worst = max(viol.items(), key=lambda kv: kv[1], default=("none", 0.0))
     leak = null_leakage(data, design)
-    gap = None
-    if objective is not None and bound is not None and np.isfinite(objective) and np.isfinite(bound):
-        gap = abs(objective - bound) / max(abs(bound), 1e-300)
+    gap = relative_gap(objective, bound, db)
     return Certificate(max_violation=float(worst), worst_constraint=worst_name if worst > 0 else "none",
                        rank_one=rank_one, extraction=extraction, relaxation_gap=gap, null_leakage=leak,
                        tolerance=tol, holds=bool(worst <= tol and leak <= LEAKAGE_TOL))

@@ -30,8 +30,8 @@ def quick_run(tmp_path_factory):
 
 def test_crlb_falls_like_one_over_ln_squared(quick_run):
     out, _ = quick_run("seed-crlb-scaling")
-    table = summarise(out).sort_values("problem.sensing_cluster")
-    n, crlb = table["problem.sensing_cluster"].to_numpy(), table["mean_crlb"].to_numpy()
+    table = summarise(out).sort_values("problem.radar_cluster")
+    n, crlb = table["problem.radar_cluster"].to_numpy(), table["mean_crlb"].to_numpy()
     assert table["complete"].all()
     assert np.all(np.diff(crlb[n >= 3]) < 0)  # every added BS helps
     keep = n >= 4
@@ -62,7 +62,7 @@ def test_more_backhaul_never_hurts_the_best_cooperation(quick_run):
 
 
 def test_max_min_sinr_reaches_every_target_the_sensing_design_met(quick_run):
-    _, rows = quick_run("seed-fig3-ase-tradeoff")
+    _, rows = quick_run("seed-fig3-optimised")
     corner = {}
     for r in rows:
         p = json.loads(r["point"])
@@ -71,7 +71,7 @@ def test_max_min_sinr_reaches_every_target_the_sensing_design_met(quick_run):
     checked = 0
     for r in rows:
         p = json.loads(r["point"])
-        if r["design"] != "sensing-under-sinr" or not r["status"].startswith("optimal"):
+        if r["design"] != "max-min-sensing-sinr" or not r["status"].startswith("optimal"):
             continue
         gamma = p.pop("problem.sinr_db")
         key = (json.dumps(p, sort_keys=True, separators=(",", ":")), r["snapshot"])

@@ -151,6 +151,6 @@ def test_selection_takes_the_best_certified_choice_per_snapshot():
 def test_list_and_validate_know_the_sweep_files():
     runner = CliRunner()
     listed = runner.invoke(app, ["list"])
-    assert "seed-fig3-ase-tradeoff" in listed.output and "sweeps (" in listed.output
+    assert "seed-fig3-optimised" in listed.output and "sweeps (" in listed.output
     res = runner.invoke(app, ["validate", "seed-fig4-backhaul"])
     assert res.exit_code == 0 and "valid sweep" in res.output
