@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import numpy as np
 
 from ..design import TransmitDesign
 from ..network.model import Network

@@ -1,14 +1,12 @@
 """The network-level allocation: Monte Carlo sums against the problem kind, choices against their table,
 refusals listed, common random numbers, the analysis within 10 % of the Monte Carlo, the CLI."""
 
-import math
 
-import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from isacopt.allocation import allocate, load_allocation, write
+from isacopt.allocation import allocate, load_allocation
 from isacopt.allocation.montecarlo import snapshot_network
 from isacopt.allocation.snapshot import closed_form_sums
 from isacopt.channels import derive_channels
