@@ -57,6 +57,7 @@ class TransmitDesign:
     def covariance(self, b: int) -> NDArray[np.complex128]:
         """R_b = W_b W_b^H + R0_b."""
         w = self.beams[b]
+        w = w[:, np.any(w != 0, axis=0)]  # the BS's own streams (the other columns are zero)
         return w @ w.conj().T + self.sensing[b]
 
     @property

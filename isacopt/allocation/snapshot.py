@@ -14,7 +14,8 @@ import numpy as np
 
 from ..channels.derive import Channels
 from ..design import TransmitDesign
-from ..metrics import in_window, radar_rate, rate, sensing_sinr, sinr
+from ..metrics import in_window, radar_rate, rate, sinr
+from ..metrics.sensing import sensing_sinr_at
 from ..network.model import Network
 
 SUMS = ("n_users", "n_targets", "n_served", "n_probed", "sum_rate", "sum_radar")
@@ -35,8 +36,7 @@ def closed_form_sums(problem, network: Network, channels: Channels) -> dict[str,
     design = TransmitDesign(tuple(w[:, served] for w in cf.design.beams), cf.design.sensing)
     r = rate(sinr(sub, ch, design))[users_in[served]] if served else np.zeros(0)
     heads = [cf.association.sensing[t][0] for t in probed]
-    ss = sensing_sinr(sub, ch, design)
-    radar = radar_rate(ss[heads, np.arange(len(probed))]) if probed else np.zeros(0)
+    radar = radar_rate(sensing_sinr_at(sub, ch, design, heads))
     return {"n_users": int(users_in.sum()), "n_targets": int(targets_in.sum()), "n_served": len(r),
             "n_probed": len(probed), "sum_rate": float(r.sum()), "sum_radar": float(radar.sum())}
 

@@ -21,13 +21,18 @@ def stream_powers(channels: Channels, design: TransmitDesign, joint: JointTransm
     (each BS's copy arrives with an independent phase, so powers add; this
     applies to the user's own stream and, consistently, to every other stream).
     """
-    # amplitude[b, k, j] = h_{b,k}^H w_{b,j}
-    amp = np.stack([h.conj() @ w for h, w in zip(channels.comm, design.beams)])
-    if joint == "coherent":
-        return np.abs(amp.sum(axis=0)) ** 2
-    if joint == "non_coherent":
-        return (np.abs(amp) ** 2).sum(axis=0)
-    raise ValueError(f"joint must be 'coherent' or 'non_coherent', got {joint!r}")
+    if joint not in ("coherent", "non_coherent"):
+        raise ValueError(f"joint must be 'coherent' or 'non_coherent', got {joint!r}")
+    n_users = design.beams[0].shape[1] if design.beams else 0
+    total = np.zeros((channels.comm[0].shape[0] if channels.comm else 0, n_users),
+                     dtype=complex if joint == "coherent" else float)
+    for h, w in zip(channels.comm, design.beams):
+        cols = np.flatnonzero(np.any(w != 0, axis=0))  # a BS carries few of the streams: skip the others
+        if cols.size == 0:
+            continue
+        amp = h.conj() @ w[:, cols]  # amplitude[k, j] = h_{b,k}^H w_{b,j}
+        total[:, cols] += amp if joint == "coherent" else np.abs(amp) ** 2
+    return np.abs(total) ** 2 if joint == "coherent" else total
 
 
 def sensing_interference(channels: Channels, design: TransmitDesign) -> NDArray[np.float64]:

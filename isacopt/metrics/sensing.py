@@ -29,13 +29,15 @@ def target_beampattern(channels: Channels, design: TransmitDesign) -> NDArray[np
 def sensing_interference_at(channels: Channels, design: TransmitDesign) -> NDArray[np.float64]:
     """(B, T): ``sum_{j != b} u^H G_{b<-j} R_j G_{b<-j}^H u`` with u = a_Nr(phi_bt)/sqrt(Nr_b) [W]."""
     out = np.zeros_like(channels.target_distance_m)
+    covs = [design.covariance(j) for j in range(channels.n_bs)]  # once per BS, not per (receiver, BS) pair
+    silent = [not np.any(r) for r in covs]
     for b, a_r in enumerate(channels.rx_steering):
         u = a_r / np.sqrt(a_r.shape[-1])  # (T, Nr)
         for j, g in enumerate(channels.crosslink[b]):
-            if g is None:
+            if g is None or silent[j]:
                 continue
             v = u.conj() @ g  # (T, Nt_j): u^H G
-            out[b] += np.real(np.einsum("ti,ij,tj->t", v, design.covariance(j), v.conj()))
+            out[b] += np.real(np.sum((v @ covs[j]) * v.conj(), axis=1))
     return out
 
 
@@ -48,6 +50,32 @@ def sensing_sinr(network: Network, channels: Channels, design: TransmitDesign) -
     mono = np.einsum("bbt->bt", channels.radar_gain)
     signal = network.system.samples * nr * mono * target_beampattern(channels, design)
     return signal / (sensing_interference_at(channels, design) + channels.noise_w)
+
+
+def sensing_sinr_at(network: Network, channels: Channels, design: TransmitDesign,
+                    heads: NDArray[np.int64] | list[int]) -> NDArray[np.float64]:
+    """(T,): the sensing SINR of target t at BS ``heads[t]`` only, as in :func:`sensing_sinr` (which computes
+    every BS-target pair): what a network-level average needs, at a fraction of the cost."""
+    heads = np.asarray(heads, dtype=int)
+    out = np.zeros(len(heads))
+    if len(heads) == 0:
+        return out
+    covs = [design.covariance(j) for j in range(channels.n_bs)]
+    silent = [not np.any(r) for r in covs]
+    for b in np.unique(heads):
+        ts = np.flatnonzero(heads == b)
+        a = channels.tx_steering[b][ts]
+        gain = np.real(np.sum((a.conj() @ covs[b]) * a, axis=1))  # a^H R_b a
+        u = channels.rx_steering[b][ts] / np.sqrt(channels.rx_steering[b].shape[-1])
+        inter = np.zeros(len(ts))
+        for j, g in enumerate(channels.crosslink[b]):
+            if g is None or silent[j]:
+                continue
+            v = u.conj() @ g
+            inter += np.real(np.sum((v @ covs[j]) * v.conj(), axis=1))
+        nr = network.base_stations[b].rx_antennas
+        out[ts] = network.system.samples * nr * channels.radar_gain[b, b, ts] * gain / (inter + channels.noise_w)
+    return out
 
 
 def radar_rate(sensing_sinr_linear: ArrayLike) -> NDArray[np.float64]:

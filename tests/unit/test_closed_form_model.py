@@ -135,3 +135,16 @@ def test_vectorised_angle_crb_equals_the_literal_matrix_traces():
                             crb_terms(ch.tx_steering[b][t], ch.tx_steering_dot[b][t], ch.rx_steering[b][t],
                                       ch.rx_steering_dot[b][t], d.covariance(b))) for t in range(2)] for b in range(2)]
     assert np.allclose(angle_crb(net, ch, d), ref, rtol=1e-12)
+
+
+def test_sensing_sinr_at_the_heads_equals_the_full_matrix():
+    from isacopt.metrics.sensing import sensing_sinr_at
+    from tests.helpers import random_design
+
+    net = _two_bs(6, 2, 2, {"model": "rayleigh", "seed": 10},
+                  targets=((150.0, 40.0), (90.0, -60.0), (420.0, -30.0), (-150.0, 120.0)))
+    ch = derive_channels(net)
+    d = random_design(net, np.random.default_rng(2))
+    heads = [0, 1, 1, 0]  # any BS per target, not only the nearest
+    full = sensing_sinr(net, ch, d)
+    assert np.allclose(sensing_sinr_at(net, ch, d, heads), full[heads, np.arange(4)], rtol=1e-12)
