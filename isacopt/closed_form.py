@@ -22,7 +22,7 @@ function; with neither it transmits nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -30,8 +30,10 @@ from numpy.typing import NDArray
 from .channels.derive import Channels
 from .design import TransmitDesign
 from .errors import DegreesOfFreedomError, ValidationError
-from .formulation.nullspace import NullSpaces
 from .network.model import Network
+
+if TYPE_CHECKING:  # the null spaces are built a layer up (isacopt.formulation); only their fields are read here
+    from .formulation.nullspace import NullSpaces
 
 Precoder = Literal["mrt", "zf", "rzf", "mmse"]
 SensingStreams = Literal["shared", "dedicated"]
@@ -59,7 +61,7 @@ def data_directions(h_reduced: NDArray[np.complex128], rule: Precoder, regularis
     return z / np.where(norms > 0, norms, 1.0)
 
 
-def _regulariser(network: Network, channels: Channels, nulls: NullSpaces | None, j: int, users: list[int],
+def _regulariser(network: Network, channels: Channels, nulls: "NullSpaces | None", j: int, users: list[int],
                  rule: Precoder) -> float:
     power = network.base_stations[j].power_w
     if rule != "mmse" or not users:
@@ -81,7 +83,7 @@ def _free_of_users(basis: NDArray[np.complex128], h_reduced: NDArray[np.complex1
 
 
 def closed_form_design(network: Network, channels: Channels, *, served: Sequence[int],
-                       illuminated: Sequence[Sequence[int]], nulls: NullSpaces | None = None,
+                       illuminated: Sequence[Sequence[int]], nulls: "NullSpaces | None" = None,
                        precoder: Precoder = "zf", sensing_streams: SensingStreams = "dedicated",
                        comm_fraction: float = 0.5, sensing: SensingShape = "directional") -> TransmitDesign:
     """The design of every BS: ``served[k]`` the BS serving user k (-1: none), ``illuminated[j]`` the

@@ -26,6 +26,10 @@ def check_modelled(spec) -> None:
     if spec.channels.model != "rayleigh" or getattr(spec.channels, "crosslink", "") != "rayleigh":
         problems.append(("channels", "the analysis models Rayleigh user channels and cross-links: "
                          "{model: rayleigh, crosslink: rayleigh}"))
+    ranks = set(spec.search.get("sensing_null_rank", [getattr(d, "sensing_null_rank", "full")]))
+    if "los" in ranks:
+        problems.append(("design.sensing_null_rank", "'los' nulls only the strongest direction of a scattering "
+                         "cross-link, a partial protection the analysis does not model; use 'beam' or 'full'"))
     if getattr(spec.layout, "kind", "") != "poisson":
         problems.append(("layout", "the analysis models Poisson layouts (kind: poisson)"))
     if problems:

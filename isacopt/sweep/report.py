@@ -29,7 +29,10 @@ GAP_EXCEEDED = "gap_exceeded"  # a feasible design farther from its bound than t
 
 
 def row_gap(row: dict) -> float | None:
-    """The row's relative gap |objective - bound| / |bound| (the certificate's formula), or the stored gap."""
+    """The row's relative gap: the certificate's own (stored; for an objective in dB it is taken on the
+    linear quantity), else |objective - bound| / |bound| from the stored values."""
+    if row.get("gap") is not None and math.isfinite(row["gap"]):
+        return float(row["gap"])
     obj, bound = row.get("objective"), row.get("bound")
     if obj is None or bound is None or not (math.isfinite(obj) and math.isfinite(bound)):
         return None if row.get("gap") is None else float(row["gap"])
