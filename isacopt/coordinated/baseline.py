@@ -80,7 +80,9 @@ class BaselineDesign(LoadOptions):
         probing = probed_targets(network, self.targets_per_bs)
         radar = Association.nearest(network, sensing_cluster=self.radar_cluster).sensing
         illuminated = [[t for t, c in enumerate(radar) if probing[t] >= 0 and b in c] for b in range(network.n_bs)]
-        dedicated = self.sensing_streams == "dedicated" and self.sensing != "none"
+        # the model's M dedicated beams are streams (SPEC.md section 10); without a target load the sensing
+        # signal is a covariance toward however many targets, which needs one dimension, not one per target
+        dedicated = self.sensing_streams == "dedicated" and self.sensing != "none" and self.targets_per_bs is not None
         streams = [sum(h == b for h in served) + (len(illuminated[b]) if dedicated else 0) for b in range(network.n_bs)]
         nulls = null_spaces(network, channels, list(served), comm_cluster=self.comm_cluster,
                             sensing_cluster=self.sensing_cluster, sensing_bs=[b for b in range(network.n_bs)

@@ -21,6 +21,7 @@ import numpy as np
 from scipy import stats
 
 from ..results import DEFAULT_MAX_GAP
+from ..solve.certify import relative_gap
 from .metrics import METRICS, RATIOS
 from .store import ResultStore
 
@@ -29,14 +30,13 @@ GAP_EXCEEDED = "gap_exceeded"  # a feasible design farther from its bound than t
 
 
 def row_gap(row: dict) -> float | None:
-    """The row's relative gap: the certificate's own (stored; for an objective in dB it is taken on the
-    linear quantity), else |objective - bound| / |bound| from the stored values."""
-    if row.get("gap") is not None and math.isfinite(row["gap"]):
-        return float(row["gap"])
+    """The row's relative gap from its stored objective and bound, by the certificate's formula
+    (``|objective - bound| / |bound|``; on the linear quantity when the row's ``db`` flag says its
+    objective is in dB); the stored gap where they are missing (older rows)."""
     obj, bound = row.get("objective"), row.get("bound")
     if obj is None or bound is None or not (math.isfinite(obj) and math.isfinite(bound)):
         return None if row.get("gap") is None else float(row["gap"])
-    return abs(obj - bound) / max(abs(bound), 1e-300)
+    return relative_gap(obj, bound, bool(row.get("db")))
 
 
 def standing(row: dict, max_gap: float) -> str:
@@ -86,6 +86,13 @@ def ratio_ci(num: np.ndarray, den: np.ndarray) -> tuple[float, float]:
     return r, float(stats.t.ppf(0.975, n - 1) * se)
 
 
+def _objective_unit(problem) -> str:
+    try:
+        return problem.objective_class.unit
+    except AttributeError:  # a problem kind without objective classes (closed forms, selections)
+        return ""
+
+
 def summarise(store_or_dir: ResultStore | str | Path):
     """One row per (design, grid point): counts, exclusions and every metric with ``_ci95``. A DataFrame."""
     import pandas as pd
@@ -93,6 +100,9 @@ def summarise(store_or_dir: ResultStore | str | Path):
     store = store_or_dir if isinstance(store_or_dir, ResultStore) else ResultStore(store_or_dir)
     spec = store.spec()
     rows = store.rows()
+    in_db = {d.name: _objective_unit(d.problem) == "dB" for d in spec.designs}
+    for r in rows:  # a gap in dB is taken on the linear quantity, as the certificate takes it
+        r["db"] = in_db.get(r["design"], False)
     rows += [r for sel in spec.select
              for r in selected_rows(rows, sel, math.prod(len(spec.grid[k]) for k in sel.over), spec.max_gap)]
     groups: dict[tuple[str, str], list[dict]] = {}

@@ -78,7 +78,7 @@ def test_max_min_sinr_reaches_every_target_the_sensing_design_met(quick_run):
         if key in corner:
             assert corner[key] >= gamma - 0.05  # dB: the same users, the same network
             checked += 1
-    assert checked >= 4
+    assert checked >= 2  # the quick size: Q in {1, 2} on one snapshot
 
 
 def test_cluster_selection_sweep_frontier_expands_with_backhaul(quick_run):
