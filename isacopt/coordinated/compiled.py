@@ -79,6 +79,15 @@ class CompiledSDP:
             return None
         return self.opts.objective_class.bound_si(self, data, val)
 
+    def restore(self, values: tuple[dict[int, np.ndarray], list[np.ndarray | None]]) -> None:
+        """Put back the variables' values of an earlier solve (``values()``), e.g. a bisection's best step."""
+        users, sens = values
+        for k, s in self.vars.user.items():
+            s.save_value(users[k])  # solver values: PSD only to tolerance, so skip cvxpy's exact check
+        for s, val in zip(self.vars.sensing, sens):
+            if s is not None:
+                s.save_value(val)
+
     def values(self) -> tuple[dict[int, np.ndarray], list[np.ndarray | None]]:
         users = {k: np.asarray(s.value) for k, s in self.vars.user.items()}
         sens = [None if s is None else np.asarray(s.value) for s in self.vars.sensing]

@@ -145,12 +145,7 @@ def _bisection(opts, data, compiled, chain, time_limit_s, out: Outcome) -> None:
     if result.lo_db is None:
         _infeasible(opts, data_lo, compiled, out)
         return
-    users, sens = best["values"]
-    for k, s in compiled.vars.user.items():
-        s.save_value(users[k])  # solver values: PSD only to tolerance, so skip cvxpy's exact check
-    for s, val in zip(compiled.vars.sensing, sens):
-        if s is not None:
-            s.save_value(val)
+    compiled.restore(best["values"])
     _accept(opts, data_lo, compiled, result.hi_db, best["accurate"], out)
     if out.status != "solved":
         out.reason = f"certificate failed: {out.certificate.worst_constraint} violated by {out.certificate.max_violation:.2e}"

@@ -56,10 +56,5 @@ def sensing_bisection(opts, data: SnapshotData, compiled, chain, time_limit_s, o
         return
     floor.gamma = 10 ** (result.lo_db / 10)
     floor.update(data)
-    users, sens = best["values"]
-    for k, s in compiled.vars.user.items():
-        s.save_value(users[k])  # solver values: PSD only to tolerance, so skip cvxpy's exact check
-    for s, val in zip(compiled.vars.sensing, sens):
-        if s is not None:
-            s.save_value(val)
+    compiled.restore(best["values"])
     accept(result.hi_db, best["accurate"])
