@@ -194,18 +194,36 @@ def frontier(file: str = typer.Argument(..., metavar="FILE", help="problem file 
              plot: Optional[Path] = typer.Option(None, "--plot", help="draw the trade-off to this PNG"),
              csv_out: Optional[Path] = typer.Option(None, "--csv", help="write every point to this CSV"),
              baseline: bool = typer.Option(True, help="also trace the non-cooperative baseline (L = Q = 1)"),
+             waveform: Optional[str] = typer.Option(None, "--waveform", help="sensing_waveform instead of the "
+                                                    "file's: orthogonal, unified, or both (two frontiers, one plot)"),
+             angle_information: Optional[bool] = typer.Option(None, "--angle-information/--no-angle-information",
+                                                               help="angle_information instead of the file's"),
              time_limit: Optional[float] = typer.Option(None, "--time-limit", min=0.001, help="per solve [s]")) -> None:
     """Trace the rate vs root-CRLB frontier, with time sharing and the non-cooperative baseline."""
     from .cooperative import CooperativeISAC, trace_frontier
 
+    others = {}
     try:
         path = resolve(file)
         spec = load_problem(path)
         if not isinstance(spec.problem, CooperativeISAC):
             raise ValidationError([("problem.kind", f"{path} needs a 'kind: cooperative_isac' problem for a frontier")])
-        front = trace_frontier(spec.problem, spec.network(), points, baseline=baseline, time_limit_s=time_limit)
+        if waveform not in (None, "orthogonal", "unified", "both"):
+            raise ValidationError([("--waveform", f"must be orthogonal, unified or both, got {waveform!r}")])
+        update = {} if angle_information is None else {"angle_information": angle_information}
+        if waveform in ("orthogonal", "unified"):
+            update["sensing_waveform"] = waveform
+        problem = spec.problem.model_copy(update={**update, "sensing_waveform": "orthogonal"} if waveform == "both"
+                                          else update)
+        problem = CooperativeISAC.model_validate(problem.model_dump())
+        front = trace_frontier(problem, spec.network(), points, baseline=baseline, time_limit_s=time_limit)
+        if waveform == "both":
+            other = CooperativeISAC.model_validate({**problem.model_dump(), "sensing_waveform": "unified"})
+            others["unified waveforms"] = trace_frontier(other, spec.network(), points, baseline=False,
+                                                         time_limit_s=time_limit)
     except ValidationError as err:
         _fail(err)
+    typer.echo(f"CRLB model: {problem.crlb_model.describe()}")
     typer.echo(f"{'series':22} {'target':>8} {'status':>24} {'rate':>9} {'root CRLB':>10} {'time sharing':>12}")
     for p in front.all_points():
         target = "" if p.rate_target_bps_hz is None else f"{p.rate_target_bps_hz:.3f}"
@@ -216,13 +234,20 @@ def frontier(file: str = typer.Argument(..., metavar="FILE", help="problem file 
     if front.baseline_note:
         typer.echo(front.baseline_note)
     typer.echo("frontier dominates time sharing: " + ("yes" if front.dominates_time_sharing() else "NO"))
+    for name, other in others.items():
+        typer.echo(f"{name}: " + "; ".join(f"{p.mean_rate_bps_hz:.3f} bit/s/Hz at {p.mean_root_crlb_m:.3f} m"
+                                           for p in other.all_points() if p.usable)
+                   + "; dominates time sharing: " + ("yes" if other.dominates_time_sharing() else "NO"))
     if csv_out is not None:
         front.to_csv(csv_out)
         typer.echo(f"points written to {csv_out}")
     if plot is not None:
         from .plots import frontier_plot
 
-        frontier_plot(front, plot, title=spec.name)
+        label = f"{problem.sensing_waveform} waveforms" if others else "cooperative ISAC"
+        model = problem.crlb_model.describe().replace(", sensing_waveform=" + problem.sensing_waveform, "") \
+            if others else problem.crlb_model.describe()
+        frontier_plot(front, plot, title=spec.name, label=label, others=others, model=model)
         typer.echo(f"plot written to {plot}")
 
 

@@ -11,11 +11,11 @@ from .association import Association
 from .channels.derive import Channels
 from .design import TransmitDesign
 from .metrics import (angle_crb, area_spectral_efficiency, backhaul_load, energy_efficiency, in_window,
-                      joint_transmission_rates, position_crlb, radar_rate, rate, sensing_sinr, sinr,
+                      joint_transmission_rates, radar_rate, rate, sensing_sinr, sinr,
                       target_beampattern)
 from .metrics.backhaul import SensingLevel
 from .metrics.comm import JointTransmission
-from .metrics.position_crlb import PairSet
+from .metrics.position_crlb import CrlbModel, PairSet, model_crlb
 from .network.model import Network
 from .results import BaseStationResult, NetworkResult, TargetResult, UserResult
 from .units import linear_to_db
@@ -38,11 +38,12 @@ class Evaluation:
 def evaluate(network: Network, channels: Channels, design: TransmitDesign, association: Association, *,
              joint: JointTransmission = "coherent", pairs: PairSet = "fusion", sensing_level: SensingLevel = "none",
              nulls=None, sinr_targets: Sequence[float | None] | None = None,
-             probed: Sequence[bool] | None = None) -> Evaluation:
+             probed: Sequence[bool] | None = None, crlb: CrlbModel | None = None) -> Evaluation:
     """Per-user, per-target, per-BS and network metrics of ``design`` (``nulls``: a NullSpaces to report;
     ``sinr_targets``: the linear SINR target each user was held to, reported in dB; by default the users'
     own ``sinr_db``, which misses a problem-level target; ``probed``: which targets a BS spends resources
-    on, all by default). The ASEs count served users and probed targets only (SPEC.md section 8)."""
+    on, all by default; ``crlb``: the position-CRLB options, default ``CrlbModel(pairs)``). The ASEs count
+    served users and probed targets only (SPEC.md section 8)."""
     imposed = [u.sinr_db for u in network.users] if sinr_targets is None else \
         [None if t is None else float(linear_to_db(t)) for t in sinr_targets]
     s = network.system
@@ -52,7 +53,8 @@ def evaluate(network: Network, channels: Channels, design: TransmitDesign, assoc
     gains = target_beampattern(channels, design)
     ssinr = sensing_sinr(network, channels, design)
     crb = angle_crb(network, channels, design)
-    crlb = position_crlb(network, channels, design, association.sensing, pairs) if network.n_targets else np.zeros(0)
+    model = crlb if crlb is not None else CrlbModel(pairs=pairs)
+    crlb = model_crlb(network, channels, design, association.sensing, model) if network.n_targets else np.zeros(0)
     load = backhaul_load(network, association, joint_transmission_rates(network, r), sensing_level)
     served = np.array([bool(c) for c in association.serving], dtype=bool)
     probed_mask = np.ones(network.n_targets, dtype=bool) if probed is None else np.asarray(probed, dtype=bool)

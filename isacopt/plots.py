@@ -158,29 +158,44 @@ def save_solution_map(network: Network, solution, path: str | Path) -> Path:
     return Path(path)
 
 
-def frontier_plot(frontier, path: str | Path | None = None, *, title: str = "") -> plt.Figure:
-    """Mean rate vs mean root CRLB: the cooperative frontier, time sharing and the baseline (seed Fig. 4)."""
+def frontier_plot(frontier, path: str | Path | None = None, *, title: str = "", label: str = "cooperative ISAC",
+                  others: dict | None = None, model: str = "") -> plt.Figure:
+    """Mean rate vs mean root CRLB: the cooperative frontier, time sharing and the baseline (seed Fig. 4).
+
+    ``others``: label -> Frontier drawn on the same axes (e.g. the other sensing waveform), each with its
+    own time-sharing line; ``model``: the CRLB options, printed on the figure."""
     fig, ax = plt.subplots(figsize=(7, 5))
-    x, y = frontier.curve("cooperative")
-    ax.plot(x, y, "o-", color="tab:blue", label="cooperative ISAC (epsilon-constraint)")
-    tx, ty = frontier.time_sharing()
-    ax.plot(tx, ty, "--", color="0.4", label="time sharing")
+    fronts = {label: frontier, **(others or {})}
+    colours = ["tab:blue", "tab:green", "tab:purple", "tab:red"]
+    xmax = 0.0
+    for (name, front), colour in zip(fronts.items(), colours):
+        x, y = front.curve("cooperative")
+        ax.plot(x, y, "o-", color=colour, label=f"{name} (epsilon-constraint)")
+        tx, ty = front.time_sharing()
+        ax.plot(tx, ty, "--", color=colour, alpha=0.6, label=f"time sharing ({name})")
+        if len(x):
+            xmax = max(xmax, x.max(), front.sensing_corner.mean_root_crlb_m)
+    notes = []
     bx, by = frontier.curve("non_cooperative")
-    if len(bx):
+    if len(bx) and bx.min() <= 1.6 * xmax:
         ax.plot(bx, by, "s-", color="tab:orange", label="no cooperation (L = Q = 1)")
+    elif len(bx):
+        notes.append(f"no cooperation (L = Q = 1): root CRLB {bx.min():.0f}-{bx.max():.0f} m, off the chart")
     missing = [p for p in frontier.points if not p.usable]
-    notes = [f"{len(missing)} epsilon value(s) not plotted ({', '.join(sorted({p.status for p in missing}))})"] \
-        if missing else []
+    if missing:
+        notes.append(f"{len(missing)} epsilon value(s) not plotted ({', '.join(sorted({p.status for p in missing}))})")
     if frontier.baseline_note:
         notes.append("no-cooperation baseline: CRLB infinite (one BS, TOA only)")
+    if model:
+        notes.append(model)
     if notes:
-        ax.text(0.98, 0.02, "\n".join(notes), transform=ax.transAxes, ha="right", va="bottom", fontsize=8, color="0.3")
+        ax.text(0.98, 0.02, "\n".join(notes), transform=ax.transAxes, ha="right", va="bottom", fontsize=7, color="0.3")
     ax.set_xlabel("average root CRLB [m]")
     ax.set_ylabel("average rate [bit/s/Hz]")
-    if len(x):
-        ax.set_xlim(0, max(x.max(), frontier.sensing_corner.mean_root_crlb_m) * 1.6)
+    if xmax:
+        ax.set_xlim(0, xmax * 1.6)
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper left")
+    ax.legend(loc="upper left", fontsize=8)
     if title:
         ax.set_title(title)
     fig.tight_layout()

@@ -38,6 +38,7 @@ from ..objectives import Objective as ObjectiveClass
 from ..objectives import needs_problems, objective_of
 from ..formulation.shared_preparation import check_cluster_sizes, linear_sinr_targets, with_receiver
 from ..metrics.backhaul import backhaul_load, over_capacity
+from ..metrics.position_crlb import CrlbModel
 from ..network.model import Network
 from ..results import Solution
 from ..solve.cache import CompileCache
@@ -76,6 +77,15 @@ class CooperativeISAC(ProblemModel):
     comm_cluster: int = Field(1, ge=1, le=1000, description="L: each user is served by its L nearest BSs")
     sensing_cluster: int = Field(2, ge=1, le=1000, description="Q: each target is sensed by its Q nearest BSs")
     pairs: Literal["fusion", "multistatic", "coherent"] = "multistatic"
+    sensing_waveform: Literal["orthogonal", "unified"] = Field(
+        "orthogonal", description="'orthogonal': cross-BS pairs of the position FIM see only the dedicated sensing "
+        "covariances R0 (data beams are not separable at another BS's receiver); 'unified': every pair sees R_b")
+    crlb_interference: bool = Field(False, description="pair SNRs of the position FIM become SINRs with the "
+                                    "BS-to-BS interference at the receiving BS (a local method: see the docs)")
+    angle_information: bool = Field(False, description="monostatic receivers add their angle information "
+                                    "(SPEC 5.3) to the position FIM: one BS localises in 2-D")
+    interference_iterations: int = Field(20, ge=1, le=500, description="crlb_interference: SDPs of the "
+                                         "interference iteration at most")
     joint_transmission: Literal["coherent", "non_coherent"] = "coherent"
     sinr_db: float | None = Field(None, ge=-50, le=80, description="SINR target for users without their own [dB]")
     rate_bps_hz: float | None = Field(None, gt=0, le=30, description="rate target instead of sinr_db")
@@ -100,9 +110,18 @@ class CooperativeISAC(ProblemModel):
             raise ValueError("give sinr_db or rate_bps_hz, not both")
         if self.objective_class.bisection and (self.sinr_db is not None or self.rate_bps_hz is not None):
             raise ValueError(f"{self.objective} chooses a common rate for every user: remove sinr_db / rate_bps_hz")
+        if self.crlb_interference and self.root_crlb_m is not None and not self.objective_class.crlb:
+            raise ValueError("crlb_interference with root_crlb_m limits needs a CRLB objective (min_sum_crlb, "
+                             "min_max_crlb, weighted): the interference iteration starts from the noise-limited "
+                             "design, which need not meet the limits")
         if self.crlb_weights is not None and any(not (0 <= w < 1e12) for w in self.crlb_weights.values()):
             raise ValueError("crlb_weights must be >= 0 and finite")
         return self
+
+    @property
+    def crlb_model(self) -> CrlbModel:
+        """The position-CRLB options of this problem (pairs, waveform, interference, angle information)."""
+        return CrlbModel(self.pairs, self.sensing_waveform, self.crlb_interference, self.angle_information)
 
     @property
     def sensing_level(self) -> str:
@@ -126,6 +145,7 @@ class CooperativeISAC(ProblemModel):
               chain: tuple[Attempt, ...] = DEFAULT_CHAIN, association: Association | None = None) -> Solution:
         """Solve one snapshot; ``association`` replaces the L / Q nearest-BS clusters by explicit ones
         (heads first), as a cluster search does. Each distinct association compiles once and is cached."""
+        from .interference_mm import interference_iteration
         from .rates import max_min_rate, max_sum_rate
 
         t0 = time.perf_counter()
@@ -142,6 +162,8 @@ class CooperativeISAC(ProblemModel):
         compiled, recompiled = self.compiled(data, assoc, self.objective, sinr_users)
         if self.objective == "weighted":
             compiled.set_weights(self._weights(network), self.power_weight_m2_per_w)
+        if self.crlb_interference and "crlb" in compiled.terms:
+            return interference_iteration(self, data, assoc, compiled, chain, time_limit_s, t0, recompiled)
         records: list = []
         outcome = self.run_chain(compiled, chain, time_limit_s, records)
         if outcome != "solved":
@@ -174,6 +196,11 @@ class CooperativeISAC(ProblemModel):
         missing = needs_problems(self.objective_class, network)
         if missing:
             raise ValidationError(missing)
+        if self.crlb_interference and not self.objective_class.crlb and any(
+                lim is not None for lim in self.limits(network)):
+            raise ValidationError([("crlb_interference", f"root-CRLB limits with crlb_interference need a CRLB "
+                                    f"objective (min_sum_crlb, min_max_crlb, weighted), not {self.objective!r}: "
+                                    "the interference iteration starts from the noise-limited design")])
         unknown = sorted(set(self.crlb_weights or {}) - {t.id for t in network.targets})
         if unknown:
             raise ValidationError([("crlb_weights", f"unknown target ids {unknown}")])

@@ -39,7 +39,7 @@ class CompiledCoop:
         # objective names here include the internal sub-problems (rate_sca, min_utilisation): no class for those
         self.kind = REGISTRY["cooperative"].get(objective)
         if (self.kind is not None and self.kind.crlb) or any(limits):
-            self.terms["crlb"] = CrlbWithLimits(assoc.sensing, antennas, opts.pairs, limits)
+            self.terms["crlb"] = CrlbWithLimits(assoc.sensing, antennas, opts.crlb_model, limits, opts.sensing_streams)
         # received powers of every user, for the sum-rate surrogate (no constraints of its own)
         self.rx = JointSinr(list(all_users), blocks, antennas, type2, with_targets=False) if all_users else None
         cons = list(self.vars.psd) + [c for t in self.terms.values() for c in t.constraints(self.vars)]
@@ -150,8 +150,8 @@ class CrlbWithLimits(PositionCrlb):
     solver's tolerance (~1e-6 relative), and the certificate checks the true limit at 1e-6.
     """
 
-    def __init__(self, clusters, antennas, pairs, limits):
-        super().__init__(clusters, antennas, pairs)
+    def __init__(self, clusters, antennas, model, limits, sensing_streams=True):
+        super().__init__(clusters, antennas, model, sensing_streams)
         self.has_limit = limits
         self.limit = cp.Parameter(len(clusters), nonneg=True, name="crlb_limit")
 

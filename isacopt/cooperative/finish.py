@@ -77,7 +77,7 @@ def finish(opts, data, assoc, compiled: CompiledCoop, records, t0, recompiled, *
 
 def certify(opts, data, assoc, design, rank_one, method, bound):
     ev = evaluate(data.network, data.channels, design, assoc, joint=opts.joint_transmission, pairs=opts.pairs,
-                  sensing_level=opts.sensing_level, sinr_targets=data.sinr_targets)
+                  sensing_level=opts.sensing_level, sinr_targets=data.sinr_targets, crlb=opts.crlb_model)
     obj = opts.objective_class.value(opts, data, ev, design)
     extra = {}
     for t, lim in enumerate(opts.limits(data.network)):

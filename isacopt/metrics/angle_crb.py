@@ -29,30 +29,46 @@ def angle_crb_value(gain: float, samples: int, noise_w: float, terms: tuple[floa
     return noise_w / (2.0 * samples * gain) * t_aa / info
 
 
-def angle_crb(network: Network, channels: Channels, design: TransmitDesign) -> NDArray[np.float64]:
-    """(B, T): CRB of the azimuth of target t estimated by BS b alone [rad^2].
+def trace_terms(channels: Channels, design: TransmitDesign, b: int) -> tuple[NDArray, NDArray, NDArray]:
+    """(t_dd, t_aa, t_da), each (T,), of BS b toward every target: with A = a_r a_t^H the traces reduce
+    to quadratic forms of R (``tr(x y^H R) = y^H R x``); :func:`crb_terms` is the literal matrix form."""
+    r = design.covariance(b)
+    at, atd = channels.tx_steering[b], channels.tx_steering_dot[b]
+    ar, ard = channels.rx_steering[b], channels.rx_steering_dot[b]
 
-    With A = a_r a_t^H the traces reduce to quadratic forms of R (``tr(x y^H R) = y^H R x``), computed
-    for every target at once; :func:`crb_terms` is the literal matrix form, kept as the reference."""
+    def quad(x, y):  # x^H R y per target
+        return np.einsum("ti,ij,tj->t", x.conj(), r, y)
+
+    q_aa, q_ad, q_dd = quad(at, at), quad(at, atd), quad(atd, atd)
+    nr2 = np.sum(np.abs(ar) ** 2, axis=1)
+    nrd2 = np.sum(np.abs(ard) ** 2, axis=1)
+    c = np.einsum("ti,ti->t", ard.conj(), ar)  # adot_r^H a_r
+    t_aa = np.real(nr2 * q_aa)
+    t_dd = np.real(nrd2 * q_aa + c * q_ad.conj() + c.conj() * q_ad + nr2 * q_dd)
+    t_da = c * q_aa + nr2 * q_ad
+    return t_dd, t_aa, t_da
+
+
+def angle_crb(network: Network, channels: Channels, design: TransmitDesign) -> NDArray[np.float64]:
+    """(B, T): CRB of the azimuth of target t estimated by BS b alone [rad^2]."""
     out = np.full(channels.target_distance_m.shape, np.inf)
     if out.shape[1] == 0:
         return out
     for b in range(channels.n_bs):
-        r = design.covariance(b)
-        at, atd = channels.tx_steering[b], channels.tx_steering_dot[b]
-        ar, ard = channels.rx_steering[b], channels.rx_steering_dot[b]
-
-        def quad(x, y):  # x^H R y per target
-            return np.einsum("ti,ij,tj->t", x.conj(), r, y)
-
-        q_aa, q_ad, q_dd = quad(at, at), quad(at, atd), quad(atd, atd)
-        nr2 = np.sum(np.abs(ar) ** 2, axis=1)
-        nrd2 = np.sum(np.abs(ard) ** 2, axis=1)
-        c = np.einsum("ti,ti->t", ard.conj(), ar)  # adot_r^H a_r
-        t_aa = np.real(nr2 * q_aa)
-        t_dd = np.real(nrd2 * q_aa + c * q_ad.conj() + c.conj() * q_ad + nr2 * q_dd)
-        t_da = c * q_aa + nr2 * q_ad
+        t_dd, t_aa, t_da = trace_terms(channels, design, b)
         for t in range(out.shape[1]):
             out[b, t] = angle_crb_value(float(channels.radar_gain[b, b, t]), network.system.samples,
                                         channels.noise_w, (float(t_dd[t]), float(t_aa[t]), complex(t_da[t])))
+    return out
+
+
+def angle_fisher(network: Network, channels: Channels, design: TransmitDesign) -> NDArray[np.float64]:
+    """(B, T): Fisher information of target t's azimuth at BS b alone [1/rad^2], noise-limited:
+    ``2 L G (t_dd - |t_da|^2 / t_aa) / sigma^2``, the inverse of :func:`angle_crb` (0 where it is inf)."""
+    out = np.zeros(channels.target_distance_m.shape)
+    for b in range(channels.n_bs):
+        t_dd, t_aa, t_da = trace_terms(channels, design, b)
+        info = np.where(t_aa > 0, t_dd - np.abs(t_da) ** 2 / np.where(t_aa > 0, t_aa, 1.0), 0.0)
+        info = np.where(info > 1e-12 * np.maximum(t_dd, np.finfo(float).tiny), info, 0.0)
+        out[b] = 2.0 * network.system.samples * channels.radar_gain[b, b] * info / channels.noise_w
     return out

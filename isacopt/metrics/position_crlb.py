@@ -1,15 +1,27 @@
-"""Position CRLB of distributed MIMO radar (SPEC.md 5.4; Godrich, Haimovich, Blum 2010).
+"""Position CRLB of distributed MIMO radar (SPEC.md 5.4 and 11; Godrich, Haimovich, Blum 2010).
 
-Every BS of a target's sensing cluster Q_t transmits orthogonal waveforms and
-listens to all of them; the pair (i -> target -> j) measures the bistatic
-range d_i + d_j with a delay CRLB of ``1 / (8 pi^2 beta^2 SNR_ij)``. Stacking the
-pairs gives the 2x2 Fisher information of the target position:
+Every BS of a target's sensing cluster Q_t listens to the echoes of the cluster; the pair
+(i -> target -> j) measures the bistatic range d_i + d_j with a delay CRLB of
+``1 / (8 pi^2 beta^2 SNR_ij)``. Stacking the pairs gives the 2x2 Fisher information of the position:
 
     J_t = (8 pi^2 beta^2 / c^2) sum_{(i,j)} SNR_ij u_ij u_ij^T,   u_ij = e_i + e_j
+
+Options (SPEC.md 11, :class:`CrlbModel`):
+
+- ``waveform="orthogonal"``: a cross pair (i != j) sees only BS i's dedicated sensing covariance R0_i
+  (data beams cannot be told apart at another BS's receiver); a monostatic pair sees all of R_i.
+  ``"unified"``: every pair sees R_i.
+- ``interference``: sigma^2 becomes the interference-plus-noise at the receiving BS j, the 5.2
+  interference of the BS-to-BS links carrying what the matched filter cannot reject: R_m (unified)
+  or the data part R_m - R0_m (orthogonal: the sensing waveforms are mutually orthogonal), m != j.
+- ``angle_information``: each monostatic receiver adds its angle information 1 / CRB(phi) (5.3, same
+  interference-plus-noise) mapped to position: dphi/dp = e_perp / d, so ``J += J_phi e_perp e_perp^T / d^2``.
+  Bistatic angles are not used (a conservative bound: the full likelihood knows them too).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal, Sequence
 
 import numpy as np
@@ -19,9 +31,25 @@ from ..channels.derive import Channels
 from ..design import TransmitDesign
 from ..network.model import Network
 from ..units import SPEED_OF_LIGHT
-from .sensing import target_beampattern
+from .angle_crb import angle_fisher
+from .sensing import sensing_interference_at, target_beampattern
 
 PairSet = Literal["fusion", "multistatic", "coherent"]
+Waveform = Literal["orthogonal", "unified"]
+
+
+@dataclass(frozen=True)
+class CrlbModel:
+    """What enters the position Fisher information (SPEC.md 5.4, 11); see the module docstring."""
+
+    pairs: PairSet = "multistatic"
+    waveform: Waveform = "orthogonal"
+    interference: bool = False
+    angle_information: bool = False
+
+    def describe(self) -> str:
+        return (f"pairs={self.pairs}, sensing_waveform={self.waveform}, crlb_interference={self.interference}, "
+                f"angle_information={self.angle_information}")
 
 
 def pairs_of(cluster: Sequence[int], pairs: PairSet) -> list[tuple[int, int]]:
@@ -52,17 +80,57 @@ def pair_snr(network: Network, channels: Channels, gains: NDArray[np.float64], i
     return network.system.samples * nr * channels.radar_gain[i, j, t] * gains[i, t] / channels.noise_w
 
 
+def cross_gains(channels: Channels, design: TransmitDesign, waveform: Waveform) -> NDArray[np.float64]:
+    """(B, T): the beampattern gain a cross pair (i != j) sees: of R0_i (orthogonal) or of R_i (unified)."""
+    if waveform == "unified":
+        return target_beampattern(channels, design)
+    if waveform != "orthogonal":
+        raise ValueError(f"sensing_waveform must be 'orthogonal' or 'unified', got {waveform!r}")
+    rows = [np.real(np.einsum("ti,ij,tj->t", a.conj(), design.sensing[b], a)) for b, a in enumerate(channels.tx_steering)]
+    return np.array(rows).reshape(channels.n_bs, -1)
+
+
+def receiver_noise(channels: Channels, design: TransmitDesign, waveform: Waveform,
+                   interference: bool) -> NDArray[np.float64]:
+    """(B, T): what a pair received at BS j competes with for target t: sigma^2, plus the BS-to-BS
+    interference the matched filter cannot reject when ``interference`` (module docstring)."""
+    noise = np.full(channels.target_distance_m.shape, channels.noise_w)
+    if not interference:
+        return noise
+    return noise + sensing_interference_at(channels, design, "data" if waveform == "orthogonal" else "total")
+
+
+def angle_geometry(network: Network, t: int) -> NDArray[np.float64]:
+    """(B, 2, 2): e_perp e_perp^T / d^2 of every BS toward target t (the Jacobian of its azimuth)."""
+    d = network.target_positions[t][None, :] - network.bs_positions
+    perp = np.stack([-d[:, 1], d[:, 0]], axis=1)
+    dist2 = np.sum(d**2, axis=1)
+    return perp[:, :, None] * perp[:, None, :] / (dist2**2)[:, None, None]
+
+
 def position_fim(network: Network, channels: Channels, design: TransmitDesign,
-                 clusters: Sequence[Sequence[int]], pairs: PairSet = "multistatic") -> NDArray[np.float64]:
-    """(T, 2, 2): Fisher information J_t of every target position [1/m^2]."""
-    gains = target_beampattern(channels, design)
+                 clusters: Sequence[Sequence[int]], pairs: PairSet = "multistatic", *,
+                 waveform: Waveform = "orthogonal", interference: bool = False,
+                 angle_information: bool = False, range_information: bool = True) -> NDArray[np.float64]:
+    """(T, 2, 2): Fisher information J_t of every target position [1/m^2] (options: module docstring;
+    ``range_information=False`` drops the range terms: angle-only localisation, for scaling studies)."""
+    mono = target_beampattern(channels, design)
+    cross = cross_gains(channels, design, waveform)
+    noise = receiver_noise(channels, design, waveform, interference)
+    snr_scale = channels.noise_w / noise  # SNR -> SINR per (receiver, target)
     scale = fim_scale(network, pairs)
+    angle = angle_fisher(network, channels, design) * snr_scale if angle_information else None
     out = np.zeros((network.n_targets, 2, 2))
     for t, cluster in enumerate(clusters):
         e = unit_vectors(network, t)
-        for i, j in pairs_of(cluster, pairs):
+        for i, j in pairs_of(cluster, pairs) if range_information else ():
             u = e[i] + e[j]
-            out[t] += scale * pair_snr(network, channels, gains, i, j, t) * np.outer(u, u)
+            snr = pair_snr(network, channels, mono if i == j else cross, i, j, t) * snr_scale[j, t]
+            out[t] += scale * snr * np.outer(u, u)
+        if angle is not None:
+            geo = angle_geometry(network, t)
+            for i in cluster:
+                out[t] += angle[i, t] * geo[i]
     return out
 
 
@@ -75,6 +143,19 @@ def crlb_from_fim(fim: NDArray[np.float64], rel_tol: float = 1e-9) -> float:
 
 
 def position_crlb(network: Network, channels: Channels, design: TransmitDesign,
-                  clusters: Sequence[Sequence[int]], pairs: PairSet = "multistatic") -> NDArray[np.float64]:
-    """(T,): position CRLB tr(J_t^{-1}) of every target [m^2]; ``inf`` where J_t is singular."""
-    return np.array([crlb_from_fim(j) for j in position_fim(network, channels, design, clusters, pairs)])
+                  clusters: Sequence[Sequence[int]], pairs: PairSet = "multistatic", *,
+                  waveform: Waveform = "orthogonal", interference: bool = False,
+                  angle_information: bool = False, range_information: bool = True) -> NDArray[np.float64]:
+    """(T,): position CRLB tr(J_t^{-1}) of every target [m^2]; ``inf`` where J_t is singular.
+    Options: :func:`position_fim` (``waveform``: which covariance a cross pair sees; ``interference``:
+    pair SINRs instead of SNRs; ``angle_information``: monostatic angle information added)."""
+    fims = position_fim(network, channels, design, clusters, pairs, waveform=waveform, interference=interference,
+                        angle_information=angle_information, range_information=range_information)
+    return np.array([crlb_from_fim(j) for j in fims])
+
+
+def model_crlb(network: Network, channels: Channels, design: TransmitDesign, clusters: Sequence[Sequence[int]],
+               model: CrlbModel) -> NDArray[np.float64]:
+    """:func:`position_crlb` with the options of ``model``."""
+    return position_crlb(network, channels, design, clusters, model.pairs, waveform=model.waveform,
+                         interference=model.interference, angle_information=model.angle_information)

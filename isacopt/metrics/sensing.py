@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -26,10 +28,14 @@ def target_beampattern(channels: Channels, design: TransmitDesign) -> NDArray[np
     return np.array(rows).reshape(channels.n_bs, -1)
 
 
-def sensing_interference_at(channels: Channels, design: TransmitDesign) -> NDArray[np.float64]:
-    """(B, T): ``sum_{j != b} u^H G_{b<-j} R_j G_{b<-j}^H u`` with u = a_Nr(phi_bt)/sqrt(Nr_b) [W]."""
+def sensing_interference_at(channels: Channels, design: TransmitDesign,
+                            part: Literal["total", "data"] = "total") -> NDArray[np.float64]:
+    """(B, T): ``sum_{j != b} u^H G_{b<-j} C_j G_{b<-j}^H u`` with u = a_Nr(phi_bt)/sqrt(Nr_b) [W];
+    C_j = R_j (``part="total"``) or the data part R_j - R0_j (``"data"``: what still interferes with a
+    matched filter when the BSs' dedicated sensing waveforms are mutually orthogonal)."""
     out = np.zeros_like(channels.target_distance_m)
-    covs = [design.covariance(j) for j in range(channels.n_bs)]  # once per BS, not per (receiver, BS) pair
+    # once per BS, not per (receiver, BS) pair
+    covs = [design.covariance(j) - (design.sensing[j] if part == "data" else 0) for j in range(channels.n_bs)]
     silent = [not np.any(r) for r in covs]
     for b, a_r in enumerate(channels.rx_steering):
         u = a_r / np.sqrt(a_r.shape[-1])  # (T, Nr)

@@ -14,7 +14,9 @@ from tests.helpers import small_multicell
 @pytest.fixture(scope="module")
 def frontier():
     net = small_multicell(0, n_bs=3, nt=4, users_per_bs=1, targets_per_bs=1, channels={"model": "los"}, sinr_db=None)
-    problem = iso.CooperativeISAC(comm_cluster=2, sensing_cluster=3)
+    # unified waveforms: the data beams count as sensing signals at every BS, the reading under which a joint
+    # design beats time sharing on this snapshot (with orthogonal waveforms it need not: see test_crlb_options)
+    problem = iso.CooperativeISAC(comm_cluster=2, sensing_cluster=3, sensing_waveform="unified")
     probe = iso.CooperativeISAC(objective="max_min_rate", comm_cluster=2, sensing_cluster=3).solve(net)
     rates = [0.25 * probe.objective, 0.5 * probe.objective, 0.9 * probe.objective, probe.bound + 0.5]
     return iso.trace_frontier(problem, net, rates=rates), probe
