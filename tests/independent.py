@@ -59,8 +59,9 @@ def _beta(net, d: float) -> float:
     return beta0 * max(d, s.min_distance_m) ** (-s.pathloss_exponent)
 
 
-def root_crlb(net, design, target: int, cluster: list[int], pairs: str) -> float:
-    """Root position CRLB (SPEC 5.4, time of arrival) of ``target`` sensed by the BS indices ``cluster``."""
+def root_crlb(net, design, target: int, cluster: list[int], pairs: str, waveform: str = "orthogonal") -> float:
+    """Root position CRLB (SPEC 5.4, time of arrival) of ``target`` sensed by the BS indices ``cluster``;
+    ``orthogonal`` waveforms: a cross pair (i != j) sees only BS i's sensing covariance (SPEC 11)."""
     s = net.system
     lam = C / s.carrier_hz
     beta_rms = s.rms_bandwidth_hz if s.rms_bandwidth_hz is not None else s.bandwidth_hz / np.sqrt(12)
@@ -73,8 +74,10 @@ def root_crlb(net, design, target: int, cluster: list[int], pairs: str) -> float
         di = np.linalg.norm(p - si)
         a = _steer(bi.tx_antennas, float(np.arctan2(*(p - si)[::-1])), bi.orientation_deg)
         r = design.beams[i] @ design.beams[i].conj().T + design.sensing[i]
-        gain = float(np.real(np.vdot(a, r @ a)))
+        gain_all = float(np.real(np.vdot(a, r @ a)))
+        gain_sensing = float(np.real(np.vdot(a, design.sensing[i] @ a)))
         for j in cluster if pairs == "multistatic" else [i]:
+            gain = gain_all if (i == j or waveform == "unified") else gain_sensing
             bj = net.base_stations[j]
             sj = np.array(bj.position_m, dtype=float)
             dj = np.linalg.norm(p - sj)
@@ -87,11 +90,11 @@ def root_crlb(net, design, target: int, cluster: list[int], pairs: str) -> float
     return float(np.sqrt(np.trace(np.linalg.inv(j_fim))))
 
 
-def recheck_crlb(net, sol, pairs: str, rel: float = 1e-6) -> None:
+def recheck_crlb(net, sol, pairs: str, rel: float = 1e-6, waveform: str = "orthogonal") -> None:
     """Every target's reported root CRLB equals the one recomputed from its sensing cluster and the design."""
     ids = [b.id for b in net.base_stations]
     for t, res in enumerate(sol.targets):
-        mine = root_crlb(net, sol.design, t, [ids.index(b) for b in res.sensing_bs], pairs)
+        mine = root_crlb(net, sol.design, t, [ids.index(b) for b in res.sensing_bs], pairs, waveform)
         if not np.isfinite(mine):
             assert res.root_crlb_m == float("inf"), (res.id, res.root_crlb_m)
         else:

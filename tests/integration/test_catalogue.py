@@ -26,7 +26,8 @@ def test_catalogue_file(path):
         recheck_comm(net, sol, joint=getattr(base, "joint_transmission", "coherent"),
                      receiver=getattr(base, "receiver", None))
         if getattr(base, "pairs", "fusion") in ("fusion", "multistatic"):
-            recheck_crlb(net, sol, getattr(base, "pairs", "fusion"))
+            recheck_crlb(net, sol, getattr(base, "pairs", "fusion"),
+                         waveform=getattr(base, "sensing_waveform", "orthogonal"))
         # a bisection stops within rate_tol of the proven bound; everything else attains its relaxation
         tol = 1e-3 if sol.objective_name == "max_min_rate" else 1e-5
         assert sol.certificate.relaxation_gap is None or sol.certificate.relaxation_gap < tol
