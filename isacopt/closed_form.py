@@ -39,6 +39,7 @@ Precoder = Literal["mrt", "zf", "rzf", "mmse"]
 SensingStreams = Literal["shared", "dedicated"]
 SensingShape = Literal["directional", "isotropic", "none"]
 PRECODERS = ("mrt", "zf", "rzf", "mmse")
+DataPower = Literal["equal", "gain"]
 
 
 def data_directions(h_reduced: NDArray[np.complex128], rule: Precoder, regulariser: float,
@@ -85,9 +86,16 @@ def _free_of_users(basis: NDArray[np.complex128], h_reduced: NDArray[np.complex1
 def closed_form_design(network: Network, channels: Channels, *, served: Sequence[int],
                        illuminated: Sequence[Sequence[int]], nulls: "NullSpaces | None" = None,
                        precoder: Precoder = "zf", sensing_streams: SensingStreams = "dedicated",
-                       comm_fraction: float = 0.5, sensing: SensingShape = "directional") -> TransmitDesign:
+                       comm_fraction: float = 0.5, sensing: SensingShape = "directional",
+                       carried: Sequence[Sequence[int]] | None = None,
+                       project_sensing: bool = True, data_power: DataPower = "equal") -> TransmitDesign:
     """The design of every BS: ``served[k]`` the BS serving user k (-1: none), ``illuminated[j]`` the
-    targets BS j spends sensing power on, ``nulls`` the null spaces (none: the whole array)."""
+    targets BS j spends sensing power on, ``nulls`` the null spaces (none: the whole array);
+    ``carried[j]``: the users BS j beams to when it is not only those it heads (CoMP: every user whose
+    cluster holds j; the unit-gain beams of ZF / MRT / RZF reach each user with a real positive gain,
+    so the BSs of a cluster add coherently); ``project_sensing=False``: sensing beams are the plain
+    steering vectors, not kept off the BS's own users; ``data_power``: a BS's data power in ``equal`` shares
+    per stream or in shares proportional to the channel gains of the users it carries (``gain``)."""
     if not 0.0 <= comm_fraction <= 1.0:
         raise ValidationError([("comm_fraction", f"must be in [0, 1], got {comm_fraction}")])
     if sensing not in ("isotropic", "directional", "none"):
@@ -98,7 +106,7 @@ def closed_form_design(network: Network, channels: Channels, *, served: Sequence
     for j, bs in enumerate(network.base_stations):
         nt = bs.tx_antennas
         basis = nulls.bases[j] if nulls is not None else np.eye(nt, dtype=complex)
-        users = [k for k, h in enumerate(served) if h == j]
+        users = [k for k, h in enumerate(served) if h == j] if carried is None else list(carried[j])
         targets = list(illuminated[j])
         senses = sensing != "none" and (sensing == "isotropic" or bool(targets))
         if not users:
@@ -112,11 +120,16 @@ def closed_form_design(network: Network, channels: Channels, *, served: Sequence
         if users and frac > 0:
             z = data_directions(h_red, precoder, _regulariser(network, channels, nulls, j, users, precoder),
                                 f"base_stations[{j}] ({bs.id})", nt)
-            w[:, users] = basis @ z * np.sqrt(frac * bs.power_w / len(users))
+            if data_power == "gain":  # shares proportional to ||h~_k||^2: a CoMP helper gives little to far users
+                g = np.linalg.norm(h_red, axis=1) ** 2
+                share = g / g.sum() if g.sum() > 0 else np.full(len(users), 1.0 / len(users))
+            else:
+                share = np.full(len(users), 1.0 / len(users))
+            w[:, users] = basis @ z * np.sqrt(frac * bs.power_w * share)
         beams.append(w)
         p_sense = (1.0 - frac) * bs.power_w if senses else 0.0
-        covs.append(_sensing_covariance(channels, j, basis if frac == 0 else _free_of_users(basis, h_red), targets,
-                                        p_sense, sensing, nt))
+        space = basis if frac == 0 or not project_sensing else _free_of_users(basis, h_red)
+        covs.append(_sensing_covariance(channels, j, space, targets, p_sense, sensing, nt))
     return TransmitDesign(tuple(beams), tuple(covs))
 
 

@@ -36,25 +36,31 @@ class Evaluation:
 
 
 def evaluate(network: Network, channels: Channels, design: TransmitDesign, association: Association, *,
-             joint: JointTransmission = "coherent", pairs: PairSet = "fusion", sensing_level: SensingLevel = "none",
+             joint: JointTransmission = "coherent", pairs: PairSet = "fusion",
+             sensing_level: SensingLevel | Sequence[SensingLevel] = "none",
              nulls=None, sinr_targets: Sequence[float | None] | None = None,
-             probed: Sequence[bool] | None = None, crlb: CrlbModel | None = None) -> Evaluation:
+             probed: Sequence[bool] | None = None, crlb: CrlbModel | None = None,
+             target_pairs: Sequence[PairSet] | None = None,
+             rate_caps: Sequence[float] | None = None) -> Evaluation:
     """Per-user, per-target, per-BS and network metrics of ``design`` (``nulls``: a NullSpaces to report;
     ``sinr_targets``: the linear SINR target each user was held to, reported in dB; by default the users'
     own ``sinr_db``, which misses a problem-level target; ``probed``: which targets a BS spends resources
-    on, all by default; ``crlb``: the position-CRLB options, default ``CrlbModel(pairs)``). The ASEs count
+    on, all by default; ``crlb``: the position-CRLB options, default ``CrlbModel(pairs)``; ``target_pairs``
+    and ``sensing_level`` per target where the backhaul admitted different levels; ``rate_caps``: the rate
+    each user's backhaul carries, which caps its rate, see :mod:`isacopt.admission`). The ASEs count
     served users and probed targets only (SPEC.md section 8)."""
     imposed = [u.sinr_db for u in network.users] if sinr_targets is None else \
         [None if t is None else float(linear_to_db(t)) for t in sinr_targets]
     s = network.system
     ids = [b.id for b in network.base_stations]
     g = sinr(network, channels, design, joint)
-    r = rate(g)
+    r = rate(g) if rate_caps is None else np.minimum(rate(g), np.asarray(rate_caps, dtype=float))
     gains = target_beampattern(channels, design)
     ssinr = sensing_sinr(network, channels, design)
     crb = angle_crb(network, channels, design)
     model = crlb if crlb is not None else CrlbModel(pairs=pairs)
-    crlb = model_crlb(network, channels, design, association.sensing, model) if network.n_targets else np.zeros(0)
+    crlb = model_crlb(network, channels, design, association.sensing, model, target_pairs) if network.n_targets \
+        else np.zeros(0)
     load = backhaul_load(network, association, joint_transmission_rates(network, r), sensing_level)
     served = np.array([bool(c) for c in association.serving], dtype=bool)
     probed_mask = np.ones(network.n_targets, dtype=bool) if probed is None else np.asarray(probed, dtype=bool)

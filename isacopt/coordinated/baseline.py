@@ -9,6 +9,12 @@ per stream, ``comm_fraction`` of its budget on data when the sensing streams are
 (DegreesOfFreedomError naming it: a ``dof_refused`` row in a sweep). The solution carries every
 metric recomputed from that design with status ``closed_form`` (no objective, no bound); the ASEs
 count served users and probed targets only.
+
+Cooperative S&C (SPEC.md 11): ``joint_cluster`` L > 1 serves each served user coherently from its L
+nearest BSs (every BS beams to all the users it carries); ``radar_cluster`` Q makes each probed target a
+distributed-radar target of its Q nearest BSs. With finite backhaul capacities the request is trimmed
+to what each BS's backhaul carries (``backhaul: admit``, :mod:`isacopt.admission`): raw-echo sharing per
+target or a fall-back to fusion, and user rates capped by their share of the data backhaul.
 """
 
 from __future__ import annotations
@@ -19,6 +25,9 @@ from typing import Literal
 
 from pydantic import Field
 
+import numpy as np
+
+from ..admission import admit_sensing, rate_caps, trim_comp
 from ..association import Association
 from ..channels.derive import Channels, derive_channels
 from ..closed_form import closed_form_design
@@ -28,10 +37,17 @@ from ..formulation.nullspace import NullSpaces, null_spaces
 from ..formulation.shared_preparation import check_cluster_sizes
 from ..load_options import LoadOptions
 from ..loads import probed_targets
+from ..metrics.comm import sinr
+from ..metrics.position_crlb import CrlbModel
 from ..network.model import Network
 from ..results import Solution, Timing
 from ..solve.outcome import make_solution
 from .preparation import serving_heads
+
+
+def nearest_bs_order(network: Network, k: int) -> list[int]:
+    """BS indices by distance from user k, nearest first."""
+    return list(np.argsort(np.linalg.norm(network.bs_positions - network.user_positions[k], axis=1)))
 
 
 class BaselineDesign(LoadOptions):
@@ -62,6 +78,26 @@ class BaselineDesign(LoadOptions):
     radar_cluster: int = Field(1, ge=1, le=1000, description="each probed target is sensed by its N nearest BSs "
                                "(multistatic position CRLB); every one of them illuminates it")
     pairs: Literal["fusion", "multistatic", "coherent"] = "multistatic"
+    joint_cluster: int = Field(1, ge=1, le=1000, description="CoMP: each served user is served coherently by its "
+                               "joint_cluster nearest BSs (its head first), each beaming to every user it carries")
+    sensing_waveform: Literal["orthogonal", "unified"] = Field(
+        "orthogonal", description="position CRLB: cross-BS pairs see only the sensing beams ('orthogonal') or the "
+        "whole covariance ('unified'); SPEC 11")
+    crlb_interference: bool = Field(False, description="position CRLB with pair SINRs (BS-to-BS interference)")
+    angle_information: bool = Field(False, description="position CRLB: monostatic angle information added")
+    project_sensing: bool = Field(True, description="dedicated sensing beams kept off the BS's own users' "
+                                  "channels (false: plain steering vectors, which then interfere with them)")
+    data_power: Literal["equal", "gain"] = Field(
+        "equal", description="a BS's data power in equal shares per stream, or proportional to the channel gains "
+        "of the users it carries ('gain': with CoMP, a helper BS gives little to users far from it)")
+    backhaul: Literal["admit", "ignore"] = Field(
+        "admit", description="with finite backhaul capacities: 'admit' trims the clusters and caps the rates to "
+        "what each BS's backhaul carries (isacopt.admission); 'ignore' reports the load only")
+
+    @property
+    def crlb_model(self) -> CrlbModel:
+        """The position-CRLB options of this design."""
+        return CrlbModel(self.pairs, self.sensing_waveform, self.crlb_interference, self.angle_information)
 
     @property
     def objective(self) -> str:
@@ -79,28 +115,52 @@ class BaselineDesign(LoadOptions):
         served = serving_heads(network, None, self.users_per_bs)
         probing = probed_targets(network, self.targets_per_bs)
         radar = Association.nearest(network, sensing_cluster=self.radar_cluster).sensing
+        comp = self.joint_cluster > 1
+        check_cluster_sizes(network, comm_cluster=self.joint_cluster)
+        serving = tuple(() if h < 0 else (h, *[b for b in nearest_bs_order(network, k) if b != h][:self.joint_cluster - 1])
+                        for k, h in enumerate(served))
+        signal = tuple(False for _ in radar)
+        left = None
+        if self.backhaul == "admit" and any(b.backhaul_bps is not None for b in network.base_stations):
+            adm = admit_sensing(network, radar, [p >= 0 for p in probing], self.pairs != "fusion")
+            radar, signal, left = adm.clusters, adm.signal, adm.left_bps
+            serving = trim_comp(serving, left)
+        elif self.pairs != "fusion":
+            signal = tuple(len(c) > 1 for c in radar)
         illuminated = [[t for t, c in enumerate(radar) if probing[t] >= 0 and b in c] for b in range(network.n_bs)]
+        carried = [[k for k, c in enumerate(serving) if b in c] for b in range(network.n_bs)]
         # the model's M dedicated beams are streams (SPEC.md section 10); without a target load the sensing
-        # signal is a covariance toward however many targets, which needs one dimension, not one per target
+        # signal is a covariance toward however many targets, which needs one dimension, not one per target;
+        # CoMP's regularised beams and sensing beams not kept off the users need no dimension per stream
+        # (zero-forcing refuses by itself)
         dedicated = self.sensing_streams == "dedicated" and self.sensing != "none" and self.targets_per_bs is not None
-        streams = [sum(h == b for h in served) + (len(illuminated[b]) if dedicated else 0) for b in range(network.n_bs)]
+        streams = [0] * network.n_bs if comp or not self.project_sensing else \
+            [sum(h == b for h in served) + (len(illuminated[b]) if dedicated else 0) for b in range(network.n_bs)]
         nulls = null_spaces(network, channels, list(served), comm_cluster=self.comm_cluster,
                             sensing_cluster=self.sensing_cluster, sensing_bs=[b for b in range(network.n_bs)
                                                                               if illuminated[b]],
                             sensing_null_rank=self.sensing_null_rank, probing=probing, streams=streams)
         design = closed_form_design(network, channels, served=served, illuminated=illuminated, nulls=nulls,
                                     precoder=self.precoder, sensing_streams=self.sensing_streams,
-                                    comm_fraction=self.comm_fraction, sensing=self.sensing)
-        assoc = Association(serving=tuple(() if h < 0 else (h,) for h in served), sensing=radar)
-        return ClosedForm(design, assoc, probing, nulls)
+                                    comm_fraction=self.comm_fraction, sensing=self.sensing,
+                                    carried=carried if comp else None, project_sensing=self.project_sensing,
+                                    data_power=self.data_power)
+        assoc = Association(serving=serving, sensing=radar)
+        caps = None
+        if left is not None:
+            caps = rate_caps(network, serving, np.log2(1 + sinr(network, channels, design, "coherent")), left)
+        return ClosedForm(design, assoc, probing, nulls, signal, caps)
 
     def solve(self, network: Network, *, time_limit_s: float | None = None) -> Solution:
         """Evaluate the closed-form design on ``network`` (``time_limit_s`` is accepted and unused)."""
         t0 = time.perf_counter()
         channels = derive_channels(network)
         cf = self.design_for(network, channels)
+        pairs = [self.pairs if sig else "fusion" for sig in cf.signal]
+        levels = ["none" if p < 0 else ("signal" if sig else "data") for p, sig in zip(cf.probing, cf.signal)]
         ev = evaluate(network, channels, cf.design, cf.association, joint="coherent", pairs=self.pairs,
-                      nulls=cf.nulls, probed=[b >= 0 for b in cf.probing])
+                      nulls=cf.nulls, probed=[b >= 0 for b in cf.probing], crlb=self.crlb_model,
+                      target_pairs=pairs, sensing_level=levels, rate_caps=cf.rate_caps)
         return make_solution(status="closed_form", problem=repr(self), objective_name="none", objective_unit="",
                              evaluation=ev, design=cf.design, network=network,
                              timing=Timing(total_s=time.perf_counter() - t0, recompiled=False))
@@ -115,3 +175,5 @@ class ClosedForm:
     association: Association
     probing: tuple[int, ...]
     nulls: NullSpaces
+    signal: tuple[bool, ...] = ()            # per target: signal-level pairs admitted (else fusion)
+    rate_caps: np.ndarray | None = None      # per user: what its backhaul carries [bit/s/Hz] (None: no limit)

@@ -23,25 +23,28 @@ def joint_transmission_rates(network: Network, achieved_bps_hz: Sequence[float])
 
 
 def backhaul_load(network: Network, association: Association, rates_bps_hz: Sequence[float],
-                  sensing_level: SensingLevel = "none") -> NDArray[np.float64]:
+                  sensing_level: SensingLevel | Sequence[SensingLevel] = "none") -> NDArray[np.float64]:
     """(B,): load of every BS [bit/s].
 
     - Joint transmission: every BS of C_k but its head receives user k's data, ``B r_k``.
     - Sensing cooperation: every BS of Q_t but its fusion head forwards ``D_raw = 2 b_adc Nr B``
-      (``signal``: raw echoes) or ``D_est`` (``data``: estimates at the update rate).
+      (``signal``: raw echoes) or ``D_est`` (``data``: estimates at the update rate); one level for
+      every target, or one per target.
     """
     s = network.system
     load = np.zeros(network.n_bs)
     for k, cluster in enumerate(association.serving):
         for b in cluster[1:]:
             load[b] += s.bandwidth_hz * float(rates_bps_hz[k])
-    if sensing_level not in ("none", "data", "signal"):
-        raise ValueError(f"sensing_level must be 'none', 'data' or 'signal', got {sensing_level!r}")
-    if sensing_level != "none":
-        for cluster in association.sensing:
-            for b in cluster[1:]:
-                nr = network.base_stations[b].rx_antennas
-                load[b] += s.raw_echo_bps(nr) if sensing_level == "signal" else s.estimate_bps
+    levels = [sensing_level] * len(association.sensing) if isinstance(sensing_level, str) else list(sensing_level)
+    for level, cluster in zip(levels, association.sensing):
+        if level not in ("none", "data", "signal"):
+            raise ValueError(f"sensing_level must be 'none', 'data' or 'signal', got {level!r}")
+        if level == "none":
+            continue
+        for b in cluster[1:]:
+            nr = network.base_stations[b].rx_antennas
+            load[b] += s.raw_echo_bps(nr) if level == "signal" else s.estimate_bps
     return load
 
 

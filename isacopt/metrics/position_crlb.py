@@ -111,26 +111,39 @@ def angle_geometry(network: Network, t: int) -> NDArray[np.float64]:
 def position_fim(network: Network, channels: Channels, design: TransmitDesign,
                  clusters: Sequence[Sequence[int]], pairs: PairSet = "multistatic", *,
                  waveform: Waveform = "orthogonal", interference: bool = False,
-                 angle_information: bool = False, range_information: bool = True) -> NDArray[np.float64]:
+                 angle_information: bool = False, range_information: bool = True,
+                 target_pairs: Sequence[PairSet] | None = None) -> NDArray[np.float64]:
     """(T, 2, 2): Fisher information J_t of every target position [1/m^2] (options: module docstring;
-    ``range_information=False`` drops the range terms: angle-only localisation, for scaling studies)."""
+    ``range_information=False`` drops the range terms: angle-only localisation, for scaling studies;
+    ``target_pairs[t]`` replaces ``pairs`` for target t, e.g. where the backhaul admitted only fusion)."""
     mono = target_beampattern(channels, design)
     cross = cross_gains(channels, design, waveform)
     noise = receiver_noise(channels, design, waveform, interference)
     snr_scale = channels.noise_w / noise  # SNR -> SINR per (receiver, target)
-    scale = fim_scale(network, pairs)
     angle = angle_fisher(network, channels, design) * snr_scale if angle_information else None
     out = np.zeros((network.n_targets, 2, 2))
+    if network.n_targets == 0:
+        return out
+    # geometry of every (target, BS) once: unit vectors e and the azimuth Jacobians e_perp / d
+    d = network.target_positions[:, None, :] - network.bs_positions[None, :, :]      # (T, B, 2)
+    dist = np.linalg.norm(d, axis=2)
+    e_all = d / dist[..., None]
+    nr = np.array([b.rx_antennas for b in network.base_stations], dtype=float)
+    snr_per_gain = network.system.samples * nr[None, :, None] * channels.radar_gain / channels.noise_w  # (B, B, T)
     for t, cluster in enumerate(clusters):
-        e = unit_vectors(network, t)
-        for i, j in pairs_of(cluster, pairs) if range_information else ():
+        e = e_all[t]
+        pt = pairs if target_pairs is None else target_pairs[t]
+        if range_information:
+            ij = np.array(pairs_of(cluster, pt), dtype=int).reshape(-1, 2)
+            i, j = ij[:, 0], ij[:, 1]
+            gain = np.where(i == j, mono[i, t], cross[i, t])
+            snr = snr_per_gain[i, j, t] * gain * snr_scale[j, t]
             u = e[i] + e[j]
-            snr = pair_snr(network, channels, mono if i == j else cross, i, j, t) * snr_scale[j, t]
-            out[t] += scale * snr * np.outer(u, u)
+            out[t] += fim_scale(network, pt) * np.einsum("p,pa,pb->ab", snr, u, u)
         if angle is not None:
-            geo = angle_geometry(network, t)
-            for i in cluster:
-                out[t] += angle[i, t] * geo[i]
+            c = np.asarray(cluster, dtype=int)
+            perp = np.stack([-e[c, 1], e[c, 0]], axis=1) / dist[t, c][:, None]
+            out[t] += np.einsum("p,pa,pb->ab", angle[c, t], perp, perp)
     return out
 
 
@@ -145,17 +158,20 @@ def crlb_from_fim(fim: NDArray[np.float64], rel_tol: float = 1e-9) -> float:
 def position_crlb(network: Network, channels: Channels, design: TransmitDesign,
                   clusters: Sequence[Sequence[int]], pairs: PairSet = "multistatic", *,
                   waveform: Waveform = "orthogonal", interference: bool = False,
-                  angle_information: bool = False, range_information: bool = True) -> NDArray[np.float64]:
+                  angle_information: bool = False, range_information: bool = True,
+                  target_pairs: Sequence[PairSet] | None = None) -> NDArray[np.float64]:
     """(T,): position CRLB tr(J_t^{-1}) of every target [m^2]; ``inf`` where J_t is singular.
     Options: :func:`position_fim` (``waveform``: which covariance a cross pair sees; ``interference``:
     pair SINRs instead of SNRs; ``angle_information``: monostatic angle information added)."""
     fims = position_fim(network, channels, design, clusters, pairs, waveform=waveform, interference=interference,
-                        angle_information=angle_information, range_information=range_information)
+                        angle_information=angle_information, range_information=range_information,
+                        target_pairs=target_pairs)
     return np.array([crlb_from_fim(j) for j in fims])
 
 
 def model_crlb(network: Network, channels: Channels, design: TransmitDesign, clusters: Sequence[Sequence[int]],
-               model: CrlbModel) -> NDArray[np.float64]:
+               model: CrlbModel, target_pairs: Sequence[PairSet] | None = None) -> NDArray[np.float64]:
     """:func:`position_crlb` with the options of ``model``."""
     return position_crlb(network, channels, design, clusters, model.pairs, waveform=model.waveform,
-                         interference=model.interference, angle_information=model.angle_information)
+                         interference=model.interference, angle_information=model.angle_information,
+                         target_pairs=target_pairs)

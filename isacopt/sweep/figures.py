@@ -56,28 +56,49 @@ def _series_values(table, plot: PlotSpec) -> list:
 
 
 def tradeoff(ax, table, plot: PlotSpec) -> None:
-    """Per series value: every complete point (faint), their Pareto envelope (line) and time sharing (dashed)."""
+    """Per series value: every complete point (faint), their Pareto envelope (line, with 95 % intervals) and
+    time sharing (dashed); ``plot.baseline``: that design's own envelope (black), outside the series."""
     complete = table[table["complete"]]
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    for i, value in enumerate(_series_values(complete, plot)):
-        part = complete if value is None else complete[complete[plot.series] == value]
-        part = part[np.isfinite(part[plot.x]) & np.isfinite(part[plot.y])]
-        if part.empty:
-            continue
-        colour = colours[i % len(colours)]
-        marker, dash = MARKERS[i % len(MARKERS)], DASHES[i % len(DASHES)]
+    base = complete[complete["design"] == plot.baseline] if plot.baseline else complete.iloc[0:0]
+    rest = complete[complete["design"] != plot.baseline] if plot.baseline else complete
+    widest = 0.0
+    for i, value in enumerate(_series_values(rest, plot)):
+        part = rest if value is None else rest[rest[plot.series] == value]
         name = "" if value is None else f"{_short(plot.series)} = {format_value(value)}"
-        x, y = part[plot.x].to_numpy(), part[plot.y].to_numpy()
-        ax.scatter(x, y, s=12, color=colour, alpha=0.35)
-        front = pareto(x, y, plot.x in LOWER_IS_BETTER, plot.y in LOWER_IS_BETTER)
-        ax.plot(x[front], y[front], marker=marker, ls=dash, color=colour, ms=5, mfc="none" if i % 2 else colour,
-                label=f"optimised {name}".strip())
-        if plot.time_sharing and len(part) >= 2:
-            comm, sens = corners(part.to_dict("records"), plot.x, plot.y)
-            tx, ty = time_sharing(plot.x, plot.y, comm, sens)
-            ax.plot(tx, ty, "--", color=colour, lw=1, label=f"time sharing {name}".strip())
+        widest = max(widest, _envelope(ax, part, plot, colours[i % len(colours)], i, f"optimised {name}".strip(),
+                                       time_sharing_label=f"time sharing {name}".strip()))
+    if not base.empty:
+        widest = max(widest, _envelope(ax, base, plot, "black", 0, plot.baseline, time_sharing_label=None))
     if plot.x in ("mean_root_crlb", "mean_crlb"):
         ax.set_xscale("log")
+    if widest:
+        note = (plot.note + "\n" if plot.note else "") + \
+            f"widest 95 % interval on an envelope point: {100 * widest:.1f} % of its mean"
+        ax.text(0.99, 0.01, note, transform=ax.transAxes, ha="right", va="bottom", fontsize=6, color="0.3")
+
+
+def _envelope(ax, part, plot: PlotSpec, colour, i: int, label: str, time_sharing_label: str | None) -> float:
+    """Draw one envelope (and its time-sharing line); returns its widest relative 95 % interval."""
+    part = part[np.isfinite(part[plot.x]) & np.isfinite(part[plot.y])]
+    if part.empty:
+        return 0.0
+    marker, dash = MARKERS[i % len(MARKERS)], DASHES[i % len(DASHES)]
+    x, y = part[plot.x].to_numpy(), part[plot.y].to_numpy()
+    ax.scatter(x, y, s=10, color=colour, alpha=0.25)
+    front = pareto(x, y, plot.x in LOWER_IS_BETTER, plot.y in LOWER_IS_BETTER)
+    hx = part[f"{plot.x}_ci95"].fillna(0.0).to_numpy()[front] if f"{plot.x}_ci95" in part else np.zeros(len(front))
+    hy = part[f"{plot.y}_ci95"].fillna(0.0).to_numpy()[front] if f"{plot.y}_ci95" in part else np.zeros(len(front))
+    ax.errorbar(x[front], y[front], xerr=hx, yerr=hy, marker=marker, ls=dash, color=colour, ms=4, capsize=2,
+                mfc="none" if i % 2 else colour, label=label)
+    if time_sharing_label is not None and plot.time_sharing and len(part) >= 2:
+        comm, sens = corners(part.to_dict("records"), plot.x, plot.y)
+        tx, ty = time_sharing(plot.x, plot.y, comm, sens)
+        ax.plot(tx, ty, "--", color=colour, lw=1, label=time_sharing_label)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rel = np.concatenate([hx / np.abs(x[front]), hy / np.abs(y[front])])
+    rel = rel[np.isfinite(rel)]
+    return float(rel.max()) if len(rel) else 0.0
 
 
 def versus(ax, table, plot: PlotSpec, grid_keys: list[str]) -> None:
@@ -137,6 +158,8 @@ def report_figure(spec: SweepFile, table, path: str | Path, *, quick: bool | Non
             tradeoff(ax, shown, plot)
         else:
             versus(ax, shown, plot, list(spec.grid))
+            if plot.note:
+                ax.text(0.99, 0.01, plot.note, transform=ax.transAxes, ha="right", va="bottom", fontsize=6, color="0.3")
         if plot.kind == "versus" and plot.x in shown and shown[plot.x].dropna().map(
                 lambda v: isinstance(v, (int, float)) and float(v).is_integer()).all():
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # antennas, cluster sizes: whole numbers
@@ -154,7 +177,10 @@ def report_figure(spec: SweepFile, table, path: str | Path, *, quick: bool | Non
         ax.set_visible(False)
     complete = int(table["complete"].sum())
     size = "QUICK SIZE, not the study's figure\n" if quick else ""
-    fig.text(0.01, 0.005, f"{size}{spec.snapshots} snapshots per point, 95 % intervals\n{complete} of {len(table)} "
+    counts = "; ".join(f"{d.name}: {spec.snapshots_of(d.name)}" for d in spec.designs if d.snapshots) if any(
+        d.snapshots for d in spec.designs) else ""
+    fig.text(0.01, 0.005, f"{size}{spec.snapshots} snapshots per point" + (f" ({counts})" if counts else "") +
+             f", 95 % intervals\n{complete} of {len(table)} "
              "design/point averages have every snapshot certified", fontsize=7, color="tab:red" if quick else "0.4")
     fig.tight_layout(rect=(0, 0.07 if quick else 0.05, 1, 1))
     path = Path(path)

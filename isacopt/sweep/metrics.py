@@ -28,9 +28,9 @@ METRICS: dict[str, tuple[str, str]] = {
     "mean_radar_rate": ("bit/s/Hz", "mean radar information rate log2(1 + SINR_s) per probed target in the window"),
     "served_fraction": ("", "fraction of the users in the window that a BS serves"),
     "probed_fraction": ("", "fraction of the targets in the window that a BS probes"),
-    "mean_root_crlb": ("m", "mean root position CRLB of the targets in the window with a finite CRLB"),
-    "mean_crlb": ("m^2", "mean position CRLB (variance) of the targets in the window with a finite CRLB"),
-    "crlb_coverage": ("", "fraction of targets in the window with root CRLB <= the threshold"),
+    "mean_root_crlb": ("m", "mean root position CRLB of the probed targets in the window with a finite CRLB"),
+    "mean_crlb": ("m^2", "mean position CRLB (variance) of the probed targets in the window with a finite CRLB"),
+    "crlb_coverage": ("", "fraction of targets in the window probed with root CRLB <= the threshold"),
     "sinr_coverage": ("", "fraction of users in the window with SINR >= the threshold"),
     "energy_efficiency": ("bit/J", "B sum_k r_k / sum_b (tr R_b / eta + P_circuit), whole network"),
     "backhaul_load": ("bit/s", "mean backhaul load per BS"),
@@ -62,7 +62,7 @@ def snapshot_metrics(network: Network, solution: Solution | None, *, crlb_thresh
     probed = targets_in & np.array([t.probed for t in solution.targets], dtype=bool)
     rates = np.array([u.rate_bps_hz for u in solution.users])[served]
     sinr_db = np.array([u.sinr_db for u in solution.users])[users_in]
-    root = np.array([t.root_crlb_m for t in solution.targets])[targets_in]
+    root = np.array([t.root_crlb_m for t in solution.targets])[probed]  # unprobed targets get no resources
     finite = np.isfinite(root)
     loads = np.array([b.backhaul_load_bps for b in solution.base_stations])
     caps = np.array([b.backhaul_capacity_bps or 0.0 for b in solution.base_stations])

@@ -49,6 +49,8 @@ class DesignSpec(FrozenModel):
     name: str = Field(pattern=r"^[A-Za-z0-9_.\-]{1,60}$", description="short label used in the store and plots")
     problem: ProblemSpec
     ignore: list[str] = Field([], description="grid keys this design does not vary with (solved once for them)")
+    snapshots: int | None = Field(None, ge=1, le=1_000_000, description="this design's snapshot count when it is "
+                                  "not the sweep's (a cheap, noisy baseline can run longer on the same networks)")
 
 
 class PointSpec(FrozenModel):
@@ -81,6 +83,9 @@ class PlotSpec(FrozenModel):
     time_sharing: bool = True
     fit: Literal["ln2"] | None = Field(None, description="versus: overlay the least-squares c / ln^2(x) fit")
     designs: list[str] | None = Field(None, description="only these designs (or selections); default: all")
+    baseline: str | None = Field(None, description="tradeoff: this design is drawn as its own envelope (all its "
+                                 "points, no series) and left out of the series' envelopes")
+    note: str = Field("", max_length=2000, description="text printed in the panel (the options the figure assumes)")
     where: dict[str, Any] = Field({}, description="only the points with these grid values")
     title: str = ""
 
@@ -164,7 +169,7 @@ class SweepFile(FrozenModel):
                 raise ValueError(f"select {sel.name!r}: design {sel.design!r} does not vary with {inert}")
         known = names + [sel.name for sel in self.select]
         for plot in self.report:
-            unknown = [d for d in plot.designs or [] if d not in known]
+            unknown = [d for d in (plot.designs or []) + ([plot.baseline] if plot.baseline else []) if d not in known]
             if unknown:
                 raise ValueError(f"report: designs {unknown} are neither designs nor selections (known: {known})")
             for axis in (plot.series, plot.x if plot.kind == "versus" else None, *plot.where):
@@ -181,9 +186,19 @@ class SweepFile(FrozenModel):
             raise ValidationError([("quick", f"sweep {self.name!r} defines no quick size; add 'quick: {{snapshots: N}}'")])
         data = self.model_dump(mode="json")
         data["snapshots"] = self.quick.snapshots
+        for d in data["designs"]:
+            d["snapshots"] = None
         data["grid"] = {**self.grid, **self.quick.grid}
         data["quick"] = None
         return SweepFile.model_validate(data)
+
+    def snapshots_of(self, design: str) -> int:
+        """The snapshot count of design (or selection) ``design``."""
+        d = next((d for d in self.designs if d.name == design), None)
+        if d is None:  # a selection: its design's
+            sel = next((s for s in self.select if s.name == design), None)
+            d = next((x for x in self.designs if sel is not None and x.name == sel.design), None)
+        return d.snapshots if d is not None and d.snapshots is not None else self.snapshots
 
     def points(self) -> list[dict[str, Any]]:
         """Every combination of the grid values, in file order (the last key varies fastest)."""
@@ -257,7 +272,7 @@ def validate_sweep(spec: SweepFile, *, source: str | None = None) -> SweepFile:
         spec = SweepFile.model_validate(spec.model_dump(mode="json"))
     except ValidationError as err:
         raise ValidationError(err.problems, source=source) from None
-    count = len(spec.points()) * len(spec.designs) * spec.snapshots
+    count = len(spec.points()) * sum(spec.snapshots_of(d.name) for d in spec.designs)
     if count > MAX_TASKS:
         raise ValidationError([("snapshots", f"{count} tasks exceed the limit of {MAX_TASKS}; split the sweep")],
                               source=source)

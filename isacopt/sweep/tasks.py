@@ -67,8 +67,10 @@ def build_tasks(spec: SweepFile) -> list[Task]:
             if item not in seen:
                 seen.add(item)
                 pairs.append(item)
-    seeds = [snapshot_seed(spec.seed, i) for i in range(spec.snapshots)]
-    return [Task(d, p, i, seeds[i]) for i in range(spec.snapshots) for d, p in pairs]
+    counts = {d.name: spec.snapshots_of(d.name) for d in spec.designs}
+    most = max(counts.values())
+    seeds = [snapshot_seed(spec.seed, i) for i in range(most)]
+    return [Task(d, p, i, seeds[i]) for i in range(most) for d, p in pairs if i < counts[d]]
 
 
 def snapshot_network(spec: SweepFile, design: DesignSpec, point: dict[str, Any], seed: int) -> Network:
