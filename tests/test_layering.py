@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "isacopt"
 LAYERS = [
     {"errors", "units", "_version", "_model", "yaml_files"},
     {"network"},
-    {"channels", "association", "loads"},
+    {"channels", "association", "loads", "admission"},
     {"design", "results"},
     {"metrics", "baselines", "closed_form", "evaluate", "studies"},
     {"formulation", "terms", "objectives", "load_options"},

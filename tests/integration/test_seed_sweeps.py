@@ -42,23 +42,24 @@ def test_crlb_falls_like_one_over_ln_squared(quick_run):
     assert crlb[n == 4][0] / crlb[n == 8][0] < 4
 
 
-def test_more_backhaul_never_hurts_the_best_cooperation(quick_run):
-    _, rows = quick_run("seed-fig4-backhaul")
-    best = defaultdict(lambda: math.inf)
+def test_fig4_more_backhaul_never_hurts_sensing_and_caps_the_load(quick_run):
+    """Same networks at 1 and 100 Gbit/s: raw echoes (6 Gbit/s per forwarding BS and target) do not fit at
+    1 Gbit/s, so the radar clusters fuse estimates and localise worse; no BS ever exceeds its capacity."""
+    out, rows = quick_run("seed-fig4-backhaul")
+    crlb = {}
     for r in rows:
         p = json.loads(r["point"])
-        if r["status"] in ("optimal", "optimal_reduced_accuracy") and r["objective"] is not None:
-            key = (p["layout.backhaul_bps"], p["problem.rate_bps_hz"], r["snapshot"])
-            best[key] = min(best[key], r["objective"])
-        if p["problem.pairs"] == "multistatic" and p["layout.backhaul_bps"] == 1e9:
-            # raw echoes need 2 x 12 bit x 5 antennas x 50 MHz = 6 Gbit/s per forwarding BS
-            assert r["status"] == "infeasible" and "backhaul" in r["reason"]
-    for (cap, rate, snap), value in best.items():
-        if cap == 1e9 and (1e11, rate, snap) in best:
-            assert best[(1e11, rate, snap)] <= value * (1 + 1e-4)
-    table = summarise(quick_run("seed-fig4-backhaul")[0])
-    sel = table[table["design"] == "best-cooperation"]
-    assert len(sel) == 2 and sel["choices"].notna().all()
+        assert r["status"] == "closed_form", r["reason"]
+        if r["design"] == "cooperative":
+            assert r["backhaul_utilisation"] <= 1 + 1e-9
+            key = (p["problem.joint_cluster"], p["problem.comm_fraction"], r["snapshot"])
+            crlb.setdefault(key, {})[p["layout.backhaul_bps"]] = r["sum_root_crlb"] / max(r["n_targets_finite"], 1)
+    assert crlb and all(v[1e11] <= v[1e9] * (1 + 1e-9) for v in crlb.values())
+    assert any(v[1e11] < 0.9 * v[1e9] for v in crlb.values())
+    table = summarise(out)
+    for col in ("design", "layout.backhaul_bps", "mean_rate", "mean_root_crlb", "mean_rate_ci95",
+                "mean_root_crlb_ci95"):
+        assert col in table.columns
 
 
 def test_max_min_sinr_reaches_every_target_the_sensing_design_met(quick_run):
