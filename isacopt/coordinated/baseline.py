@@ -90,6 +90,9 @@ class BaselineDesign(LoadOptions):
     data_power: Literal["equal", "gain"] = Field(
         "equal", description="a BS's data power in equal shares per stream, or proportional to the channel gains "
         "of the users it carries ('gain': with CoMP, a helper BS gives little to users far from it)")
+    clamp_clusters: bool = Field(False, description="cluster sizes (L, Q, joint_cluster, radar_cluster) larger than "
+                                 "the network use every BS instead of refusing (network studies: a sparse Poisson "
+                                 "draw has fewer BSs than the largest cluster asked)")
     backhaul: Literal["admit", "ignore"] = Field(
         "admit", description="with finite backhaul capacities: 'admit' trims the clusters and caps the rates to "
         "what each BS's backhaul carries (isacopt.admission); 'ignore' reports the load only")
@@ -110,14 +113,17 @@ class BaselineDesign(LoadOptions):
 
     def design_for(self, network: Network, channels: Channels) -> ClosedForm:
         """The closed-form design of ``network`` and the loads and nulls it was computed for."""
-        check_cluster_sizes(network, comm_cluster=self.comm_cluster, sensing_cluster=self.sensing_cluster)
-        check_cluster_sizes(network, sensing_cluster=self.radar_cluster)
+        size = (lambda n: min(n, network.n_bs)) if self.clamp_clusters else (lambda n: n)
+        comm_cluster, sensing_cluster = size(self.comm_cluster), size(self.sensing_cluster)
+        radar_cluster, joint_cluster = size(self.radar_cluster), size(self.joint_cluster)
+        check_cluster_sizes(network, comm_cluster=comm_cluster, sensing_cluster=sensing_cluster)
+        check_cluster_sizes(network, sensing_cluster=radar_cluster)
         served = serving_heads(network, None, self.users_per_bs)
         probing = probed_targets(network, self.targets_per_bs)
-        radar = Association.nearest(network, sensing_cluster=self.radar_cluster).sensing
-        comp = self.joint_cluster > 1
-        check_cluster_sizes(network, comm_cluster=self.joint_cluster)
-        serving = tuple(() if h < 0 else (h, *[b for b in nearest_bs_order(network, k) if b != h][:self.joint_cluster - 1])
+        radar = Association.nearest(network, sensing_cluster=radar_cluster).sensing
+        comp = joint_cluster > 1
+        check_cluster_sizes(network, comm_cluster=joint_cluster)
+        serving = tuple(() if h < 0 else (h, *[b for b in nearest_bs_order(network, k) if b != h][:joint_cluster - 1])
                         for k, h in enumerate(served))
         signal = tuple(False for _ in radar)
         left = None
@@ -136,8 +142,8 @@ class BaselineDesign(LoadOptions):
         dedicated = self.sensing_streams == "dedicated" and self.sensing != "none" and self.targets_per_bs is not None
         streams = [0] * network.n_bs if comp or not self.project_sensing else \
             [sum(h == b for h in served) + (len(illuminated[b]) if dedicated else 0) for b in range(network.n_bs)]
-        nulls = null_spaces(network, channels, list(served), comm_cluster=self.comm_cluster,
-                            sensing_cluster=self.sensing_cluster, sensing_bs=[b for b in range(network.n_bs)
+        nulls = null_spaces(network, channels, list(served), comm_cluster=comm_cluster,
+                            sensing_cluster=sensing_cluster, sensing_bs=[b for b in range(network.n_bs)
                                                                               if illuminated[b]],
                             sensing_null_rank=self.sensing_null_rank, probing=probing, streams=streams)
         design = closed_form_design(network, channels, served=served, illuminated=illuminated, nulls=nulls,

@@ -131,3 +131,13 @@ def test_more_backhaul_never_hurts_sensing():
     for a, b in itertools.pairwise(crlbs):
         assert np.all(b <= a * (1 + 1e-9))
     assert np.mean(crlbs[-1]) < 0.8 * np.mean(crlbs[0])
+
+
+def test_clusters_larger_than_the_network_refuse_unless_clamped():
+    net = small_multicell(0, n_bs=2, users_per_bs=1, targets_per_bs=1, channels={"model": "los"}, sinr_db=None)
+    with pytest.raises(iso.ValidationError, match="sensing_cluster"):
+        iso.BaselineDesign(radar_cluster=3).solve(net)
+    clamped = iso.BaselineDesign(radar_cluster=3, joint_cluster=3, clamp_clusters=True).solve(net)
+    both = iso.BaselineDesign(radar_cluster=2, joint_cluster=2).solve(net)
+    assert [t.root_crlb_m for t in clamped.targets] == [t.root_crlb_m for t in both.targets]
+    assert [u.rate_bps_hz for u in clamped.users] == [u.rate_bps_hz for u in both.users]
