@@ -122,28 +122,18 @@ def position_fim(network: Network, channels: Channels, design: TransmitDesign,
     snr_scale = channels.noise_w / noise  # SNR -> SINR per (receiver, target)
     angle = angle_fisher(network, channels, design) * snr_scale if angle_information else None
     out = np.zeros((network.n_targets, 2, 2))
-    if network.n_targets == 0:
-        return out
-    # geometry of every (target, BS) once: unit vectors e and the azimuth Jacobians e_perp / d
-    d = network.target_positions[:, None, :] - network.bs_positions[None, :, :]      # (T, B, 2)
-    dist = np.linalg.norm(d, axis=2)
-    e_all = d / dist[..., None]
-    nr = np.array([b.rx_antennas for b in network.base_stations], dtype=float)
-    snr_per_gain = network.system.samples * nr[None, :, None] * channels.radar_gain / channels.noise_w  # (B, B, T)
     for t, cluster in enumerate(clusters):
-        e = e_all[t]
+        e = unit_vectors(network, t)
         pt = pairs if target_pairs is None else target_pairs[t]
-        if range_information:
-            ij = np.array(pairs_of(cluster, pt), dtype=int).reshape(-1, 2)
-            i, j = ij[:, 0], ij[:, 1]
-            gain = np.where(i == j, mono[i, t], cross[i, t])
-            snr = snr_per_gain[i, j, t] * gain * snr_scale[j, t]
+        scale = fim_scale(network, pt)
+        for i, j in pairs_of(cluster, pt) if range_information else ():
             u = e[i] + e[j]
-            out[t] += fim_scale(network, pt) * np.einsum("p,pa,pb->ab", snr, u, u)
+            snr = pair_snr(network, channels, mono if i == j else cross, i, j, t) * snr_scale[j, t]
+            out[t] += scale * snr * np.outer(u, u)
         if angle is not None:
-            c = np.asarray(cluster, dtype=int)
-            perp = np.stack([-e[c, 1], e[c, 0]], axis=1) / dist[t, c][:, None]
-            out[t] += np.einsum("p,pa,pb->ab", angle[c, t], perp, perp)
+            geo = angle_geometry(network, t)
+            for i in cluster:
+                out[t] += angle[i, t] * geo[i]
     return out
 
 
