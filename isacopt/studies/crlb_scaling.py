@@ -17,11 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..channels.derive import derive_channels
-from ..design import TransmitDesign
 from ..metrics.position_crlb import position_crlb
 from ..network.layouts import rng_for
-from ..network.model import Network
 from ..network.system import SystemParams
+from .localisation_scaling import beam_at_target, poisson_cluster
 
 
 @dataclass(frozen=True)
@@ -53,28 +52,12 @@ def crlb_vs_cluster_size(n_values=(2, 3, 4, 5, 6, 8), seeds: int = 200, *, densi
         raise ValueError("cluster sizes must be >= 1")
     system = system or SystemParams(pathloss_exponent=2.0)
     n_max = int(n_values[-1])
-    radius = math.sqrt((4 * n_max) / (math.pi * density_per_km2)) * 1000.0  # about 4 n_max BSs expected
     values = np.zeros((seeds, len(n_values)))
     for s in range(seeds):
-        rng = rng_for(base_seed, s)
-        count = 0
-        while count < n_max:  # a realisation with too few BSs is redrawn (same stream, so reproducible)
-            count = rng.poisson(density_per_km2 * math.pi * (radius / 1000.0) ** 2)
-        r = radius * np.sqrt(rng.uniform(size=count))
-        phi = rng.uniform(0, 2 * math.pi, size=count)
-        xy = np.c_[r * np.cos(phi), r * np.sin(phi)]
-        xy = xy[np.argsort(r)][:n_max]
-        xy[np.linalg.norm(xy, axis=1) < system.min_distance_m] *= 2  # keep d_min
-        net = Network(system=system,
-                      base_stations=[{"id": f"b{i}", "position_m": tuple(p), "tx_antennas": tx_antennas,
-                                      "rx_antennas": rx_antennas, "power_w": power_w} for i, p in enumerate(xy)],
-                      targets=[{"id": "t", "position_m": (0.0, 0.0)}])
+        net = poisson_cluster(rng_for(base_seed, s), n_max, density_per_km2, system, tx_antennas, rx_antennas,
+                              power_w)
         ch = derive_channels(net)
-        cov = []
-        for b in range(n_max):
-            a = ch.tx_steering[b][0]
-            cov.append(power_w * np.outer(a, a.conj()) / tx_antennas)  # beampattern gain Nt P at the target
-        design = TransmitDesign(tuple(np.zeros((tx_antennas, 0), complex) for _ in range(n_max)), tuple(cov))
+        design = beam_at_target(net, ch)  # beampattern gain Nt P at the target
         for j, n in enumerate(n_values):
             values[s, j] = position_crlb(net, ch, design, [tuple(range(n))], "multistatic")[0]
     finite = np.where(np.isfinite(values), values, np.nan)
