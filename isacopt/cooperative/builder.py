@@ -35,7 +35,7 @@ from ..errors import ValidationError
 from ..formulation.data import SnapshotData
 from ..formulation.nullspace import NullSpaces
 from ..objectives import Objective as ObjectiveClass
-from ..objectives import needs_problems, objective_of
+from ..objectives import REGISTRY, needs_problems, objective_of
 from ..formulation.shared_preparation import check_cluster_sizes, linear_sinr_targets, with_receiver
 from ..metrics.backhaul import backhaul_load, over_capacity
 from ..metrics.position_crlb import CrlbModel
@@ -50,7 +50,8 @@ from ..solve.runner import DEFAULT_CHAIN, Attempt, run_chain
 from .compiled import CompiledCoop
 from .finish import finish, status_solution
 
-Objective = Literal["min_sum_crlb", "min_max_crlb", "min_power", "weighted", "max_min_rate", "max_sum_rate"]
+# the names problem files may give: the family's registry, so a new objective is a file plus a registry line
+Objective = Literal[tuple(REGISTRY["cooperative"])]  # type: ignore[valid-type]
 
 
 class CooperativeISAC(ProblemModel):
@@ -159,9 +160,7 @@ class CooperativeISAC(ProblemModel):
         if self.objective_class.local:  # successive convex approximation
             return max_sum_rate(self, data, assoc, time_limit_s, t0)
         sinr_users = tuple(k for k, g in enumerate(data.sinr_targets) if g is not None)
-        compiled, recompiled = self.compiled(data, assoc, self.objective, sinr_users)
-        if self.objective == "weighted":
-            compiled.set_weights(self._weights(network), self.power_weight_m2_per_w)
+        compiled, recompiled = self.compiled(data, assoc, self.objective_class, sinr_users)
         if self.crlb_interference and "crlb" in compiled.terms:
             return interference_iteration(self, data, assoc, compiled, chain, time_limit_s, t0, recompiled)
         records: list = []
@@ -182,7 +181,7 @@ class CooperativeISAC(ProblemModel):
         if not (self.objective_class.bisection or self.objective_class.local):  # those compile per step
             data, assoc = self.prepare(network)
             sinr_users = tuple(k for k, g in enumerate(data.sinr_targets) if g is not None)
-            compiled, _ = self.compiled(data, assoc, self.objective, sinr_users)
+            compiled, _ = self.compiled(data, assoc, self.objective_class, sinr_users)
             compiled.problem.get_problem_data(solver="CLARABEL")  # cvxpy's DPP compilation, cached on the problem
         return Planner(self, network)
 
@@ -238,7 +237,8 @@ class CooperativeISAC(ProblemModel):
         return [msg for _, msg in over_capacity(net, load)]
 
     # -- the SDP ---------------------------------------------------------------------------
-    def compiled(self, data: SnapshotData, assoc: Association, objective: str, sinr_users: tuple[int, ...],
+    def compiled(self, data: SnapshotData, assoc: Association, objective: type[ObjectiveClass],
+                 sinr_users: tuple[int, ...],
                  all_users: tuple[int, ...] = ()) -> tuple[CompiledCoop, bool]:
         """The cached problem of this structure, updated with ``data``; ``True`` if it was built now."""
         net = data.network

@@ -27,10 +27,11 @@ import numpy as np
 
 from ..errors import ValidationError
 from ..network.model import Network
+from ..objectives import MaxMinRate, MinMaxCrlb, MinSumCrlb
 from ..results import Solution
 from .builder import CooperativeISAC
 
-SENSING_OBJECTIVES = ("min_sum_crlb", "min_max_crlb")
+SENSING_OBJECTIVES = (MinSumCrlb, MinMaxCrlb)  # the frontier's sensing corner: a CRLB alone, no weights
 
 
 @dataclass(frozen=True)
@@ -128,11 +129,11 @@ def trace_frontier(problem: CooperativeISAC, network: Network, points: int = 8, 
         raise ValidationError([("points", f"{points} must be between 1 and 200")])
     if network.n_users == 0 or network.n_targets == 0:
         raise ValidationError([("network", "a frontier needs at least one user and one target")])
-    sense = problem.objective if problem.objective in SENSING_OBJECTIVES else "min_sum_crlb"
+    sense = problem.objective if problem.objective_class in SENSING_OBJECTIVES else MinSumCrlb.name
     base = problem.model_copy(update={"sinr_db": None, "rate_bps_hz": None, "root_crlb_m": None})
     users_free = network.with_updates(users=[u.model_copy(update={"sinr_db": None}) for u in network.users],
                                       targets=[t.model_copy(update={"root_crlb_m": None}) for t in network.targets])
-    comm = _solve(base, "max_min_rate", users_free, None, time_limit_s)
+    comm = _solve(base, MaxMinRate.name, users_free, None, time_limit_s)
     sens = _solve(base, sense, users_free, None, time_limit_s)
     comm_pt, sens_pt = _point("corner:communication", None, comm), _point("corner:sensing", None, sens)
     interior: list[FrontierPoint] = []
@@ -155,7 +156,7 @@ def _baseline(frontier: Frontier, base: CooperativeISAC, sense: str, network: Ne
               time_limit_s) -> None:
     alone = base.model_copy(update={"comm_cluster": 1, "sensing_cluster": 1, "pairs": "fusion"})
     try:
-        comm = _solve(alone, "max_min_rate", network, None, time_limit_s)
+        comm = _solve(alone, MaxMinRate.name, network, None, time_limit_s)
         pts = [_point("non_cooperative", None, _solve(alone, sense, network, None, time_limit_s))]
         if comm.ok and comm.objective:
             pts += [_point("non_cooperative", float(r), _solve(alone, sense, network, float(r), time_limit_s))

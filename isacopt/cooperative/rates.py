@@ -25,6 +25,9 @@ from dataclasses import replace
 
 import numpy as np
 
+from ..objectives import MinPower
+from ..objectives.min_utilisation import MinUtilisation
+from ..objectives.rate_surrogate import RateSurrogate
 from ..solve.runner import DEFAULT_CHAIN
 from .finish import design_from, finish, status_solution
 
@@ -66,7 +69,7 @@ def max_min_rate(opts, data, assoc, chain, time_limit_s, t0):
     if cap < math.inf:
         hi_db = min(hi_db, 10 * math.log10(2**cap - 1))
     lo_db = min(-30.0, hi_db - 10.0)
-    compiled, recompiled = opts.compiled(replace(data, sinr_targets=(1.0,) * len(users)), assoc, "min_utilisation",
+    compiled, recompiled = opts.compiled(replace(data, sinr_targets=(1.0,) * len(users)), assoc, MinUtilisation,
                                          users)
     records: list = []
     kept: dict = {}  # the certified design at the best level so far
@@ -105,7 +108,7 @@ def max_min_rate(opts, data, assoc, chain, time_limit_s, t0):
         data_lo = replace(data, sinr_targets=(10 ** (lo_db / 10),) * len(users))
         if first is None:
             return opts.failed("failed", data_lo, compiled, records, t0, recompiled)
-        plain, _ = opts.compiled(data_lo, assoc, "min_power", users)  # phase 1 names the conflicting constraints
+        plain, _ = opts.compiled(data_lo, assoc, MinPower, users)  # phase 1 names the conflicting constraints
         sol = opts.failed("infeasible", data_lo, plain, records, t0, recompiled)
         return sol.model_copy(update={"reason": f"even a common SINR of {lo_db:.0f} dB needs {kept['alpha']:.3g} "
                                                 f"times every power budget; " + sol.reason})
@@ -139,7 +142,7 @@ def max_sum_rate(opts, data, assoc, time_limit_s, t0):
     net = data.network
     users = tuple(range(net.n_users))
     sinr_users = tuple(k for k, g in enumerate(data.sinr_targets) if g is not None)
-    compiled, recompiled = opts.compiled(data, assoc, "rate_sca", sinr_users, all_users=users)
+    compiled, recompiled = opts.compiled(data, assoc, RateSurrogate, sinr_users, all_users=users)
     sensing = opts.sensing_load(data, assoc)
     for b, par in compiled.cap.items():
         c = net.base_stations[b].backhaul_bps

@@ -42,7 +42,7 @@ def make_terms(opts: "CoordinatedBeamforming", st: Structure) -> dict[str, Term]
             ss = SensingSinrFloor(st.sensing, st.dims)  # a sensing-level bisection sets gamma per step
             ss.gamma = 10.0 ** (opts.sensing_sinr_db / 10.0) if opts.sensing_sinr_db is not None else 1.0
             terms["sensing_sinr"] = ss
-        if opts.objective == "min_angle_crb":
+        if opts.objective_class.angle_crb:
             terms["crb"] = AngleCrb(st.sensing, st.dims)
     return terms
 
@@ -52,7 +52,7 @@ class CompiledSDP:
 
     def __init__(self, opts: "CoordinatedBeamforming", st: Structure, variables: Variables | None = None):
         t0 = time.perf_counter()
-        self.opts, self.structure = opts, st
+        self.opts, self.structure, self.n_bs = opts, st, len(st.dims)
         self.vars = variables or Variables.sdp(st.dims, st.serving, opts.sensing_streams)
         self.terms = make_terms(opts, st)
         soft_sinr = opts.objective_class.sinr_in_objective

@@ -41,7 +41,7 @@ from ..formulation.data import SnapshotData
 from ..formulation.decompose import components, embed, restrict
 from ..formulation.shared_preparation import with_receiver
 from ..objectives import Objective as ObjectiveClass
-from ..objectives import needs_problems, objective_of
+from ..objectives import REGISTRY, MinPower, needs_problems, objective_of
 from ..network.model import Network
 from ..results import Solution, Timing
 from ..solve.cache import CompileCache
@@ -58,8 +58,8 @@ from .socp import CompiledSOCP
 from .solve_path import optimise
 from .structure import Structure
 
-Objective = Literal["min_power", "max_min_beampattern", "max_min_sinr", "max_min_sensing_sinr", "min_angle_crb",
-                    "weighted"]
+# the names problem files may give: the family's registry, so a new objective is a file plus a registry line
+Objective = Literal[tuple(REGISTRY["coordinated"])]  # type: ignore[valid-type]
 
 
 class CoordinatedBeamforming(LoadOptions):
@@ -180,8 +180,8 @@ class CoordinatedBeamforming(LoadOptions):
                        sensing_cluster=self.sensing_cluster, sensing_null_rank=self.sensing_null_rank)
         if self.objective_class.bisection:  # every served user at the common level the bisection sets
             data = replace(data, sinr_targets=tuple(1.0 if b >= 0 else None for b in data.serving))
-        if self.objective == "weighted" and not any(g is not None for g in data.sinr_targets):
-            raise ValidationError([("sinr_db", "the weighted objective needs SINR targets (set sinr_db or users' "
+        if self.objective_class.needs_sinr_targets and not any(g is not None for g in data.sinr_targets):
+            raise ValidationError([("sinr_db", f"the {self.objective} objective needs SINR targets (set sinr_db or users' "
                                     "sinr_db): they normalise the communication margins")])
         return data
 
@@ -201,7 +201,7 @@ class CoordinatedBeamforming(LoadOptions):
         opts = self
         kind = self.objective_class
         if kind.empty_part(len(targets), sum(b >= 0 for b in sub.serving)):
-            opts = self.model_copy(update={"objective": "min_power"})  # nothing to optimise here: stay feasible
+            opts = self.model_copy(update={"objective": MinPower.name})  # nothing to optimise here: stay feasible
             if kind.bisection:  # (a sensing-level bisection keeps the users' own targets)
                 sub = replace(sub, sinr_targets=tuple(None for _ in sub.serving))
         outcome = optimise(opts, sub, opts._structure(sub), chain, time_limit_s)
@@ -210,18 +210,19 @@ class CoordinatedBeamforming(LoadOptions):
         return outcome, users, outcome.design
 
     def _check(self, network: Network) -> None:
-        o = self.objective
-        problems = needs_problems(self.objective_class, network)
-        if self.objective_class.needs == "targets" and not self.sensing_streams and network.n_users == 0:
+        kind = self.objective_class
+        problems = needs_problems(kind, network)
+        if kind.needs == "targets" and not self.sensing_streams and network.n_users == 0:
             problems.append(("sensing_streams", "with no users and no sensing streams nothing is transmitted"))
-        if self.relaxation == "socp" and (o != "min_power" or self.beampattern_floor_w is not None
+        if self.relaxation == "socp" and (not kind.socp or self.beampattern_floor_w is not None
                                           or self.sensing_sinr_db is not None or self.per_antenna_power):
-            problems.append(("relaxation", "'socp' applies to min_power with SINR constraints only (no sensing "
+            names = " and ".join(c.name for c in REGISTRY["coordinated"].values() if c.socp)
+            problems.append(("relaxation", f"'socp' applies to {names} with SINR constraints only (no sensing "
                              "floors, no per-antenna power); use 'sdp'"))
-        if self.relaxation == "subspace" and (o not in ("min_power", "max_min_beampattern", "max_min_sinr")
-                                              or self.sensing_sinr_db is not None):
-            problems.append(("relaxation", "'subspace' applies to min_power, max_min_beampattern and max_min_sinr "
-                             "without a sensing-SINR floor (every constraint linear in the covariances); use 'sdp'"))
+        if self.relaxation == "subspace" and (kind.linear_form is None or self.sensing_sinr_db is not None):
+            names = ", ".join(c.name for c in REGISTRY["coordinated"].values() if c.linear_form is not None)
+            problems.append(("relaxation", f"'subspace' applies to {names} without a sensing-SINR floor (every "
+                             "constraint linear in the covariances); use 'sdp'"))
         if self.objective_class.sensing_level and self.sensing_sinr_db is not None:
             problems.append(("sensing_sinr_db", "max_min_sensing_sinr maximises the common sensing SINR itself; "
                              "remove the floor"))

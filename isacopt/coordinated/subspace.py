@@ -37,7 +37,7 @@ def by_subspaces(opts: "CoordinatedBeamforming", data: SnapshotData, st: Structu
     """Solve into ``out``; False when the cvxpy SDP should take over (``out.records`` says why)."""
     if opts.objective_class.bisection:
         return _bisection(opts, data, st, time_limit_s, out)
-    sdp, res = _solve(opts, data, st, opts.objective, time_limit_s, out)
+    sdp, res = _solve(opts, data, st, opts.objective_class.linear_form, time_limit_s, out)
     if res.status == "time_limit":
         out.status, out.reason = "time_limit", res.message
         return True
@@ -47,9 +47,9 @@ def by_subspaces(opts: "CoordinatedBeamforming", data: SnapshotData, st: Structu
     return out.status == "solved"
 
 
-def _solve(opts, data: SnapshotData, st: Structure, objective: str, time_limit_s: float | None, out: Outcome,
+def _solve(opts, data: SnapshotData, st: Structure, form: str, time_limit_s: float | None, out: Outcome,
            stop_when_feasible: bool = False, full_dim: int = FULL_DIM):
-    sdp = linear_sdp(data, st, objective=objective, sensing_streams=opts.sensing_streams,
+    sdp = linear_sdp(data, st, form=form, sensing_streams=opts.sensing_streams,
                      per_antenna_power=opts.per_antenna_power, beampattern_floor=opts.beampattern_floor_w)
     # per-antenna power rows make the sensing covariances full-rank (each antenna's power is pinned):
     # small subspaces then converge slowly, so every block gets its whole space (one LMI solve)
@@ -83,7 +83,7 @@ def _bisection(opts, data: SnapshotData, st: Structure, time_limit_s: float | No
         step = at(db)
         # subspaces from the start even for small blocks: a feasibility step ends at the first design
         # meeting every target, usually on the first or second small restricted problem
-        sdp, res = _solve(opts, step, st, "min_power", time_limit_s, out, stop_when_feasible=True, full_dim=0)
+        sdp, res = _solve(opts, step, st, opts.objective_class.linear_form, time_limit_s, out, stop_when_feasible=True, full_dim=0)
         if res.status in ("optimal", "feasible"):
             best.update(db=db, sdp=sdp, res=res, data=step)
             return True

@@ -60,9 +60,10 @@ class LinearSDP:
         return [i for i, blk in enumerate(self.blocks) if blk.bs == b]
 
 
-def linear_sdp(data: SnapshotData, st, *, objective: str, sensing_streams: bool, per_antenna_power: bool,
+def linear_sdp(data: SnapshotData, st, *, form: str, sensing_streams: bool, per_antenna_power: bool,
                beampattern_floor: float | None) -> LinearSDP:
-    """The relaxation of ``CoordinatedBeamforming`` for ``objective`` in {'min_power', 'max_min_beampattern'}."""
+    """The relaxation of ``CoordinatedBeamforming`` in linear ``form``: 'min_power' (the total power) or
+    'max_t' (the worst target's beampattern gain, a common level t); an objective's ``linear_form``."""
     blocks: list[Block] = []
     index: dict[tuple[int, int | None], int] = {}
     for k, b in enumerate(st.serving):
@@ -105,8 +106,8 @@ def linear_sdp(data: SnapshotData, st, *, objective: str, sensing_streams: bool,
     for t, b in enumerate(st.sensing):
         a = data.reduced(b, data.channels.tx_steering[b][t])
         terms = [(i, 1.0, a) for i in by_bs.get(b, [])]
-        if objective == "max_min_beampattern":
+        if form == "max_t":
             rows.append(Row(f"gain:{t}", 0.0, tau=-1.0, terms=terms))
         if beampattern_floor is not None:
             rows.append(Row(f"beampattern:{t}", beampattern_floor / data.p_ref, terms=terms, elastic=True))
-    return LinearSDP(blocks, rows, "max_t" if objective == "max_min_beampattern" else "min_power", budget_rows)
+    return LinearSDP(blocks, rows, form, budget_rows)

@@ -40,9 +40,17 @@ def needs_problems(objective: type[Objective], network) -> list[tuple[str, str]]
     return []
 
 
+def searchable(family: str) -> str:
+    """The objectives of ``family`` an integer search can use, as a reader's list ('a, b or c')."""
+    names = [n for n, cls in REGISTRY[family].items() if cls.search_refusal is None]
+    return ", ".join(names[:-1]) + " or " + names[-1]
+
+
 def units(family: str) -> dict[str, str]:
     """name -> unit of a family's objectives."""
     return {name: cls.unit for name, cls in REGISTRY[family].items()}
 
 
-__all__ = ["REGISTRY", "Objective", "needs_problems", "objective_of", "units"]
+__all__ = ["REGISTRY", "MaxMinBeampattern", "MaxMinRate", "MaxMinSensingSinr", "MaxMinSinr", "MaxSumRate",
+           "MinAngleCrb", "MinMaxCrlb", "MinPower", "MinSumCrlb", "Objective", "WeightedCrlb", "WeightedTradeoff",
+           "needs_problems", "objective_of", "searchable", "units"]

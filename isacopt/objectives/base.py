@@ -30,6 +30,19 @@ class Objective:
     decomposable: ClassVar[bool] = True
     # the bound of a part with nothing to optimise (no target, no served user), solved as min_power instead
     empty_part_bound: ClassVar[float | None] = None
+    # coordinated beamforming: the objective needs the angle-CRB term (its epigraph variables)
+    angle_crb: ClassVar[bool] = False
+    # each BS's power budget is a constraint (not scaled by the objective, as a utilisation level scales it)
+    power_budget: ClassVar[bool] = True
+    # the users' SINR targets must be given: they normalise the objective's terms
+    needs_sinr_targets: ClassVar[bool] = False
+    # the subspace (dual) path's linear form: "min_power" (total power), "max_t" (a common level), None: none
+    linear_form: ClassVar[Literal["min_power", "max_t", None]] = None
+    # the SOCP relaxation (beamformers, no sensing covariances) solves it
+    socp: ClassVar[bool] = False
+    # why an integer search (cluster selection, cell association) cannot use it: its bounds do not compare
+    # across choices; None: it can
+    search_refusal: ClassVar[str | None] = None
 
     @classmethod
     def empty_part(cls, n_targets: int, n_served: int) -> bool:
@@ -46,9 +59,9 @@ class Objective:
     def expression(cls, compiled) -> tuple[Any, list]:
         """The cvxpy objective on a compiled relaxation's variables and terms, with any constraints it
         adds (epigraph levels); ``compiled`` is the family's compiled problem (duck-typed: no import up)."""
-        # cooperative objectives: CompiledCoop still builds their expressions itself (see docs/architecture.md)
-        raise NotImplementedError(f"{cls.__name__} has no expression of its own yet; its family's compiled "
-                                  "problem builds it")
+        # a bisection's or a local method's objective never compiles: its steps are other objectives
+        raise TypeError(f"{cls.__name__} is solved through sub-problems (bisection or successive convex "
+                        "approximation); it has no relaxation of its own")
 
     @classmethod
     def update(cls, compiled, data) -> None:
@@ -56,7 +69,8 @@ class Objective:
 
     @classmethod
     def bound_si(cls, compiled, data, value: float) -> float | None:
-        """The relaxation's optimal ``value`` (solver units) in the objective's SI unit."""
+        """The relaxation's optimal ``value`` (solver units) in the objective's SI unit; None when the
+        relaxation's value bounds nothing the user asked for (a sub-problem's)."""
         return float(value)
 
     @classmethod

@@ -12,6 +12,7 @@ class MaxMinBeampattern(Objective):
     needs = "targets"
     description = "worst target's beampattern gain a^H R a, W toward the target, not a transmit power"
     empty_part_bound = float("inf")
+    linear_form = "max_t"
 
     @classmethod
     def value(cls, opts, data, ev, design) -> float:

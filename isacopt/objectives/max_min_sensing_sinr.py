@@ -1,10 +1,9 @@
 """Maximise the worst probed target's sensing SINR [dB] (SPEC.md 5.2, interference aware) under the users'
 SINR targets: quasi-convex, solved by bisection on certified feasibility problems (SPEC.md section 10)."""
 
-import cvxpy as cp
-
 from ..units import linear_to_db
 from .base import Objective
+from .min_power import MinPower
 
 
 class MaxMinSensingSinr(Objective):
@@ -24,5 +23,4 @@ class MaxMinSensingSinr(Objective):
 
     @classmethod
     def expression(cls, compiled):
-        v = compiled.vars
-        return cp.Minimize(cp.sum([v.power(b) for b in range(len(compiled.structure.dims))])), []
+        return MinPower.expression(compiled)

@@ -1,8 +1,8 @@
 """Maximise the worst served user's SINR [dB] (a common level, by bisection on certified feasibility problems)."""
 
 from ..units import linear_to_db
-import cvxpy as cp
 from .base import Objective
+from .min_power import MinPower
 
 
 class MaxMinSinr(Objective):
@@ -14,6 +14,7 @@ class MaxMinSinr(Objective):
     bisection = True
     hard_sinr_targets = False  # the SINRs are the objective itself
     empty_part_bound = float("inf")
+    linear_form = "min_power"  # each bisection step's form
 
     @classmethod
     def value(cls, opts, data, ev, design) -> float:
@@ -22,5 +23,4 @@ class MaxMinSinr(Objective):
     @classmethod
     def expression(cls, compiled):
         # each bisection step: the least power that meets the common level (feasibility, scaled)
-        v = compiled.vars
-        return cp.Minimize(cp.sum([v.power(b) for b in range(len(compiled.structure.dims))])), []
+        return MinPower.expression(compiled)

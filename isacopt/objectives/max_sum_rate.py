@@ -12,6 +12,7 @@ class MaxSumRate(Objective):
     needs = "users"
     description = "sum of the users' rates (a local optimum)"
     local = True
+    search_refusal = "is solved to a local optimum only; a search needs sub-problems solved to optimality"
 
     @classmethod
     def value(cls, opts, data, ev, design) -> float:

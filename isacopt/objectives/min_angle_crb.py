@@ -12,6 +12,7 @@ class MinAngleCrb(Objective):
     needs = "targets"
     description = "angle CRB at the sensing heads (sum or largest, as crb says)"
     empty_part_bound = 0.0
+    angle_crb = True
 
     @classmethod
     def value(cls, opts, data, ev, design) -> float:

@@ -1,17 +1,21 @@
 """Minimise the largest position CRLB over the targets [m^2]."""
 
+import cvxpy as cp
 import numpy as np
 
-from .base import Objective
+from .position_crlb import PositionCrlbObjective
 
 
-class MinMaxCrlb(Objective):
+class MinMaxCrlb(PositionCrlbObjective):
     name = "min_max_crlb"
-    unit = "m^2"
-    needs = "targets"
-    crlb = True
     description = "largest position CRLB over the targets"
 
     @classmethod
     def value(cls, opts, data, ev, design) -> float:
         return float(np.max(ev.position_crlb))
+
+    @classmethod
+    def expression(cls, compiled):
+        crlb = compiled.terms["crlb"]
+        s = cp.Variable(name="max_crlb")  # the epigraph level
+        return cp.Minimize(s), [crlb.crlb(t) <= s for t in range(len(crlb.x))]

@@ -9,6 +9,8 @@ class MinPower(Objective):
     name = "min_power"
     unit = "W"
     description = "total transmit power"
+    linear_form = "min_power"
+    socp = True
 
     @classmethod
     def value(cls, opts, data, ev, design) -> float:
@@ -21,7 +23,7 @@ class MinPower(Objective):
     @classmethod
     def expression(cls, compiled):
         v = compiled.vars
-        return cp.Minimize(cp.sum([v.power(b) for b in range(len(compiled.structure.dims))])), []
+        return cp.Minimize(cp.sum([v.power(b) for b in range(compiled.n_bs)])), []
 
     @classmethod
     def bound_si(cls, compiled, data, value):

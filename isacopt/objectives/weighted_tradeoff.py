@@ -17,6 +17,8 @@ class WeightedTradeoff(Objective):
     hard_sinr_targets = False  # SINR margins are objective terms
     sinr_in_objective = True
     decomposable = False  # its normalisation couples every BS
+    needs_sinr_targets = True  # they normalise the communication margins
+    search_refusal = "mixes normalised terms whose bound does not survive leaving nodes out"
 
     @classmethod
     def expression(cls, compiled):

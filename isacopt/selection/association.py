@@ -28,6 +28,7 @@ from ..solve.outcome import make_solution
 from ..coordinated.coordinated import CoordinatedBeamforming
 from ..errors import ValidationError
 from ..network.model import Network
+from ..objectives import MinPower, searchable
 from ..results import SearchStats, Solution, Timing
 from .search import search_status
 
@@ -63,9 +64,10 @@ class CellAssociation(ProblemModel):
 
     @model_validator(mode="after")
     def _supported(self) -> "CellAssociation":
-        if self.base.objective == "weighted":
-            raise ValueError("base.objective: 'weighted' mixes normalised terms whose bound does not survive "
-                             "leaving nodes out; use min_power, max_min_beampattern, max_min_sinr or min_angle_crb")
+        refusal = self.base.objective_class.search_refusal
+        if refusal is not None:
+            raise ValueError(f"base.objective: {self.base.objective!r} {refusal}; use "
+                             f"{searchable('coordinated')}")
         if self.base.serving is not None or self.base.sensing_map is not None:
             raise ValueError("base: leave serving and sensing_map unset; the search chooses them")
         return self
@@ -149,7 +151,7 @@ class CellAssociation(ProblemModel):
     def _power_floor(self, network: Network, assign: Assignment) -> float:
         """min_power: the unassigned users' beams need at least Gamma sigma^2 / max_b ||h_bk||^2 each (a matched
         beam from their best candidate, no interference), on top of the partial problem's power."""
-        if self.base.objective != "min_power" or -1 not in assign:
+        if self.base.objective_class is not MinPower or -1 not in assign:
             return 0.0
         nt, floor = network.n_targets, 0.0
         for k, u in enumerate(network.users):
@@ -209,7 +211,7 @@ class CellAssociation(ProblemModel):
         n = len(options)
         nt = network.n_targets
         # decide first what moves the objective: users for min_power (targets only matter through floors)
-        order = list(range(nt, n)) + list(range(nt)) if self.base.objective == "min_power" else list(range(n))
+        order = list(range(nt, n)) + list(range(nt)) if self.base.objective_class is MinPower else list(range(n))
         best, greedy_nodes, _, _ = self._greedy(network, options, sign, deadline)
         incumbent = self._cache[best][0] if best is not None else math.inf
         counter = itertools.count()

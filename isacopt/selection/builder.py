@@ -21,6 +21,7 @@ from ..solve.cache import CompileCache
 from ..solve.outcome import make_solution
 from ..cooperative import CooperativeISAC
 from ..network.model import Network
+from ..objectives import searchable
 from ..results import SearchStats, Solution, Timing
 from .links import Limits, LinkSet
 from .search import (
@@ -61,9 +62,10 @@ class ClusterSelection(ProblemModel):
 
     @model_validator(mode="after")
     def _supported(self) -> "ClusterSelection":
-        if self.base.objective == "max_sum_rate":
-            raise ValueError("base.objective: 'max_sum_rate' is solved to a local optimum only; a search needs "
-                             "sub-problems solved to optimality (use max_min_rate or a CRLB / power objective)")
+        refusal = self.base.objective_class.search_refusal
+        if refusal is not None:
+            raise ValueError(f"base.objective: {self.base.objective!r} {refusal}; use "
+                             f"{searchable('cooperative')}")
         return self
 
     @property

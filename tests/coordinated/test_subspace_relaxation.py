@@ -55,7 +55,7 @@ def test_loop_on_small_blocks_matches_the_full_solve():
     net = small_multicell(4, nt=4, sinr_db=6.0)
     prob = CoordinatedBeamforming(objective="max_min_beampattern")
     data = prob._prepare(net)
-    sdp = linear_sdp(data, prob._structure(data), objective=prob.objective, sensing_streams=True,
+    sdp = linear_sdp(data, prob._structure(data), form=prob.objective_class.linear_form, sensing_streams=True,
                      per_antenna_power=False, beampattern_floor=None)
     grown = solve_subspace(sdp, data, full_dim=0)
     full = solve_subspace(sdp, data, full_dim=4)
@@ -71,7 +71,7 @@ def test_any_nonnegative_duals_give_a_valid_bound(objective):
     prob = CoordinatedBeamforming(objective=objective)
     opt = prob.solve(net).objective
     data = prob._prepare(net)
-    sdp = linear_sdp(data, prob._structure(data), objective=objective, sensing_streams=True,
+    sdp = linear_sdp(data, prob._structure(data), form=prob.objective_class.linear_form, sensing_streams=True,
                      per_antenna_power=False, beampattern_floor=None)
     terms = BlockTerms.group(sdp)
     rng = np.random.default_rng(0)
