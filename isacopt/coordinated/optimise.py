@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import cvxpy as cp
 import numpy as np
@@ -21,7 +21,7 @@ from ..solve.runner import DEFAULT_CHAIN, Attempt, SolveRecord, run, run_chain
 from ..terms.base import Variables
 from .compiled import CompiledSDP
 from .preparation import association_of
-from .sensing_bisection import sensing_bisection
+from .sensing_bisection import sensing_levels
 from .socp import CompiledSOCP
 from .structure import Structure
 
@@ -59,10 +59,9 @@ def optimise_compiled(opts: "CoordinatedBeamforming", data: SnapshotData, st: St
     out = Outcome("failed", data, recompiled=recompiled)
     if opts.objective_class.bisection:
         _bisection(opts, data, compiled, chain, time_limit_s, out)
-    elif opts.objective_class.sensing_level:
-        sensing_bisection(opts, data, compiled, chain, time_limit_s, out,
-                          accept=lambda bound, accurate: _accept(opts, data, compiled, bound, accurate, out),
-                          infeasible=lambda: _infeasible(opts, data, compiled, out))
+    elif opts.objective_class.sensing_level:  # the users keep their targets: the data are the same at every level
+        set_level, lo_db, hi_db = sensing_levels(data, compiled)
+        level_search(opts, compiled, chain, time_limit_s, out, lambda db: data, set_level, lo_db, hi_db)
     else:
         _chain(opts, data, compiled, chain, time_limit_s, out)
     out.compile_s = float(getattr(compiled.problem, "compilation_time", 0.0) or 0.0) if recompiled else 0.0
@@ -124,31 +123,81 @@ def _infeasible(opts, data, compiled, out: Outcome) -> None:
 def _bisection(opts, data, compiled, chain, time_limit_s, out: Outcome) -> None:
     served = list(compiled.structure.sinr_users)
     sinr = compiled.terms["sinr"]
+
+    def at(db: float) -> SnapshotData:
+        target = 10 ** (db / 10)
+        return replace(data, sinr_targets=tuple(target if k in served else None for k in range(data.network.n_users)))
+
+    def set_level(db: float) -> None:
+        sinr.set_targets({k: 10 ** (db / 10) for k in served})
+
+    level_search(opts, compiled, chain, time_limit_s, out, at, set_level, -30.0,
+                 single_user_bound_db(data, served) + 1e-6)
+
+
+def level_search(opts, compiled, chain, time_limit_s, out: Outcome, at: Callable[[float], SnapshotData],
+                 set_level: Callable[[float], None], lo_db: float, hi_db: float) -> None:
+    """Bisection on a common level [dB] (the users' SINR, or the targets' sensing SINR): ``set_level`` puts a
+    level into ``compiled``, ``at(level)`` is the snapshot data whose constraints the design must meet there.
+
+    A level counts as reached only when a solve's extracted design certifies at it (else the next attempt of
+    the chain runs), and as out of reach only when the solver proves it infeasible; a level where nothing is
+    shown either way narrows the search like an infeasible one (conservative for the design) but is not
+    reported as the bound, which is the lowest level proven out of reach (or the single-node bound)."""
     best: dict = {}
 
-    def feasible(db: float) -> bool:
-        sinr.set_targets({k: 10 ** (db / 10) for k in served})
-        before = len(out.records)
-        ended = run_chain(compiled.problem, chain, out.records, time_limit_s=time_limit_s)
-        compiled.solves += len(out.records) - before
-        if ended.outcome != "solved":  # infeasible, or nothing solved it: the level is not shown feasible
-            return False
-        best.update(db=db, values=compiled.values(), accurate=ended.record.outcome == "optimal")
-        return True
+    def feasible(db: float) -> bool | None:
+        set_level(db)
+        data_at = at(db)
+        step = Outcome("failed", data_at)
 
-    result = bisect(feasible, -30.0, single_user_bound_db(data, served) + 1e-6, opts.bisection_tol_db)
-    level = -30.0 if result.lo_db is None else result.lo_db
-    target = 10 ** (level / 10)
-    data_lo = replace(data, sinr_targets=tuple(target if k in served else None for k in range(data.network.n_users)))
-    out.data = data_lo
-    sinr.set_targets({k: target for k in served})
-    if result.lo_db is None:
-        _infeasible(opts, data_lo, compiled, out)
+        def certified(rec) -> bool:
+            if not cheap_extraction(opts, data_at, compiled):
+                return True  # Gaussian randomisation: certified once, at the final level
+            _accept(opts, data_at, compiled, None, rec.outcome == "optimal", step)
+            return step.status == "solved"
+
+        before = len(out.records)
+        ended = run_chain(compiled.problem, chain, out.records, time_limit_s=time_limit_s, accept=certified)
+        compiled.solves += len(out.records) - before
+        if ended.outcome == "solved":
+            best.update(db=db, values=compiled.values(), accurate=ended.record.outcome == "optimal")
+            return True
+        if ended.outcome == "infeasible" and step.certificate is None:
+            return False
+        best.setdefault("uncertified", step)  # a design that missed its certificate, for the reason
+        return None
+
+    result = bisect(feasible, lo_db, hi_db, opts.bisection_tol_db)
+    level = lo_db if result.lo_db is None else result.lo_db
+    set_level(level)
+    out.data = at(level)
+    if "values" not in best:
+        if result.proven_hi_db <= lo_db:
+            _infeasible(opts, out.data, compiled, out)
+            return
+        tried = "; ".join(r.describe() for r in out.records[-6:])
+        miss = best.get("uncertified")
+        why = (f"the designs missed their certificate (worst: {miss.certificate.worst_constraint}, violation "
+               f"{miss.certificate.max_violation:.2e})" if miss is not None and miss.certificate is not None
+               else "no solver attempt solved it")
+        out.status, out.reason = "failed", f"not even the lowest level ({lo_db:.0f} dB) was certified: {why}; " \
+                                           f"last attempts: {tried}"
         return
     compiled.restore(best["values"])
-    _accept(opts, data_lo, compiled, result.hi_db, best["accurate"], out)
+    _accept(opts, out.data, compiled, result.proven_hi_db, best["accurate"], out)
     if out.status != "solved":
-        out.reason = f"certificate failed: {out.certificate.worst_constraint} violated by {out.certificate.max_violation:.2e}"
+        out.reason = (f"certificate failed at the best level {level:.3f} dB: {out.certificate.worst_constraint} "
+                      f"violated by {out.certificate.max_violation:.2e}")
+
+
+def cheap_extraction(opts, data: SnapshotData, compiled) -> bool:
+    """True when the design follows from the relaxation directly (sensing streams keep every covariance, or
+    every user's matrix is rank one); False when it needs Gaussian randomisation."""
+    if opts.sensing_streams or isinstance(compiled, CompiledSOCP):
+        return True
+    users, _ = compiled.values()
+    return extract.is_rank_one({k: s * data.p_ref for k, s in users.items()})
 
 
 # -- extraction --------------------------------------------------------------------------

@@ -13,9 +13,10 @@ from ..formulation.data import SnapshotData
 @dataclass
 class BisectionResult:
     lo_db: float | None          # best feasible common target (None: not even the lowest one)
-    hi_db: float                 # smallest target shown infeasible (or the single-user bound)
+    hi_db: float                 # smallest target not shown feasible (or the single-user bound)
     steps: int
     solves: int
+    proven_hi_db: float = float("inf")  # smallest target proven infeasible (or the initial upper bound)
 
 
 def single_user_bound_db(data: SnapshotData, users: list[int]) -> float:
@@ -29,22 +30,26 @@ def single_user_bound_db(data: SnapshotData, users: list[int]) -> float:
 
 
 def bisect(feasible: Callable[[float], bool | None], lo_db: float, hi_db: float, tol_db: float) -> BisectionResult:
-    """``feasible(db)`` returns True, False, or None (solver failure: treated as infeasible, conservatively)."""
-    steps = solves = 0
-    found = None
-    solves += 1
-    if not feasible(lo_db):
-        return BisectionResult(None, lo_db, 1, 1)
-    found = lo_db
+    """``feasible(db)`` returns True, False (proven out of reach), or None (nothing shown: a solver failure,
+    a design that missed its certificate). None narrows the search like False, conservatively, but only False
+    moves the proven bound: ``hi_db`` on entry must itself be a valid upper bound."""
+    proven = hi_db
+    first = feasible(lo_db)
+    if not first:
+        return BisectionResult(None, lo_db, 1, 1, lo_db if first is False else proven)
+    found, steps, solves = lo_db, 0, 1
     while hi_db - found > tol_db and steps < 200:
         mid = (found + hi_db) / 2
         steps += 1
         solves += 1
-        if feasible(mid):
+        ok = feasible(mid)
+        if ok:
             found = mid
         else:
             hi_db = mid
-    return BisectionResult(found, hi_db, steps, solves)
+            if ok is False:
+                proven = mid
+    return BisectionResult(found, hi_db, steps, solves, proven)
 
 
 __all__ = ["BisectionResult", "bisect", "single_user_bound_db"]
