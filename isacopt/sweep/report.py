@@ -99,7 +99,8 @@ def summarise(store_or_dir: ResultStore | str | Path):
 
     store = store_or_dir if isinstance(store_or_dir, ResultStore) else ResultStore(store_or_dir)
     spec = store.spec()
-    rows = store.rows()
+    # the first snapshots_of(design) snapshots of each point: a store run with more keeps its extra rows
+    rows = [r for r in store.rows() if r["snapshot"] < spec.snapshots_of(r["design"])]
     in_db = {d.name: _objective_unit(d.problem) == "dB" for d in spec.designs}
     for r in rows:  # a gap in dB is taken on the linear quantity, as the certificate takes it
         r["db"] = in_db.get(r["design"], False)

@@ -211,10 +211,23 @@ class SweepFile(FrozenModel):
                 if k not in design.ignore and (not k.startswith("problem.") or _has_field(design, k))}
 
     def digest(self) -> str:
-        """Hash of everything that defines the stored results (not the report or the docs text)."""
+        """Hash of everything that defines the stored rows (not the report, the docs text, or the snapshot
+        counts: snapshot i's seed depends only on (seed, i), so a store extends to more snapshots, and a
+        report counts the first ``snapshots_of(design)`` of each point)."""
+        return self._digest(legacy=False)
+
+    def legacy_digest(self) -> str:
+        """The digest of isacopt versions that hashed the snapshot counts too (stores written by them open)."""
+        return self._digest(legacy=True)
+
+    def _digest(self, legacy: bool) -> str:
         # defaults left out: a later isacopt that adds an option (with a default) still opens old stores
         data = self.model_dump(mode="json", exclude={"description", "report", "quick", "full_run", "select", "max_gap"},
                                exclude_defaults=True)
+        if not legacy:
+            data.pop("snapshots", None)
+            for d in data.get("designs", []):
+                d.pop("snapshots", None)
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
 

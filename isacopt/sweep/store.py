@@ -49,13 +49,18 @@ class ResultStore:
 
     def _claim(self, spec: SweepFile, quick: bool) -> None:
         stored = dict(self._db.execute("SELECT name, value FROM meta").fetchall())
+        if stored and stored.get("digest") == spec.legacy_digest():  # written before counts left the digest
+            with self._db:
+                self._db.execute("UPDATE meta SET value = ? WHERE name = 'digest'", (spec.digest(),))
+            stored["digest"] = spec.digest()
         if stored and stored.get("digest") != spec.digest():
             raise ValidationError([("--out", f"{str(self.directory)!r} holds results of another sweep "
                                     f"({stored.get('name')!r}, {'quick' if stored.get('quick') == '1' else 'full'} "
                                     "size, or an edited file): use a new directory or delete this one")])
-        if stored:  # same results; keep the newest report and selection settings
+        if stored:  # same results; keep the newest report, selection settings and snapshot counts
             with self._db:
                 self._db.execute("UPDATE meta SET value = ? WHERE name = 'spec'", (spec.model_dump_json(),))
+                self._db.execute("UPDATE meta SET value = ? WHERE name = 'quick'", ("1" if quick else "0",))
         else:
             with self._db:
                 self._db.executemany("INSERT INTO meta VALUES (?, ?)", [

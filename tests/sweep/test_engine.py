@@ -112,3 +112,44 @@ def test_a_script_without_a_main_guard_fails_fast_with_the_fix(tmp_path):
     assert done.returncode != 0
     assert "SweepStartError" in done.stderr and 'if __name__ == "__main__":' in done.stderr
     assert not (tmp_path / "out" / "results.sqlite").exists() or load_results(tmp_path / "out").empty
+
+
+def test_more_snapshots_extend_a_store_and_fewer_report_the_first(tiny_spec, reference_rows, tmp_path):
+    """Snapshot i's seed depends only on (seed, i): a store of 2 snapshots grows to 3 by running the third
+    alone, row for row what a 3-snapshot run stores; a report at 2 counts the first 2 of each point."""
+    from isacopt.sweep import summarise
+
+    fewer = tiny_spec.model_copy(update={"snapshots": 2})
+    first = run_sweep(fewer, tmp_path, workers=1, progress=False)
+    more = run_sweep(tiny_spec, tmp_path, workers=1, progress=False)
+    per_snapshot = first.total // 2
+    assert (more.stored, more.skipped) == (per_snapshot, first.total)
+    by_key = lambda rows: sorted(rows, key=lambda r: r["key"])  # noqa: E731
+    assert by_key(stored_rows(tmp_path)) == by_key(reference_rows)
+    assert set(summarise(tmp_path)["snapshots"]) == {3}
+    back = run_sweep(fewer, tmp_path, workers=1, progress=False)
+    assert back.stored == 0
+    table = summarise(tmp_path)
+    assert set(table["snapshots"]) == {2}
+    with ResultStore(tmp_path) as store:  # the report's mean is over snapshots 0 and 1 only
+        df = store.dataframe()
+    mine = df[(df.design == "zf") & (df["problem.comm_fraction"] == 0.3) & (df["layout.tx_antennas"] == 4)]
+    assert len(mine) == 3
+    row = table[(table.design == "zf") & (table["problem.comm_fraction"] == 0.3) & (table["layout.tx_antennas"] == 4)]
+    assert row["sensing_ase"].iloc[0] == pytest.approx(mine[mine.snapshot < 2].sensing_ase.mean())
+    assert row["sensing_ase"].iloc[0] != pytest.approx(mine.sensing_ase.mean())
+
+
+def test_a_store_written_with_the_legacy_digest_opens(tiny_spec, reference_dir, tmp_path):
+    import shutil
+
+    copy = tmp_path / "old"
+    shutil.copytree(reference_dir, copy)
+    db = sqlite3.connect(copy / "results.sqlite")
+    with db:
+        db.execute("UPDATE meta SET value = ? WHERE name = 'digest'", (tiny_spec.legacy_digest(),))
+    db.close()
+    again = run_sweep(tiny_spec, copy, workers=1, progress=False)
+    assert again.stored == 0
+    other = tiny_spec.model_copy(update={"seed": 8})
+    assert other.legacy_digest() != tiny_spec.legacy_digest()  # the legacy digest still tells sweeps apart
