@@ -1,6 +1,6 @@
 """Paired intervals for the differences the Fig. 4 study claims, from its result store:
 
-    python tools/fig4_paired.py runs/fig4
+    python tools/fig4_paired.py runs/fig4 > docs/studies/fig4-paired-differences.md
 
 Every grid point sees the same networks (snapshot i, one seed), so a difference between two points is
 estimated from per-snapshot pairs (isacopt.sweep.paired): much tighter than the marginal 8-15 % CRLB
@@ -106,6 +106,9 @@ def main(store_dir: str) -> None:
     coop = df[df.design == "cooperative"]
     caps = sorted(coop[CAP].unique())
     n = coop.snapshot.nunique()
+    print("# Fig. 4: paired differences\n")
+    print("Written by `python tools/fig4_paired.py runs/fig4` from the store of `isacopt sweep seed-fig4-backhaul "
+          "--out runs/fig4` ([readings](seed-case-studies.md)).\n")
     print(f"{n} snapshots per point (paired by snapshot); 95 % delta-method intervals of the relative difference\n")
     print("**Capacity step (same knobs, higher capacity vs the next lower)**\n")
     print("| capacity | rho | L | Q | pairs | rate | root CRLB |")
