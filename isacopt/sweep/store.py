@@ -49,8 +49,8 @@ class ResultStore:
 
     def _claim(self, spec: SweepFile, quick: bool) -> None:
         stored = dict(self._db.execute("SELECT name, value FROM meta").fetchall())
-        if stored and stored.get("digest") == spec.legacy_digest():  # written before counts left the digest
-            with self._db:
+        if stored and stored.get("digest") != spec.digest() and _legacy_same(stored, spec):
+            with self._db:  # written before the snapshot counts left the digest: re-stamp it
                 self._db.execute("UPDATE meta SET value = ? WHERE name = 'digest'", (spec.digest(),))
             stored["digest"] = spec.digest()
         if stored and stored.get("digest") != spec.digest():
@@ -128,3 +128,13 @@ class ResultStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _legacy_same(stored: dict[str, str], spec: SweepFile) -> bool:
+    """True when the store was stamped with the old digest (snapshot counts hashed too) of a sweep whose
+    rows are those of ``spec`` (the same sweep, perhaps with other snapshot counts)."""
+    try:
+        old = SweepFile.model_validate_json(stored["spec"])
+    except (KeyError, ValueError):
+        return False
+    return stored.get("digest") == old.legacy_digest() and old.digest() == spec.digest()

@@ -149,7 +149,7 @@ def test_a_store_written_with_the_legacy_digest_opens(tiny_spec, reference_dir, 
     with db:
         db.execute("UPDATE meta SET value = ? WHERE name = 'digest'", (tiny_spec.legacy_digest(),))
     db.close()
-    again = run_sweep(tiny_spec, copy, workers=1, progress=False)
-    assert again.stored == 0
+    more = run_sweep(tiny_spec.model_copy(update={"snapshots": 4}), copy, workers=1, progress=False)
+    assert more.stored == more.total // 4  # only the fourth snapshot of each point runs
     other = tiny_spec.model_copy(update={"seed": 8})
     assert other.legacy_digest() != tiny_spec.legacy_digest()  # the legacy digest still tells sweeps apart
