@@ -15,6 +15,7 @@ import sys
 import numpy as np
 import pandas as pd
 
+from isacopt.metrics.time_sharing import time_sharing_root_crlb
 from isacopt.sweep.metrics import RATIOS
 from isacopt.sweep.paired import paired_ratio_difference
 from isacopt.sweep.report import pareto
@@ -73,9 +74,7 @@ def time_sharing(coop: pd.DataFrame, cap: float, draws: int = 2000, seed: int = 
     for k in env:
         if k in (comm, sens) or rate[k][0] >= rate[comm][0] or crlb[k][0] <= crlb[sens][0]:
             continue  # a corner (or its fusion/multistatic twin): time sharing is the point itself
-        tau = np.clip((rate[k] - rate[sens]) / (rate[comm] - rate[sens]), 0.0, 1.0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rel = crlb[k] / (crlb[sens] / np.sqrt(1 - tau)) - 1
+        rel = crlb[k] / time_sharing_root_crlb(rate[k], rate[comm], rate[sens], crlb[sens]) - 1
         lo, hi = np.percentile(rel[1:], [2.5, 97.5])
         line = f"{100 * rel[0]:+.1f} % [{100 * lo:+.1f}, {100 * hi:+.1f}] %"
         if (k[:3], line) in seen:

@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import sys
 
-import numpy as np
 import pandas as pd
 
+from isacopt.metrics.time_sharing import time_sharing_root_crlb
 from isacopt.sweep.report import pareto
 
 KEYS = ["problem.comm_fraction", "problem.joint_cluster", "problem.radar_cluster", "problem.pairs"]
 
 
 def time_sharing_crlb(rate: float, comm: pd.Series, sens: pd.Series) -> float:
-    rc, rs = comm.mean_rate, sens.mean_rate
-    tau = min(max((rate - rs) / (rc - rs), 0.0), 1.0) if rc > rs else 1.0
-    return np.inf if tau >= 1 else sens.mean_root_crlb / np.sqrt(1 - tau)
+    return time_sharing_root_crlb(rate, comm.mean_rate, sens.mean_rate, sens.mean_root_crlb)
 
 
 def envelope(part: pd.DataFrame) -> pd.DataFrame:

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ValidationError
+from ..metrics.time_sharing import time_sharing_root_crlb
 from ..network.model import Network
 from ..objectives import MaxMinRate, MinMaxCrlb, MinSumCrlb
 from ..results import Solution
@@ -74,10 +75,8 @@ class Frontier:
 
     def time_sharing_crlb_at(self, rate: float) -> float:
         """Mean root CRLB of time sharing at mean rate ``rate`` (inf at or beyond the comm corner)."""
-        rc, rs = self.comm_corner.mean_rate_bps_hz, self.sensing_corner.mean_rate_bps_hz
-        tau = (rate - rs) / (rc - rs) if rc > rs else 1.0
-        tau = min(max(tau, 0.0), 1.0)
-        return math.inf if tau >= 1 else self.sensing_corner.mean_root_crlb_m / math.sqrt(1 - tau)
+        return time_sharing_root_crlb(rate, self.comm_corner.mean_rate_bps_hz, self.sensing_corner.mean_rate_bps_hz,
+                                      self.sensing_corner.mean_root_crlb_m)
 
     def dominates_time_sharing(self) -> bool:
         """True if every usable frontier point has a root CRLB no worse than time sharing between
