@@ -14,6 +14,7 @@ from .metrics import (angle_crb, area_spectral_efficiency, backhaul_load, energy
                       joint_transmission_rates, radar_rate, rate, sensing_sinr, sinr,
                       target_beampattern)
 from .metrics.backhaul import SensingLevel
+from .metrics.sensing import at_heads
 from .metrics.comm import JointTransmission
 from .metrics.position_crlb import CrlbModel, PairSet, model_crlb
 from .network.model import Network
@@ -29,7 +30,7 @@ class Evaluation:
     network: NetworkResult
     sinr: np.ndarray
     gains: np.ndarray            # (B, T)
-    sensing_sinr: np.ndarray     # (B, T)
+    sensing_sinr: np.ndarray     # (B, T), at each target's head BS (NaN elsewhere: links not made)
     angle_crb: np.ndarray        # (B, T)
     position_crlb: np.ndarray    # (T,)
     load: np.ndarray             # (B,)
@@ -56,7 +57,9 @@ def evaluate(network: Network, channels: Channels, design: TransmitDesign, assoc
     g = sinr(network, channels, design, joint)
     r = rate(g) if rate_caps is None else np.minimum(rate(g), np.asarray(rate_caps, dtype=float))
     gains = target_beampattern(channels, design)
-    ssinr = sensing_sinr(network, channels, design)
+    heads = [c[0] for c in association.sensing]
+    # at each target's head BS only (NaN elsewhere): the other receivers' cross-links are never made
+    ssinr = sensing_sinr(network, channels, design, pairs=at_heads(gains.shape, heads))
     crb = angle_crb(network, channels, design)
     model = crlb if crlb is not None else CrlbModel(pairs=pairs)
     crlb = model_crlb(network, channels, design, association.sensing, model, target_pairs) if network.n_targets \
@@ -67,7 +70,6 @@ def evaluate(network: Network, channels: Channels, design: TransmitDesign, assoc
     users = [UserResult(id=u.id, serving_bs=[ids[b] for b in association.serving[k]], served=bool(served[k]),
                         sinr_db=float(linear_to_db(g[k])), sinr_target_db=imposed[k], rate_bps_hz=float(r[k]),
                         throughput_bps=float(s.bandwidth_hz * r[k])) for k, u in enumerate(network.users)]
-    heads = [c[0] for c in association.sensing]
     radar = radar_rate(np.array([ssinr[b, t] for t, b in enumerate(heads)]))
     targets = [TargetResult(id=t.id, sensing_bs=[ids[b] for b in association.sensing[i]], probed=bool(probed_mask[i]),
                             beampattern_gain_w=float(gains[heads[i], i]),
@@ -75,8 +77,9 @@ def evaluate(network: Network, channels: Channels, design: TransmitDesign, assoc
                             radar_rate_bps_hz=float(radar[i]), angle_crb_rad2=float(crb[heads[i], i]),
                             angle_crb_deg=float(np.degrees(np.sqrt(crb[heads[i], i]))),
                             root_crlb_m=float(np.sqrt(crlb[i]))) for i, t in enumerate(network.targets)]
-    bss = [BaseStationResult(id=b.id, power_w=float(design.power_w[j]), comm_power_w=float(design.comm_power_w[j]),
-                             sensing_power_w=float(design.sensing_power_w[j]), power_budget_w=b.power_w,
+    power, comm_power, sensing_power = design.power_w, design.comm_power_w, design.sensing_power_w  # once, not per BS
+    bss = [BaseStationResult(id=b.id, power_w=float(power[j]), comm_power_w=float(comm_power[j]),
+                             sensing_power_w=float(sensing_power[j]), power_budget_w=b.power_w,
                              backhaul_load_bps=float(load[j]), backhaul_capacity_bps=b.backhaul_bps,
                              dof=nulls.dof[j] if nulls else b.tx_antennas, nulls=nulls.rank_spent[j] if nulls else 0,
                              nulled_users=[network.users[k].id for k in nulls.nulled_users[j]] if nulls else [],
@@ -89,6 +92,6 @@ def evaluate(network: Network, channels: Channels, design: TransmitDesign, assoc
         comm_ase_bps_hz_km2=area_spectral_efficiency(r, users_in & served, area) if area else None,
         sensing_ase_bps_hz_km2=area_spectral_efficiency(radar, targets_in & probed_mask, area) if area else None,
         energy_efficiency_bit_j=energy_efficiency(network, design, r),
-        total_power_w=float(design.power_w.sum()),
+        total_power_w=float(power.sum()),
     )
     return Evaluation(users, targets, bss, net, g, gains, ssinr, crb, crlb, load)

@@ -1,6 +1,16 @@
-"""BS-to-BS cross-link channels G_{b<-j} in C^{Nr_b x Nt_j} (SPEC.md section 2)."""
+"""BS-to-BS cross-link channels G_{b<-j} in C^{Nr_b x Nt_j} (SPEC.md section 2), made when first read.
+
+A network of B BSs has B (B - 1) cross-links, and most metrics need few of them (a sensing SINR needs
+the row of its receiving BS only; a closed-form design without nulls needs none). :class:`CrossLinks`
+is indexed like the tuple of tuples it replaces, ``G[b][j]`` (``None`` for b == j), and makes a link
+the first time it is read: line of sight row by row in one vectorised call (:meth:`CrossLinkRow.stacked`),
+Rayleigh links from their own seeded stream (seed, 20, b, j) as before, so the numbers do not depend on
+which links were read, or in what order.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -14,36 +24,128 @@ from .pathloss import path_gain
 
 _STREAM_CROSS = 20
 
-CrossLinks = tuple[tuple[NDArray[np.complex128] | None, ...], ...]
+Link = NDArray[np.complex128] | None
+# what every reader accepts: a CrossLinks, or plain nested tuples (explicit arrays, a Channels.subset)
+CrossLinksLike = Sequence[Sequence[Link]]
 
 
-def crosslink_channels(network: Network) -> CrossLinks:
+class CrossLinkRow(Sequence):
+    """Row b of the cross-links: ``row[j]`` = G_{b<-j}, made on first read and kept."""
+
+    def __init__(self, network: Network, b: int) -> None:
+        self._network, self._b = network, b
+        self._links: dict[int, Link] = {}
+        self._stacked: NDArray[np.complex128] | None = None
+
+    def __len__(self) -> int:
+        return self._network.n_bs
+
+    def __getitem__(self, j: int) -> Link:  # type: ignore[override]
+        if not -len(self) <= j < len(self):
+            raise IndexError(j)
+        j %= len(self)
+        if j == self._b:
+            return None
+        if j not in self._links:
+            # line of sight comes from the vectorised row whenever there is one, so that a link reads the
+            # same to the last bit whether it was asked alone or with its row
+            row = self.stacked() if self._network.channels.crosslink == "los" else None
+            self._links[j] = row[j] if row is not None else self._make(j)
+        return self._links[j]
+
+    def __iter__(self) -> Iterator[Link]:
+        return (self[j] for j in range(len(self)))
+
+    def stacked(self) -> NDArray[np.complex128] | None:
+        """(B, Nr_b, Nt) with a zero block at b: the whole row as one array (None unless every BS has
+        the same Nt). Line of sight: computed in one vectorised call."""
+        if self._stacked is None:
+            net = self._network
+            nts = {bs.tx_antennas for bs in net.base_stations}
+            if len(nts) != 1:
+                return None
+            if net.channels.crosslink == "los":
+                self._stacked = _los_row(net, self._b)
+            else:
+                rx = net.base_stations[self._b]
+                self._stacked = np.zeros((net.n_bs, rx.rx_antennas, nts.pop()), dtype=complex)
+                for j in range(net.n_bs):
+                    if j != self._b:
+                        self._stacked[j] = self[j]
+            self._stacked.flags.writeable = False
+        return self._stacked
+
+    def _make(self, j: int) -> NDArray[np.complex128]:
+        net, b = self._network, self._b
+        rx, tx = net.base_stations[b], net.base_stations[j]
+        d = float(np.hypot(*np.subtract(rx.position_m, tx.position_m)))
+        amp = float(np.sqrt(path_gain(d, net.system)))
+        if net.channels.crosslink == "los":
+            a_r = steering(rx.rx_antennas, azimuth(rx.position_m, tx.position_m), np.deg2rad(rx.orientation_deg))
+            a_t = steering(tx.tx_antennas, azimuth(tx.position_m, rx.position_m), np.deg2rad(tx.orientation_deg))
+            g = amp * np.outer(a_r, a_t.conj())
+        else:
+            g = amp * _cn(rng_for(getattr(net.channels, "seed", 0), _STREAM_CROSS, b, j),
+                          (rx.rx_antennas, tx.tx_antennas))
+        g.flags.writeable = False
+        return g
+
+
+class CrossLinks(Sequence):
     """``G[b][j]``: what BS j's transmitter leaks into BS b's receive array; ``None`` for b == j."""
+
+    def __init__(self, network: Network) -> None:
+        self._rows = tuple(CrossLinkRow(network, b) for b in range(network.n_bs))
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, b: int) -> CrossLinkRow:  # type: ignore[override]
+        return self._rows[b]
+
+    def __iter__(self) -> Iterator[CrossLinkRow]:
+        return iter(self._rows)
+
+
+def _los_row(network: Network, b: int) -> NDArray[np.complex128]:
+    """(B, Nr_b, Nt): every line-of-sight link into BS b (the formula of ``_make``, all j at once), zero at b."""
+    rx = network.base_stations[b]
+    pos = network.bs_positions
+    psi = np.deg2rad([bs.orientation_deg for bs in network.base_stations])
+    nt = network.base_stations[0].tx_antennas
+    amp = np.sqrt(path_gain(np.hypot(*(pos[b] - pos).T), network.system))
+    a_r = steering(rx.rx_antennas, azimuth(pos[b], pos), psi[b])  # (B, Nr)
+    a_t = np.exp(1j * (np.pi * np.arange(nt) * np.cos(azimuth(pos, pos[b])[:, None] - psi[:, None])))  # (B, Nt)
+    row = amp[:, None, None] * (a_r[:, :, None] * a_t.conj()[:, None, :])
+    row[b] = 0.0
+    return row
+
+
+def stacked_row(crosslink: CrossLinksLike, b: int) -> NDArray[np.complex128] | None:
+    """Row b as one (B, Nr_b, Nt) array (zero at b), from a CrossLinks or nested tuples; None when the
+    transmit arrays differ in size."""
+    row = crosslink[b]
+    if isinstance(row, CrossLinkRow):
+        return row.stacked()
+    links = [g for g in row if g is not None]
+    if not links:
+        return None
+    if len({g.shape for g in links}) != 1:
+        return None
+    zero = np.zeros_like(links[0])
+    return np.stack([zero if g is None else g for g in row])
+
+
+def crosslink_channels(network: Network) -> CrossLinksLike:
+    """``G[b][j]`` of ``network``: the explicit arrays when given, else links made on first read."""
     spec = network.channels
     given = spec.crosslink_array if spec.model == "explicit" else None
     if given is not None:
         return _explicit(network, given)
-    seed = getattr(spec, "seed", 0)
-    out = []
-    for b, rx in enumerate(network.base_stations):
-        row: list[NDArray[np.complex128] | None] = []
-        for j, tx in enumerate(network.base_stations):
-            if b == j:
-                row.append(None)
-                continue
-            d = float(np.hypot(*np.subtract(rx.position_m, tx.position_m)))
-            amp = float(np.sqrt(path_gain(d, network.system)))
-            if spec.crosslink == "los":
-                a_r = steering(rx.rx_antennas, azimuth(rx.position_m, tx.position_m), np.deg2rad(rx.orientation_deg))
-                a_t = steering(tx.tx_antennas, azimuth(tx.position_m, rx.position_m), np.deg2rad(tx.orientation_deg))
-                row.append(amp * np.outer(a_r, a_t.conj()))
-            else:
-                row.append(amp * _cn(rng_for(seed, _STREAM_CROSS, b, j), (rx.rx_antennas, tx.tx_antennas)))
-        out.append(tuple(row))
-    return tuple(out)
+    return CrossLinks(network)
 
 
-def _explicit(network: Network, arr: object) -> CrossLinks:
+def _explicit(network: Network, arr: object) -> CrossLinksLike:
     if not network.uniform_antennas:
         raise ValidationError([("channels.crosslink", "an explicit cross-link array needs equal Nt and Nr at every BS")])
     bs0 = network.base_stations[0]

@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 from ..network.model import Network
 from .arrays import azimuth, steering, steering_derivative
 from .comm import comm_channels
-from .crosslink import CrossLinks, crosslink_channels
+from .crosslink import CrossLinksLike, crosslink_channels
 from .pathloss import radar_gain
 
 
@@ -29,7 +29,7 @@ class Channels:
     """
 
     comm: tuple[NDArray[np.complex128], ...]
-    crosslink: CrossLinks
+    crosslink: CrossLinksLike  # a CrossLinks (links made on first read) or nested tuples
     target_distance_m: NDArray[np.float64]
     target_azimuth: NDArray[np.float64]
     radar_gain: NDArray[np.float64]
@@ -48,7 +48,8 @@ class Channels:
         """The channels of some BSs, users and targets (in the order given)."""
         return Channels(
             comm=tuple(self.comm[b][users] for b in bss),
-            crosslink=tuple(tuple(self.crosslink[b][j] for j in bss) for b in bss),
+            crosslink=self.crosslink if list(bss) == list(range(self.n_bs)) else  # every BS: links stay lazy
+            tuple(tuple(self.crosslink[b][j] for j in bss) for b in bss),
             target_distance_m=self.target_distance_m[np.ix_(bss, targets)],
             target_azimuth=self.target_azimuth[np.ix_(bss, targets)],
             radar_gain=self.radar_gain[np.ix_(bss, bss, targets)],

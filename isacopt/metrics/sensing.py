@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..channels.arrays import steering
+from ..channels.crosslink import stacked_row
 from ..channels.derive import Channels
 from ..design import TransmitDesign
 from ..network.model import Network
@@ -29,61 +31,73 @@ def target_beampattern(channels: Channels, design: TransmitDesign) -> NDArray[np
 
 
 def sensing_interference_at(channels: Channels, design: TransmitDesign,
-                            part: Literal["total", "data"] = "total") -> NDArray[np.float64]:
+                            part: Literal["total", "data"] = "total",
+                            pairs: NDArray[np.bool_] | None = None) -> NDArray[np.float64]:
     """(B, T): ``sum_{j != b} u^H G_{b<-j} C_j G_{b<-j}^H u`` with u = a_Nr(phi_bt)/sqrt(Nr_b) [W];
     C_j = R_j (``part="total"``) or the data part R_j - R0_j (``"data"``: what still interferes with a
-    matched filter when the BSs' dedicated sensing waveforms are mutually orthogonal)."""
-    out = np.zeros_like(channels.target_distance_m)
-    # once per BS, not per (receiver, BS) pair
-    covs = [design.covariance(j) - (design.sensing[j] if part == "data" else 0) for j in range(channels.n_bs)]
-    silent = [not np.any(r) for r in covs]
-    for b, a_r in enumerate(channels.rx_steering):
-        u = a_r / np.sqrt(a_r.shape[-1])  # (T, Nr)
+    matched filter when the BSs' dedicated sensing waveforms are mutually orthogonal). ``pairs`` (B, T):
+    compute only these (receiver, target) entries (NaN elsewhere): the cross-links of a receiver no
+    target needs are then never made, which keeps a large network's cost linear in BSs x targets."""
+    shape = channels.target_distance_m.shape
+    want = np.ones(shape, dtype=bool) if pairs is None else np.asarray(pairs, dtype=bool)
+    out = np.where(want, 0.0, np.nan)
+    covs = [design.covariance(j) - (design.sensing[j] if part == "data" else 0)
+            for j in range(channels.n_bs)]  # once per BS, not per (receiver, BS) pair
+    loud = np.array([bool(np.any(r)) for r in covs])
+    stacked_covs = _stack(covs)
+    for b in np.flatnonzero(want.any(axis=1)):
+        ts = np.flatnonzero(want[b])
+        u = channels.rx_steering[b][ts] / np.sqrt(channels.rx_steering[b].shape[-1])  # (T_b, Nr)
+        row = stacked_row(channels.crosslink, b) if stacked_covs is not None else None
+        if row is not None:  # every transmitter at once: (J, T_b, Nt) = u^H G_{b<-j}
+            js = np.flatnonzero(loud & (np.arange(channels.n_bs) != b))
+            v = np.einsum("tr,jrn->jtn", u.conj(), row[js])
+            out[b, ts] = np.real(np.einsum("jtn,jnm,jtm->t", v, stacked_covs[js], v.conj()))
+            continue
         for j, g in enumerate(channels.crosslink[b]):
-            if g is None or silent[j]:
+            if g is None or not loud[j]:
                 continue
-            v = u.conj() @ g  # (T, Nt_j): u^H G
-            out[b] += np.real(np.sum((v @ covs[j]) * v.conj(), axis=1))
+            v = u.conj() @ g  # (T_b, Nt_j): u^H G
+            out[b, ts] += np.real(np.sum((v @ covs[j]) * v.conj(), axis=1))
     return out
 
 
-def sensing_sinr(network: Network, channels: Channels, design: TransmitDesign) -> NDArray[np.float64]:
+def _stack(covs: list[NDArray[np.complex128]]) -> NDArray[np.complex128] | None:
+    """(B, Nt, Nt) when every BS has the same Nt, else None."""
+    return np.stack(covs) if len({c.shape for c in covs}) == 1 else None
+
+
+def sensing_sinr(network: Network, channels: Channels, design: TransmitDesign,
+                 pairs: NDArray[np.bool_] | None = None) -> NDArray[np.float64]:
     """(B, T): monostatic sensing SINR of target t at BS b after integrating L samples.
 
-    ``L Nr G(d,d) g_b(phi) / (cross-BS interference + sigma^2)``, matched receive beam.
+    ``L Nr G(d,d) g_b(phi) / (cross-BS interference + sigma^2)``, matched receive beam; ``pairs``: only
+    these (BS, target) entries, NaN elsewhere (:func:`sensing_interference_at`).
     """
     nr = np.array([b.rx_antennas for b in network.base_stations], dtype=float)[:, None]
     mono = np.einsum("bbt->bt", channels.radar_gain)
     signal = network.system.samples * nr * mono * target_beampattern(channels, design)
-    return signal / (sensing_interference_at(channels, design) + channels.noise_w)
+    return signal / (sensing_interference_at(channels, design, pairs=pairs) + channels.noise_w)
 
 
-def sensing_sinr_at(network: Network, channels: Channels, design: TransmitDesign,
-                    heads: NDArray[np.int64] | list[int]) -> NDArray[np.float64]:
-    """(T,): the sensing SINR of target t at BS ``heads[t]`` only, as in :func:`sensing_sinr` (which computes
-    every BS-target pair): what a network-level average needs, at a fraction of the cost."""
-    heads = np.asarray(heads, dtype=int)
-    out = np.zeros(len(heads))
-    if len(heads) == 0:
-        return out
-    covs = [design.covariance(j) for j in range(channels.n_bs)]
-    silent = [not np.any(r) for r in covs]
-    for b in np.unique(heads):
-        ts = np.flatnonzero(heads == b)
-        a = channels.tx_steering[b][ts]
-        gain = np.real(np.sum((a.conj() @ covs[b]) * a, axis=1))  # a^H R_b a
-        u = channels.rx_steering[b][ts] / np.sqrt(channels.rx_steering[b].shape[-1])
-        inter = np.zeros(len(ts))
-        for j, g in enumerate(channels.crosslink[b]):
-            if g is None or silent[j]:
-                continue
-            v = u.conj() @ g
-            inter += np.real(np.sum((v @ covs[j]) * v.conj(), axis=1))
-        nr = network.base_stations[b].rx_antennas
-        out[ts] = network.system.samples * nr * channels.radar_gain[b, b, ts] * gain / (inter + channels.noise_w)
-    return out
+def at_heads(shape: tuple[int, int], heads: Sequence[int]) -> NDArray[np.bool_]:
+    """(B, T) mask of the pairs (heads[t], t): what a per-target metric at its head BS needs."""
+    mask = np.zeros(shape, dtype=bool)
+    mask[np.asarray(heads, dtype=int), np.arange(len(heads))] = True
+    return mask
 
 
 def radar_rate(sensing_sinr_linear: ArrayLike) -> NDArray[np.float64]:
     """Radar information rate log2(1 + SINR_s) [bit/s/Hz]."""
     return np.log2(1.0 + np.asarray(sensing_sinr_linear, dtype=float))
+
+
+def sensing_sinr_at(network: Network, channels: Channels, design: TransmitDesign,
+                    heads: Sequence[int]) -> NDArray[np.float64]:
+    """(T,): the sensing SINR of target t at BS ``heads[t]`` only (what a network-level average needs):
+    :func:`sensing_sinr` on those pairs, whose other receivers' cross-links are never made."""
+    heads = np.asarray(heads, dtype=int)
+    if len(heads) == 0:
+        return np.zeros(0)
+    full = sensing_sinr(network, channels, design, pairs=at_heads(channels.target_distance_m.shape, heads))
+    return full[heads, np.arange(len(heads))]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -66,6 +67,11 @@ class Network(FrozenModel):
         warn_implausible(self)
         return self
 
+    def __eq__(self, other: object) -> bool:  # the fields, not the cached position arrays below
+        return type(self) is type(other) and all(getattr(self, f) == getattr(other, f) for f in type(self).model_fields)
+
+    __hash__ = FrozenModel.__hash__
+
     # -- derived views -------------------------------------------------------------
     @property
     def n_bs(self) -> int:
@@ -82,20 +88,20 @@ class Network(FrozenModel):
         """Number of targets T."""
         return len(self.targets)
 
-    @property
+    @cached_property
     def bs_positions(self) -> np.ndarray:
         """(n_bs, 2) BS positions [m]."""
-        return np.array([b.position_m for b in self.base_stations], dtype=float).reshape(-1, 2)
+        return _read_only(np.array([b.position_m for b in self.base_stations], dtype=float).reshape(-1, 2))
 
-    @property
+    @cached_property
     def user_positions(self) -> np.ndarray:
         """User positions, (K, 2) [m]."""
-        return np.array([u.position_m for u in self.users], dtype=float).reshape(-1, 2)
+        return _read_only(np.array([u.position_m for u in self.users], dtype=float).reshape(-1, 2))
 
-    @property
+    @cached_property
     def target_positions(self) -> np.ndarray:
         """Target positions, (T, 2) [m]."""
-        return np.array([t.position_m for t in self.targets], dtype=float).reshape(-1, 2)
+        return _read_only(np.array([t.position_m for t in self.targets], dtype=float).reshape(-1, 2))
 
     @property
     def uniform_antennas(self) -> bool:
@@ -118,6 +124,11 @@ class Network(FrozenModel):
     def hexagonal(cls, **kwargs: Any) -> "Network":
         """A hexagonal-grid snapshot; see :class:`isacopt.network.layouts.HexagonalLayout`."""
         return LAYOUTS["hexagonal"](**_layout_args(kwargs)).generate(**_network_args(kwargs))
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False  # computed once per (immutable) network and shared: nobody changes it in place
+    return a
 
 
 # kind -> layout class, filled by isacopt.network.layouts (imported with the isacopt.network package): the

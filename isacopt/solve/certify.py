@@ -32,8 +32,9 @@ def violations(data: SnapshotData, design: TransmitDesign, ev: Evaluation, check
     for k in checks.sinr_users:
         gamma = data.sinr_targets[k]
         out[f"SINR of user {net.users[k].id}"] = max(0.0, (gamma - ev.sinr[k]) / gamma)
+    power = design.power_w  # once: the property sums every BS
     for b, bs in enumerate(net.base_stations):
-        out[f"power of {bs.id}"] = max(0.0, (design.power_w[b] - bs.power_w) / bs.power_w)
+        out[f"power of {bs.id}"] = max(0.0, (power[b] - bs.power_w) / bs.power_w)
         if checks.per_antenna:
             cap = bs.power_w / bs.tx_antennas
             diag = np.real(np.diag(design.covariance(b)))
@@ -42,10 +43,10 @@ def violations(data: SnapshotData, design: TransmitDesign, ev: Evaluation, check
         tid = net.targets[t].id
         if checks.beampattern_floor_w is not None:
             f = checks.beampattern_floor_w
-            out[f"beampattern toward {tid}"] = max(0.0, (f - ev.gains[b, t]) / f)
+            out[f"beampattern toward {tid}"] = _shortfall(f, ev.gains[b, t])
         if checks.sensing_sinr_floor is not None:
             f = checks.sensing_sinr_floor
-            out[f"sensing SINR of {tid}"] = max(0.0, (f - ev.sensing_sinr[b, t]) / f)
+            out[f"sensing SINR of {tid}"] = _shortfall(f, ev.sensing_sinr[b, t])
     return out
 
 
@@ -74,6 +75,11 @@ def null_leakage(data: SnapshotData, design: TransmitDesign) -> float:
             g = ch.crosslink[b][j]
             worst = max(worst, float(np.real(np.trace(g @ r @ g.conj().T))) / (np.sum(np.abs(g) ** 2) * p))
     return worst
+
+
+def _shortfall(floor: float, value: float) -> float:
+    """Relative shortfall of ``value`` under ``floor``; a value never computed (NaN) is a violation, not 0."""
+    return float("inf") if np.isnan(value) else max(0.0, (floor - value) / floor)
 
 
 def relative_gap(objective: float | None, bound: float | None, db: bool = False) -> float | None:

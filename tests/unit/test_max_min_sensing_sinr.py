@@ -56,7 +56,10 @@ def _plain_cvxpy_feasible(net, level: float, gamma_users: float) -> bool:
         cons.append(signal - level * (cp.real(g.conj() @ r[1 - b] @ g) * s + ch.noise_w * s) >= margin)
     prob = cp.Problem(cp.Maximize(margin), cons + [margin <= 1])
     prob.solve(solver=cp.CLARABEL)
-    assert prob.status == cp.OPTIMAL
+    # Clarabel may stop at reduced accuracy near the infeasible side (it did on an ulp-level change of the
+    # cross-links); the verdict is kept only when the margin is far from 0 on the solver's accuracy scale
+    assert prob.status in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE)
+    assert abs(margin.value) > 1e-3
     return margin.value >= 0
 
 
