@@ -40,7 +40,8 @@ def cases() -> dict[str, tuple[iso.Network, iso.BaselineDesign]]:
     return {
         "250-bs-mrt": (big.generate(channels={"model": "rayleigh", "seed": 1}),
                        iso.BaselineDesign(precoder="mrt", sensing="isotropic")),
-        "seed-size-mrt": (seed.generate(channels=rician), iso.BaselineDesign(precoder="mrt", sensing="isotropic")),
+        "seed-size-mrt": (seed.generate(channels=rician),
+                          iso.BaselineDesign(precoder="mrt", sensing="isotropic", users_per_bs=2, targets_per_bs=1)),
         "seed-size-fig4": (seed.generate(channels=rician), iso.BaselineDesign(**FIG4)),
     }
 
