@@ -16,6 +16,7 @@ import typer
 
 from . import catalogue
 from .errors import ValidationError
+from .signals import sigint_deferred
 from .io import load_network, load_problem
 from .yaml_files import read_yaml
 from .summary import count_noun
@@ -267,7 +268,8 @@ def sweep(file: str = typer.Argument(..., metavar="FILE", help="sweep file, or a
     from .sweep.interrupt import SweepInterrupted
 
     try:
-        from .sweep import load_sweep, run_sweep
+        with sigint_deferred():  # an interrupted C-extension import would say ImportError, not Ctrl-C
+            from .sweep import load_sweep, run_sweep
 
         spec = load_sweep(resolve_sweep(file), quick=quick)
         run = run_sweep(spec, out, workers=workers, dask=dask, progress=progress, quick=quick)

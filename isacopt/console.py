@@ -8,8 +8,11 @@ import sys
 
 def main() -> None:
     """Import the command line (numpy, cvxpy: about two seconds) and run it."""
+    from .signals import sigint_deferred
+
     try:
-        from .cli import main as run
+        with sigint_deferred():  # an interrupted C-extension import would say ImportError, not Ctrl-C
+            from .cli import main as run
     except KeyboardInterrupt:
         resume = "; rerun the same command to resume" if "sweep" in sys.argv[1:] else ""
         sys.stderr.write(f"interrupted while starting, before any work of this run{resume}\n")

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from ..errors import IsacoptError
+from ..signals import sigint_deferred
 
 
 class SweepInterrupted(IsacoptError):
@@ -55,10 +56,11 @@ def sigint_ignored() -> Iterator[None]:
 
 
 class _WorkerProcess(multiprocessing.context.SpawnProcess):
-    """A spawned process that never receives the terminal's SIGINT."""
+    """A spawned process that never receives the terminal's SIGINT, and is never left half-started by one
+    that reaches the parent while it starts (the child would read an empty pipe and print a traceback)."""
 
     def start(self) -> None:
-        with sigint_blocked():
+        with sigint_deferred(), sigint_blocked():
             super().start()
 
 
