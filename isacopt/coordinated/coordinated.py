@@ -90,7 +90,8 @@ class CoordinatedBeamforming(LoadOptions):
     relaxation: Literal["sdp", "socp", "subspace"] = Field(
         "sdp", description="how the relaxation is solved: 'sdp' (cvxpy, compiled once per structure), 'socp' "
         "(min_power: the exact SOCP), 'subspace' (the same SDP on growing subspaces with a dual certificate, "
-        "Clarabel directly; min_power, max_min_beampattern and max_min_sinr, much faster from Nt = 8 on)")
+        "Clarabel directly; min_power, max_min_beampattern, max_min_sinr and max_min_sensing_sinr, with any "
+        "sensing-SINR floor; much faster from Nt = 8 on)")
     subspace_gap: float = Field(1e-6, gt=0, le=1e-2, description="relaxation='subspace': certified relative gap "
                                 "at which the subspace loop stops")
     bisection_tol_db: float = Field(0.004, gt=0, le=3, description="bisection stops within this many dB of the "
@@ -219,10 +220,10 @@ class CoordinatedBeamforming(LoadOptions):
             names = " and ".join(c.name for c in REGISTRY["coordinated"].values() if c.socp)
             problems.append(("relaxation", f"'socp' applies to {names} with SINR constraints only (no sensing "
                              "floors, no per-antenna power); use 'sdp'"))
-        if self.relaxation == "subspace" and (kind.linear_form is None or self.sensing_sinr_db is not None):
+        if self.relaxation == "subspace" and kind.linear_form is None:
             names = ", ".join(c.name for c in REGISTRY["coordinated"].values() if c.linear_form is not None)
-            problems.append(("relaxation", f"'subspace' applies to {names} without a sensing-SINR floor (every "
-                             "constraint linear in the covariances); use 'sdp'"))
+            problems.append(("relaxation", f"'subspace' applies to {names} (every constraint linear in the "
+                             "covariances); use 'sdp'"))
         if self.objective_class.sensing_level and self.sensing_sinr_db is not None:
             problems.append(("sensing_sinr_db", "max_min_sensing_sinr maximises the common sensing SINR itself; "
                              "remove the floor"))

@@ -24,6 +24,7 @@ from ..solve.extract import psd_part
 from ..solve.runner import SolveRecord
 from ..solve.subspace import solve_subspace
 from .optimise import Outcome, accept_design, design_from
+from .sensing_bisection import LOWEST_DB, single_target_bound_db
 from .structure import Structure
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ FULL_DIM = 8  # blocks of at most this many dimensions are solved whole: one LMI
 def by_subspaces(opts: "CoordinatedBeamforming", data: SnapshotData, st: Structure, time_limit_s: float | None,
                  out: Outcome) -> bool:
     """Solve into ``out``; False when the cvxpy SDP should take over (``out.records`` says why)."""
-    if opts.objective_class.bisection:
+    if opts.objective_class.bisection or opts.objective_class.sensing_level:
         return _bisection(opts, data, st, time_limit_s, out)
     sdp, res = _solve(opts, data, st, opts.objective_class.linear_form, time_limit_s, out)
     if res.status == "time_limit":
@@ -48,9 +49,13 @@ def by_subspaces(opts: "CoordinatedBeamforming", data: SnapshotData, st: Structu
 
 
 def _solve(opts, data: SnapshotData, st: Structure, form: str, time_limit_s: float | None, out: Outcome,
-           stop_when_feasible: bool = False, full_dim: int = FULL_DIM):
+           stop_when_feasible: bool = False, full_dim: int = FULL_DIM, sensing_sinr: float | None = None):
+    """``sensing_sinr``: a sensing-level bisection's level (linear); else the problem's own floor, if any."""
+    if sensing_sinr is None and opts.sensing_sinr_db is not None:
+        sensing_sinr = 10 ** (opts.sensing_sinr_db / 10)
     sdp = linear_sdp(data, st, form=form, sensing_streams=opts.sensing_streams,
-                     per_antenna_power=opts.per_antenna_power, beampattern_floor=opts.beampattern_floor_w)
+                     per_antenna_power=opts.per_antenna_power, beampattern_floor=opts.beampattern_floor_w,
+                     sensing_sinr=sensing_sinr)
     # per-antenna power rows make the sensing covariances full-rank (each antenna's power is pinned):
     # small subspaces then converge slowly, so every block gets its whole space (one LMI solve)
     full_dim = max(st.dims, default=0) if opts.per_antenna_power else full_dim
@@ -66,24 +71,36 @@ def _solve(opts, data: SnapshotData, st: Structure, form: str, time_limit_s: flo
 
 
 def _bisection(opts, data: SnapshotData, st: Structure, time_limit_s: float | None, out: Outcome) -> bool:
-    """Max-min SINR: bisection on a common target, each step a min-power problem on growing subspaces.
-    A level counts as reachable only with a design; as out of reach only with the dual certificate
-    (or a penalised optimum that leaves rows short); anything else hands the problem to the SDP path."""
-    served = list(st.sinr_users)
+    """Max-min SINR (a common target of the served users) or max-min sensing SINR (a common floor of the
+    probed targets, the users keeping their own targets): bisection, each step a least-power problem on
+    growing subspaces. A level counts as reachable only with a design; as out of reach only with the dual
+    certificate (or a penalised optimum that leaves rows short); anything else hands the problem to the SDP
+    path."""
     best: dict = {}
     failed: list[str] = []
+    if opts.objective_class.sensing_level:
+        hi = single_target_bound_db(data) + 1e-6
+        lo = min(LOWEST_DB, hi - 1.0)
 
-    def at(db: float) -> SnapshotData:
-        level = 10 ** (db / 10)
-        return replace(data, sinr_targets=tuple(level if k in served else None for k in range(len(data.serving))))
+        def at(db: float) -> tuple[SnapshotData, float | None]:
+            return data, 10 ** (db / 10)
+    else:
+        served = list(st.sinr_users)
+        lo, hi = -30.0, single_user_bound_db(data, served) + 1e-6
+
+        def at(db: float) -> tuple[SnapshotData, float | None]:
+            level = 10 ** (db / 10)
+            return replace(data, sinr_targets=tuple(level if k in served else None
+                                                    for k in range(len(data.serving)))), None
 
     def feasible(db: float) -> bool:
         if failed:
             return False
-        step = at(db)
+        step, sensing = at(db)
         # subspaces from the start even for small blocks: a feasibility step ends at the first design
         # meeting every target, usually on the first or second small restricted problem
-        sdp, res = _solve(opts, step, st, opts.objective_class.linear_form, time_limit_s, out, stop_when_feasible=True, full_dim=0)
+        sdp, res = _solve(opts, step, st, opts.objective_class.linear_form, time_limit_s, out,
+                          stop_when_feasible=True, full_dim=0, sensing_sinr=sensing)
         if res.status in ("optimal", "feasible"):
             best.update(db=db, sdp=sdp, res=res, data=step)
             return True
@@ -91,9 +108,9 @@ def _bisection(opts, data: SnapshotData, st: Structure, time_limit_s: float | No
             failed.append(res.status)
         return False
 
-    result = bisect(feasible, -30.0, single_user_bound_db(data, served) + 1e-6, opts.bisection_tol_db)
+    result = bisect(feasible, lo, hi, opts.bisection_tol_db)
     if failed or result.lo_db is None:
-        return False  # the SDP path decides (and names conflicts when even -30 dB is out of reach)
+        return False  # the SDP path decides (and names conflicts when even the lowest level is out of reach)
     out.data = best["data"]
     _accept(opts, best["data"], st, best["sdp"], best["res"], result.hi_db, out)
     return out.status == "solved"

@@ -1,8 +1,9 @@
 """The SDP relaxation as plain linear data: PSD blocks and scalar rows with low-rank coefficients.
 
 Every constraint of min-power and max-min-beampattern beamforming (SINR, power
-budget, per-antenna power, beampattern floor, the epigraph ``g_t >= t``) is a
-real linear functional of the covariance blocks,
+budget, per-antenna power, beampattern floor, the epigraph ``g_t >= t``, the
+interference-aware sensing-SINR floor of SPEC 5.2) is a real linear functional
+of the covariance blocks,
 
     row i:   sum_X Re tr(M_iX X) + tau_i t >= c_i,   M_iX = alpha v v^H  or  alpha I,
 
@@ -61,9 +62,10 @@ class LinearSDP:
 
 
 def linear_sdp(data: SnapshotData, st, *, form: str, sensing_streams: bool, per_antenna_power: bool,
-               beampattern_floor: float | None) -> LinearSDP:
+               beampattern_floor: float | None, sensing_sinr: float | None = None) -> LinearSDP:
     """The relaxation of ``CoordinatedBeamforming`` in linear ``form``: 'min_power' (the total power) or
-    'max_t' (the worst target's beampattern gain, a common level t); an objective's ``linear_form``."""
+    'max_t' (the worst target's beampattern gain, a common level t); an objective's ``linear_form``.
+    ``sensing_sinr``: every sensed target's monostatic sensing SINR at least this (linear) level."""
     blocks: list[Block] = []
     index: dict[tuple[int, int | None], int] = {}
     for k, b in enumerate(st.serving):
@@ -110,4 +112,32 @@ def linear_sdp(data: SnapshotData, st, *, form: str, sensing_streams: bool, per_
             rows.append(Row(f"gain:{t}", 0.0, tau=-1.0, terms=terms))
         if beampattern_floor is not None:
             rows.append(Row(f"beampattern:{t}", beampattern_floor / data.p_ref, terms=terms, elastic=True))
+    if sensing_sinr is not None:
+        rows.extend(sensing_sinr_rows(data, st, by_bs, sensing_sinr))
     return LinearSDP(blocks, rows, form, budget_rows)
+
+
+def sensing_sinr_rows(data: SnapshotData, st, by_bs: dict[int, list[int]], level: float) -> list[Row]:
+    """SPEC 5.2 at a common linear ``level``, divided by it as ``terms.sensing_sinr`` does (so rhs = 1):
+
+        s L Nr G a^H R_b a / level - s sum_{j != b} g_j^H R_j g_j >= 1,   g_j = V_j^H G_{b<-j}^H u,
+
+    with s = p_ref / sigma^2 folded into the vectors (they are then on the scale of the users' channels).
+    A cross-link the design nulls (sensing cluster) has g_j = 0 and adds no term."""
+    net, ch = data.network, data.channels
+    scale = data.p_ref / data.noise
+    rows = []
+    for t, b in enumerate(st.sensing):
+        nr = net.base_stations[b].rx_antennas
+        gain = net.system.samples * nr * ch.radar_gain[b, b, t] * scale / level
+        a = data.reduced(b, ch.tx_steering[b][t]) * np.sqrt(gain)
+        terms: list[tuple[int, float, NDArray[np.complex128] | None]] = [(i, 1.0, a) for i in by_bs.get(b, [])]
+        u = ch.rx_steering[b][t] / np.sqrt(nr)
+        for j, members in by_bs.items():
+            if j == b:
+                continue
+            g = data.reduced(j, ch.crosslink[b][j].conj().T @ u) * np.sqrt(scale)
+            if np.vdot(g, g).real > 0:
+                terms.extend((i, -1.0, g) for i in members)
+        rows.append(Row(f"sensing_sinr:{t}", 1.0, terms=terms, elastic=True))
+    return rows

@@ -15,6 +15,7 @@ class MaxMinSensingSinr(Objective):
     # for a level t the floor L Nr G a^H R_b a >= t (sum_j u^H G R_j G^H u + sigma^2) is linear in the
     # covariances: each bisection step is a feasibility SDP (the least power that meets it)
     sensing_level = True
+    linear_form = "min_power"  # each bisection step's form on the subspace path
     empty_part_bound = float("inf")
 
     @classmethod
