@@ -74,10 +74,11 @@ def _bisection(opts, data: SnapshotData, st: Structure, time_limit_s: float | No
     """Max-min SINR (a common target of the served users) or max-min sensing SINR (a common floor of the
     probed targets, the users keeping their own targets): bisection, each step a least-power problem on
     growing subspaces. A level counts as reachable only with a design; as out of reach only with the dual
-    certificate (or a penalised optimum that leaves rows short); anything else hands the problem to the SDP
-    path."""
+    certificate (or a penalised optimum that leaves rows short); a level left open narrows the search
+    without moving the certified bound, so the reported gap says what it cost. Only a search that finds
+    no level at all hands the problem to the SDP path."""
     best: dict = {}
-    failed: list[str] = []
+    stopped: list[str] = []  # the time limit's message, once it is reached
     if opts.objective_class.sensing_level:
         hi = single_target_bound_db(data) + 1e-6
         lo = min(LOWEST_DB, hi - 1.0)
@@ -93,26 +94,34 @@ def _bisection(opts, data: SnapshotData, st: Structure, time_limit_s: float | No
             return replace(data, sinr_targets=tuple(level if k in served else None
                                                     for k in range(len(data.serving)))), None
 
-    def feasible(db: float) -> bool:
-        if failed:
-            return False
+    def feasible(db: float) -> bool | None:
+        if stopped:
+            return None
         step, sensing = at(db)
         # subspaces from the start even for small blocks: a feasibility step ends at the first design
-        # meeting every target, usually on the first or second small restricted problem
-        sdp, res = _solve(opts, step, st, opts.objective_class.linear_form, time_limit_s, out,
-                          stop_when_feasible=True, full_dim=0, sensing_sinr=sensing)
-        if res.status in ("optimal", "feasible"):
-            best.update(db=db, sdp=sdp, res=res, data=step)
-            return True
-        if res.status != "infeasible":
-            failed.append(res.status)
-        return False
+        # meeting every target, usually on the first or second small restricted problem; a step the loop
+        # leaves open (at the very edge of feasibility) is solved once more on whole blocks, one LMI solve
+        for full_dim in (0, max(st.dims, default=0)):
+            sdp, res = _solve(opts, step, st, opts.objective_class.linear_form, time_limit_s, out,
+                              stop_when_feasible=True, full_dim=full_dim, sensing_sinr=sensing)
+            if res.status in ("optimal", "feasible"):
+                best.update(db=db, sdp=sdp, res=res, data=step)
+                return True
+            if res.status == "infeasible":
+                return False
+            if res.status == "time_limit":
+                stopped.append(res.message)
+                break
+        return None  # nothing shown either way: narrows the search, never moves the proven bound
 
     result = bisect(feasible, lo, hi, opts.bisection_tol_db)
-    if failed or result.lo_db is None:
+    if stopped:
+        out.status, out.reason = "time_limit", stopped[0]
+        return True
+    if result.lo_db is None:
         return False  # the SDP path decides (and names conflicts when even the lowest level is out of reach)
     out.data = best["data"]
-    _accept(opts, best["data"], st, best["sdp"], best["res"], result.hi_db, out)
+    _accept(opts, best["data"], st, best["sdp"], best["res"], result.proven_hi_db, out)
     return out.status == "solved"
 
 

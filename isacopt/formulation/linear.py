@@ -117,27 +117,35 @@ def linear_sdp(data: SnapshotData, st, *, form: str, sensing_streams: bool, per_
     return LinearSDP(blocks, rows, form, budget_rows)
 
 
+SENSING_ROW_CAP = 1e3  # largest signal coefficient of a sensing-SINR row (see sensing_sinr_rows)
+
+
 def sensing_sinr_rows(data: SnapshotData, st, by_bs: dict[int, list[int]], level: float) -> list[Row]:
-    """SPEC 5.2 at a common linear ``level``, divided by it as ``terms.sensing_sinr`` does (so rhs = 1):
+    """SPEC 5.2 at a common linear ``level``, ``S a^H R_b a >= level (s sum_{j != b} g_j^H R_j g_j + 1)`` with
+    ``S = s L Nr G``, ``g_j = V_j^H G_{b<-j}^H u`` and s = p_ref / sigma^2, divided by ``level * m``:
 
-        s L Nr G a^H R_b a / level - s sum_{j != b} g_j^H R_j g_j >= 1,   g_j = V_j^H G_{b<-j}^H u,
+        (S / (level m)) a^H R_b a - (s / m) sum_{j != b} g_j^H R_j g_j >= 1 / m,   m = max(1, S / (CAP level)).
 
-    with s = p_ref / sigma^2 folded into the vectors (they are then on the scale of the users' channels).
-    A cross-link the design nulls (sensing cluster) has g_j = 0 and adds no term."""
+    Divided by the level alone (m = 1, the SINR rows' scale) the signal coefficient reaches 1e10 at the
+    bisection's lowest levels and Clarabel fails (seen at Nt = 16); m caps it at CAP. A larger m is no
+    better: dividing a row by m multiplies its multiplier by m, and an elastic row's multiplier is capped
+    by the penalty (1e4), so rows that bind near the optimum keep m = 1 wherever S / level < CAP.
+    The scales are folded into the vectors. A cross-link the design nulls (sensing cluster) has g_j = 0."""
     net, ch = data.network, data.channels
     scale = data.p_ref / data.noise
     rows = []
     for t, b in enumerate(st.sensing):
         nr = net.base_stations[b].rx_antennas
-        gain = net.system.samples * nr * ch.radar_gain[b, b, t] * scale / level
-        a = data.reduced(b, ch.tx_steering[b][t]) * np.sqrt(gain)
+        signal = net.system.samples * nr * ch.radar_gain[b, b, t] * scale
+        m = max(1.0, signal / (SENSING_ROW_CAP * level))
+        a = data.reduced(b, ch.tx_steering[b][t]) * np.sqrt(signal / (level * m))
         terms: list[tuple[int, float, NDArray[np.complex128] | None]] = [(i, 1.0, a) for i in by_bs.get(b, [])]
         u = ch.rx_steering[b][t] / np.sqrt(nr)
         for j, members in by_bs.items():
             if j == b:
                 continue
-            g = data.reduced(j, ch.crosslink[b][j].conj().T @ u) * np.sqrt(scale)
+            g = data.reduced(j, ch.crosslink[b][j].conj().T @ u) * np.sqrt(scale / m)
             if np.vdot(g, g).real > 0:
                 terms.extend((i, -1.0, g) for i in members)
-        rows.append(Row(f"sensing_sinr:{t}", 1.0, terms=terms, elastic=True))
+        rows.append(Row(f"sensing_sinr:{t}", 1.0 / m, terms=terms, elastic=True))
     return rows
