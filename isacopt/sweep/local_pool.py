@@ -101,7 +101,13 @@ class LocalBackend:
                 continue
             while pending and not suspects and len(flying) < 2 * self.workers:
                 task = pending.pop()
-                flying[pool.submit(run_task, spec_data, task.as_dict())] = task
+                try:
+                    flying[pool.submit(run_task, spec_data, task.as_dict())] = task
+                except BrokenProcessPool:  # it broke since the last wait: its futures say so below
+                    pending.append(task)
+                    if not flying:
+                        pool = self._fresh_pool()
+                    break
             finished, _ = wait(list(flying), return_when=FIRST_COMPLETED)
             broken = False
             for fut in finished:
