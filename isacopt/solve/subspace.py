@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 from ..formulation.data import SnapshotData
 from ..formulation.linear import LinearSDP
 from .extract import psd_part
-from .restricted import BlockTerms, solve_restricted
+from .restricted import SOLVED, BlockTerms, solve_restricted
 
 
 @dataclass
@@ -166,7 +166,11 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
         loose = {"tol_gap_abs": tol, "tol_gap_rel": tol, "tol_feas": min(tol, 1e-6)} if tol > 1e-8 else {}
         res = solve_restricted(sdp, terms, bases, penalty, {**(settings or {}), **loose})
         solver_s += res.solver_s
-        if res.status not in ("Solved", "AlmostSolved"):
+        # a solve that stopped short (NumericalError, InsufficientProgress near the edge of feasibility)
+        # still returns multipliers and matrices: the design is checked row by row and the bound holds for
+        # any multipliers, so either may still settle the question; otherwise the solver error stands
+        inexact = res.status not in SOLVED
+        if inexact and not (res.blocks and np.isfinite(res.y).all() and all(np.isfinite(y).all() for y in res.blocks)):
             status, message = "solver_error", f"restricted problem {it}: Clarabel {res.status}"
             break
         # PSD parts first (a loosely solved Y has small negative eigenvalues): the rows are then checked on
@@ -206,6 +210,9 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
                 status = "optimal"
             else:
                 status, message = "solver_error", f"a row is violated by {viol:.2e} (Clarabel's accuracy)"
+            break
+        if inexact:  # neither a design nor a certificate: growing the subspaces from these multipliers is blind
+            status, message = "solver_error", f"restricted problem {it}: Clarabel {res.status}"
             break
         if time_limit_s is not None and time.perf_counter() - t0 > time_limit_s:
             status, message = "time_limit", f"time limit of {time_limit_s} s after {it} restricted solves"
