@@ -63,10 +63,12 @@ def tradeoff(ax, table, plot: PlotSpec) -> None:
     base = complete[complete["design"] == plot.baseline] if plot.baseline else complete.iloc[0:0]
     rest = complete[complete["design"] != plot.baseline] if plot.baseline else complete
     widest = 0.0
+    drawn = sorted(set(rest["design"]))  # a lone design names its envelope; several make "envelope"
+    what = drawn[0] if len(drawn) == 1 else "envelope"
     for i, value in enumerate(_series_values(rest, plot)):
         part = rest if value is None else rest[rest[plot.series] == value]
         name = "" if value is None else f"{_short(plot.series)} = {format_value(value)}"
-        widest = max(widest, _envelope(ax, part, plot, colours[i % len(colours)], i, f"optimised {name}".strip(),
+        widest = max(widest, _envelope(ax, part, plot, colours[i % len(colours)], i, f"{what} {name}".strip(),
                                        time_sharing_label=f"time sharing {name}".strip()))
     if not base.empty:
         widest = max(widest, _envelope(ax, base, plot, "black", 0, plot.baseline, time_sharing_label=None))

@@ -105,3 +105,26 @@ def test_report_figures_read_well(tmp_path):
         assert min(seg[:, 1].min() for seg in bars.get_segments()) >= 0.0
     assert any("no point with every snapshot certified" in t.get_text() for t in empty.texts)
     assert json.loads(table["excluded"].iloc[0]) == {}
+
+
+def test_a_tradeoff_legend_names_the_design_it_draws():
+    import pandas as pd
+
+    from isacopt.sweep.figures import tradeoff
+    from isacopt.sweep.spec import PlotSpec
+
+    def table(designs):
+        return pd.DataFrame([{"design": d, "complete": True, "layout.tx_antennas": nt, "comm_ase": c + nt,
+                              "sensing_ase": s, "comm_ase_ci95": 0.1, "sensing_ase_ci95": 0.1}
+                             for d in designs for nt in (4, 8) for c, s in ((1.0, 2.0), (2.0, 1.0))])
+
+    plot = PlotSpec(kind="tradeoff", x="comm_ase", y="sensing_ase", series="layout.tx_antennas")
+    labels = []
+    for designs in (["zf"], ["max-min-sinr", "max-min-sensing-sinr"]):
+        fig, ax = plt.subplots()
+        tradeoff(ax, table(designs), plot)
+        labels.append({t for t in ax.get_legend_handles_labels()[1]})
+        plt.close(fig)
+    assert {"zf Nt = 4", "zf Nt = 8", "time sharing Nt = 4"} <= labels[0]
+    assert {"envelope Nt = 4", "envelope Nt = 8"} <= labels[1]
+    assert not any("optimised" in label for label in labels[0])
