@@ -9,6 +9,7 @@ pair set ``pairs``. Relaxation (W_k >= 0 per block, R0_b >= 0), with J_t affine 
     min_power:     min  sum_b tr(R_b)               weighted:      min sum_t w_t tr(J_t^{-1}) + lambda sum_b tr(R_b)
     max_min_rate:  max  min_k r_k   (bisection on a common SINR target; each step an SDP feasibility)
     max_sum_rate:  max  sum_k r_k   (non-convex: successive convex approximation, a local optimum)
+    max_energy_efficiency: max B sum_k r_k / sum_b (tr(R_b)/eta + P_c)  (Dinkelbach, see energy.py)
 
 s.t. SINR_k >= Gamma_k (from sinr_db or rate_bps_hz; the CRLB, power and weighted objectives),
 tr(R_b) <= P_b, optional root-CRLB limits tr(J_t^{-1}) <= eps_t^2, an optional fixed power
@@ -67,6 +68,8 @@ class CooperativeISAC(ProblemModel):
     - ``min_power``: min sum_b tr(R_b) [W]; ``weighted``: CRLBs plus ``power_weight_m2_per_w`` x power
     - ``max_min_rate``: max min_k log2(1 + SINR_k) [bit/s/Hz] by bisection (certified)
     - ``max_sum_rate``: SCA from a feasible point (a local optimum)
+    - ``max_energy_efficiency``: bits per joule, Dinkelbach over SCA steps, bounded by the interference-free
+      rates (certified ``optimal`` where the bound meets the design, else ``local_optimum`` with the bound)
 
     subject to SINR_k >= Gamma_k (``sinr_db`` or ``rate_bps_hz``), tr(R_b) <= P_b, optional root-CRLB
     limits, an optional fixed split ``comm_fraction``, and per-BS backhaul <= capacity (SPEC 7).
@@ -100,7 +103,10 @@ class CooperativeISAC(ProblemModel):
     rate_tol: float = Field(1e-3, gt=0, le=0.5, description="max_min_rate: the bisection stops when the rate "
                             "bracket is within rate_tol * min(1, rate) [bit/s/Hz]: 1e-3 bit/s/Hz at rates >= 1, "
                             "relative below, so the certified gap is at most rate_tol")
-    sca_iterations: int = Field(30, ge=1, le=1000, description="max_sum_rate: surrogate solves at most")
+    sca_iterations: int = Field(30, ge=1, le=1000, description="max_sum_rate, max_energy_efficiency: surrogate "
+                                "solves at most")
+    dinkelbach_tol: float = Field(1e-7, gt=0, le=0.1, description="max_energy_efficiency: Dinkelbach stops when "
+                                  "an iteration raises the EE by less than this fraction")
     certificate_tol: float = Field(1e-6, gt=0, le=1e-1)
 
     _cache: dict = PrivateAttr(default_factory=CompileCache)
@@ -146,6 +152,7 @@ class CooperativeISAC(ProblemModel):
               chain: tuple[Attempt, ...] = DEFAULT_CHAIN, association: Association | None = None) -> Solution:
         """Solve one snapshot; ``association`` replaces the L / Q nearest-BS clusters by explicit ones
         (heads first), as a cluster search does. Each distinct association compiles once and is cached."""
+        from .energy import max_energy_efficiency
         from .interference_mm import interference_iteration
         from .rates import max_min_rate, max_sum_rate
 
@@ -157,6 +164,8 @@ class CooperativeISAC(ProblemModel):
                                    network=network)
         if self.objective_class.bisection:  # a common rate, by certified bisection
             return max_min_rate(self, data, assoc, chain, time_limit_s, t0)
+        if self.objective_class.fractional:  # Dinkelbach over successive convex approximations
+            return max_energy_efficiency(self, data, assoc, time_limit_s, t0)
         if self.objective_class.local:  # successive convex approximation
             return max_sum_rate(self, data, assoc, time_limit_s, t0)
         sinr_users = tuple(k for k, g in enumerate(data.sinr_targets) if g is not None)

@@ -138,25 +138,36 @@ def max_min_rate(opts, data, assoc, chain, time_limit_s, t0):
                   certified=found)
 
 
-def max_sum_rate(opts, data, assoc, time_limit_s, t0):
+def set_rate_caps(opts, data, assoc, compiled) -> None:
+    """The surrogate's backhaul rows (SPEC.md 7): what each BS's link carries after the sensing load, in nats."""
     net = data.network
-    users = tuple(range(net.n_users))
-    sinr_users = tuple(k for k, g in enumerate(data.sinr_targets) if g is not None)
-    compiled, recompiled = opts.compiled(data, assoc, RateSurrogate, sinr_users, all_users=users)
     sensing = opts.sensing_load(data, assoc)
     for b, par in compiled.cap.items():
         c = net.base_stations[b].backhaul_bps
         par.value = 1e6 if (c is None or not opts.enforce_backhaul) else \
             max(c - sensing[b], 0.0) / net.system.bandwidth_hz * math.log(2)
+
+
+def linearise(compiled, received: np.ndarray, interference: np.ndarray) -> None:
+    """Move the surrogate's linearisation point to the given received and interference powers (noise units)."""
+    compiled.sca_slope.value = 1.0 / (1.0 + interference)
+    compiled.tangent.value = 1.0 / (1.0 + received)
+    compiled.offset.value = np.log1p(received) - received / (1.0 + received)
+
+
+def max_sum_rate(opts, data, assoc, time_limit_s, t0):
+    net = data.network
+    users = tuple(range(net.n_users))
+    sinr_users = tuple(k for k, g in enumerate(data.sinr_targets) if g is not None)
+    compiled, recompiled = opts.compiled(data, assoc, RateSurrogate, sinr_users, all_users=users)
+    set_rate_caps(opts, data, assoc, compiled)
     rx, v = compiled.rx, compiled.vars
     interference = np.zeros(len(users))
     received = np.zeros(len(users))
     records: list = []
     history: list[float] = []
     for it in range(opts.sca_iterations):
-        compiled.sca_slope.value = 1.0 / (1.0 + interference)
-        compiled.tangent.value = 1.0 / (1.0 + received)
-        compiled.offset.value = np.log1p(received) - received / (1.0 + received)
+        linearise(compiled, received, interference)
         outcome = opts.run_chain(compiled, CLARABEL_ONLY if it else DEFAULT_CHAIN, time_limit_s, records)
         if outcome != "solved":
             if it == 0 or outcome == "time_limit":
@@ -171,4 +182,4 @@ def max_sum_rate(opts, data, assoc, time_limit_s, t0):
     return finish(opts, data, assoc, compiled, records, t0, recompiled, local=True, note=note)
 
 
-__all__ = ["max_min_rate", "max_sum_rate", "single_user_bound", "backhaul_rate_cap"]
+__all__ = ["backhaul_rate_cap", "linearise", "max_min_rate", "max_sum_rate", "set_rate_caps", "single_user_bound"]

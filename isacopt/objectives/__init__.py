@@ -7,6 +7,7 @@ new file plus a line in the family's registry here.
 from __future__ import annotations
 
 from .base import Objective
+from .max_energy_efficiency import MaxEnergyEfficiency
 from .max_min_beampattern import MaxMinBeampattern
 from .max_min_rate import MaxMinRate
 from .max_min_sensing_sinr import MaxMinSensingSinr
@@ -22,7 +23,8 @@ from .weighted_tradeoff import WeightedTradeoff
 REGISTRY: dict[str, dict[str, type[Objective]]] = {
     "coordinated": {c.name: c for c in (MinPower, MaxMinBeampattern, MaxMinSinr, MaxMinSensingSinr, MinAngleCrb,
                                                 WeightedTradeoff)},
-    "cooperative": {c.name: c for c in (MinSumCrlb, MinMaxCrlb, MinPower, WeightedCrlb, MaxMinRate, MaxSumRate)},
+    "cooperative": {c.name: c for c in (MinSumCrlb, MinMaxCrlb, MinPower, WeightedCrlb, MaxMinRate, MaxSumRate,
+                                        MaxEnergyEfficiency)},
 }
 
 
@@ -51,6 +53,6 @@ def units(family: str) -> dict[str, str]:
     return {name: cls.unit for name, cls in REGISTRY[family].items()}
 
 
-__all__ = ["REGISTRY", "MaxMinBeampattern", "MaxMinRate", "MaxMinSensingSinr", "MaxMinSinr", "MaxSumRate",
-           "MinAngleCrb", "MinMaxCrlb", "MinPower", "MinSumCrlb", "Objective", "WeightedCrlb", "WeightedTradeoff",
+__all__ = ["REGISTRY", "MaxEnergyEfficiency", "MaxMinBeampattern", "MaxMinRate", "MaxMinSensingSinr", "MaxMinSinr",
+           "MaxSumRate", "MinAngleCrb", "MinMaxCrlb", "MinPower", "MinSumCrlb", "Objective", "WeightedCrlb", "WeightedTradeoff",
            "needs_problems", "objective_of", "searchable", "units"]

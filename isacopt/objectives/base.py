@@ -22,6 +22,8 @@ class Objective:
     sensing_level: ClassVar[bool] = False
     # solved by a local method (successive convex approximation): a local optimum, no optimality claim
     local: ClassVar[bool] = False
+    # a ratio of rates to consumed power: Dinkelbach's method (isacopt.cooperative.energy)
+    fractional: ClassVar[bool] = False
     # the users' SINR targets are hard constraints (not objective terms, not the objective itself)
     hard_sinr_targets: ClassVar[bool] = True
     # the users' SINR margins are terms of the objective (soft): the SINR constraints are not imposed as such

@@ -1,0 +1,121 @@
+"""max_energy_efficiency: EE = B sum_k r_k / D, D = sum_b tr(R_b) / eta + P_c (SPEC.md 8), under the
+problem's SINR or rate floors, CRLB limits, split and backhaul.
+
+Dinkelbach's method turns the ratio into a sequence of subtractive problems max N - lambda D, with
+lambda the last design's EE. The rates are not concave in the covariances (interference), so each
+step maximises the sum-rate surrogate of ``max_sum_rate`` (a concave minorant of N, tight at the
+current point) minus the priced power. The new design's surrogate objective is at least the current
+point's, 0, so its true EE is at least lambda: the EE climbs monotonically to a stationary point
+(``local_optimum``).
+
+The bound: log(1 + S/(1 + I)) <= log(1 + S) with S the useful power alone, so Dinkelbach on the
+interference-free rates (concave: every step a convex problem, the fixed point its global optimum)
+bounds the EE of every design. For any design N - lambda D <= F(lambda), the last step's optimum,
+so EE <= lambda + F(lambda) / P_c. Where interference vanishes at the optimum (one user, users apart,
+Type-II receivers without data interference) the bound meets the design and the answer is certified
+``optimal``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..errors import ValidationError
+from ..objectives.energy_surrogate import EnergyBound, EnergySurrogate
+from ..solve.runner import DEFAULT_CHAIN
+from .finish import finish
+from .rates import CLARABEL_ONLY, linearise, set_rate_caps
+
+CERTIFIED_GAP = 1e-4  # a bound within this relative distance of the design's EE certifies it optimal
+
+
+def max_energy_efficiency(opts, data, assoc, time_limit_s, t0):
+    net = data.network
+    users = tuple(range(net.n_users))
+    sinr_users = tuple(k for k, g in enumerate(data.sinr_targets) if g is not None)
+    bandwidth, eta = net.system.bandwidth_hz, net.system.pa_efficiency
+    circuit = float(sum(b.circuit_power_w for b in net.base_stations))
+    if circuit <= 0 and not sinr_users:
+        raise ValidationError([("base_stations[].circuit_power_w", "max_energy_efficiency without circuit power "
+                                "and without SINR floors has no maximiser (the EE grows as the transmit power "
+                                "falls to zero): give the BSs a circuit_power_w > 0 or the users a sinr_db / "
+                                "rate_bps_hz floor")])
+    # lambda [bit/J] -> the price of one solver unit of power in the nat-valued surrogate
+    price = math.log(2) * data.p_ref / (bandwidth * eta)
+
+    def consumed(compiled) -> float:
+        p = sum(float(compiled.vars.power(b).value) for b in range(net.n_bs)) * data.p_ref
+        return max(p, 0.0) / eta + circuit
+
+    def powers(compiled) -> tuple[np.ndarray, np.ndarray]:
+        rx, v = compiled.rx, compiled.vars
+        received = np.array([max(float(rx.received(v, k).value), 0.0) for k in users])
+        interference = np.array([min(max(float(rx.interference(v, k).value), 0.0), r) for k, r in zip(users, received)])
+        return received, interference
+
+    compiled, recompiled = opts.compiled(data, assoc, EnergySurrogate, sinr_users, all_users=users)
+    set_rate_caps(opts, data, assoc, compiled)
+    records: list = []
+    received, interference = np.zeros(len(users)), np.zeros(len(users))
+    lam, history = 0.0, []
+    for it in range(opts.sca_iterations):
+        linearise(compiled, received, interference)
+        compiled.ee_price.value = lam * price
+        outcome = opts.run_chain(compiled, CLARABEL_ONLY if it else DEFAULT_CHAIN, time_limit_s, records)
+        if outcome != "solved":
+            if it == 0 or outcome == "time_limit":
+                return opts.failed(outcome, data, compiled, records, t0, recompiled)
+            break  # keep the last solved point
+        received, interference = powers(compiled)
+        rates = np.log2(1 + (received - interference) / (1 + interference))
+        spent = consumed(compiled)
+        if spent <= 0:
+            break  # nothing transmitted and nothing consumed: the last positive point stands
+        ee = bandwidth * float(rates.sum()) / spent
+        history.append(ee)
+        if ee - lam <= opts.dinkelbach_tol * max(ee, 1e-300):
+            break
+        lam = ee
+    # the design is extracted from the last SCA point, which the bound's solves below do not touch
+    bound, bound_note = energy_bound(opts, data, assoc, sinr_users, users, lam, price, circuit, time_limit_s,
+                                     records)
+    note = (f"Dinkelbach over successive convex approximations: {len(history)} SDPs, relaxation EE "
+            f"{history[-1]:.6g} bit/J; {bound_note}")
+    solution = finish(opts, data, assoc, compiled, records, t0, recompiled, bound=bound, local=True, note=note)
+    if (solution.status == "local_optimum" and bound is not None and solution.objective is not None
+            and bound - solution.objective <= CERTIFIED_GAP * abs(bound)):
+        solution = solution.model_copy(update={"status": "optimal" if compiled.accurate else
+                                               "optimal_reduced_accuracy"})
+    return solution
+
+
+def energy_bound(opts, data, assoc, sinr_users, users, lam, price, circuit, time_limit_s, records):
+    """(upper bound on the EE or None, a note): Dinkelbach on the interference-free rates from ``lam``."""
+    net = data.network
+    bandwidth, eta = net.system.bandwidth_hz, net.system.pa_efficiency
+    if circuit <= 0:
+        return None, "no bound: without circuit power the bound's division by P_c is undefined"
+    compiled, _ = opts.compiled(data, assoc, EnergyBound, sinr_users, all_users=users)
+    rx, v = compiled.rx, compiled.vars
+    best = math.inf  # every lambda gives a valid bound; the smallest is kept
+    for _ in range(opts.sca_iterations):
+        compiled.ee_price.value = lam * price
+        if opts.run_chain(compiled, CLARABEL_ONLY, time_limit_s, records) != "solved" or not compiled.accurate:
+            break
+        # F(lambda) = max B sum log2(1 + S_k) - lambda D, from the solver's optimum (nats, priced power);
+        # F < 0 means every design has EE < lambda
+        f = bandwidth / math.log(2) * float(compiled.problem.value) - lam * circuit
+        best = min(best, lam + max(f, 0.0) / circuit)
+        useful = np.array([max(float((rx.received(v, k) - rx.interference(v, k)).value), 0.0) for k in users])
+        p = max(sum(float(v.power(b).value) for b in range(net.n_bs)) * data.p_ref, 0.0)
+        ratio = bandwidth * float(np.log2(1 + useful).sum()) / (p / eta + circuit)
+        if ratio - lam <= opts.dinkelbach_tol * max(ratio, 1e-300):
+            break
+        lam = ratio
+    if not math.isfinite(best):
+        return None, "no bound: a bound step did not solve accurately"
+    return best, f"bound {best:.6g} bit/J (Dinkelbach on the interference-free rates)"
+
+__all__ = ["CERTIFIED_GAP", "energy_bound", "max_energy_efficiency"]
