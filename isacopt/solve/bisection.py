@@ -29,27 +29,43 @@ def single_user_bound_db(data: SnapshotData, users: list[int]) -> float:
     return float(10 * np.log10(min(best)))
 
 
-def bisect(feasible: Callable[[float], bool | None], lo_db: float, hi_db: float, tol_db: float) -> BisectionResult:
+def bisect(feasible: Callable[[float], bool | None], lo_db: float, hi_db: float, tol_db: float,
+           max_open: int = 6) -> BisectionResult:
     """``feasible(db)`` returns True, False (proven out of reach), or None (nothing shown: a solver failure,
-    a design that missed its certificate). None narrows the search like False, conservatively, but only False
-    moves the proven bound: ``hi_db`` on entry must itself be a valid upper bound."""
+    a design that missed its certificate). Only False moves the proven bound: ``hi_db`` on entry must itself
+    be a valid upper bound.
+
+    A level left open usually sits at the very edge of feasibility (a least-power step within rounding of
+    the budget), so the search does not stop under it: it probes alternately between the reached level and
+    the open one (to reach closer) and between the open one and the proven bound (to prove closer), until
+    the reached level and the bound are within ``tol_db`` or ``max_open`` steps in a row show nothing (a
+    wide band the solver cannot decide; the gap then says so)."""
     proven = hi_db
     first = feasible(lo_db)
     if not first:
         return BisectionResult(None, lo_db, 1, 1, lo_db if first is False else proven)
     found, steps, solves = lo_db, 0, 1
-    while hi_db - found > tol_db and steps < 200:
-        mid = (found + hi_db) / 2
+    open_db: float | None = None  # the last level left open, inside (found, proven)
+    below, unsure = True, 0
+    while proven - found > tol_db and steps < 200 and unsure < max_open:
+        if open_db is None:
+            mid = (found + proven) / 2
+        else:
+            mid = (found + open_db) / 2 if below else (open_db + proven) / 2
+            below = not below
         steps += 1
         solves += 1
         ok = feasible(mid)
+        unsure = unsure + 1 if ok is None else 0
         if ok:
             found = mid
+        elif ok is False:
+            proven = mid
         else:
-            hi_db = mid
-            if ok is False:
-                proven = mid
-    return BisectionResult(found, hi_db, steps, solves, proven)
-
+            open_db = mid
+        if open_db is not None and not found < open_db < proven:
+            open_db = None
+    hi = proven if open_db is None else open_db
+    return BisectionResult(found, hi, steps, solves, proven)
 
 __all__ = ["BisectionResult", "bisect", "single_user_bound_db"]

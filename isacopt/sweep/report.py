@@ -93,6 +93,11 @@ def _objective_unit(problem) -> str:
         return ""
 
 
+def designs_in_db(spec) -> dict[str, bool]:
+    """design name -> whether its objective is in dB (its rows' gaps are then taken on the linear quantity)."""
+    return {d.name: _objective_unit(d.problem) == "dB" for d in spec.designs}
+
+
 def summarise(store_or_dir: ResultStore | str | Path):
     """One row per (design, grid point): counts, exclusions and every metric with ``_ci95``. A DataFrame."""
     import pandas as pd
@@ -101,7 +106,7 @@ def summarise(store_or_dir: ResultStore | str | Path):
     spec = store.spec()
     # the first snapshots_of(design) snapshots of each point: a store run with more keeps its extra rows
     rows = [r for r in store.rows() if r["snapshot"] < spec.snapshots_of(r["design"])]
-    in_db = {d.name: _objective_unit(d.problem) == "dB" for d in spec.designs}
+    in_db = designs_in_db(spec)
     for r in rows:  # a gap in dB is taken on the linear quantity, as the certificate takes it
         r["db"] = in_db.get(r["design"], False)
     rows += [r for sel in spec.select
