@@ -23,7 +23,8 @@ _WHERE = {
     "Solution": ".results",
     **dict.fromkeys(["CellAssociation", "ClusterSelection"], ".selection"),
     **dict.fromkeys(["BaseStation", "ExplicitChannels", "HexagonalLayout", "LosChannels", "Network", "PoissonLayout",
-                     "RayleighChannels", "RicianChannels", "SystemParams", "Target", "User", "Window"], ".network"),
+                     "RayleighChannels", "RicianChannels", "SystemParams", "Target", "User", "Window",
+                     "Eavesdropper"], ".network"),
 }
 
 __all__ = sorted([*_WHERE, "__version__"])

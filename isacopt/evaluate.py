@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -18,7 +18,8 @@ from .metrics.sensing import at_heads
 from .metrics.comm import JointTransmission
 from .metrics.position_crlb import CrlbModel, PairSet, model_crlb
 from .network.model import Network
-from .results import BaseStationResult, NetworkResult, TargetResult, UserResult
+from .metrics.secrecy import eavesdropper_sinr, secrecy_rates
+from .results import BaseStationResult, EavesdropperResult, NetworkResult, TargetResult, UserResult
 from .units import linear_to_db
 
 
@@ -34,6 +35,8 @@ class Evaluation:
     angle_crb: np.ndarray        # (B, T)
     position_crlb: np.ndarray    # (T,)
     load: np.ndarray             # (B,)
+    eavesdroppers: list[EavesdropperResult] = field(default_factory=list)
+    eve_sinr: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (E, K), user k's data at e
 
 
 def evaluate(network: Network, channels: Channels, design: TransmitDesign, association: Association, *,
@@ -94,4 +97,11 @@ def evaluate(network: Network, channels: Channels, design: TransmitDesign, assoc
         energy_efficiency_bit_j=energy_efficiency(network, design, r),
         total_power_w=float(power.sum()),
     )
-    return Evaluation(users, targets, bss, net, g, gains, ssinr, crb, crlb, load)
+    eve = eavesdropper_sinr(network, channels, design, joint)
+    secrecy = secrecy_rates(g, eve) if eve.size else eve
+    eves = [EavesdropperResult(id=e.id, max_sinr_db=e.max_sinr_db,
+                               sinr_db=float(linear_to_db(eve[i].max())) if network.n_users else float("-inf"),
+                               user_sinr_db=[float(linear_to_db(x)) for x in eve[i]],
+                               secrecy_rate_bps_hz=[float(x) for x in secrecy[i]])
+            for i, e in enumerate(network.eavesdroppers)]
+    return Evaluation(users, targets, bss, net, g, gains, ssinr, crb, crlb, load, eves, eve)

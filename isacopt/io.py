@@ -21,7 +21,7 @@ from .errors import ValidationError
 from .network.channel_spec import ChannelSpec, ExplicitChannels, LosChannels
 from .network.layouts import LayoutSpec
 from .network.model import Network
-from .network.nodes import BaseStation, Target, User, Window
+from .network.nodes import BaseStation, Eavesdropper, Target, User, Window
 from .network.system import SystemParams
 from .problems import ProblemSpec
 from .yaml_files import read_yaml
@@ -40,6 +40,7 @@ class ProblemFile(FrozenModel):
     base_stations: tuple[BaseStation, ...] | None = None
     users: tuple[User, ...] = ()
     targets: tuple[Target, ...] = ()
+    eavesdroppers: tuple[Eavesdropper, ...] = ()  # with a layout too: placed by hand in the drawn network
     window: Window | None = None
     layout: LayoutSpec | None = None
     problem: ProblemSpec | None = None
@@ -66,11 +67,12 @@ class ProblemFile(FrozenModel):
         """The network of the file: its node lists, or its layout drawn with the layout's seed."""
         try:
             if self.layout is not None:
-                return self.layout.generate(name=self.name, description=self.description, system=self.system,
-                                            channels=self.channels)
+                net = self.layout.generate(name=self.name, description=self.description, system=self.system,
+                                           channels=self.channels)
+                return net.with_updates(eavesdroppers=self.eavesdroppers) if self.eavesdroppers else net
             return Network(name=self.name, description=self.description, system=self.system,
                            channels=self.channels, base_stations=self.base_stations, users=self.users,
-                           targets=self.targets, window=self.window)
+                           targets=self.targets, eavesdroppers=self.eavesdroppers, window=self.window)
         except ValidationError as err:
             if self._source is None or err.source == self._source:
                 raise
@@ -78,7 +80,7 @@ class ProblemFile(FrozenModel):
 
 
 def load_channel_file(path: Path, *, relative_name: str, crosslink: str = "los") -> ExplicitChannels:
-    """Read an explicit-channel ``.npz`` (keys ``comm`` and optionally ``crosslink``) without pickle."""
+    """Read an explicit-channel ``.npz`` (keys ``comm``, optionally ``crosslink`` and ``eve``) without pickle."""
     if not path.is_file():
         raise ValidationError([("channels.file", f"{str(path)!r} does not exist")])
     if path.stat().st_size > MAX_NPZ_BYTES:
@@ -86,17 +88,19 @@ def load_channel_file(path: Path, *, relative_name: str, crosslink: str = "los")
     try:
         with np.load(path, allow_pickle=False) as npz:
             keys = set(npz.files)
-            unknown = keys - {"comm", "crosslink"}
+            unknown = keys - {"comm", "crosslink", "eve"}
             if unknown or "comm" not in keys:
-                raise ValidationError([("channels.file", f"{path} must hold 'comm' (and optionally 'crosslink'); "
-                                        f"found keys {sorted(keys)}")])
+                raise ValidationError([("channels.file", f"{path} must hold 'comm' (and optionally 'crosslink' "
+                                        f"and 'eve'); found keys {sorted(keys)}")])
             comm = npz["comm"]
             cross = npz["crosslink"] if "crosslink" in keys else None
+            eve = npz["eve"] if "eve" in keys else None
     except (ValueError, OSError) as err:
         if isinstance(err, ValidationError):
             raise
         raise ValidationError([("channels.file", f"{path} is not a readable .npz without pickled objects: {err}")]) from None
-    return ExplicitChannels.from_arrays(comm, cross, file=relative_name, crosslink=crosslink)  # type: ignore[arg-type]
+    return ExplicitChannels.from_arrays(comm, cross, file=relative_name, crosslink=crosslink,  # type: ignore[arg-type]
+                                        eve=eve)
 
 
 def parse_problem(data: dict[str, Any], *, base_dir: Path | None = None, source: str | None = None) -> ProblemFile:

@@ -51,6 +51,14 @@ class TargetResult(_Result):
     root_crlb_m: float = Field(description="root position CRLB of the sensing cluster [m]; Infinity if singular")
 
 
+class EavesdropperResult(_Result):
+    id: str
+    max_sinr_db: float = Field(description="the cap on any user's SINR at it [dB]")
+    sinr_db: float = Field(description="the largest SINR of any user's data at it [dB]")
+    user_sinr_db: list[float] = Field(description="per user (in the order of users), the SINR of its data here [dB]")
+    secrecy_rate_bps_hz: list[float] = Field(description="per user, max(0, its rate - log2(1 + its SINR here))")
+
+
 class BaseStationResult(_Result):
     id: str
     power_w: float
@@ -127,6 +135,7 @@ class Solution(_Result):
     users: list[UserResult] = []
     targets: list[TargetResult] = []
     base_stations: list[BaseStationResult] = []
+    eavesdroppers: list[EavesdropperResult] = []
     network: NetworkResult | None = None
     certificate: Certificate | None = None
     timing: Timing = Timing()

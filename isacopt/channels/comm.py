@@ -12,6 +12,7 @@ from .arrays import azimuth, steering
 from .pathloss import path_gain
 
 _STREAM_COMM, _STREAM_PHASE = 10, 11
+_STREAM_EVE, _STREAM_EVE_PHASE = 12, 13  # eavesdroppers: their own streams, the users' draws unchanged
 
 
 def _cn(rng: np.random.Generator, shape: tuple[int, ...]) -> NDArray[np.complex128]:
@@ -21,26 +22,46 @@ def _cn(rng: np.random.Generator, shape: tuple[int, ...]) -> NDArray[np.complex1
 
 def comm_channels(network: Network) -> tuple[NDArray[np.complex128], ...]:
     """Per BS b, an (n_users, Nt_b) array whose row k is h_{b,k}."""
-    spec = network.channels
-    if spec.model == "explicit":
+    if network.channels.model == "explicit":
         return explicit_comm(network)
-    users = network.user_positions
+    return _drawn(network, network.user_positions, _STREAM_COMM, _STREAM_PHASE)
+
+
+def eavesdropper_channels(network: Network) -> tuple[NDArray[np.complex128], ...]:
+    """Per BS b, an (n_eve, Nt_b) array whose row e is g_{b,e}: derived like the users' channels (the same
+    model, their own random streams), or the explicit file's ``eve``."""
+    if network.channels.model != "explicit":
+        return _drawn(network, network.eavesdropper_positions, _STREAM_EVE, _STREAM_EVE_PHASE)
+    spec = network.channels
+    if network.n_eavesdroppers == 0:
+        return tuple(np.zeros((0, b.tx_antennas), complex) for b in network.base_stations)
+    if spec.eve is None:
+        raise ValidationError([("channels.file", "explicit channels with eavesdroppers need their channels too: "
+                                "an 'eve' array of shape (n_bs, n_eve, Nt) in the file (or from_arrays(eve=...))")])
+    a = check_array("channels.eve", spec.eve, (network.n_bs, network.n_eavesdroppers,
+                                                network.base_stations[0].tx_antennas), "n_bs, n_eve, Nt")
+    return tuple(a[b] for b in range(network.n_bs))
+
+
+def _drawn(network: Network, positions: NDArray[np.float64], stream: int, phase_stream: int):
+    spec = network.channels
+    n = len(positions)
     out = []
     for b, bs in enumerate(network.base_stations):
         nt = bs.tx_antennas
-        d = np.linalg.norm(users - np.asarray(bs.position_m), axis=-1)
+        d = np.linalg.norm(positions - np.asarray(bs.position_m), axis=-1)
         amp = np.sqrt(path_gain(d, network.system))[:, None]
-        los = steering(nt, azimuth(bs.position_m, users), np.deg2rad(bs.orientation_deg))
+        los = steering(nt, azimuth(bs.position_m, positions), np.deg2rad(bs.orientation_deg))
         if spec.model == "los":
             h = amp * los
         elif spec.model == "rayleigh":
-            h = amp * _cn(rng_for(spec.seed, _STREAM_COMM, b), (network.n_users, nt))
+            h = amp * _cn(rng_for(spec.seed, stream, b), (n, nt))
         else:  # rician
             kappa = spec.k_factor
-            theta = rng_for(spec.seed, _STREAM_PHASE, b).uniform(0, 2 * np.pi, size=(network.n_users, 1))
-            nlos = _cn(rng_for(spec.seed, _STREAM_COMM, b), (network.n_users, nt))
+            theta = rng_for(spec.seed, phase_stream, b).uniform(0, 2 * np.pi, size=(n, 1))
+            nlos = _cn(rng_for(spec.seed, stream, b), (n, nt))
             h = amp * (np.sqrt(kappa / (1 + kappa)) * los * np.exp(1j * theta) + np.sqrt(1 / (1 + kappa)) * nlos)
-        out.append(h.reshape(network.n_users, nt))
+        out.append(h.reshape(n, nt))
     return tuple(out)
 
 

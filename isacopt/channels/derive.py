@@ -9,7 +9,7 @@ from numpy.typing import NDArray
 
 from ..network.model import Network
 from .arrays import azimuth, steering, steering_derivative
-from .comm import comm_channels
+from .comm import comm_channels, eavesdropper_channels
 from .crosslink import CrossLinksLike, crosslink_channels
 from .pathloss import radar_gain
 
@@ -26,6 +26,7 @@ class Channels:
     - ``radar_gain``: (B, B, T), G(d_it, d_jt) of the path BS i -> t -> BS j (RCS included)
     - ``tx_steering[b]`` / ``tx_steering_dot[b]``: (T, Nt_b), a_Nt(phi_bt) and d/dphi
     - ``rx_steering[b]`` / ``rx_steering_dot[b]``: (T, Nr_b)
+    - ``eve[b]``: (E, Nt_b), row e is g_{b,e}, the channel to eavesdropper e
     """
 
     comm: tuple[NDArray[np.complex128], ...]
@@ -38,6 +39,7 @@ class Channels:
     rx_steering: tuple[NDArray[np.complex128], ...]
     rx_steering_dot: tuple[NDArray[np.complex128], ...]
     noise_w: float
+    eve: tuple[NDArray[np.complex128], ...] = ()  # per BS b: (E, Nt_b), row e is g_{b,e} (eavesdroppers)
 
     @property
     def n_bs(self) -> int:
@@ -58,6 +60,7 @@ class Channels:
             rx_steering=tuple(self.rx_steering[b][targets] for b in bss),
             rx_steering_dot=tuple(self.rx_steering_dot[b][targets] for b in bss),
             noise_w=self.noise_w,
+            eve=tuple(self.eve[b] for b in bss) if self.eve else (),
         )
 
 
@@ -83,4 +86,5 @@ def derive_channels(network: Network) -> Channels:
         rx_steering_dot=tuple(steering_derivative(b.rx_antennas, phi[i], psi[i])
                               for i, b in enumerate(network.base_stations)),
         noise_w=network.system.noise_w,
+        eve=eavesdropper_channels(network),
     )

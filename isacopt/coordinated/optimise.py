@@ -49,7 +49,7 @@ class Outcome:
 def checks_for(opts: "CoordinatedBeamforming", st: Structure) -> Checks:
     floor = None if opts.sensing_sinr_db is None else 10 ** (opts.sensing_sinr_db / 10)
     sinr_users = st.sinr_users if opts.objective_class.hard_sinr_targets else ()
-    return Checks(sinr_users, opts.per_antenna_power, opts.beampattern_floor_w, floor)
+    return Checks(sinr_users, opts.per_antenna_power, opts.beampattern_floor_w, floor, st.eavesdroppers > 0)
 
 
 def optimise_compiled(opts: "CoordinatedBeamforming", data: SnapshotData, st: Structure,

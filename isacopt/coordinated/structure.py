@@ -18,6 +18,7 @@ class Structure:
     sinr_users: tuple[int, ...]           # users with an SINR constraint
     type2: tuple[bool, ...]
     interferers: tuple[tuple[int, ...], ...]  # per user: BSs whose transmission reaches it
+    eavesdroppers: int = 0                # how many (each caps every served user's SINR at it)
 
     @classmethod
     def of(cls, data: SnapshotData, sinr_users: tuple[int, ...], type2: tuple[bool, ...],
@@ -26,4 +27,4 @@ class Structure:
         active = [b for b in range(net.n_bs) if (data.users_of(b) or sensing_streams) and data.nulls.dof[b] > 0]
         inter = tuple(tuple(j for j in active if data.interferes(j, k)) for k in range(net.n_users))
         return cls(data.nulls.dof, tuple(b.tx_antennas for b in net.base_stations), data.serving, data.sensing,
-                   sinr_users, type2, inter)
+                   sinr_users, type2, inter, net.n_eavesdroppers)

@@ -38,6 +38,10 @@ class SnapshotData:
         v = self.nulls.bases[j]
         return v.conj().T @ self.channels.comm[j][k] * np.sqrt(self.p_ref / self.noise)
 
+    def eve_channel(self, j: int, e: int) -> NDArray[np.complex128]:
+        """g~_{j,e} = V_j^H g_{j,e} sqrt(p_ref / sigma^2): BS j's reduced, normalised channel to eavesdropper e."""
+        return self.nulls.bases[j].conj().T @ self.channels.eve[j][e] * np.sqrt(self.p_ref / self.noise)
+
     def reduced(self, b: int, vec: NDArray[np.complex128]) -> NDArray[np.complex128]:
         """V_b^H vec."""
         return self.nulls.bases[b].conj().T @ vec

@@ -21,12 +21,18 @@ def stream_powers(channels: Channels, design: TransmitDesign, joint: JointTransm
     (each BS's copy arrives with an independent phase, so powers add; this
     applies to the user's own stream and, consistently, to every other stream).
     """
+    return stream_powers_at(channels.comm, design, joint)
+
+
+def stream_powers_at(rows: tuple[NDArray[np.complex128], ...], design: TransmitDesign,
+                     joint: JointTransmission = "coherent") -> NDArray[np.float64]:
+    """``stream_powers`` at any receivers: ``rows[b]`` (R, Nt_b) are the channels from BS b to them."""
     if joint not in ("coherent", "non_coherent"):
         raise ValueError(f"joint must be 'coherent' or 'non_coherent', got {joint!r}")
     n_users = design.beams[0].shape[1] if design.beams else 0
-    total = np.zeros((channels.comm[0].shape[0] if channels.comm else 0, n_users),
+    total = np.zeros((rows[0].shape[0] if rows else 0, n_users),
                      dtype=complex if joint == "coherent" else float)
-    for h, w in zip(channels.comm, design.beams):
+    for h, w in zip(rows, design.beams):
         cols = np.flatnonzero(np.any(w != 0, axis=0))  # a BS carries few of the streams: skip the others
         if cols.size == 0:
             continue
@@ -37,7 +43,12 @@ def stream_powers(channels: Channels, design: TransmitDesign, joint: JointTransm
 
 def sensing_interference(channels: Channels, design: TransmitDesign) -> NDArray[np.float64]:
     """Per user, ``sum_b h_{b,k}^H R0_b h_{b,k}``: power of the dedicated sensing signals [W]."""
-    return sum(np.real(np.einsum("ki,ij,kj->k", h.conj(), r, h)) for h, r in zip(channels.comm, design.sensing))
+    return sensing_power_at(channels.comm, design)
+
+
+def sensing_power_at(rows: tuple[NDArray[np.complex128], ...], design: TransmitDesign) -> NDArray[np.float64]:
+    """Per receiver, the power of the dedicated sensing signals through ``rows[b]`` (R, Nt_b) [W]."""
+    return sum(np.real(np.einsum("ki,ij,kj->k", h.conj(), r, h)) for h, r in zip(rows, design.sensing))
 
 
 def sinr(network: Network, channels: Channels, design: TransmitDesign,

@@ -39,8 +39,9 @@ class RicianChannels(FrozenModel):
 class ExplicitChannels(FrozenModel):
     """User-supplied channels: ``comm`` of shape (n_bs, n_users, Nt), complex.
 
-    From a file (an ``.npz`` with key ``comm`` and optionally ``crosslink`` of
-    shape (n_bs, n_bs, Nr, Nt)), or from arrays via :meth:`from_arrays`.
+    From a file (an ``.npz`` with key ``comm``, optionally ``crosslink`` of
+    shape (n_bs, n_bs, Nr, Nt) and ``eve`` of shape (n_bs, n_eve, Nt) for the
+    eavesdroppers), or from arrays via :meth:`from_arrays`.
     Cross-links not supplied are line of sight.
     """
 
@@ -49,20 +50,28 @@ class ExplicitChannels(FrozenModel):
     crosslink: CrossLink = "los"
     _comm: np.ndarray | None = PrivateAttr(default=None)
     _crosslink_array: np.ndarray | None = PrivateAttr(default=None)
+    _eve: np.ndarray | None = PrivateAttr(default=None)
 
     @classmethod
     def from_arrays(cls, comm: Any, crosslink_array: Any = None, *, file: str | None = None,
-                    crosslink: CrossLink = "los") -> "ExplicitChannels":
-        """Channels from arrays; shapes are checked against the network when channels are derived."""
+                    crosslink: CrossLink = "los", eve: Any = None) -> "ExplicitChannels":
+        """Channels from arrays; shapes are checked against the network when channels are derived.
+        ``eve``: the eavesdroppers' channels, (n_bs, n_eve, Nt)."""
         spec = cls(file=file, crosslink=crosslink)
         spec._comm = np.asarray(comm)
         spec._crosslink_array = None if crosslink_array is None else np.asarray(crosslink_array)
+        spec._eve = None if eve is None else np.asarray(eve)
         return spec
 
     @property
     def comm(self) -> np.ndarray | None:
         """The user channels given in Python, (n_bs, n_users, Nt) complex; None when read from ``file``."""
         return self._comm
+
+    @property
+    def eve(self) -> np.ndarray | None:
+        """The eavesdroppers' channels given in Python or the file, (n_bs, n_eve, Nt) complex, or None."""
+        return self._eve
 
     @property
     def crosslink_array(self) -> np.ndarray | None:

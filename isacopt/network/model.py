@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 
 from .._model import FrozenModel
 from .channel_spec import ChannelSpec, LosChannels
-from .nodes import BaseStation, Target, User, Window
+from .nodes import BaseStation, Eavesdropper, Target, User, Window
 from .system import SystemParams
 
 
@@ -29,12 +29,13 @@ class Network(FrozenModel):
     base_stations: tuple[BaseStation, ...] = Field(min_length=1, max_length=10_000)
     users: tuple[User, ...] = Field((), max_length=100_000)
     targets: tuple[Target, ...] = Field((), max_length=100_000)
+    eavesdroppers: tuple[Eavesdropper, ...] = Field((), max_length=10_000)
     window: Window | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> "Network":
         problems: list[str] = []
-        for kind in ("base_stations", "users", "targets"):
+        for kind in ("base_stations", "users", "targets", "eavesdroppers"):
             seen: dict[str, int] = {}
             for i, node in enumerate(getattr(self, kind)):
                 if node.id in seen:
@@ -42,7 +43,7 @@ class Network(FrozenModel):
                 seen[node.id] = i
         dmin = self.system.min_distance_m
         bs = self.bs_positions
-        for kind in ("base_stations", "users", "targets"):
+        for kind in ("base_stations", "users", "targets", "eavesdroppers"):
             nodes = getattr(self, kind)
             if not nodes:
                 continue
@@ -102,6 +103,16 @@ class Network(FrozenModel):
     def target_positions(self) -> np.ndarray:
         """Target positions, (T, 2) [m]."""
         return _read_only(np.array([t.position_m for t in self.targets], dtype=float).reshape(-1, 2))
+
+    @property
+    def n_eavesdroppers(self) -> int:
+        """Number of eavesdroppers E."""
+        return len(self.eavesdroppers)
+
+    @cached_property
+    def eavesdropper_positions(self) -> np.ndarray:
+        """Eavesdropper positions, (E, 2) [m]."""
+        return _read_only(np.array([e.position_m for e in self.eavesdroppers], dtype=float).reshape(-1, 2))
 
     @property
     def uniform_antennas(self) -> bool:

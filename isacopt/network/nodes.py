@@ -61,6 +61,16 @@ class Target(FrozenModel):
     root_crlb_m: float | None = Field(None, gt=0, le=1e6, description="required root position CRLB [m]")
 
 
+class Eavesdropper(FrozenModel):
+    """An unauthorised single-antenna receiver: no user's data may reach it above ``max_sinr_db``. It sees
+    every other stream and the sensing signals as interference (the sensing signal doubles as artificial
+    noise)."""
+
+    id: str = _ID
+    position_m: Point = Field(description="(x, y) [m]")
+    max_sinr_db: float = Field(ge=-50, le=80, description="largest SINR [dB] of any user's data at it")
+
+
 class Window(FrozenModel):
     """Axis-aligned evaluation window W of the network metrics (SPEC.md section 8)."""
 

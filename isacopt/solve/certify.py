@@ -23,6 +23,7 @@ class Checks:
     per_antenna: bool = False
     beampattern_floor_w: float | None = None
     sensing_sinr_floor: float | None = None  # linear
+    eavesdroppers: bool = False  # every served user's SINR at every eavesdropper at most its cap
 
 
 def violations(data: SnapshotData, design: TransmitDesign, ev: Evaluation, checks: Checks) -> dict[str, float]:
@@ -47,6 +48,12 @@ def violations(data: SnapshotData, design: TransmitDesign, ev: Evaluation, check
         if checks.sensing_sinr_floor is not None:
             f = checks.sensing_sinr_floor
             out[f"sensing SINR of {tid}"] = _shortfall(f, ev.sensing_sinr[b, t])
+    if checks.eavesdroppers:
+        for e, eve in enumerate(net.eavesdroppers):
+            cap = 10 ** (eve.max_sinr_db / 10)
+            for k, b in enumerate(data.serving):
+                if b >= 0:
+                    out[f"SINR of {net.users[k].id} at eavesdropper {eve.id}"] = max(0.0, (ev.eve_sinr[e, k] - cap) / cap)
     return out
 
 

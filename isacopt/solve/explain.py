@@ -26,6 +26,8 @@ _LABELS = {  # term label kind -> readable constraint, formatted with the networ
     "beampattern": lambda net, d, i, x: f"beampattern floor toward target {net.targets[i].id}",
     "sensing_sinr": lambda net, d, i, x: f"sensing SINR floor of target {net.targets[i].id}",
     "crlb": lambda net, d, i, x: f"root-CRLB limit of target {net.targets[i].id}",
+    "eavesdropper": lambda net, d, i, x: (f"SINR of user {net.users[int(x[0])].id}'s data at eavesdropper "
+                                          f"{net.eavesdroppers[i].id} <= {net.eavesdroppers[i].max_sinr_db:g} dB"),
 }
 
 
@@ -57,7 +59,28 @@ def phase_one(terms: dict[str, Term], variables: Variables, data: SnapshotData, 
     reduction = sinr_backoff(terms, residuals, base, names) if backoff else None
     if reduction is not None:
         out = [f"{text} (feasible when these targets are lowered by {reduction:.4g} dB)" for text in out]
+    if names and all(n.startswith("sinr:") for n in names) and any(lab.startswith("eavesdropper:")
+                                                                      for lab, _ in residuals):
+        # the cheapest fix names the SINR targets only; an eavesdropper's cap they collide with is the other
+        # side (the budgets, the usual partner, go without saying): relax the rest with those targets held
+        out += [f"held, they conflict with: {label_text(data, lab)}" for lab in _other_side(residuals, base, names)
+                if lab.startswith("eavesdropper:")]
     return out, prob
+
+
+def _other_side(residuals, base: list, names: list[str]) -> list[str]:
+    """Labels that must give way when the constraints ``names`` are held (empty if none can be named)."""
+    rest = [(lab, expr) for lab, expr in residuals if lab not in names]
+    if not rest:
+        return []
+    s = cp.Variable(len(rest), nonneg=True)
+    held = [expr >= 0 for lab, expr in residuals if lab in names]
+    prob = cp.Problem(cp.Minimize(cp.sum(s)), base + held + [expr + s[i] >= 0 for i, (_, expr) in enumerate(rest)])
+    if not solved_quietly(prob, solver="CLARABEL", ignore_dpp=True) or prob.status != cp.OPTIMAL:
+        return []
+    slack = np.asarray(s.value)
+    scale = max(1.0, float(np.max(np.abs(slack))))
+    return [lab for (lab, _), v in zip(rest, slack) if v > SLACK_TOL * scale]
 
 
 def sinr_backoff(terms: dict[str, Term], residuals, base: list, names: list[str], *, tol_db: float = 0.01,

@@ -27,6 +27,7 @@ def make_solution(*, status: Status, problem: str, objective_name: str, objectiv
     named as the solver); ``evaluation``: the metrics of ``design``, recomputed from it (none without a
     design); the seed is the network's channel seed (none without a network)."""
     nodes = {} if evaluation is None else dict(users=evaluation.users, targets=evaluation.targets,
+                                               eavesdroppers=evaluation.eavesdroppers,
                                                base_stations=evaluation.base_stations, network=evaluation.network)
     sol = Solution(status=status, reason=reason, problem=problem, objective_name=objective_name,
                    objective_unit=objective_unit, objective=objective, bound=bound,

@@ -1,0 +1,48 @@
+"""Eavesdroppers (coordinated beamforming): no user's data above ``max_sinr_db`` at any eavesdropper.
+
+For user k served by BS b and eavesdropper e with cap gamma_e, in noise units (g~ of formulation.data),
+SINR_{e,k} <= gamma_e rearranged (the own stream added to both sides):
+
+    gamma_e (sum_j g~_{j,e}^H R_j g~_{j,e} + 1) - (1 + gamma_e) g~_{b,e}^H W_k g~_{b,e} >= 0
+
+linear in the covariances: every other stream and every sensing covariance R0_j count at the
+eavesdropper as interference, so the sensing signal doubles as artificial noise.
+"""
+
+from __future__ import annotations
+
+import cvxpy as cp
+import numpy as np
+
+from .base import Term, Variables, functional_param, lin, set_functional
+
+
+class EavesdropperCaps(Term):
+    def __init__(self, n_eves: int, serving: tuple[int, ...], dims: tuple[int, ...]):
+        self.eves = range(n_eves)
+        self.users = [k for k, b in enumerate(serving) if b >= 0 and dims[b] > 0]
+        self.serving = serving
+        self.active = [j for j, d in enumerate(dims) if d > 0]
+        self.reach = {(j, e): functional_param(dims[j], f"eve_all_{j}_{e}") for e in self.eves for j in self.active}
+        self.own = {(k, e): functional_param(dims[serving[k]], f"eve_own_{k}_{e}") for e in self.eves
+                    for k in self.users}
+        self.cap = cp.Parameter(n_eves, nonneg=True, name="eve_cap")
+
+    def margin(self, v: Variables, e: int, k: int) -> cp.Expression:
+        """>= 0 exactly when user k's data stays at or below the cap at eavesdropper e."""
+        heard = [lin(self.reach[(j, e)], v.total(j)) for j in self.active]
+        return cp.sum(heard) + self.cap[e] - lin(self.own[(k, e)], v.user[k])
+
+    def residuals(self, v: Variables) -> list[tuple[str, cp.Expression]]:
+        return [(f"eavesdropper:{e}:{k}", self.margin(v, e, k)) for e in self.eves for k in self.users]
+
+    def update(self, data) -> None:
+        caps = np.array([10 ** (eve.max_sinr_db / 10) for eve in data.network.eavesdroppers])
+        self.cap.value = caps
+        for e in self.eves:
+            for j in self.active:
+                g = data.eve_channel(j, e)
+                set_functional(self.reach[(j, e)], np.outer(g, g.conj()), caps[e])
+            for k in self.users:
+                g = data.eve_channel(self.serving[k], e)
+                set_functional(self.own[(k, e)], np.outer(g, g.conj()), 1.0 + caps[e])
