@@ -254,11 +254,12 @@ class CooperativeISAC(ProblemModel):
         antennas = tuple(b.tx_antennas for b in net.base_stations)
         type2 = tuple(u.receiver == "type2" for u in net.users)
         limits = tuple(lim is not None for lim in self.limits(net))
-        key = (objective, antennas, assoc.serving, assoc.sensing, sinr_users, type2, limits, all_users)
+        key = (objective, antennas, assoc.serving, assoc.sensing, sinr_users, type2, limits, all_users,
+               net.n_eavesdroppers)
         built = key not in self._cache
         if built:
             self._cache[key] = CompiledCoop(self, antennas, assoc, sinr_users, type2, limits, objective,
-                                            all_users=all_users)
+                                            all_users=all_users, n_eves=net.n_eavesdroppers)
         compiled = self._cache[key]
         compiled.update(data, self.limits(net))
         return compiled, built

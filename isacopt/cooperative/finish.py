@@ -87,7 +87,8 @@ def certify(opts, data, assoc, design, rank_one, method, bound):
         if opts.enforce_backhaul and bs.backhaul_bps:
             extra[f"backhaul of {bs.id}"] = max(0.0, (ev.load[b] - bs.backhaul_bps) / bs.backhaul_bps)
     sinr_users = tuple(k for k, g in enumerate(data.sinr_targets) if g is not None)
-    cert = certificate(data, design, ev, Checks(sinr_users=sinr_users), rank_one=rank_one, extraction=method,
+    checks = Checks(sinr_users=sinr_users, eavesdroppers=data.network.n_eavesdroppers > 0)
+    cert = certificate(data, design, ev, checks, rank_one=rank_one, extraction=method,
                        objective=obj, bound=bound, tol=opts.certificate_tol, extra=extra)
     return cert, ev, obj
 

@@ -144,3 +144,15 @@ def test_eavesdropper_draws_leave_the_users_channels_unchanged():
     without = derive_channels(_net(5, []))
     for a, b in zip(with_eve.comm, without.comm):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("objective", ["max_min_beampattern", "max_min_sinr", "max_min_sensing_sinr", "min_angle_crb",
+                                       "weighted"])
+def test_every_objective_keeps_the_caps(objective):
+    net = _net(1, [_eve(140, -40, -10), _eve(420, 60, -3, "eve1")])
+    if objective == "max_min_sinr":
+        net = net.with_updates(users=[u.model_copy(update={"sinr_db": None}) for u in net.users])
+    sol = iso.CoordinatedBeamforming(objective=objective).solve(net)
+    assert sol.status == "optimal", sol.reason
+    measured = _numpy_eve_sinr(net, sol.design)
+    assert np.all(measured <= np.array([[0.1], [10 ** -0.3]]) * (1 + 1e-5))
