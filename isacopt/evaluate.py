@@ -18,7 +18,7 @@ from .metrics.sensing import at_heads
 from .metrics.comm import JointTransmission
 from .metrics.position_crlb import CrlbModel, PairSet, model_crlb
 from .network.model import Network
-from .metrics.secrecy import eavesdropper_sinr, secrecy_rates
+from .metrics.secrecy import eavesdropper_beampattern, eavesdropper_sinr, secrecy_rates
 from .results import BaseStationResult, EavesdropperResult, NetworkResult, TargetResult, UserResult
 from .units import linear_to_db
 
@@ -37,6 +37,7 @@ class Evaluation:
     load: np.ndarray             # (B,)
     eavesdroppers: list[EavesdropperResult] = field(default_factory=list)
     eve_sinr: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (E, K), user k's data at e
+    eve_beampattern: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (B, E), a^H R_b a toward e
 
 
 def evaluate(network: Network, channels: Channels, design: TransmitDesign, association: Association, *,
@@ -99,9 +100,11 @@ def evaluate(network: Network, channels: Channels, design: TransmitDesign, assoc
     )
     eve = eavesdropper_sinr(network, channels, design, joint)
     secrecy = secrecy_rates(g, eve) if eve.size else eve
-    eves = [EavesdropperResult(id=e.id, max_sinr_db=e.max_sinr_db,
+    eve_gain = eavesdropper_beampattern(channels, design)
+    eves = [EavesdropperResult(id=e.id, max_sinr_db=e.max_sinr_db, max_beampattern_w=e.max_beampattern_w,
+                               beampattern_w=float(eve_gain[:, i].max()),
                                sinr_db=float(linear_to_db(eve[i].max())) if network.n_users else float("-inf"),
                                user_sinr_db=[float(linear_to_db(x)) for x in eve[i]],
                                secrecy_rate_bps_hz=[float(x) for x in secrecy[i]])
             for i, e in enumerate(network.eavesdroppers)]
-    return Evaluation(users, targets, bss, net, g, gains, ssinr, crb, crlb, load, eves, eve)
+    return Evaluation(users, targets, bss, net, g, gains, ssinr, crb, crlb, load, eves, eve, eve_gain)

@@ -57,6 +57,8 @@ class EavesdropperResult(_Result):
     sinr_db: float = Field(description="the largest SINR of any user's data at it [dB]")
     user_sinr_db: list[float] = Field(description="per user (in the order of users), the SINR of its data here [dB]")
     secrecy_rate_bps_hz: list[float] = Field(description="per user, max(0, its rate - log2(1 + its SINR here))")
+    max_beampattern_w: float | None = Field(None, description="the sensing-privacy cap [W], if any")
+    beampattern_w: float = Field(0.0, description="the largest transmit beampattern gain of any BS toward it [W]")
 
 
 class BaseStationResult(_Result):

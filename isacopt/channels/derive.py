@@ -27,6 +27,7 @@ class Channels:
     - ``tx_steering[b]`` / ``tx_steering_dot[b]``: (T, Nt_b), a_Nt(phi_bt) and d/dphi
     - ``rx_steering[b]`` / ``rx_steering_dot[b]``: (T, Nr_b)
     - ``eve[b]``: (E, Nt_b), row e is g_{b,e}, the channel to eavesdropper e
+    - ``eve_steering[b]``: (E, Nt_b), a_Nt toward eavesdropper e (sensing privacy caps)
     """
 
     comm: tuple[NDArray[np.complex128], ...]
@@ -40,6 +41,7 @@ class Channels:
     rx_steering_dot: tuple[NDArray[np.complex128], ...]
     noise_w: float
     eve: tuple[NDArray[np.complex128], ...] = ()  # per BS b: (E, Nt_b), row e is g_{b,e} (eavesdroppers)
+    eve_steering: tuple[NDArray[np.complex128], ...] = ()  # per BS b: (E, Nt_b), a_Nt toward each eavesdropper
 
     @property
     def n_bs(self) -> int:
@@ -61,6 +63,7 @@ class Channels:
             rx_steering_dot=tuple(self.rx_steering_dot[b][targets] for b in bss),
             noise_w=self.noise_w,
             eve=tuple(self.eve[b] for b in bss) if self.eve else (),
+            eve_steering=tuple(self.eve_steering[b] for b in bss) if self.eve_steering else (),
         )
 
 
@@ -87,4 +90,6 @@ def derive_channels(network: Network) -> Channels:
                               for i, b in enumerate(network.base_stations)),
         noise_w=network.system.noise_w,
         eve=eavesdropper_channels(network),
+        eve_steering=tuple(steering(b.tx_antennas, azimuth(b.position_m, network.eavesdropper_positions), psi[i])
+                           .reshape(network.n_eavesdroppers, b.tx_antennas) for i, b in enumerate(network.base_stations)),
     )

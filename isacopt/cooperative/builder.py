@@ -255,11 +255,12 @@ class CooperativeISAC(ProblemModel):
         type2 = tuple(u.receiver == "type2" for u in net.users)
         limits = tuple(lim is not None for lim in self.limits(net))
         key = (objective, antennas, assoc.serving, assoc.sensing, sinr_users, type2, limits, all_users,
-               net.n_eavesdroppers)
+               net.n_eavesdroppers, net.private_eavesdroppers)
         built = key not in self._cache
         if built:
             self._cache[key] = CompiledCoop(self, antennas, assoc, sinr_users, type2, limits, objective,
-                                            all_users=all_users, n_eves=net.n_eavesdroppers)
+                                            all_users=all_users, n_eves=net.n_eavesdroppers,
+                                            private=net.private_eavesdroppers)
         compiled = self._cache[key]
         compiled.update(data, self.limits(net))
         return compiled, built

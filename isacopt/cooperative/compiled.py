@@ -16,6 +16,7 @@ from ..formulation.data import SnapshotData
 from ..objectives import Objective
 from ..terms.jt_eavesdropper import JointEavesdropperCaps
 from ..terms.jt_sinr import JointSinr
+from ..terms.sensing_privacy import SensingPrivacy
 from ..terms.position_crlb import PositionCrlb
 from ..terms.power import PowerBudget
 from .variables import CoMPVariables, blocks_for
@@ -24,11 +25,11 @@ from .variables import CoMPVariables, blocks_for
 class CompiledCoop:
     def __init__(self, opts, antennas: tuple[int, ...], assoc: Association, sinr_users: tuple[int, ...],
                  type2: tuple[bool, ...], limits: tuple[bool, ...], objective: type[Objective],
-                 all_users: tuple[int, ...] = (), n_eves: int = 0):
+                 all_users: tuple[int, ...] = (), n_eves: int = 0, private: tuple[int, ...] = ()):
         """``objective``: a cooperative objective class, or a sub-problem's (MinUtilisation for a max-min-rate
         step, RateSurrogate for the sum-rate search), which builds its expression on these variables and terms.
         ``all_users``: users whose received powers the sum-rate surrogate needs; ``n_eves``: eavesdroppers
-        (each caps every user's SINR at it)."""
+        (each caps every user's SINR at it); ``private``: those with a sensing-privacy cap."""
         self.opts, self.kind, self.n_bs = opts, objective, len(antennas)
         self.shared = {}  # BS -> users whose data it receives over the backhaul (non-head members of C_k)
         for k, cluster in enumerate(assoc.serving):
@@ -39,6 +40,8 @@ class CompiledCoop:
         self.terms: dict = {"power": PowerBudget(len(antennas))} if objective.power_budget else {}
         if sinr_users:
             self.terms["sinr"] = JointSinr(list(sinr_users), blocks, antennas, type2)
+        if private:
+            self.terms["privacy"] = SensingPrivacy(private, antennas)
         if n_eves:
             self.terms["eavesdropper"] = JointEavesdropperCaps(n_eves, list(range(len(assoc.serving))), blocks,
                                                                antennas, opts.sensing_streams)

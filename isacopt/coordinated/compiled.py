@@ -18,6 +18,7 @@ from ..terms.angle_crb import AngleCrb
 from ..terms.base import Term, Variables
 from ..terms.beampattern import Beampattern
 from ..terms.eavesdropper import EavesdropperCaps
+from ..terms.sensing_privacy import SensingPrivacy
 from ..terms.power import PerAntennaPower, PowerBudget
 from ..terms.sensing_sinr import SensingSinrFloor
 from ..terms.sinr import SinrConstraints
@@ -37,6 +38,8 @@ def make_terms(opts: "CoordinatedBeamforming", st: Structure) -> dict[str, Term]
         terms["sinr"] = SinrConstraints(list(st.sinr_users), st.serving, st.dims, st.type2, inter)
     if st.eavesdroppers and any(b >= 0 for b in st.serving):
         terms["eavesdropper"] = EavesdropperCaps(st.eavesdroppers, st.serving, st.dims)
+    if st.private:
+        terms["privacy"] = SensingPrivacy(st.private, st.dims)
     if st.sensing:
         beam = Beampattern(st.sensing, st.dims, with_floor=opts.beampattern_floor_w is not None)
         beam.floor_w = None if opts.beampattern_floor_w is None else np.full(len(st.sensing), opts.beampattern_floor_w)

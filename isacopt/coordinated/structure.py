@@ -19,6 +19,7 @@ class Structure:
     type2: tuple[bool, ...]
     interferers: tuple[tuple[int, ...], ...]  # per user: BSs whose transmission reaches it
     eavesdroppers: int = 0                # how many (each caps every served user's SINR at it)
+    private: tuple[int, ...] = ()         # eavesdroppers with a sensing-privacy cap
 
     @classmethod
     def of(cls, data: SnapshotData, sinr_users: tuple[int, ...], type2: tuple[bool, ...],
@@ -27,4 +28,4 @@ class Structure:
         active = [b for b in range(net.n_bs) if (data.users_of(b) or sensing_streams) and data.nulls.dof[b] > 0]
         inter = tuple(tuple(j for j in active if data.interferes(j, k)) for k in range(net.n_users))
         return cls(data.nulls.dof, tuple(b.tx_antennas for b in net.base_stations), data.serving, data.sensing,
-                   sinr_users, type2, inter, net.n_eavesdroppers)
+                   sinr_users, type2, inter, net.n_eavesdroppers, net.private_eavesdroppers)

@@ -23,6 +23,14 @@ def eavesdropper_sinr(network: Network, channels: Channels, design: TransmitDesi
     return p / noise
 
 
+def eavesdropper_beampattern(channels: Channels, design: TransmitDesign) -> NDArray[np.float64]:
+    """G[b, e] = a_b(phi_be)^H R_b a_b(phi_be): BS b's transmit beampattern gain toward eavesdropper e [W]."""
+    if not channels.eve_steering or channels.eve_steering[0].shape[0] == 0:
+        return np.zeros((len(design.sensing), 0))
+    return np.array([np.real(np.einsum("ei,ij,ej->e", a.conj(), design.covariance(b), a))
+                     for b, a in enumerate(channels.eve_steering)])
+
+
 def secrecy_rates(user_sinr: NDArray[np.float64], eve_sinr: NDArray[np.float64]) -> NDArray[np.float64]:
     """R[e, k] = max(0, log2(1 + SINR_k) - log2(1 + SINR_{e,k})) [bit/s/Hz]: user k's secrecy rate against
     eavesdropper e."""

@@ -109,6 +109,11 @@ class Network(FrozenModel):
         """Number of eavesdroppers E."""
         return len(self.eavesdroppers)
 
+    @property
+    def private_eavesdroppers(self) -> tuple[int, ...]:
+        """Indices of the eavesdroppers with a sensing-privacy cap (``max_beampattern_w``)."""
+        return tuple(e for e, eve in enumerate(self.eavesdroppers) if eve.max_beampattern_w is not None)
+
     @cached_property
     def eavesdropper_positions(self) -> np.ndarray:
         """Eavesdropper positions, (E, 2) [m]."""

@@ -69,6 +69,8 @@ class Eavesdropper(FrozenModel):
     id: str = _ID
     position_m: Point = Field(description="(x, y) [m]")
     max_sinr_db: float = Field(ge=-50, le=80, description="largest SINR [dB] of any user's data at it")
+    max_beampattern_w: float | None = Field(None, gt=0, le=1e6, description="sensing privacy: every BS's transmit "
+                                            "beampattern gain a^H R_b a toward it at most this [W] (None: no cap)")
 
 
 class Window(FrozenModel):

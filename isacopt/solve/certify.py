@@ -54,6 +54,10 @@ def violations(data: SnapshotData, design: TransmitDesign, ev: Evaluation, check
             for k, b in enumerate(data.serving):
                 if b >= 0:
                     out[f"SINR of {net.users[k].id} at eavesdropper {eve.id}"] = max(0.0, (ev.eve_sinr[e, k] - cap) / cap)
+            if eve.max_beampattern_w is not None:
+                worst = float(ev.eve_beampattern[:, e].max())
+                out[f"beampattern toward eavesdropper {eve.id}"] = max(0.0, (worst - eve.max_beampattern_w)
+                                                                       / eve.max_beampattern_w)
     return out
 
 

@@ -26,6 +26,8 @@ _LABELS = {  # term label kind -> readable constraint, formatted with the networ
     "beampattern": lambda net, d, i, x: f"beampattern floor toward target {net.targets[i].id}",
     "sensing_sinr": lambda net, d, i, x: f"sensing SINR floor of target {net.targets[i].id}",
     "crlb": lambda net, d, i, x: f"root-CRLB limit of target {net.targets[i].id}",
+    "privacy": lambda net, d, i, x: (f"beampattern of {net.base_stations[int(x[0])].id} toward eavesdropper "
+                                     f"{net.eavesdroppers[i].id} <= {net.eavesdroppers[i].max_beampattern_w:g} W"),
     "eavesdropper": lambda net, d, i, x: (f"SINR of user {net.users[int(x[0])].id}'s data at eavesdropper "
                                           f"{net.eavesdroppers[i].id} <= {net.eavesdroppers[i].max_sinr_db:g} dB"),
 }
