@@ -52,6 +52,10 @@ def network_summary(network: Network) -> str:
     if network.targets:
         rcs = [t.rcs_m2 for t in network.targets]
         lines.append(f"targets: RCS {min(rcs):g} .. {max(rcs):g} m^2")
+    if network.eavesdroppers:
+        lines.append(f"eavesdroppers: {', '.join(e.id for e in network.eavesdroppers)} (SINR caps "
+                     f"{', '.join(f'{e.max_sinr_db:g}' for e in network.eavesdroppers)} dB; "
+                     f"{len(network.private_eavesdroppers)} with a sensing-privacy cap)")
     return "\n".join(lines)
 
 
@@ -120,6 +124,12 @@ def solution_summary(solution) -> str:
                   f"{_f(t.sensing_sinr_db, '.2f'):>9} {_f(t.angle_crb_deg):>9} {_f(t.root_crlb_m):>9}"
                   for t in s.targets]
         lines += _why_infinite(s.targets)
+    if s.eavesdroppers:
+        lines += ["", f"{'eaves.':>8} {'cap dB':>7} {'worst SINR dB':>13} {'min secrecy b/s/Hz':>18} {'beam W':>9} "
+                      f"{'cap W':>7}"]
+        lines += [f"{e.id:>8} {_f(e.max_sinr_db, 'g'):>7} {_f(e.sinr_db, '.2f'):>13} "
+                  f"{_f(min(e.secrecy_rate_bps_hz, default=None), '.3f'):>18} {_f(e.beampattern_w):>9} "
+                  f"{_f(e.max_beampattern_w, 'g'):>7}" for e in s.eavesdroppers]
     if s.base_stations:
         lines += ["", f"{'BS':>8} {'power W':>9} {'budget':>7} {'comm W':>8} {'sense W':>8} {'DoF':>4} {'nulls':>5} "
                       f"{'backhaul':>10}"]
