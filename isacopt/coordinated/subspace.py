@@ -100,8 +100,11 @@ def _bisection(opts, data: SnapshotData, st: Structure, time_limit_s: float | No
         step, sensing = at(db)
         # subspaces from the start even for small blocks: a feasibility step ends at the first design
         # meeting every target, usually on the first or second small restricted problem; a step the loop
-        # leaves open (at the very edge of feasibility) is solved once more on whole blocks, one LMI solve
-        for full_dim in (0, max(st.dims, default=0)):
+        # leaves open (at the very edge of feasibility) is solved once more on whole blocks where they are
+        # small (one cheap LMI solve); larger ones cost seconds and fail at the edge as the loop did, and
+        # the bisection probes around an open level anyway
+        whole = max(st.dims, default=0)
+        for full_dim in (0, whole) if whole <= FULL_DIM else (0,):
             sdp, res = _solve(opts, step, st, opts.objective_class.linear_form, time_limit_s, out,
                               stop_when_feasible=True, full_dim=full_dim, sensing_sinr=sensing)
             if res.status in ("optimal", "feasible"):

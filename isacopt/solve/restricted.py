@@ -113,14 +113,18 @@ class RestrictedSolution:
 # a larger static regularisation, the same problem usually solves (measured on Fig. 3 snapshots at Nt 16)
 SOLVED = ("Solved", "AlmostSolved")
 RETRY_SETTINGS = ({"equilibrate_enable": False}, {"static_regularization_constant": 1e-7})
+# ... on small subspaces, where a retry costs milliseconds; on whole blocks of 16 antennas (seconds per
+# solve) the retries failed as the first attempt did, and tripled the cost of every undecided step
+RETRY_MAX_DIM = 8
 
 
 def solve_restricted(sdp: LinearSDP, terms: list[BlockTerms], bases: list[NDArray[np.complex128]],
                      penalty: float, settings: dict | None = None) -> RestrictedSolution:
-    """``solve_restricted_once``, retried with ``RETRY_SETTINGS`` while Clarabel stops short; the first
-    attempt's answer stands when no retry solves (its multipliers may still certify, see the caller)."""
+    """``solve_restricted_once``, retried with ``RETRY_SETTINGS`` while Clarabel stops short (bases of at
+    most ``RETRY_MAX_DIM`` columns); the first attempt's answer stands when no retry solves (its multipliers
+    may still certify, see the caller)."""
     first = solve_restricted_once(sdp, terms, bases, penalty, settings)
-    if first.status in SOLVED:
+    if first.status in SOLVED or max((u.shape[1] for u in bases), default=0) > RETRY_MAX_DIM:
         return first
     solver_s = first.solver_s
     for retry in RETRY_SETTINGS:

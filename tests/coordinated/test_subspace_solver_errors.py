@@ -72,3 +72,16 @@ def test_when_every_retry_fails_the_first_answer_stands(monkeypatch):
     monkeypatch.setattr(restricted, "solve_restricted_once", fake)
     res = restricted.solve_restricted(None, [], [], 1.0)
     assert res.status == "NumericalError" and res.solver_s == 3.0
+
+
+def test_large_restricted_problems_are_not_retried(monkeypatch):
+    calls = []
+
+    def fake(sdp, terms, bases, penalty, settings=None):
+        calls.append(settings)
+        return restricted.RestrictedSolution("NumericalError", np.zeros(1), [], 0.0, 1.0, 10)
+
+    monkeypatch.setattr(restricted, "solve_restricted_once", fake)
+    big = [np.zeros((16, restricted.RETRY_MAX_DIM + 1), complex)]
+    assert restricted.solve_restricted(None, [], big, 1.0).status == "NumericalError"
+    assert len(calls) == 1
