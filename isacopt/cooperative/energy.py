@@ -59,7 +59,7 @@ def max_energy_efficiency(opts, data, assoc, time_limit_s, t0):
     set_rate_caps(opts, data, assoc, compiled)
     records: list = []
     received, interference = np.zeros(len(users)), np.zeros(len(users))
-    lam, history = 0.0, []
+    lam, history, stopped = 0.0, [], ""
     for it in range(opts.sca_iterations):
         linearise(compiled, received, interference)
         compiled.ee_price.value = lam * price
@@ -67,21 +67,26 @@ def max_energy_efficiency(opts, data, assoc, time_limit_s, t0):
         if outcome != "solved":
             if it == 0 or outcome == "time_limit":
                 return opts.failed(outcome, data, compiled, records, t0, recompiled)
-            break  # keep the last solved point
+            stopped = f" (step {it + 1} did not solve: the last solved point stands)"
+            break
         received, interference = powers(compiled)
         rates = np.log2(1 + (received - interference) / (1 + interference))
         spent = consumed(compiled)
-        if spent <= 0:
-            break  # nothing transmitted and nothing consumed: the last positive point stands
+        if spent <= 0:  # nothing transmitted and nothing consumed: the last positive point stands
+            stopped = " (a step transmitted nothing: the last positive point stands)"
+            break
         ee = bandwidth * float(rates.sum()) / spent
         history.append(ee)
         if ee - lam <= opts.dinkelbach_tol * max(ee, 1e-300):
             break
         lam = ee
+    else:
+        stopped = (f" (stopped at sca_iterations = {opts.sca_iterations}, the last step still gaining "
+                   f"{history[-1] / history[-2] - 1 if len(history) > 1 else 1:.1e})")
     # the design is extracted from the last SCA point, which the bound's solves below do not touch
     bound, bound_note = energy_bound(opts, data, assoc, sinr_users, users, lam, price, circuit, time_limit_s,
                                      records)
-    note = (f"Dinkelbach over successive convex approximations: {len(history)} SDPs, relaxation EE "
+    note = (f"Dinkelbach over successive convex approximations: {len(history)} SDPs{stopped}, relaxation EE "
             f"{history[-1]:.6g} bit/J; {bound_note}")
     solution = finish(opts, data, assoc, compiled, records, t0, recompiled, bound=bound, local=True, note=note)
     if (solution.status == "local_optimum" and bound is not None and solution.objective is not None
