@@ -145,6 +145,8 @@ def save_network(network: Network, path: str | Path) -> Path:
         arrays = {"comm": np.asarray(spec.comm)}
         if spec.crosslink_array is not None:
             arrays["crosslink"] = np.asarray(spec.crosslink_array)
+        if spec.eve is not None:
+            arrays["eve"] = np.asarray(spec.eve)
         np.savez(npz, **arrays)
         data["channels"]["file"] = npz.name
     p.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")

@@ -89,6 +89,20 @@ def test_explicit_channel_file_round_trip(tmp_path):
     assert np.array_equal(derive_channels(again).comm[1], comm[1])
 
 
+def test_eavesdroppers_and_their_explicit_channels_round_trip(tmp_path):
+    base = two_cell_network().with_updates(eavesdroppers=[iso.Eavesdropper(id="e0", position_m=(100, -40),
+                                                                          max_sinr_db=-3, max_beampattern_w=0.2)])
+    comm = (np.arange(32) + 1j).reshape(2, 4, 4) * 1e-6
+    eve = (np.arange(8) - 2j).reshape(2, 1, 4) * 1e-6
+    net = base.with_updates(channels=iso.ExplicitChannels.from_arrays(comm, eve=eve))
+    again = load_network(save_network(net, tmp_path / "secure.yaml"))
+    assert again.eavesdroppers == net.eavesdroppers
+    assert np.array_equal(derive_channels(again).eve[1], eve[1])
+    np.savez(tmp_path / "secure.channels.npz", comm=comm)  # the eavesdropper's channels missing from the file
+    with pytest.raises(iso.ValidationError, match="'eve' array of shape"):
+        derive_channels(load_network(tmp_path / "secure.yaml"))
+
+
 def test_explicit_channel_file_validated(tmp_path):
     base = yaml.safe_load((PROBLEMS / "single-cell-teaching.yaml").read_text())
     base["channels"] = {"model": "explicit", "file": "ch.npz"}
