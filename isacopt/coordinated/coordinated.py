@@ -224,10 +224,10 @@ class CoordinatedBeamforming(LoadOptions):
             names = ", ".join(c.name for c in REGISTRY["coordinated"].values() if c.linear_form is not None)
             problems.append(("relaxation", f"'subspace' applies to {names} (every constraint linear in the "
                              "covariances); use 'sdp'"))
-        if network.n_eavesdroppers and self.relaxation != "sdp":
-            # the SOCP has no sensing covariances (no artificial noise); the subspace rows are not written yet
-            problems.append(("relaxation", f"eavesdropper caps are solved with relaxation 'sdp' only, not "
-                             f"{self.relaxation!r}; use 'sdp'"))
+        if network.n_eavesdroppers and self.relaxation == "socp":
+            # the SOCP has no sensing covariances: no artificial noise, no sensing-privacy rows
+            problems.append(("relaxation", "eavesdropper caps are solved with relaxation 'sdp' or 'subspace', not "
+                             "'socp'; use 'sdp'"))
         if self.objective_class.sensing_level and self.sensing_sinr_db is not None:
             problems.append(("sensing_sinr_db", "max_min_sensing_sinr maximises the common sensing SINR itself; "
                              "remove the floor"))

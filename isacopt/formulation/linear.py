@@ -114,7 +114,31 @@ def linear_sdp(data: SnapshotData, st, *, form: str, sensing_streams: bool, per_
             rows.append(Row(f"beampattern:{t}", beampattern_floor / data.p_ref, terms=terms, elastic=True))
     if sensing_sinr is not None:
         rows.extend(sensing_sinr_rows(data, st, by_bs, sensing_sinr))
+    rows.extend(eavesdropper_rows(data, st, by_bs, index))
     return LinearSDP(blocks, rows, form, budget_rows)
+
+
+def eavesdropper_rows(data: SnapshotData, st, by_bs: dict[int, list[int]], index: dict) -> list[Row]:
+    """The caps of ``terms.eavesdropper`` divided by gamma_e, with g~ the reduced, noise-normalised channels:
+
+        sum_j g~_{j,e}^H R_j g~_{j,e} - (1 + 1/gamma_e) g~_{b,e}^H W_k g~_{b,e} >= -1   (elastic, as SINR rows)
+
+    and the sensing-privacy caps of ``terms.sensing_privacy``, -a^H R_b a >= -P_e / p_ref (hard, as budgets:
+    the zero design meets them)."""
+    net, rows = data.network, []
+    for e, eve in enumerate(net.eavesdroppers):
+        inverse = 10 ** (-eve.max_sinr_db / 10)
+        heard = [(i, 1.0, data.eve_channel(j, e)) for j, members in by_bs.items() for i in members]
+        for k, b in enumerate(st.serving):
+            if (b, k) in index:
+                own = (index[(b, k)], -(1.0 + inverse), data.eve_channel(b, e))
+                rows.append(Row(f"eavesdropper:{e}:{k}", -1.0, terms=heard + [own], elastic=True))
+    for e in st.private:
+        cap = net.eavesdroppers[e].max_beampattern_w / data.p_ref
+        for b, members in sorted(by_bs.items()):
+            a = data.reduced(b, data.channels.eve_steering[b][e])
+            rows.append(Row(f"privacy:{e}:{b}", -cap, terms=[(i, -1.0, a) for i in members]))
+    return rows
 
 
 SENSING_ROW_CAP = 1e3  # largest signal coefficient of a sensing-SINR row (see sensing_sinr_rows)

@@ -118,11 +118,33 @@ def test_an_eavesdropper_on_a_user_makes_it_infeasible_and_is_named():
     assert "spy" in sol.reason and "u0" in sol.reason
 
 
-def test_the_subspace_and_socp_relaxations_refuse_eavesdroppers_with_the_fix():
+def test_the_socp_relaxation_refuses_eavesdroppers_with_the_fix():
     net = _net(0, [_eve(140, -40)])
-    for relaxation in ("subspace", "socp"):
-        with pytest.raises(iso.ValidationError, match="'sdp'"):
-            iso.CoordinatedBeamforming(objective="min_power", relaxation=relaxation).solve(net)
+    with pytest.raises(iso.ValidationError, match="'sdp'"):
+        iso.CoordinatedBeamforming(objective="min_power", relaxation="socp").solve(net)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize("objective, options", [("min_power", {"beampattern_floor_w": 0.3}),
+                                                ("max_min_beampattern", {}), ("max_min_sinr", {})])
+def test_the_subspace_path_equals_the_sdp_with_eavesdropper_and_privacy_caps(seed, objective, options):
+    # Nt = 10: blocks larger than the subspace loop's whole-block size, so the subspaces grow
+    private = _eve(420, 60, -3, "eve1")
+    private["max_beampattern_w"] = 0.5
+    net = _net(seed, [_eve(140, -40, -10), private], nt=10)
+    if objective == "max_min_sinr":
+        net = net.with_updates(users=[u.model_copy(update={"sinr_db": None}) for u in net.users])
+    sdp = iso.CoordinatedBeamforming(objective=objective, **options).solve(net)
+    fast = iso.CoordinatedBeamforming(objective=objective, relaxation="subspace", **options).solve(net)
+    assert sdp.status == fast.status == "optimal"
+    tol = 1e-3 if objective == "max_min_sinr" else 1e-5  # a bisection in dB stops within its tolerance
+    assert fast.objective == pytest.approx(sdp.objective, rel=tol, abs=tol)
+    caps = np.array([[0.1], [10 ** -0.3]])
+    assert np.all(_numpy_eve_sinr(net, fast.design) <= caps * (1 + 1e-5))
+    assert fast.eavesdroppers[1].beampattern_w <= 0.5 * (1 + 1e-6)
+    free = iso.CoordinatedBeamforming(objective=objective, relaxation="subspace", **options).solve(
+        net.with_updates(eavesdroppers=()))
+    assert free.objective != pytest.approx(fast.objective, rel=1e-3)  # the caps bind: they are tested
 
 
 def test_explicit_channels_carry_the_eavesdroppers_and_refuse_without_them(tmp_path):
