@@ -10,6 +10,7 @@ from matplotlib.ticker import MaxNLocator
 
 from ..plots import plt
 from .metrics import METRICS
+from .note_placement import NOTE_GID, place_notes
 from .report import LOWER_IS_BETTER, corners, format_value, pareto, time_sharing
 from .spec import PlotSpec, SweepFile
 
@@ -77,7 +78,8 @@ def tradeoff(ax, table, plot: PlotSpec) -> None:
     if widest:
         note = (plot.note + "\n" if plot.note else "") + \
             f"widest 95 % interval on an envelope point: {100 * widest:.1f} % of its mean"
-        ax.text(0.99, 0.01, note, transform=ax.transAxes, ha="right", va="bottom", fontsize=6, color="0.3")
+        ax.text(0.99, 0.01, note, transform=ax.transAxes, ha="right", va="bottom", fontsize=6, color="0.3",
+                gid=NOTE_GID)
 
 
 def _envelope(ax, part, plot: PlotSpec, colour, i: int, label: str, time_sharing_label: str | None) -> float:
@@ -161,7 +163,8 @@ def report_figure(spec: SweepFile, table, path: str | Path, *, quick: bool | Non
         else:
             versus(ax, shown, plot, list(spec.grid))
             if plot.note:
-                ax.text(0.99, 0.01, plot.note, transform=ax.transAxes, ha="right", va="bottom", fontsize=6, color="0.3")
+                ax.text(0.99, 0.01, plot.note, transform=ax.transAxes, ha="right", va="bottom", fontsize=6,
+                        color="0.3", gid=NOTE_GID)
         if plot.kind == "versus" and plot.x in shown and shown[plot.x].dropna().map(
                 lambda v: isinstance(v, (int, float)) and float(v).is_integer()).all():
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # antennas, cluster sizes: whole numbers
@@ -185,6 +188,7 @@ def report_figure(spec: SweepFile, table, path: str | Path, *, quick: bool | Non
              f", 95 % intervals\n{complete} of {len(table)} "
              "design/point averages have every snapshot certified", fontsize=7, color="tab:red" if quick else "0.4")
     fig.tight_layout(rect=(0, 0.07 if quick else 0.05, 1, 1))
+    place_notes(fig)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=130)

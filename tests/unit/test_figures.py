@@ -8,6 +8,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import isacopt as iso  # noqa: E402
@@ -128,3 +129,26 @@ def test_a_tradeoff_legend_names_the_design_it_draws():
     assert {"zf Nt = 4", "zf Nt = 8", "time sharing Nt = 4"} <= labels[0]
     assert {"envelope Nt = 4", "envelope Nt = 8"} <= labels[1]
     assert not any("optimised" in label for label in labels[0])
+
+
+def test_a_panel_note_avoids_the_data_and_the_legend():
+    from isacopt.sweep.note_placement import NOTE_GID, place_notes
+
+    fig, ax = plt.subplots()
+    x = np.linspace(0, 1, 50)
+    ax.plot(x, 0.03 + 0.01 * x, label="a curve along the bottom")      # crowds both lower corners
+    ax.plot(x, 0.5 + 0.0 * x, label="and one across the middle")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.legend(loc="upper left")
+    note = ax.text(0.99, 0.01, "options the figure assumes\nsecond line", transform=ax.transAxes, ha="right",
+                   va="bottom", fontsize=6, gid=NOTE_GID)
+    place_notes(fig)
+    assert (note.get_ha(), note.get_va()) == ("right", "top")  # the one corner left: upper right
+    renderer = fig.canvas.get_renderer()
+    box = note.get_window_extent(renderer)
+    assert not box.overlaps(ax.get_legend().get_window_extent(renderer))
+    for line in ax.get_lines():  # no vertex of either curve under the note
+        xy = line.get_transform().transform(line.get_xydata())
+        assert not np.any((xy[:, 0] >= box.x0) & (xy[:, 0] <= box.x1) & (xy[:, 1] >= box.y0) & (xy[:, 1] <= box.y1))
+    plt.close(fig)
