@@ -192,7 +192,10 @@ class CoordinatedBeamforming(LoadOptions):
         return Structure.of(data, sinr_users, type2, self.sensing_streams)
 
     def _groups(self, data: SnapshotData) -> list[list[int]]:
-        if not self.decompose or not self.objective_class.decomposable or data.network.n_bs == 1:
+        # an eavesdropper hears every BS: its caps couple all of them (another group's signal is interference
+        # there, which a joint design can use), so no group is independent
+        if (not self.decompose or not self.objective_class.decomposable or data.network.n_bs == 1
+                or data.network.n_eavesdroppers):
             return [list(range(data.network.n_bs))]
         st = self._structure(data)
         return components(data, st.interferers, st.sinr_users, self.sensing_sinr_db is not None)

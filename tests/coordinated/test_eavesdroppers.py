@@ -178,3 +178,16 @@ def test_every_objective_keeps_the_caps(objective):
     assert sol.status == "optimal", sol.reason
     measured = _numpy_eve_sinr(net, sol.design)
     assert np.all(measured <= np.array([[0.1], [10 ** -0.3]]) * (1 + 1e-5))
+
+
+def test_an_eavesdropper_couples_groups_that_would_otherwise_be_solved_apart():
+    # comm_cluster 2 nulls each BS toward the other's users: without eavesdroppers the two cells are
+    # independent sub-problems; an eavesdropper hears both, so the problem is solved whole
+    free = iso.CoordinatedBeamforming(objective="min_power", comm_cluster=2, sensing_streams=False)
+    net = _net(0, [], nt=6).with_updates(targets=())
+    assert len(free._groups(free._prepare(net))) == 2
+    capped = net.with_updates(eavesdroppers=[_eve(200, 80, -10)])
+    assert len(free._groups(free._prepare(capped))) == 1
+    sol = free.solve(capped)
+    assert sol.status == "optimal", sol.reason
+    assert np.all(_numpy_eve_sinr(capped, sol.design) <= 0.1 * (1 + 1e-5))
