@@ -108,6 +108,44 @@ def angle_geometry(network: Network, t: int) -> NDArray[np.float64]:
     return perp[:, :, None] * perp[:, None, :] / (dist2**2)[:, None, None]
 
 
+@dataclass(frozen=True)
+class Measurement:
+    """One scalar measurement of a target's position that a design affords (its Fisher information).
+
+    ``range_sum``: the delay of the path ``tx -> target -> rx``, i.e. ``d_tx + d_rx`` [m], gradient
+    ``e_tx + e_rx``; ``azimuth``: the angle of arrival at BS ``rx`` (``tx == rx``) [rad], gradient
+    ``e_perp / d``. The position FIM is the sum of ``information * g g^T`` over a target's measurements.
+    """
+
+    kind: Literal["range_sum", "azimuth"]
+    tx: int
+    rx: int
+    information: float  # 1 / variance of the measured quantity [1/m^2] or [1/rad^2]
+
+
+def position_measurements(network: Network, channels: Channels, design: TransmitDesign,
+                          clusters: Sequence[Sequence[int]], pairs: PairSet = "multistatic", *,
+                          waveform: Waveform = "orthogonal", interference: bool = False,
+                          angle_information: bool = False, range_information: bool = True,
+                          target_pairs: Sequence[PairSet] | None = None) -> list[list[Measurement]]:
+    """Per target, the measurements its cluster makes with ``design`` (options: :func:`position_fim`)."""
+    mono = target_beampattern(channels, design)
+    cross = cross_gains(channels, design, waveform)
+    noise = receiver_noise(channels, design, waveform, interference)
+    snr_scale = channels.noise_w / noise  # SNR -> SINR per (receiver, target)
+    angle = angle_fisher(network, channels, design) * snr_scale if angle_information else None
+    out: list[list[Measurement]] = []
+    for t, cluster in enumerate(clusters):
+        pt = pairs if target_pairs is None else target_pairs[t]
+        scale = fim_scale(network, pt)
+        found = [Measurement("range_sum", i, j, scale * pair_snr(network, channels, mono if i == j else cross, i, j, t)
+                             * snr_scale[j, t]) for i, j in (pairs_of(cluster, pt) if range_information else ())]
+        if angle is not None:
+            found += [Measurement("azimuth", i, i, float(angle[i, t])) for i in cluster]
+        out.append(found)
+    return out
+
+
 def position_fim(network: Network, channels: Channels, design: TransmitDesign,
                  clusters: Sequence[Sequence[int]], pairs: PairSet = "multistatic", *,
                  waveform: Waveform = "orthogonal", interference: bool = False,
@@ -116,24 +154,19 @@ def position_fim(network: Network, channels: Channels, design: TransmitDesign,
     """(T, 2, 2): Fisher information J_t of every target position [1/m^2] (options: module docstring;
     ``range_information=False`` drops the range terms: angle-only localisation, for scaling studies;
     ``target_pairs[t]`` replaces ``pairs`` for target t, e.g. where the backhaul admitted only fusion)."""
-    mono = target_beampattern(channels, design)
-    cross = cross_gains(channels, design, waveform)
-    noise = receiver_noise(channels, design, waveform, interference)
-    snr_scale = channels.noise_w / noise  # SNR -> SINR per (receiver, target)
-    angle = angle_fisher(network, channels, design) * snr_scale if angle_information else None
+    found = position_measurements(network, channels, design, clusters, pairs, waveform=waveform,
+                                  interference=interference, angle_information=angle_information,
+                                  range_information=range_information, target_pairs=target_pairs)
     out = np.zeros((network.n_targets, 2, 2))
-    for t, cluster in enumerate(clusters):
+    for t, items in enumerate(found):
         e = unit_vectors(network, t)
-        pt = pairs if target_pairs is None else target_pairs[t]
-        scale = fim_scale(network, pt)
-        for i, j in pairs_of(cluster, pt) if range_information else ():
-            u = e[i] + e[j]
-            snr = pair_snr(network, channels, mono if i == j else cross, i, j, t) * snr_scale[j, t]
-            out[t] += scale * snr * np.outer(u, u)
-        if angle is not None:
-            geo = angle_geometry(network, t)
-            for i in cluster:
-                out[t] += angle[i, t] * geo[i]
+        geo = angle_geometry(network, t) if angle_information else None
+        for m in items:
+            if m.kind == "range_sum":
+                u = e[m.tx] + e[m.rx]
+                out[t] += m.information * np.outer(u, u)
+            else:
+                out[t] += m.information * geo[m.rx]
     return out
 
 

@@ -1,0 +1,128 @@
+"""A planner's stream of frames: a 100-frame, 7-cell run re-solves without recompiling while the structure
+holds (counted against the hand-offs of the predicted positions); cluster selection warm-starts from the
+previous frame's links; scenario files, the command line and their errors."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import isacopt as iso
+from isacopt.errors import ValidationError
+from isacopt.studies.instances import triangle_network
+from isacopt.tracking import TrackingScenario, load_scenario, run_tracking
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def hex_scenario(frames: int) -> TrackingScenario:
+    net = iso.Network.hexagonal(rings=1, isd_m=500, users_per_cell=1, targets_per_cell=1, seed=3, tx_antennas=6,
+                                rx_antennas=4, power_w=1.0)
+    rng = np.random.default_rng(0)
+    movers = [{"id": u.id, "kind": "user", "position_m": u.position_m, "velocity_mps": tuple(rng.uniform(-1.5, 1.5, 2)),
+               "accel_std_mps2": 0.2} for u in net.users]
+    movers += [{"id": t.id, "kind": "target", "position_m": t.position_m,
+                "velocity_mps": tuple(rng.uniform(-10, 10, 2)), "accel_std_mps2": 0.5} for t in net.targets]
+    return TrackingScenario.model_validate(dict(
+        name="hex", channels={"model": "los"}, base_stations=[b.model_dump() for b in net.base_stations], movers=movers,
+        problem={"kind": "coordinated_beamforming", "objective": "max_min_beampattern", "sinr_db": 10},
+        tracking={"frame_s": 0.1, "frames": frames, "margin": "none", "compare": False}))
+
+
+def test_hundred_frames_recompile_only_when_the_structure_changes():
+    sc = hex_scenario(100)
+    run = run_tracking(sc)
+    assert len(run.frames) == 100 and all(f.status == "optimal" for f in run.frames)
+    bs = np.array([b.position_m for b in sc.base_stations])
+    seen = set()
+    for f in run.frames:  # the structure: each user's serving BS and each target's sensing BS (nearest)
+        prior = np.array([p.position for p in f.prior])
+        seen.add(tuple(np.argmin(np.linalg.norm(prior[:, None] - bs[None], axis=-1), axis=1)))
+    s = run.summary()
+    assert s["solves"] == 100
+    assert s["recompiles"] == len(seen) == sc.problem.compiled_count()
+    assert s["recompiles"] < 10  # most frames re-use a compiled problem
+    assert run.frames[1].recompiled == 0
+
+
+def test_cluster_selection_warm_start_gives_the_same_choice_with_no_more_solves():
+    base = iso.CooperativeISAC(objective="min_sum_crlb", rate_bps_hz=1.0, pairs="multistatic")
+    net = triangle_network(2)
+    cold = iso.ClusterSelection(method="branch_and_bound", candidates=3, base=base).solve(net)
+    warm = iso.ClusterSelection(method="branch_and_bound", candidates=3, base=base).solve(
+        net, warm_start=cold.search.chosen + ["b9 serves nobody"])  # a link that no longer exists is dropped
+    assert cold.ok and warm.ok and cold.search.chosen
+    assert warm.objective == pytest.approx(cold.objective, rel=1e-6)
+    assert warm.search.chosen == cold.search.chosen
+    assert warm.search.convex_solves <= cold.search.convex_solves
+
+
+def test_tracking_a_cluster_selection_carries_links_from_frame_to_frame():
+    net = triangle_network(2)
+    movers = [{"id": u.id, "kind": "user", "position_m": u.position_m, "velocity_mps": (2.0, 1.0)} for u in net.users]
+    movers += [{"id": t.id, "kind": "target", "position_m": t.position_m, "velocity_mps": (-5.0, 3.0)}
+               for t in net.targets]
+    sc = TrackingScenario.model_validate(dict(
+        name="tri", system=net.system.model_dump(), channels={"model": "rician", "k_factor": 5},
+        base_stations=[b.model_dump() for b in net.base_stations], movers=movers,
+        problem={"kind": "cluster_selection", "candidates": 3,
+                 "base": {"objective": "min_sum_crlb", "rate_bps_hz": 1.0, "pairs": "multistatic"}},
+        tracking={"frame_s": 0.5, "margin": "none", "compare": False}))
+    run = run_tracking(sc, 3)
+    assert all(f.status.startswith("optimal") for f in run.frames)
+    assert all(f.links for f in run.frames) and all(f.backhaul_bps > 0 for f in run.frames)
+
+
+def scenario_dict(**changes) -> dict:
+    data = {"name": "s", "base_stations": [{"id": "b0", "position_m": (0, 0), "tx_antennas": 4, "rx_antennas": 4,
+                                            "power_w": 1.0}],
+            "movers": [{"id": "u0", "kind": "user", "position_m": (50, 60)}],
+            "problem": {"kind": "coordinated_beamforming", "objective": "max_min_sinr"}}
+    data.update(changes)
+    return data
+
+
+def test_bad_scenarios_name_the_field_and_the_fix():
+    with pytest.raises(ValidationError, match="tracking.margin: 'calibrated' raises SINR targets"):
+        TrackingScenario.model_validate(scenario_dict())
+    with pytest.raises(ValidationError, match="duplicate id 'u0'"):
+        TrackingScenario.model_validate(scenario_dict(movers=[{"id": "u0", "kind": "user", "position_m": (50, 60)}] * 2,
+                                                      tracking={"margin": "none"}))
+    with pytest.raises(ValidationError, match=r"movers\[0\].kind"):
+        TrackingScenario.model_validate(scenario_dict(movers=[{"id": "u0", "kind": "car", "position_m": (5, 6)}]))
+    with pytest.raises(ValidationError, match="tracking.outage"):
+        TrackingScenario.model_validate(scenario_dict(tracking={"outage": 0.7}))
+    sc = TrackingScenario.model_validate(scenario_dict(tracking={"margin": "none"},
+                                                       movers=[{"id": "u0", "kind": "user", "position_m": (50, 60),
+                                                                "velocity_mps": (-50, -60)}]))
+    with pytest.raises(ValidationError, match=r"movers \(frame 1[01], t = 1(\.1)? s\).*min_distance_m"):  # it walks into the BS
+        run_tracking(sc, 12)
+
+
+def cli(*args):
+    return subprocess.run([sys.executable, "-m", "isacopt.cli", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=600)
+
+
+def test_track_command_writes_plot_csv_and_summary(tmp_path):
+    png, csv, js = tmp_path / "t.png", tmp_path / "t.csv", tmp_path / "t.json"
+    r = cli("track", "two-cell-vehicles", "--frames", "3", "--plot", str(png), "--csv", str(csv), "--json", str(js),
+            "--no-progress")
+    assert r.returncode == 0, r.stderr
+    assert "goodput_predictive_bps_hz" in r.stdout and "recompiles" in r.stdout
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    rows = csv.read_text().splitlines()
+    assert len(rows) == 1 + 3 * len(load_scenario(ROOT / "problems/tracking/two-cell-vehicles.yaml").movers)
+    summary = json.loads(js.read_text())
+    assert summary["summary"]["frames"] == 3 and summary["options"]["margin"] == "calibrated"
+    assert cli("validate", "two-cell-vehicles").returncode == 0
+
+
+def test_track_command_rejects_a_bad_file_without_traceback(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text((ROOT / "problems/tracking/two-cell-vehicles.yaml").read_text().replace("frame_s: 0.2", "frame_s: -1"))
+    r = cli("track", str(bad), "--no-progress")
+    assert r.returncode == 2 and "tracking.frame_s" in r.stderr and "Traceback" not in r.stderr
