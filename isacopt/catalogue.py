@@ -14,8 +14,8 @@ from typing import Literal
 
 from .errors import ValidationError
 
-Kind = Literal["problem", "sweep", "allocation"]
-SUBFOLDERS = {"problem": ".", "sweep": "sweeps", "allocation": "allocations"}
+Kind = Literal["problem", "sweep", "allocation", "tracking"]
+SUBFOLDERS = {"problem": ".", "sweep": "sweeps", "allocation": "allocations", "tracking": "tracking"}
 LOCAL = Path("problems")
 
 

@@ -69,6 +69,11 @@ def list_problems() -> None:
         typer.echo("\nallocations (run with 'isacopt allocate NAME --out DIR'):")
     for f in allocations.values():
         _describe(f)
+    scenarios = catalogue.entries("tracking")
+    if scenarios:
+        typer.echo("\ntracking scenarios (run with 'isacopt track NAME --plot OUT.png'):")
+    for f in scenarios.values():
+        _describe(f)
 
 
 def _describe(f: Path) -> None:
@@ -121,8 +126,14 @@ def validate(file: str = typer.Argument(..., metavar="FILE", help="problem or sw
     try:
         try:
             path = resolve(file)
-        except ValidationError:
-            path = resolve_sweep(file)
+        except ValidationError as not_problem:
+            try:
+                path = resolve_sweep(file)
+            except ValidationError:
+                try:
+                    path = catalogue.find(file, "tracking")
+                except ValidationError:
+                    raise not_problem from None
         typer.echo(_validate_one(path, file))
     except ValidationError as err:
         _fail(err, path)
@@ -131,7 +142,20 @@ def validate(file: str = typer.Argument(..., metavar="FILE", help="problem or sw
 def _validate_one(path: Path, label: str) -> str:
     """One line for a valid file; ValidationError otherwise (a problem file's problem is checked against its
     network as solve would, a sweep's every grid point posed)."""
-    if "designs" in read_yaml(path):  # a sweep file
+    data = read_yaml(path)
+    if "movers" in data:  # a tracking scenario
+        from .tracking import load_scenario
+
+        sc = load_scenario(path)
+        first = sc.network([m.position_m for m in sc.users], [m.position_m for m in sc.targets])
+        try:
+            sc.problem.check(first)
+        except ValidationError as err:
+            raise type(err)(err.problems, source=str(path)) from None
+        return (f"{label}: valid tracking scenario ({count_noun(len(sc.base_stations), 'BS')}, "
+                f"{count_noun(len(sc.users), 'moving user')}, {count_noun(len(sc.targets), 'moving target')}, "
+                f"{count_noun(sc.tracking.frames, 'frame')})")
+    if "designs" in data:  # a sweep file
         from .sweep import build_tasks, load_sweep
 
         sweep_spec = load_sweep(path)
@@ -310,6 +334,47 @@ def allocate(file: str = typer.Argument(..., metavar="FILE", help="allocation fi
     paths = write(result, out)
     typer.echo("\n".join(summary_lines(result)))
     typer.echo("written: " + ", ".join(str(p) for p in paths))
+
+
+@app.command()
+def track(file: str = typer.Argument(..., metavar="FILE", help="tracking scenario, or a name from 'isacopt list'"),
+          frames: Optional[int] = typer.Option(None, "--frames", min=1, max=100_000, help="frames [default: the file's]"),
+          plot: Optional[Path] = typer.Option(None, "--plot", help="map, rates and root CRLB over time (PNG)"),
+          csv_out: Optional[Path] = typer.Option(None, "--csv", help="one row per frame and node"),
+          json_out: Optional[Path] = typer.Option(None, "--json", help="the run's summary (JSON)"),
+          progress: bool = typer.Option(True, help="show a progress bar")) -> None:
+    """Move users and targets frame by frame: design the beams from the tracked positions, measure the
+    echoes, update the Kalman filters; compare with perfect CSI and beam training."""
+    import json
+
+    from .tracking import load_scenario, run_tracking
+    from .tracking.run import frames_csv
+
+    try:
+        scenario = load_scenario(catalogue.find(file, "tracking"))
+        n = frames or scenario.tracking.frames
+        bar = _progress_bar(n, "frames") if progress else None
+        run = run_tracking(scenario, n, progress=bar.update_to if bar else None)
+        if bar:
+            bar.close()
+    except ValidationError as err:
+        _fail(err)
+    summary = run.summary()
+    for key, value in summary.items():
+        typer.echo(f"{key:28s} {value:.4g}" if isinstance(value, float) else f"{key:28s} {value}")
+    if plot is not None:
+        from .tracking.plot import save_tracking_figure
+
+        typer.echo(f"plot written to {save_tracking_figure(run, plot)}")
+    if csv_out is not None:
+        csv_out.parent.mkdir(parents=True, exist_ok=True)
+        csv_out.write_text(frames_csv(run), encoding="utf-8")
+        typer.echo(f"frames written to {csv_out}")
+    if json_out is not None:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps({"scenario": scenario.name, "options": scenario.tracking.model_dump(),
+                                        "summary": summary}, indent=2), encoding="utf-8")
+        typer.echo(f"summary written to {json_out}")
 
 
 def _progress_bar(total: int, unit: str):

@@ -120,6 +120,8 @@ class SearchStats(_Result):
     convex_solves: int = Field(0, description="distinct convex sub-problems solved (cached by choice)")
     infeasible_choices: int = Field(0, description="choices ruled out by backhaul, load or DoF limits without a solve")
     stopped: str = Field("", description="why the search stopped early (node or time limit), empty if complete")
+    chosen: list[str] = Field([], description="the cooperation links chosen, e.g. 'b1 serves u0' (a warm start "
+                              "for the next snapshot's search)")
 
 
 class Solution(_Result):

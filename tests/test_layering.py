@@ -22,7 +22,7 @@ LAYERS = [
     {"coordinated", "cooperative"},
     {"selection"},
     {"problems"},
-    {"sweep", "allocation", "io", "plots", "summary", "catalogue", "problem_files"},
+    {"sweep", "allocation", "tracking", "io", "plots", "summary", "catalogue", "problem_files"},
     {"cli"},
     {"console", "__main__", "__init__"},
 ]

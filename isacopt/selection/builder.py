@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Literal
+from typing import Iterable, Literal
 
 from pydantic import Field, PrivateAttr, model_validator
 
@@ -91,8 +91,13 @@ class ClusterSelection(ProblemModel):
         """The checks of the base problem on ``network`` (raises ValidationError); solves nothing."""
         self.builders()[0].prepare(network)
 
-    def solve(self, network: Network, *, time_limit_s: float | None = None) -> Solution:
+    def solve(self, network: Network, *, time_limit_s: float | None = None,
+              warm_start: Iterable[str] | None = None) -> Solution:
         """Choose the cooperation links (``method``) and solve the base problem for the best choice.
+
+        ``warm_start``: links chosen before (``search.chosen`` of an earlier solution, e.g. the previous
+        frame's); branch and bound evaluates that choice first, so its value prunes from the first node.
+        Links that no longer exist (a node's nearest BSs changed) are dropped.
 
         Returns that choice's solution with ``search`` statistics (incumbent, proven bound, gap, nodes,
         convex solves, choices ruled out by the limits) and the chosen links in ``reason``. The status
@@ -126,7 +131,10 @@ class ClusterSelection(ProblemModel):
             out = greedy(ev, observable_start=needs_crlb)
             out.bound = ev.evaluate(frozenset(links.links), relaxed=True).bound  # the root relaxation
         else:
-            out = branch_and_bound(ev, max_nodes=self.max_nodes, tol=self.gap_tol)
+            known = {link.describe(network): link for link in links.links}
+            start = frozenset(known[w] for w in warm_start or () if w in known)
+            out = branch_and_bound(ev, max_nodes=self.max_nodes, tol=self.gap_tol,
+                                   start=start if warm_start is not None else None)
         if self.drop_redundant:
             drop_redundant_links(ev, out)  # the fewest links among equal optima (free for exhaustive: all cached)
         prefer_cheapest(ev, out)  # equal optima (to the solver's accuracy): the least backhaul, not round-off
@@ -142,7 +150,8 @@ class ClusterSelection(ProblemModel):
         stats = SearchStats(
             method=self.method, links=len(links.links), nodes=out.nodes, convex_solves=ev.solves,
             infeasible_choices=ev.skipped, incumbent=sign * incumbent if math.isfinite(incumbent) else None,
-            best_bound=sign * bound if math.isfinite(bound) else None, gap=gap, stopped=out.stopped)
+            best_bound=sign * bound if math.isfinite(bound) else None, gap=gap, stopped=out.stopped,
+            chosen=sorted(link.describe(network) for link in out.best or ()))
         if out.best is None or not math.isfinite(incumbent):
             reasons = sorted({v for e in ev.cache.values() for v in e.violations})[:6]
             status = search_status(self.method, out.stopped, gap, self.gap_tol, None)

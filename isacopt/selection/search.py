@@ -201,11 +201,16 @@ def _pair_information(ev: Evaluator, link: Link) -> float:
     return math.log(det) if det > 0 else -1e6
 
 
-def branch_and_bound(ev: Evaluator, *, max_nodes: int, tol: float) -> Outcome:
-    """Best-first branch and bound; nodes fix links in or out; bounds from the all-undecided-on relaxation."""
+def branch_and_bound(ev: Evaluator, *, max_nodes: int, tol: float, start: frozenset[Link] | None = None) -> Outcome:
+    """Best-first branch and bound; nodes fix links in or out; bounds from the all-undecided-on relaxation.
+    ``start``: a choice evaluated first (a warm start); if admissible, it is the first incumbent."""
     links = ev.links.links
     best, best_eval = None, None
     incumbent = math.inf
+    if start is not None:
+        first = ev.evaluate(start)
+        if math.isfinite(first.value) and first.loads_ok:
+            incumbent, best, best_eval = first.value, start, first
     counter = itertools.count()
     heap: list = [(-math.inf, next(counter), frozenset(), frozenset())]
     closed_bounds: list[float] = []  # bounds of nodes settled without children (pruned or solved)
