@@ -259,7 +259,7 @@ def run_tracking(scenario: TrackingScenario, frames: int | None = None, *, progr
             rates["training"] = (1 - opts.training_fraction) * rates["perfect"]
         # the echoes of this frame's design, at the true geometry; clusters from the predicted positions
         eval_net = _echo_network(scenario, truth[n, :, :2], spec)
-        posterior, counts, crlb = _measure(scenario, eval_net, design, prior_xy, tracks, truth[n], bs_xy, meas_rng)
+        posterior, counts, crlb = _measure(scenario, eval_net, design, prior_xy, tracks, truth[n], bs_xy, meas_rng, sol)
         warm = _links(sol) or warm
         backhaul = sum(b.backhaul_load_bps for b in sol.base_stations) if sol.ok else 0.0
         status = "fallback" if fell else sol.status
@@ -350,7 +350,7 @@ def _design(scenario: TrackingScenario, problem: Any, prior_xy: np.ndarray, trac
 
 
 def _measure(scenario: TrackingScenario, echoes: Network, design, prior_xy: np.ndarray, tracks: list[Track],
-             truth: np.ndarray, bs_xy: np.ndarray, rng: np.random.Generator):
+             truth: np.ndarray, bs_xy: np.ndarray, rng: np.random.Generator, sol: Solution | None = None):
     """(posterior tracks, measurements per node, root CRLB per node) of one frame's echoes."""
     n_nodes = len(tracks)
     if design is None:  # nothing transmitted: no echoes, the prior stands
@@ -359,6 +359,10 @@ def _measure(scenario: TrackingScenario, echoes: Network, design, prior_xy: np.n
     k = min(opts.cooperating_bs, len(bs_xy))
     clusters = [tuple(int(b) for b in np.argsort(np.linalg.norm(bs_xy - prior_xy[i], axis=1))[:k])
                 for i in range(n_nodes)]
+    if opts.listeners == "design" and sol is not None:
+        index = {b.id: j for j, b in enumerate(scenario.base_stations)}
+        chosen = {u.id: u.serving_bs for u in sol.users} | {t.id: t.sensing_bs for t in sol.targets}
+        clusters = [tuple(index[b] for b in chosen.get(m.id, ())) or clusters[i] for i, m in enumerate(scenario.movers)]
     items = position_measurements(echoes, derive_channels(echoes), design, clusters, "multistatic",
                                   waveform=opts.sensing_waveform, interference=opts.crlb_interference,
                                   angle_information=opts.angle_information)

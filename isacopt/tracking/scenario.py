@@ -32,6 +32,10 @@ class TrackingOptions(FrozenModel):
     seed: int = Field(0, ge=0, description="seed of the trajectories, the measurement noise and the fading")
     cooperating_bs: int = Field(2, ge=1, le=100, description="each node is measured by its this many nearest BSs "
                                 "(nearest to its predicted position): their range sums and azimuths")
+    listeners: Literal["nearest", "design"] = Field(
+        "nearest", description="who measures a node: its 'cooperating_bs' nearest BSs, or the clusters of the "
+        "frame's design ('design': a target's sensing cluster, a user's serving cluster; with cluster selection "
+        "these are what the backhaul admitted)")
     sensing_waveform: Literal["orthogonal", "unified"] = Field(
         "orthogonal", description="SPEC.md 11: 'orthogonal' lets only the dedicated sensing signal take part in "
         "cross-BS pairs; the data beams' echoes count at the BS that sent them")

@@ -14,26 +14,13 @@ import isacopt as iso
 from isacopt.errors import ValidationError
 from isacopt.studies.instances import triangle_network
 from isacopt.tracking import TrackingScenario, load_scenario, run_tracking
+from isacopt.tracking.instances import hex_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def hex_scenario(frames: int) -> TrackingScenario:
-    net = iso.Network.hexagonal(rings=1, isd_m=500, users_per_cell=1, targets_per_cell=1, seed=3, tx_antennas=6,
-                                rx_antennas=4, power_w=1.0)
-    rng = np.random.default_rng(0)
-    movers = [{"id": u.id, "kind": "user", "position_m": u.position_m, "velocity_mps": tuple(rng.uniform(-1.5, 1.5, 2)),
-               "accel_std_mps2": 0.2} for u in net.users]
-    movers += [{"id": t.id, "kind": "target", "position_m": t.position_m,
-                "velocity_mps": tuple(rng.uniform(-10, 10, 2)), "accel_std_mps2": 0.5} for t in net.targets]
-    return TrackingScenario.model_validate(dict(
-        name="hex", channels={"model": "los"}, base_stations=[b.model_dump() for b in net.base_stations], movers=movers,
-        problem={"kind": "coordinated_beamforming", "objective": "max_min_beampattern", "sinr_db": 10},
-        tracking={"frame_s": 0.1, "frames": frames, "margin": "none", "compare": False}))
-
-
 def test_hundred_frames_recompile_only_when_the_structure_changes():
-    sc = hex_scenario(100)
+    sc = hex_scenario(100)  # 0.1 s frames, 7 cells, Nt = 6
     run = run_tracking(sc)
     assert len(run.frames) == 100 and all(f.status == "optimal" for f in run.frames)
     bs = np.array([b.position_m for b in sc.base_stations])
@@ -70,10 +57,21 @@ def test_tracking_a_cluster_selection_carries_links_from_frame_to_frame():
         base_stations=[b.model_dump() for b in net.base_stations], movers=movers,
         problem={"kind": "cluster_selection", "candidates": 3,
                  "base": {"objective": "min_sum_crlb", "rate_bps_hz": 1.0, "pairs": "multistatic"}},
-        tracking={"frame_s": 0.5, "margin": "none", "compare": False}))
+        tracking={"frame_s": 0.5, "margin": "none", "compare": False, "listeners": "design"}))
     run = run_tracking(sc, 3)
     assert all(f.status.startswith("optimal") for f in run.frames)
     assert all(f.links for f in run.frames) and all(f.backhaul_bps > 0 for f in run.frames)
+    # the radar links chosen are the BSs that measure the targets: a target sensed by two BSs gets the
+    # range sums of every pair among them (4) and their two azimuths
+    for f in run.frames:
+        sensed = {}
+        for link in f.links:
+            bs, verb, node = link.split()
+            sensed[node] = sensed.get(node, 1) + (verb == "senses")
+        for i, m in enumerate(sc.movers):
+            if m.kind == "target":
+                q = sensed.get(m.id, 1)
+                assert f.measurements[i] == q * q + q
 
 
 def scenario_dict(**changes) -> dict:
