@@ -21,7 +21,7 @@ from pathlib import Path
 import isacopt as iso
 from isacopt.tracking import load_scenario, run_tracking
 from isacopt.tracking.instances import hex_scenario
-import isacopt.tracking.run as loop
+import isacopt.tracking.design_step as step
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -37,16 +37,16 @@ def timed(scenario, frames: int) -> dict:
 
 
 def fresh_every_frame(scenario, frames: int) -> dict:
-    original = loop._solve
+    original = step.solve_once
 
     def rebuilt(problem, network, warm):  # a new object: its compile cache starts empty
         return original(type(problem).model_validate(problem.model_dump()), network, warm)
 
-    loop._solve = rebuilt
+    step.solve_once = rebuilt
     try:
         return timed(scenario, frames)
     finally:
-        loop._solve = original
+        step.solve_once = original
 
 
 def main() -> None:

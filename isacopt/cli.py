@@ -348,7 +348,7 @@ def track(file: str = typer.Argument(..., metavar="FILE", help="tracking scenari
     import json
 
     from .tracking import load_scenario, run_tracking
-    from .tracking.run import frames_csv
+    from .tracking.records import frames_csv
 
     try:
         scenario = load_scenario(catalogue.find(file, "tracking"))

@@ -28,7 +28,7 @@ def test_planner_stream_resolves_every_step_without_recompiling(tmp_path):
 
 
 def test_planner_stream_falls_back_when_a_step_is_infeasible():
-    done = run("planner_stream.py", "--steps", "1", "--sinr-db", "27")
+    done = run("planner_stream.py", "--steps", "1", "--sinr-db", "40")
     assert done.returncode == 0, done.stderr
     assert "fallback" in done.stdout
 

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.patches import Ellipse  # noqa: E402
 
-from .run import TrackRun  # noqa: E402
+from .records import TrackRun  # noqa: E402
 
 CHI2_2_95 = 5.991  # 95 % of a 2-D Gaussian lies inside the ellipse e^T P^-1 e <= 5.991
 SCHEME_STYLE = {"predictive": ("tab:green", "-"), "perfect": ("k", "--"), "training": ("tab:orange", ":")}
@@ -71,10 +71,14 @@ def save_tracking_figure(run: TrackRun, path: str | Path) -> Path:
     goodput = run.goodput()
     for s in run.schemes():
         colour, ls = SCHEME_STYLE.get(s, ("0.5", "-"))
-        series = goodput[s] if goodput else np.array([f.rate_bps_hz[s] for f in run.frames])
-        axes[1].plot(t, series.mean(axis=1), ls, color=colour, label=s)
+        series = (goodput[s] if goodput else np.array([f.rate_bps_hz[s] for f in run.frames])).mean(axis=1)
+        axes[1].plot(t, np.cumsum(series) / np.arange(1, len(series) + 1), ls, color=colour, label=s)
+        if s == "predictive" and goodput:  # the frames where some user fell below its target
+            lost = t[np.any(goodput[s] == 0, axis=1)]
+            axes[1].plot(lost, np.full(lost.shape, 0.02), "|", color=colour, ms=12, label="predictive: a user in outage",
+                         transform=axes[1].get_xaxis_transform())  # ticks along the bottom edge
     axes[1].set_xlabel("time [s]")
-    axes[1].set_ylabel("mean " + ("goodput" if goodput else "rate") + " per user [bit/s/Hz]")
+    axes[1].set_ylabel("running mean of the " + ("goodput" if goodput else "rate") + " per user [bit/s/Hz]")
     axes[1].set_title("delivered at the target rate, true channels" if goodput else "achieved with the true channels")
     axes[1].grid(alpha=0.3)
     axes[1].legend(fontsize=8)

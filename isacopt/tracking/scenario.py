@@ -102,8 +102,10 @@ class TrackingScenario(FrozenModel):
     def network(self, user_xy: np.ndarray, target_xy: np.ndarray, *, channels: ChannelSpec | None = None,
                 sinr_db: list[float | None] | None = None, name: str | None = None) -> Network:
         """The snapshot with the users and targets at the given positions (validated: a node may not come
-        closer to a BS than ``system.min_distance_m``)."""
-        users = [User(id=m.id, position_m=tuple(p), sinr_db=None if sinr_db is None else sinr_db[k])
+        closer to a BS than ``system.min_distance_m``); the users' receiver type is the problem's."""
+        receiver = getattr(self.problem, "receiver", None) or getattr(getattr(self.problem, "base", None),
+                                                                      "receiver", None) or "type1"
+        users = [User(id=m.id, position_m=tuple(p), sinr_db=None if sinr_db is None else sinr_db[k], receiver=receiver)
                  for k, (m, p) in enumerate(zip(self.users, user_xy))]
         targets = [Target(id=m.id, position_m=tuple(p), rcs_m2=m.rcs_m2) for m, p in zip(self.targets, target_xy)]
         return Network(name=name or self.name, system=self.system, channels=channels or self.channels,

@@ -11,7 +11,7 @@ from isacopt.network.channel_spec import RicianChannels
 from isacopt.network.model import Network
 from isacopt.network.nodes import User
 from isacopt.tracking import Track, TrackingScenario, run_tracking
-from isacopt.tracking.run import predictive_design
+from isacopt.tracking.design_step import predictive_design
 
 BSS = [{"id": "b0", "position_m": (0, 0), "tx_antennas": 8, "rx_antennas": 6, "power_w": 1.0},
        {"id": "b1", "position_m": (400, 0), "tx_antennas": 8, "rx_antennas": 6, "power_w": 1.0}]
