@@ -17,6 +17,7 @@ from typing import Iterable, Literal
 from pydantic import Field, PrivateAttr, model_validator
 
 from .._model import ProblemModel
+from ..errors import ValidationError
 from ..solve.cache import CompileCache
 from ..solve.outcome import make_solution
 from ..cooperative import CooperativeISAC
@@ -139,6 +140,36 @@ class ClusterSelection(ProblemModel):
             drop_redundant_links(ev, out)  # the fewest links among equal optima (free for exhaustive: all cached)
         prefer_cheapest(ev, out)  # equal optima (to the solver's accuracy): the least backhaul, not round-off
         return self._result(network, links, ev, out, t0)
+
+    def solve_fixed(self, network: Network, links: Iterable[str], *, time_limit_s: float | None = None) -> Solution:
+        """The base problem with the given cooperation links (``search.chosen`` of an earlier solution), no
+        search: a planner's re-solve while its clusters stay. The limits are checked as in a search; a
+        choice that breaks one is ``infeasible`` with the broken limit named. Links that are not candidates
+        of ``network`` are a ValidationError."""
+        t0 = time.perf_counter()
+        exact, _ = self.builders()
+        data, _ = exact.prepare(network)
+        rates = tuple(0.0 if g is None else math.log2(1 + g) for g in data.sinr_targets)
+        limits = Limits(network, rates, exact.sensing_level, self.max_users_per_bs, self.max_targets_per_bs)  # type: ignore[arg-type]
+        candidates = LinkSet.nearest(network, self.candidates)
+        known = {link.describe(network): link for link in candidates.links}
+        wanted = sorted(set(links))
+        unknown = [w for w in wanted if w not in known]
+        if unknown:
+            raise ValidationError([("links", f"{', '.join(unknown)}: not candidate links of this network (each "
+                                    f"node's {self.candidates} nearest BSs); use solve() to search again")])
+        assoc = candidates.association(known[w] for w in wanted)
+        stats = SearchStats(method="fixed", links=len(candidates.links), incumbent=None, best_bound=None, gap=None,
+                            convex_solves=0, chosen=wanted)
+        broken = limits.violations(assoc)
+        if broken:
+            return self._status(network, "infeasible", "the kept links break a limit: " + "; ".join(broken), t0,
+                                broken, stats)
+        sol = exact.solve(network, association=assoc, time_limit_s=time_limit_s)
+        stats = stats.model_copy(update={"convex_solves": 1, "incumbent": sol.objective if sol.ok else None})
+        reason = "cooperation links kept: " + (", ".join(wanted) if wanted else "none (non-cooperative)")
+        return sol.model_copy(update={"problem": repr(self), "search": stats,
+                                      "reason": reason if sol.ok else sol.reason}).with_design(sol.design)
 
     # -- results ----------------------------------------------------------------------------
     def _result(self, network, links, ev, out, t0) -> Solution:

@@ -11,6 +11,7 @@ from numpy.typing import NDArray
 
 from ..network.layouts import rng_for
 from ..results import Solution
+from .clustering import Clustering
 from .kalman import Track
 from .margin import draw_channels, shortfall_db
 from .scenario import TrackingScenario
@@ -34,10 +35,8 @@ def joint_mode(problem: Any) -> str:
                                                                    "joint_transmission", "coherent")
 
 
-def solve_once(problem: Any, network, warm: tuple[str, ...]) -> Solution:
-    if warm and getattr(problem, "kind", "") == "cluster_selection":
-        return problem.solve(network, warm_start=warm)
-    return problem.solve(network)
+def solve_once(problem: Any, network, clustering: Clustering) -> Solution:
+    return clustering.solve(problem, network)
 
 
 @functools.lru_cache(maxsize=16)  # one fallback object per problem: its compiled problems are kept across frames
@@ -48,9 +47,9 @@ def fallback_problem(problem: Any) -> Any | None:
     return problem.model_copy(update={"objective": "max_min_sinr", "sinr_db": None})
 
 
-def solve_with_fallback(problem: Any, network, warm: tuple[str, ...], enabled: bool) -> tuple[Solution, int, bool]:
+def solve_with_fallback(problem: Any, network, clustering: Clustering, enabled: bool) -> tuple[Solution, int, bool]:
     """(solution, solves, fell back): the problem, or its max-min SINR version where the targets cannot be met."""
-    sol = solve_once(problem, network, warm)
+    sol = solve_once(problem, network, clustering)
     other = fallback_problem(problem) if enabled and sol.status == "infeasible" else None
     if other is None:
         return sol, 1, False
@@ -63,22 +62,18 @@ def objective_value(sol: Solution) -> float:
     return float(sol.objective) if sol.ok and sol.objective is not None else float("nan")
 
 
-def chosen_links(sol: Solution) -> tuple[str, ...]:
-    return tuple(sol.search.chosen) if sol.search is not None else ()
-
-
 def predictive_design(scenario: TrackingScenario, tracks: list[Track], frame: int = 0,
                       margins: NDArray[np.float64] | None = None) -> tuple[Solution, NDArray[np.float64]]:
     """The design of one frame from the tracks' predictions (step 2 of the loop): the solution and each
     user's SINR margin [dB] (calibrated from ``margins``, default none, when ``tracking.margin`` says so)."""
     tracker = Tracker.from_tracks(scenario, tracks)
     start = np.zeros(len(tracker.users)) if margins is None else np.asarray(margins, float)
-    sol, out, *_ = design_frame(scenario, scenario.problem, tracker, start, base_target(scenario), frame, ())
+    sol, out, *_ = design_frame(scenario, scenario.problem, tracker, start, base_target(scenario), frame, Clustering())
     return sol, out
 
 
 def design_frame(scenario: TrackingScenario, problem: Any, tracker: Tracker, margins: np.ndarray, base: float, n: int,
-            warm: tuple[str, ...]):
+                 clustering: Clustering):
     """The frame's design from the prediction, with calibrated margins;
     (solution, margins, solves, recompiles, fell back to max-min SINR)."""
     opts = scenario.tracking
@@ -87,7 +82,7 @@ def design_frame(scenario: TrackingScenario, problem: Any, tracker: Tracker, mar
     def solve(m: np.ndarray) -> Solution:
         targets_db = None if not np.isfinite(base) else [base + float(x) for x in m]
         net = tracker.predicted_network(sinr_db=targets_db, name=f"prediction {n}")
-        sol, used, fell = solve_with_fallback(problem, net, warm, opts.fallback and not np.any(m > 0))
+        sol, used, fell = solve_with_fallback(problem, net, clustering, opts.fallback and not np.any(m > 0))
         count["solves"] += used
         count["fallback"] = fell
         count["recompiled"] += int(sol.timing.recompiled)

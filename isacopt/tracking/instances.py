@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..network.model import Network
+from ..studies.instances import triangle_network
 from .scenario import TrackingScenario
 
 
@@ -24,4 +25,21 @@ def hex_scenario(frames: int = 100, *, tx_antennas: int = 6, seed: int = 3, **tr
         name="hex-7cell-tracking", channels={"model": "los"},
         base_stations=[b.model_dump() for b in net.base_stations], movers=movers,
         problem={"kind": "coordinated_beamforming", "objective": "max_min_beampattern", "sinr_db": 10},
+        tracking=options))
+
+
+def triangle_scenario(frames: int = 20, *, seed: int = 2, **tracking) -> TrackingScenario:
+    """Three BSs on a 1 km triangle with 8 Gbit/s of backhaul each (``triangle_network``), a user walking and
+    two vehicles driving; every frame re-chooses the CoMP and radar links by branch and bound (min sum CRLB
+    at 1 bit/s/Hz), and the chosen radar clusters measure the targets."""
+    net = triangle_network(seed)
+    movers = [{"id": u.id, "kind": "user", "position_m": u.position_m, "velocity_mps": (2.0, 1.0)} for u in net.users]
+    movers += [{"id": t.id, "kind": "target", "position_m": t.position_m, "velocity_mps": v}
+               for t, v in zip(net.targets, [(-15.0, 9.0), (12.0, 10.0)])]
+    options = {"frame_s": 0.5, "frames": frames, "margin": "none", "compare": False, "listeners": "design", **tracking}
+    return TrackingScenario.model_validate(dict(
+        name="triangle-clusters", system=net.system.model_dump(), channels={"model": "rician", "k_factor": 5},
+        base_stations=[b.model_dump() for b in net.base_stations], movers=movers,
+        problem={"kind": "cluster_selection", "candidates": 3,
+                 "base": {"objective": "min_sum_crlb", "rate_bps_hz": 1.0, "pairs": "multistatic"}},
         tracking=options))

@@ -36,6 +36,7 @@ class Frame:
     solve_s: float
     backhaul_bps: float
     links: tuple[str, ...] = ()           # cluster selection: the cooperation links chosen
+    convex_solves: int = 0                # cluster selection: convex problems its search solved
 
 
 @dataclass
@@ -102,6 +103,7 @@ class TrackRun:
             if any(f.margin_db.size for f in self.frames) else 0.0
         out["solves"] = sum(f.solves for f in self.frames)
         out["recompiles"] = sum(f.recompiled for f in self.frames)
+        out["search_convex_solves"] = sum(f.convex_solves for f in self.frames)
         out["infeasible_frames"] = sum(f.status == "infeasible" for f in self.frames)
         out["fallback_frames"] = sum(f.status == "fallback" for f in self.frames)
         out["seconds_per_frame"] = self.wall_s / max(len(self.frames), 1)

@@ -28,8 +28,9 @@ from ..errors import ValidationError
 from ..metrics.comm import sinr
 from ..network.layouts import rng_for
 from ..network.model import Network
-from .design_step import base_target, design_frame, joint_mode, chosen_links, objective_value, solve_with_fallback
+from .design_step import base_target, design_frame, joint_mode, objective_value, solve_with_fallback
 from .motion import propagate
+from .clustering import Clustering
 from .records import Frame, TrackRun
 from .scenario import TrackingScenario
 from .tracker import Tracker
@@ -56,7 +57,8 @@ def run_tracking(scenario: TrackingScenario, frames: int | None = None, *, progr
     margins = np.zeros(len(users))
     joint = joint_mode(problem)
     run = TrackRun(scenario)
-    warm: tuple[str, ...] = ()
+    clustering = Clustering(opts.recluster, opts.warm_start, opts.recluster_frames)
+    bound_clustering = Clustering("every_frame", opts.warm_start)  # perfect CSI: the best choice every frame
     t_start = time.perf_counter()
     for n in range(n_frames):
         spec = scenario.channels
@@ -71,7 +73,7 @@ def run_tracking(scenario: TrackingScenario, frames: int | None = None, *, progr
         true_ch = derive_channels(true_net)
         prior = list(tracker.tracks)
         t0 = time.perf_counter()
-        sol, margins, solves, recompiled, fell = design_frame(scenario, problem, tracker, margins, base, n, warm)
+        sol, margins, solves, recompiled, fell = design_frame(scenario, problem, tracker, margins, base, n, clustering)
         solve_s = time.perf_counter() - t0
         sinr_db: dict[str, np.ndarray] = {}
         rates: dict[str, np.ndarray] = {}
@@ -79,7 +81,8 @@ def run_tracking(scenario: TrackingScenario, frames: int | None = None, *, progr
         sinr_db["predictive"] = achieved_sinr_db(true_net, true_ch, design, joint)
         objective = {"predictive": objective_value(sol)}
         if opts.compare:
-            perfect, used, _ = solve_with_fallback(problem, true_net, warm, opts.fallback)
+            perfect, used, _ = solve_with_fallback(problem, true_net, bound_clustering, opts.fallback)
+            bound_clustering.end_frame(perfect)
             solves += used
             recompiled += int(perfect.timing.recompiled)
             sinr_db["perfect"] = achieved_sinr_db(true_net, true_ch, perfect.design if perfect.ok else None, joint)
@@ -89,11 +92,14 @@ def run_tracking(scenario: TrackingScenario, frames: int | None = None, *, progr
         if opts.compare:
             rates["training"] = (1 - opts.training_fraction) * rates["perfect"]
         counts, crlb = tracker.observe(design, truth[n], spec, sol)  # the echoes of this frame's design
-        warm = chosen_links(sol) or warm
+        clustering.end_frame(sol)
         backhaul = sum(b.backhaul_load_bps for b in sol.base_stations) if sol.ok else 0.0
         status = "fallback" if fell else sol.status
-        run.frames.append(Frame(n * opts.frame_s, status, sol.reason, truth[n].copy(), prior, list(tracker.tracks), counts,
-                                crlb, margins.copy(), sinr_db, rates, objective, solves, recompiled, solve_s, backhaul, chosen_links(sol)))
+        run.frames.append(Frame(
+            n * opts.frame_s, status, sol.reason, truth[n].copy(), prior, list(tracker.tracks), counts, crlb,
+            margins.copy(), sinr_db, rates, objective, solves, recompiled, solve_s, backhaul,
+            tuple(sol.search.chosen) if sol.search is not None else (),
+            sol.search.convex_solves if sol.search is not None else 0))
         tracker.advance()
         if progress is not None:
             progress(n + 1, n_frames)

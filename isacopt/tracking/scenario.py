@@ -36,6 +36,12 @@ class TrackingOptions(FrozenModel):
         "nearest", description="who measures a node: its 'cooperating_bs' nearest BSs, or the clusters of the "
         "frame's design ('design': a target's sensing cluster, a user's serving cluster; with cluster selection "
         "these are what the backhaul admitted)")
+    recluster: Literal["every_frame", "on_trigger"] = Field(
+        "every_frame", description="cluster selection: search every frame, or keep the links until a node's "
+        "candidate BSs change, the kept links fail, or recluster_frames frames have passed")
+    recluster_frames: int = Field(10, ge=1, le=100_000, description="on_trigger: search at least this often [frames]")
+    warm_start: bool = Field(True, description="cluster selection: start each frame's search from the previous "
+                             "frame's links")
     sensing_waveform: Literal["orthogonal", "unified"] = Field(
         "orthogonal", description="SPEC.md 11: 'orthogonal' lets only the dedicated sensing signal take part in "
         "cross-BS pairs; the data beams' echoes count at the BS that sent them")

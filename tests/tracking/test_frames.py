@@ -12,9 +12,10 @@ import pytest
 
 import isacopt as iso
 from isacopt.errors import ValidationError
+from isacopt.selection import LinkSet
 from isacopt.studies.instances import triangle_network
 from isacopt.tracking import TrackingScenario, load_scenario, run_tracking
-from isacopt.tracking.instances import hex_scenario
+from isacopt.tracking.instances import hex_scenario, triangle_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,17 +48,34 @@ def test_cluster_selection_warm_start_gives_the_same_choice_with_no_more_solves(
     assert warm.search.convex_solves <= cold.search.convex_solves
 
 
-def test_tracking_a_cluster_selection_carries_links_from_frame_to_frame():
+def test_solve_fixed_reproduces_a_choice_and_refuses_unknown_links():
+    base = iso.CooperativeISAC(objective="min_sum_crlb", rate_bps_hz=1.0, pairs="multistatic")
     net = triangle_network(2)
-    movers = [{"id": u.id, "kind": "user", "position_m": u.position_m, "velocity_mps": (2.0, 1.0)} for u in net.users]
-    movers += [{"id": t.id, "kind": "target", "position_m": t.position_m, "velocity_mps": (-5.0, 3.0)}
-               for t in net.targets]
-    sc = TrackingScenario.model_validate(dict(
-        name="tri", system=net.system.model_dump(), channels={"model": "rician", "k_factor": 5},
-        base_stations=[b.model_dump() for b in net.base_stations], movers=movers,
-        problem={"kind": "cluster_selection", "candidates": 3,
-                 "base": {"objective": "min_sum_crlb", "rate_bps_hz": 1.0, "pairs": "multistatic"}},
-        tracking={"frame_s": 0.5, "margin": "none", "compare": False, "listeners": "design"}))
+    sel = iso.ClusterSelection(method="branch_and_bound", candidates=3, base=base)
+    searched = sel.solve(net)
+    kept = sel.solve_fixed(net, searched.search.chosen)
+    assert kept.ok and kept.objective == pytest.approx(searched.objective, rel=1e-6)
+    assert kept.search.method == "fixed" and kept.search.convex_solves == 1
+    assert kept.search.chosen == searched.search.chosen
+    with pytest.raises(ValidationError, match="b9 serves u0: not candidate links"):
+        sel.solve_fixed(net, ["b9 serves u0"])
+    everything = [link.describe(net) for link in LinkSet.nearest(net, 3).links]
+    assert sel.solve_fixed(net, everything).status == "infeasible"  # all links at once break the backhaul
+
+
+def test_reclustering_on_trigger_keeps_links_between_searches():
+    every = run_tracking(triangle_scenario(6))
+    lazy = run_tracking(triangle_scenario(6, recluster="on_trigger", recluster_frames=3))
+    kept = [f.reason.startswith("cooperation links kept") for f in lazy.frames]
+    assert not kept[0] and not kept[3] and sum(kept) >= 3  # a search at frames 0 and 3 at least (the refresh)
+    assert lazy.summary()["search_convex_solves"] < 0.5 * every.summary()["search_convex_solves"]
+    # keeping the links costs little here: the per-frame objective within 2 % of a search every frame
+    for a, b in zip(lazy.frames, every.frames):
+        assert a.objective["predictive"] <= b.objective["predictive"] * 1.02 + 1e-9
+
+
+def test_tracking_a_cluster_selection_carries_links_from_frame_to_frame():
+    sc = triangle_scenario(3)
     run = run_tracking(sc, 3)
     assert all(f.status.startswith("optimal") for f in run.frames)
     assert all(f.links for f in run.frames) and all(f.backhaul_bps > 0 for f in run.frames)
