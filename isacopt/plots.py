@@ -81,6 +81,15 @@ def place_labels(ax: plt.Axes, items: list[tuple[str, tuple[float, float]]], fon
                     ha="left", zorder=4)
 
 
+def save_figure(fig: plt.Figure, path: str | Path, dpi: int = 120) -> Path:
+    """Write ``fig`` to ``path`` (its folder made if missing) and close it; returns the path."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, dpi=dpi)
+    plt.close(fig)
+    return out
+
+
 def save_network_map(network: Network, path: str | Path) -> Path:
     """Draw :func:`network_map` and save it to ``path`` (PNG, 120 dpi); returns the path."""
     ax = network_map(network)

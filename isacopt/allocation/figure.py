@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 
-from ..plots import plt
+from ..plots import plt, save_figure
 from .select import region
 
 OPTION_KEYS = ("precoder", "sensing_streams", "sensing_null_rank", "comm_fraction", "sensing", "objective", "sinr_db")
@@ -62,11 +62,7 @@ def region_figure(result, path: str | Path, *, title: str | None = None) -> Path
     fig.suptitle(title or spec.name, fontsize=11)
     fig.text(0.5, 0.005, foot, ha="center", va="bottom", fontsize=7, wrap=True)
     fig.tight_layout(rect=(0, 0.05, 1, 0.95))
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path, dpi=130)
 
 
 def _search_text(spec) -> str:

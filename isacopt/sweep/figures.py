@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from ..plots import plt
+from ..plots import plt, save_figure
 from .metrics import METRICS
 from .note_placement import NOTE_GID, place_notes
 from .report import LOWER_IS_BETTER, corners, format_value, pareto, time_sharing
@@ -189,11 +189,7 @@ def report_figure(spec: SweepFile, table, path: str | Path, *, quick: bool | Non
              "design/point averages have every snapshot certified", fontsize=7, color="tab:red" if quick else "0.4")
     fig.tight_layout(rect=(0, 0.07 if quick else 0.05, 1, 1))
     place_notes(fig)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path, dpi=130)
 
 
 def _default_plot(spec: SweepFile) -> PlotSpec:

@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.patches import Ellipse  # noqa: E402
 
+from ..plots import save_figure  # noqa: E402
 from .records import TrackRun  # noqa: E402
 
 CHI2_2_95 = 5.991  # 95 % of a 2-D Gaussian lies inside the ellipse e^T P^-1 e <= 5.991
@@ -96,8 +97,4 @@ def save_tracking_figure(run: TrackRun, path: str | Path) -> Path:
     fig.suptitle(f"{run.scenario.name}: predictive beamforming from the network's own echoes", fontsize=11)
     fig.text(0.5, 0.005, options_line(run), ha="center", fontsize=7.5, color="0.25")
     fig.tight_layout(rect=(0, 0.03, 1, 0.96))
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
-    return out
+    return save_figure(fig, path)
