@@ -10,6 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..network.layouts import rng_for
+from ..objectives import REGISTRY, MaxMinSinr
 from ..results import Solution
 from .clustering import Clustering
 from .kalman import Track
@@ -42,9 +43,10 @@ def solve_once(problem: Any, network, clustering: Clustering) -> Solution:
 @functools.lru_cache(maxsize=16)  # one fallback object per problem: its compiled problems are kept across frames
 def fallback_problem(problem: Any) -> Any | None:
     """The same problem with the max-min SINR objective (no SINR targets needed), if its family has one."""
-    if getattr(problem, "kind", "") != "coordinated_beamforming" or problem.objective == "max_min_sinr":
+    if getattr(problem, "kind", "") != "coordinated_beamforming" or problem.objective_class is MaxMinSinr:
         return None
-    return problem.model_copy(update={"objective": "max_min_sinr", "sinr_db": None})
+    name = next(n for n, cls in REGISTRY["coordinated"].items() if cls is MaxMinSinr)
+    return problem.model_copy(update={"objective": name, "sinr_db": None})
 
 
 def solve_with_fallback(problem: Any, network, clustering: Clustering, enabled: bool) -> tuple[Solution, int, bool]:

@@ -142,3 +142,17 @@ def test_track_command_rejects_a_bad_file_without_traceback(tmp_path):
     bad.write_text((ROOT / "problems/tracking/two-cell-vehicles.yaml").read_text().replace("frame_s: 0.2", "frame_s: -1"))
     r = cli("track", str(bad), "--no-progress")
     assert r.returncode == 2 and "tracking.frame_s" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_unreachable_targets_fall_back_to_max_min_sinr_and_say_so():
+    sc = TrackingScenario.model_validate(scenario_dict(
+        movers=[{"id": "u0", "kind": "user", "position_m": (50, 60)}, {"id": "u1", "kind": "user", "position_m": (-70, 40)},
+                {"id": "v0", "kind": "target", "position_m": (120, -30), "velocity_mps": (3, 3)}],
+        problem={"kind": "coordinated_beamforming", "objective": "max_min_beampattern", "sinr_db": 60},
+        tracking={"margin": "none"}))
+    run = run_tracking(sc, 2)
+    assert [f.status for f in run.frames] == ["fallback", "fallback"]
+    assert all(np.isfinite(f.sinr_db["predictive"]).all() for f in run.frames)  # something was transmitted
+    assert run.summary()["fallback_frames"] == 2 and run.summary()["outage_predictive"] == 1.0
+    strict = sc.model_copy(update={"tracking": sc.tracking.model_copy(update={"fallback": False})})
+    assert {f.status for f in run_tracking(strict, 1).frames} == {"infeasible"}
