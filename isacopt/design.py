@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Sequence
 
 import numpy as np
@@ -55,10 +56,17 @@ class TransmitDesign:
         return cls(tuple(out_w), tuple(out_r))
 
     def covariance(self, b: int) -> NDArray[np.complex128]:
-        """R_b = W_b W_b^H + R0_b."""
-        w = self.beams[b]
-        w = w[:, np.any(w != 0, axis=0)]  # the BS's own streams (the other columns are zero)
-        return w @ w.conj().T + self.sensing[b]
+        """R_b = W_b W_b^H + R0_b (computed once per design: every metric reads it; a design is not changed
+        after it is first read)."""
+        return self._covariances[b]
+
+    @cached_property
+    def _covariances(self) -> tuple[NDArray[np.complex128], ...]:
+        out = []
+        for w, r0 in zip(self.beams, self.sensing):
+            w = w[:, np.any(w != 0, axis=0)]  # the BS's own streams (the other columns are zero)
+            out.append(w @ w.conj().T + r0)
+        return tuple(out)
 
     @property
     def power_w(self) -> NDArray[np.float64]:

@@ -82,10 +82,11 @@ def evaluate(network: Network, channels: Channels, design: TransmitDesign, assoc
                             angle_crb_deg=float(np.degrees(np.sqrt(crb[heads[i], i]))),
                             root_crlb_m=float(np.sqrt(crlb[i]))) for i, t in enumerate(network.targets)]
     power, comm_power, sensing_power = design.power_w, design.comm_power_w, design.sensing_power_w  # once, not per BS
+    dof = nulls.dof if nulls else None  # a tuple built per read: once, not per BS
     bss = [BaseStationResult(id=b.id, power_w=float(power[j]), comm_power_w=float(comm_power[j]),
                              sensing_power_w=float(sensing_power[j]), power_budget_w=b.power_w,
                              backhaul_load_bps=float(load[j]), backhaul_capacity_bps=b.backhaul_bps,
-                             dof=nulls.dof[j] if nulls else b.tx_antennas, nulls=nulls.rank_spent[j] if nulls else 0,
+                             dof=dof[j] if dof else b.tx_antennas, nulls=nulls.rank_spent[j] if nulls else 0,
                              nulled_users=[network.users[k].id for k in nulls.nulled_users[j]] if nulls else [],
                              protected_bs=[ids[i] for i in nulls.protected_bs[j]] if nulls else [])
            for j, b in enumerate(network.base_stations)]

@@ -30,11 +30,11 @@ def comm_channels(network: Network) -> tuple[NDArray[np.complex128], ...]:
 def eavesdropper_channels(network: Network) -> tuple[NDArray[np.complex128], ...]:
     """Per BS b, an (n_eve, Nt_b) array whose row e is g_{b,e}: derived like the users' channels (the same
     model, their own random streams), or the explicit file's ``eve``."""
+    if network.n_eavesdroppers == 0:  # nothing to draw (and no stream touched)
+        return tuple(np.zeros((0, b.tx_antennas), complex) for b in network.base_stations)
     if network.channels.model != "explicit":
         return _drawn(network, network.eavesdropper_positions, _STREAM_EVE, _STREAM_EVE_PHASE)
     spec = network.channels
-    if network.n_eavesdroppers == 0:
-        return tuple(np.zeros((0, b.tx_antennas), complex) for b in network.base_stations)
     if spec.eve is None:
         raise ValidationError([("channels.file", "explicit channels with eavesdroppers need their channels too: "
                                 "an 'eve' array of shape (n_bs, n_eve, Nt) in the file (or from_arrays(eve=...))")])

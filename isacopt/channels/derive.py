@@ -76,20 +76,33 @@ def derive_channels(network: Network) -> Channels:
     rcs = np.array([t.rcs_m2 for t in network.targets], dtype=float)
     gain = radar_gain(dist[:, None, :], dist[None, :, :], rcs[None, None, :], network.system)
     psi = [np.deg2rad(b.orientation_deg) for b in network.base_stations]
+    tx, tx_dot = _per_bs(network, phi, psi, "tx_antennas")
+    rx, rx_dot = _per_bs(network, phi, psi, "rx_antennas")
     return Channels(
         comm=comm_channels(network),
         crosslink=crosslink_channels(network),
         target_distance_m=dist,
         target_azimuth=phi,
         radar_gain=gain,
-        tx_steering=tuple(steering(b.tx_antennas, phi[i], psi[i]) for i, b in enumerate(network.base_stations)),
-        tx_steering_dot=tuple(steering_derivative(b.tx_antennas, phi[i], psi[i])
-                              for i, b in enumerate(network.base_stations)),
-        rx_steering=tuple(steering(b.rx_antennas, phi[i], psi[i]) for i, b in enumerate(network.base_stations)),
-        rx_steering_dot=tuple(steering_derivative(b.rx_antennas, phi[i], psi[i])
-                              for i, b in enumerate(network.base_stations)),
+        tx_steering=tx,
+        tx_steering_dot=tx_dot,
+        rx_steering=rx,
+        rx_steering_dot=rx_dot,
         noise_w=network.system.noise_w,
         eve=eavesdropper_channels(network),
         eve_steering=tuple(steering(b.tx_antennas, azimuth(b.position_m, network.eavesdropper_positions), psi[i])
                            .reshape(network.n_eavesdroppers, b.tx_antennas) for i, b in enumerate(network.base_stations)),
     )
+
+
+def _per_bs(network: Network, phi: NDArray[np.float64], psi: list[float], antennas: str):
+    """Per BS b, the steering vectors toward every target and their derivatives, (T, N_b) each: one
+    array operation over all BSs when they have the same number of antennas (the usual case)."""
+    counts = {getattr(b, antennas) for b in network.base_stations}
+    if len(counts) == 1:
+        n = counts.pop()
+        orient = np.array(psi)[:, None, None]  # against phi[..., None] of shape (B, T, 1)
+        a, a_dot = steering(n, phi, orient), steering_derivative(n, phi, orient)  # (B, T, N)
+        return tuple(a), tuple(a_dot)
+    return (tuple(steering(getattr(b, antennas), phi[i], psi[i]) for i, b in enumerate(network.base_stations)),
+            tuple(steering_derivative(getattr(b, antennas), phi[i], psi[i]) for i, b in enumerate(network.base_stations)))

@@ -54,11 +54,15 @@ def angle_crb(network: Network, channels: Channels, design: TransmitDesign) -> N
     out = np.full(channels.target_distance_m.shape, np.inf)
     if out.shape[1] == 0:
         return out
-    for b in range(channels.n_bs):
+    tiny = np.finfo(float).tiny
+    for b in range(channels.n_bs):  # angle_crb_value, for every target of BS b at once
         t_dd, t_aa, t_da = trace_terms(channels, design, b)
-        for t in range(out.shape[1]):
-            out[b, t] = angle_crb_value(float(channels.radar_gain[b, b, t]), network.system.samples,
-                                        channels.noise_w, (float(t_dd[t]), float(t_aa[t]), complex(t_da[t])))
+        info = t_dd * t_aa - np.abs(t_da) ** 2
+        ok = (t_aa > 0) & (info > 1e-12 * np.maximum(t_dd * t_aa, tiny))
+        gain = channels.radar_gain[b, b]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = channels.noise_w / (2.0 * network.system.samples * gain) * t_aa / info
+        out[b] = np.where(ok, value, np.inf)
     return out
 
 
