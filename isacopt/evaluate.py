@@ -71,13 +71,15 @@ def evaluate(network: Network, channels: Channels, design: TransmitDesign, assoc
     load = backhaul_load(network, association, joint_transmission_rates(network, r), sensing_level)
     served = np.array([bool(c) for c in association.serving], dtype=bool)
     probed_mask = np.ones(network.n_targets, dtype=bool) if probed is None else np.asarray(probed, dtype=bool)
+    g_db = linear_to_db(g)  # every conversion in one array operation, not one call per node
     users = [UserResult(id=u.id, serving_bs=[ids[b] for b in association.serving[k]], served=bool(served[k]),
-                        sinr_db=float(linear_to_db(g[k])), sinr_target_db=imposed[k], rate_bps_hz=float(r[k]),
+                        sinr_db=float(g_db[k]), sinr_target_db=imposed[k], rate_bps_hz=float(r[k]),
                         throughput_bps=float(s.bandwidth_hz * r[k])) for k, u in enumerate(network.users)]
     radar = radar_rate(np.array([ssinr[b, t] for t, b in enumerate(heads)]))
+    ssinr_db = linear_to_db(np.array([ssinr[b, t] for t, b in enumerate(heads)]))
     targets = [TargetResult(id=t.id, sensing_bs=[ids[b] for b in association.sensing[i]], probed=bool(probed_mask[i]),
                             beampattern_gain_w=float(gains[heads[i], i]),
-                            sensing_sinr_db=float(linear_to_db(ssinr[heads[i], i])),
+                            sensing_sinr_db=float(ssinr_db[i]),
                             radar_rate_bps_hz=float(radar[i]), angle_crb_rad2=float(crb[heads[i], i]),
                             angle_crb_deg=float(np.degrees(np.sqrt(crb[heads[i], i]))),
                             root_crlb_m=float(np.sqrt(crlb[i]))) for i, t in enumerate(network.targets)]

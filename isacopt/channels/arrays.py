@@ -23,3 +23,11 @@ def steering_derivative(n: int, phi: ArrayLike, orientation: float = 0.0) -> NDA
     phi = np.asarray(phi, dtype=float)
     idx = np.arange(n)
     return -1j * np.pi * idx * np.sin(phi[..., None] - orientation) * steering(n, phi, orientation)
+
+
+def quadratic_forms(x: NDArray, r: NDArray, y: NDArray | None = None) -> NDArray:
+    """``x_t^H R y_t`` for every row t of ``x`` and ``y`` (``y`` defaults to ``x``): shape x.shape[:-1].
+    A matrix product and a row sum (``einsum("ti,ij,tj->t", ...)`` without a contraction path is several
+    times slower)."""
+    y = x if y is None else y
+    return np.sum((x.conj() @ r) * y, axis=-1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from ..channels.arrays import quadratic_forms
 from ..channels.derive import Channels
 from ..design import TransmitDesign
 from ..network.model import Network
@@ -37,7 +38,7 @@ def trace_terms(channels: Channels, design: TransmitDesign, b: int) -> tuple[NDA
     ar, ard = channels.rx_steering[b], channels.rx_steering_dot[b]
 
     def quad(x, y):  # x^H R y per target
-        return np.einsum("ti,ij,tj->t", x.conj(), r, y)
+        return quadratic_forms(x, r, y)
 
     q_aa, q_ad, q_dd = quad(at, at), quad(at, atd), quad(atd, atd)
     nr2 = np.sum(np.abs(ar) ** 2, axis=1)

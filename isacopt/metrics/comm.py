@@ -7,6 +7,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from ..channels.arrays import quadratic_forms
 from ..channels.derive import Channels
 from ..design import TransmitDesign
 from ..network.model import Network
@@ -48,7 +49,7 @@ def sensing_interference(channels: Channels, design: TransmitDesign) -> NDArray[
 
 def sensing_power_at(rows: tuple[NDArray[np.complex128], ...], design: TransmitDesign) -> NDArray[np.float64]:
     """Per receiver, the power of the dedicated sensing signals through ``rows[b]`` (R, Nt_b) [W]."""
-    return sum(np.real(np.einsum("ki,ij,kj->k", h.conj(), r, h)) for h, r in zip(rows, design.sensing))
+    return sum(np.real(quadratic_forms(h, r)) for h, r in zip(rows, design.sensing))
 
 
 def sinr(network: Network, channels: Channels, design: TransmitDesign,

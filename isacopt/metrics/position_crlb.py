@@ -27,6 +27,7 @@ from typing import Literal, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
+from ..channels.arrays import quadratic_forms
 from ..channels.derive import Channels
 from ..design import TransmitDesign
 from ..network.model import Network
@@ -86,7 +87,7 @@ def cross_gains(channels: Channels, design: TransmitDesign, waveform: Waveform) 
         return target_beampattern(channels, design)
     if waveform != "orthogonal":
         raise ValueError(f"sensing_waveform must be 'orthogonal' or 'unified', got {waveform!r}")
-    rows = [np.real(np.einsum("ti,ij,tj->t", a.conj(), design.sensing[b], a)) for b, a in enumerate(channels.tx_steering)]
+    rows = [np.real(quadratic_forms(a, design.sensing[b])) for b, a in enumerate(channels.tx_steering)]
     return np.array(rows).reshape(channels.n_bs, -1)
 
 
@@ -178,6 +179,16 @@ def crlb_from_fim(fim: NDArray[np.float64], rel_tol: float = 1e-9) -> float:
     return float(np.sum(1.0 / eig))
 
 
+def crlb_from_fims(fims: NDArray[np.float64], rel_tol: float = 1e-9) -> NDArray[np.float64]:
+    """:func:`crlb_from_fim` of a stack (T, 2, 2) at once."""
+    if len(fims) == 0:
+        return np.zeros(0)
+    eig = np.linalg.eigvalsh(fims)
+    singular = (eig[:, -1] <= 0) | (eig[:, 0] <= rel_tol * eig[:, -1])
+    with np.errstate(divide="ignore"):
+        return np.where(singular, np.inf, np.sum(1.0 / np.where(singular[:, None], 1.0, eig), axis=1))
+
+
 def position_crlb(network: Network, channels: Channels, design: TransmitDesign,
                   clusters: Sequence[Sequence[int]], pairs: PairSet = "multistatic", *,
                   waveform: Waveform = "orthogonal", interference: bool = False,
@@ -189,7 +200,7 @@ def position_crlb(network: Network, channels: Channels, design: TransmitDesign,
     fims = position_fim(network, channels, design, clusters, pairs, waveform=waveform, interference=interference,
                         angle_information=angle_information, range_information=range_information,
                         target_pairs=target_pairs)
-    return np.array([crlb_from_fim(j) for j in fims])
+    return crlb_from_fims(fims)
 
 
 def model_crlb(network: Network, channels: Channels, design: TransmitDesign, clusters: Sequence[Sequence[int]],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from ..channels.arrays import quadratic_forms
 from ..channels.derive import Channels
 from ..design import TransmitDesign
 from ..network.model import Network
@@ -27,7 +28,7 @@ def eavesdropper_beampattern(channels: Channels, design: TransmitDesign) -> NDAr
     """G[b, e] = a_b(phi_be)^H R_b a_b(phi_be): BS b's transmit beampattern gain toward eavesdropper e [W]."""
     if not channels.eve_steering or channels.eve_steering[0].shape[0] == 0:
         return np.zeros((len(design.sensing), 0))
-    return np.array([np.real(np.einsum("ei,ij,ej->e", a.conj(), design.covariance(b), a))
+    return np.array([np.real(quadratic_forms(a, design.covariance(b)))
                      for b, a in enumerate(channels.eve_steering)])
 
 

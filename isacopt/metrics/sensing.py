@@ -8,7 +8,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ..channels.arrays import steering
+from ..channels.arrays import quadratic_forms, steering
 from ..channels.crosslink import stacked_row
 from ..channels.derive import Channels
 from ..design import TransmitDesign
@@ -20,12 +20,12 @@ def beampattern(network: Network, design: TransmitDesign, b: int, phi: ArrayLike
     bs = network.base_stations[b]
     a = steering(bs.tx_antennas, phi, np.deg2rad(bs.orientation_deg))
     r = design.covariance(b)
-    return np.real(np.einsum("...i,ij,...j->...", a.conj(), r, a))
+    return np.real(quadratic_forms(a, r))
 
 
 def target_beampattern(channels: Channels, design: TransmitDesign) -> NDArray[np.float64]:
     """(B, T): g_b(phi_bt), the gain each BS radiates toward each target [W]."""
-    rows = [np.real(np.einsum("ti,ij,tj->t", a.conj(), design.covariance(b), a))
+    rows = [np.real(quadratic_forms(a, design.covariance(b)))
             for b, a in enumerate(channels.tx_steering)]
     return np.array(rows).reshape(channels.n_bs, -1)
 
