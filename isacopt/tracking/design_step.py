@@ -24,11 +24,14 @@ MARGIN_SLACK_DB = 1.0  # ...and no margin exceeds what it needs by more than thi
 
 
 def base_target(scenario: TrackingScenario) -> float:
-    p = scenario.problem
-    value = getattr(p, "sinr_db", None)
-    if value is None:
-        value = getattr(getattr(p, "base", None), "sinr_db", None)
-    return float("nan") if value is None else float(value)
+    """The users' common SINR target [dB] of the problem (or of its base problem): ``sinr_db``, or the SINR
+    of ``rate_bps_hz``; NaN without one."""
+    for p in (scenario.problem, getattr(scenario.problem, "base", None)):
+        if getattr(p, "sinr_db", None) is not None:
+            return float(p.sinr_db)
+        if getattr(p, "rate_bps_hz", None) is not None:
+            return float(10 * np.log10(2.0 ** p.rate_bps_hz - 1))
+    return float("nan")
 
 
 def joint_mode(problem: Any) -> str:

@@ -93,7 +93,8 @@ class TrackRun:
                 out[f"goodput_{s}_bps_hz"] = float(goodput[s].mean())
         for s, values in zip(self.frames[0].objective if self.frames else (),
                              zip(*[f.objective.values() for f in self.frames])):
-            out[f"objective_{s}"] = float(np.nanmean(values))
+            finite = [v for v in values if np.isfinite(v)]
+            out[f"objective_{s}"] = float(np.mean(finite)) if finite else float("nan")
         err = self.position_errors()
         out["position_rmse_m"] = float(np.sqrt(np.mean(err**2)))
         crlb = np.array([f.root_crlb_m for f in self.frames])

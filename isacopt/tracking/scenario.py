@@ -89,10 +89,11 @@ class TrackingScenario(FrozenModel):
         problems += [f"movers: duplicate id {i!r}; ids must be unique" for i in sorted({i for i in ids if ids.count(i) > 1})]
         if self.channels.model == "explicit":
             problems.append("channels: 'explicit' channels cannot move with the nodes; use los, rician or rayleigh")
-        if self.tracking.margin == "calibrated" and self.users and getattr(self.problem, "sinr_db", None) is None \
-                and getattr(getattr(self.problem, "base", None), "sinr_db", None) is None:
+        targets = [getattr(p, key, None) for p in (self.problem, getattr(self.problem, "base", None))
+                   for key in ("sinr_db", "rate_bps_hz")]
+        if self.tracking.margin == "calibrated" and self.users and all(t is None for t in targets):
             problems.append("tracking.margin: 'calibrated' raises SINR targets, and the problem has none; set "
-                            "problem.sinr_db, or tracking.margin: none")
+                            "problem.sinr_db (or rate_bps_hz), or tracking.margin: none")
         if problems:
             raise ValueError("\n  ".join(problems))
         return self
