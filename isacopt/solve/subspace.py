@@ -188,7 +188,12 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
         short_rows = np.clip(-slack[elastic], 0.0, None)  # elastic rows' shortfalls (their slacks sigma)
         shortfall, short = float(short_rows.sum()), float(short_rows.max(initial=0.0))
         bound, zs, y_dual = certify(sdp, terms, res.y)
-        # the bound also bounds the penalised problem (its duals respect y <= penalty), whose value is:
+        # the bound also bounds the penalised problem (its duals respect y <= penalty), whose value is below;
+        # rows short by no more than the feasibility tolerance count as met (as the status below counts
+        # them), else Clarabel's last digits, times the penalty, hold the gap open on a whole-space solve
+        feas = feas_tol * max(1.0, float(np.abs(rhs).max(initial=0.0)))
+        if short <= feas:
+            shortfall = 0.0
         penalised = value - penalty * shortfall if max_t else value + penalty * shortfall
         # relative gap; tiny objectives (a min power at -30 dB targets) are judged against 1e-3 of the
         # budgets instead, since Clarabel's absolute tolerance (~1e-9 here) is all the accuracy there is
@@ -199,7 +204,6 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
             # this bound, valid for any multipliers, proves that no design meets every row
             status, message = "infeasible", f"certified: the dual bound {bound:.3g} excludes every design"
             break
-        feas = feas_tol * max(1.0, float(np.abs(rhs).max(initial=0.0)))
         if stop_when_feasible and short <= feas and viol <= feas:
             status = "feasible"  # a design that meets every row is all a feasibility question needs
             break
