@@ -4,6 +4,7 @@ the bisection used to leave steps open and end 0.4 dB short, the subspace path n
 cvxpy SDP (a second formulation) and certifies its gap."""
 
 import numpy as np
+import pytest
 
 import isacopt.solve.restricted as restricted
 from isacopt.channels import derive_channels
