@@ -60,8 +60,7 @@ def main() -> None:
     n = opts.frames
     default = timed(hex_scenario(n), n)
     fresh = fresh_every_frame(hex_scenario(n), n)
-    sc = hex_scenario(n)
-    subspace = timed(sc.model_copy(update={"problem": sc.problem.model_copy(update={"relaxation": "subspace"})}), n)
+    subspace = timed(hex_scenario(n, relaxation="subspace"), n)
     vehicles = timed(load_scenario(ROOT / "problems/tracking/two-cell-vehicles.yaml"), min(n, 50))
     clusters = {name: timed(triangle_scenario(20, **kw), 20) for name, kw in (
         ("search_every_frame_cold", {"warm_start": False}), ("search_every_frame_warm", {}),

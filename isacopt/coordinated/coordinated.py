@@ -87,11 +87,12 @@ class CoordinatedBeamforming(LoadOptions):
     weight: float = Field(0.5, ge=0, le=1, description="rho of the weighted objective (1: sensing only)")
     serving: dict[str, str] | None = Field(None, description="explicit user id -> BS id association")
     sensing_map: dict[str, str] | None = Field(None, description="explicit target id -> sensing BS id (default nearest)")
-    relaxation: Literal["sdp", "socp", "subspace"] = Field(
-        "sdp", description="how the relaxation is solved: 'sdp' (cvxpy, compiled once per structure), 'socp' "
-        "(min_power: the exact SOCP), 'subspace' (the same SDP on growing subspaces with a dual certificate, "
-        "Clarabel directly; min_power, max_min_beampattern, max_min_sinr and max_min_sensing_sinr, with any "
-        "sensing-SINR floor; much faster from Nt = 8 on)")
+    relaxation: Literal["auto", "sdp", "socp", "subspace"] = Field(
+        "auto", description="how the relaxation is solved: 'auto' (the default: 'subspace' where it applies, "
+        "else 'sdp'), 'sdp' (cvxpy, compiled once per structure), 'socp' (min_power: the exact SOCP), "
+        "'subspace' (the same SDP on growing subspaces with a dual certificate, Clarabel directly; min_power, "
+        "max_min_beampattern, max_min_sinr and max_min_sensing_sinr, with any sensing-SINR floor; faster at "
+        "every size measured; the cvxpy SDP is its fallback)")
     subspace_gap: float = Field(1e-6, gt=0, le=1e-2, description="relaxation='subspace': certified relative gap "
                                 "at which the subspace loop stops")
     bisection_tol_db: float = Field(0.004, gt=0, le=3, description="bisection stops within this many dB of the "
@@ -106,6 +107,14 @@ class CoordinatedBeamforming(LoadOptions):
     _cache: dict = PrivateAttr(default_factory=CompileCache)
 
     # -- public API ---------------------------------------------------------------------
+    @property
+    def method(self) -> str:
+        """The relaxation actually used: ``relaxation``, with 'auto' resolved to 'subspace' for the objectives
+        it covers (every constraint linear in the covariances) and to 'sdp' for the others."""
+        if self.relaxation != "auto":
+            return self.relaxation
+        return "subspace" if self.objective_class.linear_form is not None else "sdp"
+
     @property
     def objective_class(self) -> type[ObjectiveClass]:
         """The class of ``objective``: its unit, direction and what it needs of the network."""
@@ -147,7 +156,7 @@ class CoordinatedBeamforming(LoadOptions):
     def compile(self, network: Network) -> "Planner":
         """Build and compile the problem(s) for ``network``'s structure now; returns a :class:`Planner`."""
         data = self._prepare(network)
-        if self.relaxation == "subspace":  # nothing to compile: every solve assembles Clarabel's data directly
+        if self.method == "subspace":  # nothing to compile: every solve assembles Clarabel's data directly
             return Planner(self, network)
         for group in self._groups(data):
             sub = data if len(group) == data.network.n_bs else restrict(data, group)[0]
@@ -241,7 +250,7 @@ class CoordinatedBeamforming(LoadOptions):
             raise ValidationError(problems)
 
     def _compiled_for(self, st: Structure, relaxation: str | None = None):
-        relaxation = relaxation or self.relaxation
+        relaxation = relaxation or self.method
         key = (st, relaxation)
         if key in self._cache:
             return self._cache[key], False

@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 
 def optimise(opts: "CoordinatedBeamforming", data: SnapshotData, st: Structure, chain: tuple[Attempt, ...],
              time_limit_s: float | None) -> Outcome:
-    """Solve the relaxation of ``data`` the way ``opts.relaxation`` asks; the outcome records every attempt."""
-    if opts.relaxation == "subspace":
+    """Solve the relaxation of ``data`` the way ``opts.method`` says; the outcome records every attempt."""
+    if opts.method == "subspace":
         out = Outcome("failed", data)
         if by_subspaces(opts, data, st, time_limit_s, out):
             return out
@@ -27,4 +27,4 @@ def optimise(opts: "CoordinatedBeamforming", data: SnapshotData, st: Structure, 
         fallback = optimise_compiled(opts, data, st, chain, time_limit_s, "sdp")
         fallback.records[:0] = out.records
         return fallback
-    return optimise_compiled(opts, data, st, chain, time_limit_s, opts.relaxation)
+    return optimise_compiled(opts, data, st, chain, time_limit_s, opts.method)

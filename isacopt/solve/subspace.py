@@ -164,8 +164,18 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
     for it in range(1, max_iterations + 1):
         tol = 1e-8 if tight else float(np.clip(1e-2 * gap, 1e-8, 1e-4)) if np.isfinite(gap) else 1e-4
         loose = {"tol_gap_abs": tol, "tol_gap_rel": tol, "tol_feas": min(tol, 1e-6)} if tol > 1e-8 else {}
-        res = solve_restricted(sdp, terms, bases, penalty, {**(settings or {}), **loose})
+        clock = {}
+        if time_limit_s is not None:  # Clarabel stops itself at what is left of the limit
+            left = time_limit_s - (time.perf_counter() - t0)
+            if left <= 0:
+                status, message = "time_limit", f"time limit of {time_limit_s} s after {it - 1} restricted solves"
+                break
+            clock = {"time_limit": left}
+        res = solve_restricted(sdp, terms, bases, penalty, {**(settings or {}), **loose, **clock})
         solver_s += res.solver_s
+        if res.status == "MaxTime":
+            status, message = "time_limit", f"time limit of {time_limit_s} s in restricted solve {it}"
+            break
         # a solve that stopped short (NumericalError, InsufficientProgress near the edge of feasibility)
         # still returns multipliers and matrices: the design is checked row by row and the bound holds for
         # any multipliers, so either may still settle the question; otherwise the solver error stands
@@ -197,7 +207,7 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
         penalised = value - penalty * shortfall if max_t else value + penalty * shortfall
         # relative gap; tiny objectives (a min power at -30 dB targets) are judged against 1e-3 of the
         # budgets instead, since Clarabel's absolute tolerance (~1e-9 here) is all the accuracy there is
-        gap = abs(bound - penalised) / max(abs(bound), 1e-3 * budget_total) if np.isfinite(bound) else np.inf
+        gap = abs(bound - penalised) / max(abs(bound), 1e-3 * budget_total, 1e-300) if np.isfinite(bound) else np.inf
         if np.isfinite(bound) and (bound < -budget_total * feas_tol if max_t else
                                    bound > budget_total * (1 + feas_tol)):
             # a feasible design has t >= 0 (gains are non-negative) and uses at most every budget, so

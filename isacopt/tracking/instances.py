@@ -9,9 +9,11 @@ from ..studies.instances import triangle_network
 from .scenario import TrackingScenario
 
 
-def hex_scenario(frames: int = 100, *, tx_antennas: int = 6, seed: int = 3, **tracking) -> TrackingScenario:
+def hex_scenario(frames: int = 100, *, tx_antennas: int = 6, seed: int = 3, relaxation: str = "sdp",
+                 **tracking) -> TrackingScenario:
     """Seven hexagonal cells (500 m), one walking user (<= 1.5 m/s) and one vehicle (<= 10 m/s) per cell,
-    line of sight; each frame maximises the worst target's beampattern with every user at 10 dB.
+    line of sight; each frame maximises the worst target's beampattern with every user at 10 dB (the cvxpy
+    SDP by default, whose compiles the tests count; ``relaxation="subspace"`` compiles nothing).
     ``tracking`` overrides the options (default: 0.1 s frames, no margin, no perfect-CSI comparison)."""
     net = Network.hexagonal(rings=1, isd_m=500, users_per_cell=1, targets_per_cell=1, seed=seed,
                             tx_antennas=tx_antennas, rx_antennas=4, power_w=1.0)
@@ -24,7 +26,8 @@ def hex_scenario(frames: int = 100, *, tx_antennas: int = 6, seed: int = 3, **tr
     return TrackingScenario.model_validate(dict(
         name="hex-7cell-tracking", channels={"model": "los"},
         base_stations=[b.model_dump() for b in net.base_stations], movers=movers,
-        problem={"kind": "coordinated_beamforming", "objective": "max_min_beampattern", "sinr_db": 10},
+        problem={"kind": "coordinated_beamforming", "objective": "max_min_beampattern", "sinr_db": 10,
+                 "relaxation": relaxation},
         tracking=options))
 
 

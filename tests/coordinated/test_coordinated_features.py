@@ -67,12 +67,12 @@ def test_cluster_larger_than_network_refused():
 
 
 def test_second_solve_reuses_the_compiled_problem_and_matches_a_fresh_build():
-    problem = CoordinatedBeamforming(objective="max_min_beampattern", sinr_db=4.0)
+    problem = CoordinatedBeamforming(objective="max_min_beampattern", sinr_db=4.0, relaxation="sdp")  # cvxpy's cache
     first = problem.solve(small_multicell(10))
     second = problem.solve(small_multicell(11))  # same shapes, new positions and fading
     assert first.timing.recompiled and not second.timing.recompiled
     assert problem.compiled_count() == 1
-    fresh = CoordinatedBeamforming(objective="max_min_beampattern", sinr_db=4.0).solve(small_multicell(11))
+    fresh = CoordinatedBeamforming(objective="max_min_beampattern", sinr_db=4.0, relaxation="sdp").solve(small_multicell(11))
     assert second.objective == pytest.approx(fresh.objective, rel=1e-6)
     assert fresh.timing.recompiled
 
@@ -178,7 +178,8 @@ def test_time_limit_and_solver_failure_are_statuses():
     from isacopt.solve.runner import Attempt
 
     net = small_multicell(0, nt=6)
-    problem = CoordinatedBeamforming(objective="max_min_beampattern")
+    assert CoordinatedBeamforming(objective="max_min_beampattern").solve(net, time_limit_s=1e-5).status == "time_limit"
+    problem = CoordinatedBeamforming(objective="max_min_beampattern", relaxation="sdp")  # the solver chain is cvxpy's
     assert problem.solve(net, time_limit_s=1e-5).status == "time_limit"
     starved = problem.solve(net, chain=(Attempt("three-iterations", "CLARABEL", {"max_iter": 3}),))
     assert starved.status == "solver_failure" and "three-iterations" in starved.reason

@@ -13,7 +13,7 @@ def sensing_only(seed=0, n_bs=3):
 
 
 def test_resolve_keeps_cvxpy_compiled_program():
-    problem = CoordinatedBeamforming(objective="max_min_beampattern", sinr_db=3.0)
+    problem = CoordinatedBeamforming(objective="max_min_beampattern", sinr_db=3.0, relaxation="sdp")  # the cvxpy path
     planner = problem.compile(small_multicell(20))
     compiled = next(iter(problem._cache.values()))
     program = compiled.problem._cache.param_prog
@@ -22,12 +22,13 @@ def test_resolve_keeps_cvxpy_compiled_program():
     assert compiled.problem._cache.param_prog is program  # never recompiled
     assert problem.compiled_count() == 1 and not any(s.timing.recompiled for s in sols)
     for seed, sol in zip((21, 22, 23), sols):
-        fresh = CoordinatedBeamforming(objective="max_min_beampattern", sinr_db=3.0).solve(small_multicell(seed))
+        fresh = CoordinatedBeamforming(objective="max_min_beampattern", sinr_db=3.0,
+                                       relaxation="sdp").solve(small_multicell(seed))
         assert sol.objective == pytest.approx(fresh.objective, rel=1e-6)
 
 
 def test_new_structure_compiles_its_own_problem():
-    problem = CoordinatedBeamforming(objective="max_min_beampattern", sinr_db=3.0)
+    problem = CoordinatedBeamforming(objective="max_min_beampattern", sinr_db=3.0, relaxation="sdp")
     problem.solve(small_multicell(1, users_per_bs=2))
     sol = problem.solve(small_multicell(1, users_per_bs=1))
     assert sol.timing.recompiled and problem.compiled_count() == 2
