@@ -39,7 +39,7 @@ def size_case(name: str) -> dict:
     """First solve, re-solve on a new snapshot of the same structure, and the plain script, for one size."""
     spec = SIZES[name]
     subspace = subspace_run(spec)  # first: a child's peak RSS includes its parent's (kept across exec)
-    prob = problem()
+    prob = problem(relaxation="sdp")  # the cvxpy path (the default, 'auto', is the subspace path here)
     first = prob.solve(network(**spec, seed=1))
     again = prob.solve(network(**spec, seed=2))
     plain = solve_plain(network(**spec, seed=2))
