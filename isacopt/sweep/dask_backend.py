@@ -128,6 +128,7 @@ class DaskBackend:
 
         submit()
         for fut in window:
+            self._raise_if_interrupted()
             task = flying.pop(fut.key)
             try:
                 record(fut.result())
@@ -137,3 +138,10 @@ class DaskBackend:
             self.flying.remove(fut)
             fut.release()
             submit()
+        self._raise_if_interrupted()
+
+    def _raise_if_interrupted(self) -> None:
+        """The handler's KeyboardInterrupt can land where Python only prints it (a weakref callback that
+        runs during garbage collection: 'Exception ignored in ...'); the flag it set first still says so."""
+        if self.quiet.stopping:
+            raise KeyboardInterrupt
