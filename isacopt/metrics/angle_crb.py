@@ -33,17 +33,27 @@ def angle_crb_value(gain: float, samples: int, noise_w: float, terms: tuple[floa
 def trace_terms(channels: Channels, design: TransmitDesign, b: int) -> tuple[NDArray, NDArray, NDArray]:
     """(t_dd, t_aa, t_da), each (T,), of BS b toward every target: with A = a_r a_t^H the traces reduce
     to quadratic forms of R (``tr(x y^H R) = y^H R x``); :func:`crb_terms` is the literal matrix form."""
-    r = design.covariance(b)
-    at, atd = channels.tx_steering[b], channels.tx_steering_dot[b]
-    ar, ard = channels.rx_steering[b], channels.rx_steering_dot[b]
+    return _terms(channels.tx_steering[b], channels.tx_steering_dot[b], channels.rx_steering[b],
+                  channels.rx_steering_dot[b], design.covariance(b))
 
-    def quad(x, y):  # x^H R y per target
-        return quadratic_forms(x, r, y)
 
-    q_aa, q_ad, q_dd = quad(at, at), quad(at, atd), quad(atd, atd)
-    nr2 = np.sum(np.abs(ar) ** 2, axis=1)
-    nrd2 = np.sum(np.abs(ard) ** 2, axis=1)
-    c = np.einsum("ti,ti->t", ard.conj(), ar)  # adot_r^H a_r
+def all_trace_terms(channels: Channels, design: TransmitDesign) -> tuple[NDArray, NDArray, NDArray]:
+    """:func:`trace_terms` of every BS, each (B, T): one batched computation when every BS has the same
+    antennas (the usual case), else BS by BS."""
+    if len({a.shape for a in channels.tx_steering}) == 1 and len({a.shape for a in channels.rx_steering}) == 1:
+        r = np.stack([design.covariance(b) for b in range(channels.n_bs)])
+        return _terms(np.stack(channels.tx_steering), np.stack(channels.tx_steering_dot),
+                      np.stack(channels.rx_steering), np.stack(channels.rx_steering_dot), r)
+    rows = [trace_terms(channels, design, b) for b in range(channels.n_bs)]
+    return tuple(np.stack([row[i] for row in rows]) for i in range(3))  # type: ignore[return-value]
+
+
+def _terms(at: NDArray, atd: NDArray, ar: NDArray, ard: NDArray, r: NDArray) -> tuple[NDArray, NDArray, NDArray]:
+    """The traces for steering vectors (..., T, N) and covariances (..., N, N), any leading axes."""
+    q_aa, q_ad, q_dd = quadratic_forms(at, r, at), quadratic_forms(at, r, atd), quadratic_forms(atd, r, atd)
+    nr2 = np.sum(np.abs(ar) ** 2, axis=-1)
+    nrd2 = np.sum(np.abs(ard) ** 2, axis=-1)
+    c = np.sum(ard.conj() * ar, axis=-1)  # adot_r^H a_r
     t_aa = np.real(nr2 * q_aa)
     t_dd = np.real(nrd2 * q_aa + c * q_ad.conj() + c.conj() * q_ad + nr2 * q_dd)
     t_da = c * q_aa + nr2 * q_ad
@@ -56,24 +66,21 @@ def angle_crb(network: Network, channels: Channels, design: TransmitDesign) -> N
     if out.shape[1] == 0:
         return out
     tiny = np.finfo(float).tiny
-    for b in range(channels.n_bs):  # angle_crb_value, for every target of BS b at once
-        t_dd, t_aa, t_da = trace_terms(channels, design, b)
-        info = t_dd * t_aa - np.abs(t_da) ** 2
-        ok = (t_aa > 0) & (info > 1e-12 * np.maximum(t_dd * t_aa, tiny))
-        gain = channels.radar_gain[b, b]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            value = channels.noise_w / (2.0 * network.system.samples * gain) * t_aa / info
-        out[b] = np.where(ok, value, np.inf)
-    return out
+    t_dd, t_aa, t_da = all_trace_terms(channels, design)  # angle_crb_value, for every (BS, target) at once
+    info = t_dd * t_aa - np.abs(t_da) ** 2
+    ok = (t_aa > 0) & (info > 1e-12 * np.maximum(t_dd * t_aa, tiny))
+    gain = np.einsum("bbt->bt", channels.radar_gain)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = channels.noise_w / (2.0 * network.system.samples * gain) * t_aa / info
+    return np.where(ok, value, np.inf)
 
 
 def angle_fisher(network: Network, channels: Channels, design: TransmitDesign) -> NDArray[np.float64]:
     """(B, T): Fisher information of target t's azimuth at BS b alone [1/rad^2], noise-limited:
     ``2 L G (t_dd - |t_da|^2 / t_aa) / sigma^2``, the inverse of :func:`angle_crb` (0 where it is inf)."""
-    out = np.zeros(channels.target_distance_m.shape)
-    for b in range(channels.n_bs):
-        t_dd, t_aa, t_da = trace_terms(channels, design, b)
-        info = np.where(t_aa > 0, t_dd - np.abs(t_da) ** 2 / np.where(t_aa > 0, t_aa, 1.0), 0.0)
-        info = np.where(info > 1e-12 * np.maximum(t_dd, np.finfo(float).tiny), info, 0.0)
-        out[b] = 2.0 * network.system.samples * channels.radar_gain[b, b] * info / channels.noise_w
-    return out
+    if channels.target_distance_m.shape[1] == 0:
+        return np.zeros(channels.target_distance_m.shape)
+    t_dd, t_aa, t_da = all_trace_terms(channels, design)
+    info = np.where(t_aa > 0, t_dd - np.abs(t_da) ** 2 / np.where(t_aa > 0, t_aa, 1.0), 0.0)
+    info = np.where(info > 1e-12 * np.maximum(t_dd, np.finfo(float).tiny), info, 0.0)
+    return 2.0 * network.system.samples * np.einsum("bbt->bt", channels.radar_gain) * info / channels.noise_w
