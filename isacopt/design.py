@@ -61,6 +61,12 @@ class TransmitDesign:
         return self._covariances[b]
 
     @cached_property
+    def stacked_covariances(self) -> NDArray[np.complex128] | None:
+        """(B, Nt, Nt): every R_b in one array when every BS has the same Nt (batched metrics), else None."""
+        covs = self._covariances
+        return np.stack(covs) if covs and len({r.shape for r in covs}) == 1 else None
+
+    @cached_property
     def _covariances(self) -> tuple[NDArray[np.complex128], ...]:
         out = []
         for w, r0 in zip(self.beams, self.sensing):

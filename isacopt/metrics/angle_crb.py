@@ -40,8 +40,9 @@ def trace_terms(channels: Channels, design: TransmitDesign, b: int) -> tuple[NDA
 def all_trace_terms(channels: Channels, design: TransmitDesign) -> tuple[NDArray, NDArray, NDArray]:
     """:func:`trace_terms` of every BS, each (B, T): one batched computation when every BS has the same
     antennas (the usual case), else BS by BS."""
-    if len({a.shape for a in channels.tx_steering}) == 1 and len({a.shape for a in channels.rx_steering}) == 1:
-        r = np.stack([design.covariance(b) for b in range(channels.n_bs)])
+    r = design.stacked_covariances
+    if r is not None and len(r) == channels.n_bs and len({a.shape for a in channels.tx_steering}) == 1 \
+            and len({a.shape for a in channels.rx_steering}) == 1:
         return _terms(np.stack(channels.tx_steering), np.stack(channels.tx_steering_dot),
                       np.stack(channels.rx_steering), np.stack(channels.rx_steering_dot), r)
     rows = [trace_terms(channels, design, b) for b in range(channels.n_bs)]

@@ -25,8 +25,9 @@ def beampattern(network: Network, design: TransmitDesign, b: int, phi: ArrayLike
 
 def target_beampattern(channels: Channels, design: TransmitDesign) -> NDArray[np.float64]:
     """(B, T): g_b(phi_bt), the gain each BS radiates toward each target [W]."""
-    if channels.n_bs and len({a.shape for a in channels.tx_steering}) == 1:  # every BS at once
-        r = np.stack([design.covariance(b) for b in range(channels.n_bs)])
+    r = design.stacked_covariances
+    if r is not None and len(r) == channels.n_bs and len({a.shape for a in channels.tx_steering}) == 1:
+        # every BS at once
         return np.real(quadratic_forms(np.stack(channels.tx_steering), r)).reshape(channels.n_bs, -1)
     rows = [np.real(quadratic_forms(a, design.covariance(b)))
             for b, a in enumerate(channels.tx_steering)]

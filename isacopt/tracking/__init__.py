@@ -8,5 +8,5 @@ from .records import Frame, TrackRun
 from .run import run_tracking
 from .tracker import Tracker
 
-__all__ = ["Frame", "Mover", "Track", "TrackRun", "Tracker", "TrackingOptions", "TrackingScenario", "cv_model", "load_scenario",
-           "nees", "propagate", "run_tracking"]
+__all__ = ["Frame", "Mover", "Track", "TrackRun", "Tracker", "TrackingOptions", "TrackingScenario", "cv_model",
+           "load_scenario", "nees", "propagate", "run_tracking"]

@@ -23,22 +23,6 @@ MARGIN_TOL_DB = 0.1   # calibration stops when every user's quantile is within t
 MARGIN_SLACK_DB = 1.0  # ...and no margin exceeds what it needs by more than this
 
 
-def base_target(scenario: TrackingScenario) -> float:
-    """The users' common SINR target [dB] of the problem (or of its base problem): ``sinr_db``, or the SINR
-    of ``rate_bps_hz``; NaN without one."""
-    for p in (scenario.problem, getattr(scenario.problem, "base", None)):
-        if getattr(p, "sinr_db", None) is not None:
-            return float(p.sinr_db)
-        if getattr(p, "rate_bps_hz", None) is not None:
-            return float(10 * np.log10(2.0 ** p.rate_bps_hz - 1))
-    return float("nan")
-
-
-def joint_mode(problem: Any) -> str:
-    return getattr(problem, "joint_transmission", None) or getattr(getattr(problem, "base", None),
-                                                                   "joint_transmission", "coherent")
-
-
 def solve_once(problem: Any, network, clustering: Clustering) -> Solution:
     return clustering.solve(problem, network)
 
@@ -73,7 +57,8 @@ def predictive_design(scenario: TrackingScenario, tracks: list[Track], frame: in
     user's SINR margin [dB] (calibrated from ``margins``, default none, when ``tracking.margin`` says so)."""
     tracker = Tracker.from_tracks(scenario, tracks)
     start = np.zeros(len(tracker.users)) if margins is None else np.asarray(margins, float)
-    sol, out, *_ = design_frame(scenario, scenario.problem, tracker, start, base_target(scenario), frame, Clustering())
+    sol, out, *_ = design_frame(scenario, scenario.problem, tracker, start, scenario.sinr_target_db, frame,
+                                Clustering())
     return sol, out
 
 
@@ -102,7 +87,7 @@ def design_frame(scenario: TrackingScenario, problem: Any, tracker: Tracker, mar
     prior_xy = tracker.predicted_xy()
     draws = [draw_channels(scenario.base_stations, scenario.system, scenario.channels, prior_xy[u],
                            tracker.tracks[u].position_cov, opts.margin_samples, rng) for u in users]
-    type1 = [(getattr(problem, "receiver", None) or "type1") == "type1"] * len(users)
+    type1 = [scenario.receiver == "type1"] * len(users)
     wanted = np.full(len(users), base)
     m = margins.copy()
     best, best_m = None, m
@@ -119,7 +104,8 @@ def design_frame(scenario: TrackingScenario, problem: Any, tracker: Tracker, mar
         best, best_m = sol, m.copy()
         if count["fallback"]:  # no targets to hold: nothing to calibrate
             break
-        short = shortfall_db(draws, sol.design, wanted, opts.outage, scenario.system.noise_w, type1, joint_mode(problem))
+        short = shortfall_db(draws, sol.design, wanted, opts.outage, scenario.system.noise_w, type1,
+                             scenario.joint_transmission)
         if np.all(short <= MARGIN_TOL_DB) and np.all((short >= -MARGIN_SLACK_DB) | (m <= 0)):
             break
         m = np.maximum(0.0, m + short)

@@ -8,7 +8,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .design_step import base_target
 from .kalman import Track, nees
 from .scenario import TrackingScenario
 
@@ -69,7 +68,7 @@ class TrackRun:
     def goodput(self) -> dict[str, NDArray[np.float64]]:
         """scheme -> (frames, K): the target rate where a user's SINR met its target, else 0 (a link coded for
         the target rate), times the share of the frame left for data; empty without SINR targets."""
-        target = base_target(self.scenario)
+        target = self.scenario.sinr_target_db
         if not np.isfinite(target) or not self.frames:
             return {}
         out = {}

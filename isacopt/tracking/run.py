@@ -28,7 +28,7 @@ from ..errors import ValidationError
 from ..metrics.comm import sinr
 from ..network.layouts import rng_for
 from ..network.model import Network
-from .design_step import base_target, design_frame, joint_mode, objective_value, solve_with_fallback
+from .design_step import design_frame, objective_value, solve_with_fallback
 from .motion import propagate
 from .clustering import Clustering
 from .records import Frame, TrackRun
@@ -53,9 +53,9 @@ def run_tracking(scenario: TrackingScenario, frames: int | None = None, *, progr
     truth = np.stack([propagate(m, opts.frame_s, n_frames, rng_for(opts.seed, STREAM_TRUTH, i))
                       for i, m in enumerate(movers)], axis=1)  # (frames, N, 4)
     tracker = Tracker(scenario, truth[0])
-    base = base_target(scenario)
+    base = scenario.sinr_target_db
     margins = np.zeros(len(users))
-    joint = joint_mode(problem)
+    joint = scenario.joint_transmission
     run = TrackRun(scenario)
     clustering = Clustering(opts.recluster, opts.warm_start, opts.recluster_frames)
     bound_clustering = Clustering("every_frame", opts.warm_start)  # perfect CSI: the best choice every frame

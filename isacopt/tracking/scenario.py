@@ -89,14 +89,38 @@ class TrackingScenario(FrozenModel):
         problems += [f"movers: duplicate id {i!r}; ids must be unique" for i in sorted({i for i in ids if ids.count(i) > 1})]
         if self.channels.model == "explicit":
             problems.append("channels: 'explicit' channels cannot move with the nodes; use los, rician or rayleigh")
-        targets = [getattr(p, key, None) for p in (self.problem, getattr(self.problem, "base", None))
-                   for key in ("sinr_db", "rate_bps_hz")]
-        if self.tracking.margin == "calibrated" and self.users and all(t is None for t in targets):
+        if self.tracking.margin == "calibrated" and self.users and not np.isfinite(self.sinr_target_db):
             problems.append("tracking.margin: 'calibrated' raises SINR targets, and the problem has none; set "
                             "problem.sinr_db (or rate_bps_hz), or tracking.margin: none")
         if problems:
             raise ValueError("\n  ".join(problems))
         return self
+
+    def problem_option(self, name: str):
+        """An option of the problem, else of its base problem (cluster selection, cell association); None."""
+        for p in (self.problem, getattr(self.problem, "base", None)):
+            if getattr(p, name, None) is not None:
+                return getattr(p, name)
+        return None
+
+    @property
+    def sinr_target_db(self) -> float:
+        """The users' common SINR target [dB]: the problem's ``sinr_db``, or the SINR of its ``rate_bps_hz``;
+        NaN without one."""
+        if self.problem_option("sinr_db") is not None:
+            return float(self.problem_option("sinr_db"))
+        rate = self.problem_option("rate_bps_hz")
+        return float("nan") if rate is None else float(10 * np.log10(2.0 ** rate - 1))
+
+    @property
+    def receiver(self) -> str:
+        """The users' receiver type (the problem's override, else Type I)."""
+        return self.problem_option("receiver") or "type1"
+
+    @property
+    def joint_transmission(self) -> str:
+        """How a user's serving BSs combine (the problem's ``joint_transmission``, else coherent)."""
+        return self.problem_option("joint_transmission") or "coherent"
 
     @property
     def users(self) -> tuple[Mover, ...]:
@@ -110,9 +134,8 @@ class TrackingScenario(FrozenModel):
                 sinr_db: list[float | None] | None = None, name: str | None = None) -> Network:
         """The snapshot with the users and targets at the given positions (validated: a node may not come
         closer to a BS than ``system.min_distance_m``); the users' receiver type is the problem's."""
-        receiver = getattr(self.problem, "receiver", None) or getattr(getattr(self.problem, "base", None),
-                                                                      "receiver", None) or "type1"
-        users = [User(id=m.id, position_m=tuple(p), sinr_db=None if sinr_db is None else sinr_db[k], receiver=receiver)
+        users = [User(id=m.id, position_m=tuple(p), sinr_db=None if sinr_db is None else sinr_db[k],
+                      receiver=self.receiver)
                  for k, (m, p) in enumerate(zip(self.users, user_xy))]
         targets = [Target(id=m.id, position_m=tuple(p), rcs_m2=m.rcs_m2) for m, p in zip(self.targets, target_xy)]
         return Network(name=name or self.name, system=self.system, channels=channels or self.channels,
