@@ -49,8 +49,10 @@ def by_subspaces(opts: "CoordinatedBeamforming", data: SnapshotData, st: Structu
 
 
 def _solve(opts, data: SnapshotData, st: Structure, form: str, time_limit_s: float | None, out: Outcome,
-           stop_when_feasible: bool = False, full_dim: int = FULL_DIM, sensing_sinr: float | None = None):
-    """``sensing_sinr``: a sensing-level bisection's level (linear); else the problem's own floor, if any."""
+           stop_when_feasible: bool = False, full_dim: int = FULL_DIM, sensing_sinr: float | None = None,
+           start: list | None = None):
+    """``sensing_sinr``: a sensing-level bisection's level (linear); else the problem's own floor, if any;
+    ``start``: bases to begin from (the last bisection step's)."""
     if sensing_sinr is None and opts.sensing_sinr_db is not None:
         sensing_sinr = 10 ** (opts.sensing_sinr_db / 10)
     sdp = linear_sdp(data, st, form=form, sensing_streams=opts.sensing_streams,
@@ -60,7 +62,7 @@ def _solve(opts, data: SnapshotData, st: Structure, form: str, time_limit_s: flo
     # small subspaces then converge slowly, so every block gets its whole space (one LMI solve)
     full_dim = max(st.dims, default=0) if opts.per_antenna_power else full_dim
     res = solve_subspace(sdp, data, gap_tol=opts.subspace_gap, time_limit_s=time_limit_s, full_dim=full_dim,
-                         stop_when_feasible=stop_when_feasible)
+                         stop_when_feasible=stop_when_feasible, start=start)
     outcome = {"optimal": "optimal", "feasible": "optimal", "time_limit": "time_limit",
                "infeasible": "infeasible"}.get(res.status, "error")
     note = f"{res.iterations} restricted SDPs, largest basis {max(res.sizes, default=0)}, " + (
@@ -79,6 +81,9 @@ def _bisection(opts, data: SnapshotData, st: Structure, time_limit_s: float | No
     no level at all hands the problem to the SDP path."""
     best: dict = {}
     stopped: list[str] = []  # the time limit's message, once it is reached
+    # each step starts from the bases the previous one ended with: the levels differ by a fraction of a dB
+    # near the end, where nearly every restricted solve of a cold start would regrow the same subspaces
+    last: dict = {}
     if opts.objective_class.sensing_level:
         hi = single_target_bound_db(data) + 1e-6
         lo = min(LOWEST_DB, hi - 1.0)
@@ -106,7 +111,10 @@ def _bisection(opts, data: SnapshotData, st: Structure, time_limit_s: float | No
         whole = max(st.dims, default=0)
         for full_dim in (0, whole) if whole <= FULL_DIM else (0,):
             sdp, res = _solve(opts, step, st, opts.objective_class.linear_form, time_limit_s, out,
-                              stop_when_feasible=True, full_dim=full_dim, sensing_sinr=sensing)
+                              stop_when_feasible=True, full_dim=full_dim, sensing_sinr=sensing,
+                              start=last.get("bases"))
+            if res.bases:
+                last["bases"] = res.bases
             if res.status in ("optimal", "feasible"):
                 best.update(db=db, sdp=sdp, res=res, data=step)
                 return True

@@ -48,6 +48,7 @@ class SubspaceResult:
     wall_s: float
     sizes: list[int] = field(default_factory=list)  # final basis size per block
     message: str = ""
+    bases: list[NDArray[np.complex128]] = field(default_factory=list)  # final basis per block (a later start)
 
 
 def initial_bases(sdp: LinearSDP, terms: list[BlockTerms], data: SnapshotData,
@@ -147,10 +148,16 @@ def row_values(sdp: LinearSDP, terms: list[BlockTerms], mats: list[NDArray]) -> 
 def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6, feas_tol: float = 1e-6,
                    max_iterations: int = 40, add_per_block: int = 1, memory: int = 2, penalty: float = 1e4,
                    full_dim: int = 8, stop_when_feasible: bool = False,
-                   time_limit_s: float | None = None, settings: dict | None = None) -> SubspaceResult:
+                   time_limit_s: float | None = None, settings: dict | None = None,
+                   start: list[NDArray[np.complex128]] | None = None) -> SubspaceResult:
+    """``start``: bases of an earlier solve of the same blocks (a neighbouring bisection level), used instead
+    of the initial ones so the loop does not grow them again; only the speed depends on it, never the
+    answer (the certificate is the duals')."""
     t0 = time.perf_counter()
     terms = BlockTerms.group(sdp)
     bases = initial_bases(sdp, terms, data, full_dim)
+    if start is not None and len(start) == len(bases):
+        bases = [s if s.shape[0] == u.shape[0] and s.shape[1] else u for u, s in zip(bases, start)]
     max_t = sdp.objective == "max_t"
     rhs = np.array([r.rhs for r in sdp.rows])
     taus = np.array([r.tau for r in sdp.rows])
@@ -249,4 +256,4 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
         if it == max_iterations:
             message = f"gap {gap:.1e} after {it} restricted solves"
     return SubspaceResult(status, mats, value, bound, gap, viol, it, solver_s, time.perf_counter() - t0,
-                          [u.shape[1] for u in bases], message)
+                          [u.shape[1] for u in bases], message, bases)
