@@ -149,15 +149,21 @@ class CooperativeISAC(ProblemModel):
         self.prepare(network)
 
     def solve(self, network: Network, *, time_limit_s: float | None = None,
-              chain: tuple[Attempt, ...] = DEFAULT_CHAIN, association: Association | None = None) -> Solution:
+              chain: tuple[Attempt, ...] = DEFAULT_CHAIN, association: Association | None = None,
+              structure: Association | None = None) -> Solution:
         """Solve one snapshot; ``association`` replaces the L / Q nearest-BS clusters by explicit ones
-        (heads first), as a cluster search does. Each distinct association compiles once and is cached."""
+        (heads first), as a cluster search does. Each distinct association compiles once and is cached;
+        ``structure``: clusters containing ``association``'s (a search's every candidate link), compiled
+        once for all the choices within them (the CRLB, power and weighted objectives; the rate objectives
+        compile per association)."""
         from .energy import max_energy_efficiency
         from .interference_mm import interference_iteration
         from .rates import max_min_rate, max_sum_rate
 
         t0 = time.perf_counter()
         data, assoc = self.prepare(network, association)
+        if structure is not None:
+            _check_within(assoc, structure)
         over = self.backhaul_excess(data, assoc)
         if over:
             return status_solution(self, "infeasible", "backhaul capacity exceeded: " + "; ".join(over), t0, [], over,
@@ -169,7 +175,11 @@ class CooperativeISAC(ProblemModel):
         if self.objective_class.local:  # successive convex approximation
             return max_sum_rate(self, data, assoc, time_limit_s, t0)
         sinr_users = tuple(k for k, g in enumerate(data.sinr_targets) if g is not None)
-        compiled, recompiled = self.compiled(data, assoc, self.objective_class, sinr_users)
+        if self.crlb_interference or network.n_eavesdroppers:
+            # a local iteration's path, not only its problem, depends on the compiled form; an eavesdropper's
+            # cap would see the closed parts through its own channels (only terms.jt_sinr zeroes them)
+            structure = None
+        compiled, recompiled = self.compiled(data, assoc, self.objective_class, sinr_users, structure=structure)
         if self.crlb_interference and "crlb" in compiled.terms:
             return interference_iteration(self, data, assoc, compiled, chain, time_limit_s, t0, recompiled)
         records: list = []
@@ -248,21 +258,24 @@ class CooperativeISAC(ProblemModel):
     # -- the SDP ---------------------------------------------------------------------------
     def compiled(self, data: SnapshotData, assoc: Association, objective: type[ObjectiveClass],
                  sinr_users: tuple[int, ...],
-                 all_users: tuple[int, ...] = ()) -> tuple[CompiledCoop, bool]:
-        """The cached problem of this structure, updated with ``data``; ``True`` if it was built now."""
+                 all_users: tuple[int, ...] = (),
+                 structure: Association | None = None) -> tuple[CompiledCoop, bool]:
+        """The cached problem of this structure, updated with ``data``; ``True`` if it was built now.
+        ``structure``: compile for these clusters and switch to ``assoc``'s (see ``solve``)."""
         net = data.network
         antennas = tuple(b.tx_antennas for b in net.base_stations)
         type2 = tuple(u.receiver == "type2" for u in net.users)
         limits = tuple(lim is not None for lim in self.limits(net))
-        key = (objective, antennas, assoc.serving, assoc.sensing, sinr_users, type2, limits, all_users,
-               net.n_eavesdroppers, net.private_eavesdroppers)
+        shape = structure or assoc
+        key = (objective, antennas, shape.serving, shape.sensing, sinr_users, type2, limits, all_users,
+               net.n_eavesdroppers, net.private_eavesdroppers, structure is not None)
         built = key not in self._cache
         if built:
-            self._cache[key] = CompiledCoop(self, antennas, assoc, sinr_users, type2, limits, objective,
+            self._cache[key] = CompiledCoop(self, antennas, shape, sinr_users, type2, limits, objective,
                                             all_users=all_users, n_eves=net.n_eavesdroppers,
-                                            private=net.private_eavesdroppers)
+                                            private=net.private_eavesdroppers, gated=structure is not None)
         compiled = self._cache[key]
-        compiled.update(data, self.limits(net))
+        compiled.update(data, self.limits(net), active=assoc if structure is not None else None)
         return compiled, built
 
     def run_chain(self, compiled, chain, time_limit_s, records, accept_inaccurate: bool = True) -> str:
@@ -292,3 +305,14 @@ class CooperativeISAC(ProblemModel):
             reason = "; ".join(r.describe() for r in records)
         status = {"infeasible": "infeasible", "time_limit": "time_limit"}.get(outcome, "solver_failure")
         return status_solution(self, status, reason, t0, records, conflicts, recompiled, data.network)
+
+
+def _check_within(assoc: Association, structure: Association) -> None:
+    """Every chosen cluster must be part of the compiled one, with the same head (its first BS)."""
+    for kind, chosen, compiled in (("serving", assoc.serving, structure.serving),
+                                   ("sensing", assoc.sensing, structure.sensing)):
+        for n, (c, s) in enumerate(zip(chosen, compiled)):
+            if not c or c[0] != s[0] or not set(c) <= set(s):
+                raise ValueError(f"{kind} cluster {n} {c} is not within the compiled cluster {s}")
+        if len(chosen) != len(compiled):
+            raise ValueError(f"{kind}: {len(chosen)} clusters chosen, {len(compiled)} compiled")

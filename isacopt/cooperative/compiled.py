@@ -16,6 +16,7 @@ from ..formulation.data import SnapshotData
 from ..objectives import Objective
 from ..terms.jt_eavesdropper import JointEavesdropperCaps
 from ..terms.jt_sinr import JointSinr
+from ..terms.link_gates import LinkGates
 from ..terms.sensing_privacy import SensingPrivacy
 from ..terms.position_crlb import PositionCrlb
 from ..terms.power import PowerBudget
@@ -25,11 +26,14 @@ from .variables import CoMPVariables, blocks_for
 class CompiledCoop:
     def __init__(self, opts, antennas: tuple[int, ...], assoc: Association, sinr_users: tuple[int, ...],
                  type2: tuple[bool, ...], limits: tuple[bool, ...], objective: type[Objective],
-                 all_users: tuple[int, ...] = (), n_eves: int = 0, private: tuple[int, ...] = ()):
+                 all_users: tuple[int, ...] = (), n_eves: int = 0, private: tuple[int, ...] = (),
+                 gated: bool = False):
         """``objective``: a cooperative objective class, or a sub-problem's (MinUtilisation for a max-min-rate
         step, RateSurrogate for the sum-rate search), which builds its expression on these variables and terms.
         ``all_users``: users whose received powers the sum-rate surrogate needs; ``n_eves``: eavesdroppers
-        (each caps every user's SINR at it); ``private``: those with a sensing-privacy cap."""
+        (each caps every user's SINR at it); ``private``: those with a sensing-privacy cap; ``gated``: ``assoc``
+        holds every candidate link of a cluster search, and each solve's chosen clusters (``update``'s
+        ``active``) switch the others off (terms.link_gates), so the search compiles once."""
         self.opts, self.kind, self.n_bs = opts, objective, len(antennas)
         self.shared = {}  # BS -> users whose data it receives over the backhaul (non-head members of C_k)
         for k, cluster in enumerate(assoc.serving):
@@ -45,6 +49,8 @@ class CompiledCoop:
         if n_eves:
             self.terms["eavesdropper"] = JointEavesdropperCaps(n_eves, list(range(len(assoc.serving))), blocks,
                                                                antennas, opts.sensing_streams)
+        if gated:
+            self.terms["gates"] = LinkGates(blocks, antennas)
         if objective.crlb or any(limits):
             self.terms["crlb"] = CrlbWithLimits(assoc.sensing, antennas, opts.crlb_model, limits, opts.sensing_streams)
         # received powers of every user, for the sum-rate surrogate (no constraints of its own)
@@ -69,9 +75,18 @@ class CompiledCoop:
         return [c for b in range(n_bs) for c in (v.comm_power(b) <= scale * self.comm_cap[b],
                                                   v.power(b) - v.comm_power(b) <= scale * self.sense_cap[b])]
 
-    def update(self, data: SnapshotData, limits) -> None:
+    def update(self, data: SnapshotData, limits, active: Association | None = None) -> None:
+        """``active``: the chosen clusters, each a subset of the compiled one (a gated problem's choice)."""
         self.data = data
+        if active is not None and "gates" in self.terms:
+            self.terms["gates"].switch(data, active.serving)
+            if "sinr" in self.terms:
+                self.terms["sinr"].serving = active.serving
+        if "crlb" in self.terms:
+            self.terms["crlb"].active = active.sensing if active is not None else self.terms["crlb"].clusters
         for term in self.terms.values():
+            if isinstance(term, LinkGates):
+                continue
             if isinstance(term, CrlbWithLimits):
                 term.update(data, limits)
             else:

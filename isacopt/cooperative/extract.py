@@ -16,7 +16,9 @@ from ..formulation.realsdp import to_complex
 from ..solve.extract import RANK_ONE_TOL, psd_part
 
 
-def extract(data, variables, coherent: bool) -> tuple[TransmitDesign, bool, str]:
+def extract(data, variables, coherent: bool, serving=None) -> tuple[TransmitDesign, bool, str]:
+    """``serving``: the chosen clusters of a problem compiled for more links (terms.link_gates); the parts
+    of a block outside them are zero to the solver's accuracy and are left out of the beams exactly."""
     net = data.network
     nts = [b.tx_antennas for b in net.base_stations]
     mats = [psd_part(to_complex(np.asarray(s.value)) * data.p_ref) for s in variables.S]
@@ -34,10 +36,19 @@ def extract(data, variables, coherent: bool) -> tuple[TransmitDesign, bool, str]
             w = vecs[:, -1] * np.sqrt(max(vals[-1], 0.0))
             w *= np.exp(-1j * np.angle(np.vdot(h, w)))  # common phase: irrelevant, kept tidy
         for b, o in zip(blk.bss, blk.offsets):
-            beams[b][:, blk.user] = w[o:o + nts[b]]
+            if serving is None or b in serving[blk.user]:
+                beams[b][:, blk.user] = w[o:o + nts[b]]
     sensing = []
     for b in range(net.n_bs):
         r0 = cov[b] - beams[b] @ beams[b].conj().T
         sensing.append(psd_part(r0))
     method = "hua-xu-han" + ("" if not coherent else " (stacked)")
     return TransmitDesign(tuple(beams), tuple(sensing)), rank_one, method
+
+
+def chosen_part(blk, m: np.ndarray, cluster: tuple[int, ...], nts: list[int]) -> np.ndarray:
+    """The rows and columns of a block's matrix ``m`` that belong to the BSs of ``cluster`` (in its order):
+    a gated block (compiled for more BSs than the user's chosen cluster) cut down to the chosen one."""
+    parts = [np.arange(o, o + nts[b]) for b in cluster if b in blk.bss for o in (blk.offsets[blk.bss.index(b)],)]
+    idx = np.concatenate(parts) if parts else np.zeros(0, int)
+    return m[np.ix_(idx, idx)]

@@ -14,7 +14,7 @@ from ..solve.explain import phase_one
 from ..solve.extract import psd_part
 from ..solve.outcome import certified_status, make_solution
 from .compiled import CompiledCoop
-from .extract import extract
+from .extract import chosen_part, extract
 from .polish import candidate_directions, repair_coherent
 
 
@@ -29,11 +29,15 @@ def _better(opts, a: float, b: float) -> bool:
 
 def design_from(opts, data, assoc, compiled: CompiledCoop, bound, draws: int = 0):
     """The extracted design and its certificate; coherent JT that fails is repaired (see polish.py)."""
-    design, rank_one, method = extract(data, compiled.vars, opts.joint_transmission == "coherent")
+    design, rank_one, method = extract(data, compiled.vars, opts.joint_transmission == "coherent",
+                                       assoc.serving if "gates" in compiled.terms else None)
     cert, ev, obj = certify(opts, data, assoc, design, rank_one, method, bound)
     if not cert.holds and opts.joint_transmission == "coherent":
         best = None
         blocks = [psd_part(to_complex(np.asarray(s.value)) * data.p_ref) for s in compiled.vars.S]
+        if "gates" in compiled.terms:  # compiled for every candidate link: the chosen clusters' parts
+            nts = [b.tx_antennas for b in data.network.base_stations]
+            blocks = [chosen_part(blk, m, assoc.serving[blk.user], nts) for blk, m in zip(compiled.vars.blocks, blocks)]
         for i, dirs in enumerate([None] + candidate_directions(blocks, draws or REPAIR_DRAWS)):
             repaired = repair_coherent(data, assoc, design, dirs,
                                        keep_power=opts.objective_class.crlb

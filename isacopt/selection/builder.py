@@ -29,6 +29,7 @@ from .search import (
     Evaluator, branch_and_bound, drop_redundant_links, exhaustive, greedy, prefer_cheapest, search_status,
 )
 
+COMPILE_ONCE = True  # False: compile each choice's own problem (benchmarks/selection.py compares the two)
 SEARCH_CACHE = 1024  # compiled choices kept per base problem (a planner's next snapshot re-uses them)
 SHARED_CACHES = CompileCache(4)  # base problem (options) -> its compiled choices; the 4 most recent bases
 
@@ -118,9 +119,13 @@ class ClusterSelection(ProblemModel):
             return self._status(network, "infeasible", "even without cooperation the limits are broken: "
                                 + "; ".join(heads), t0, heads)
 
+        # compiled once for every candidate link: each choice switches the others off (terms.link_gates)
+        every = links.association(links.links) if COMPILE_ONCE else None
+
         def solve_choice(assoc, enforce: bool) -> Solution:
             left = None if deadline is None else max(deadline - time.perf_counter(), 1e-3)
-            return (exact if enforce else relaxed).solve(network, association=assoc, time_limit_s=left)
+            return (exact if enforce else relaxed).solve(network, association=assoc, time_limit_s=left,
+                                                         structure=every)
 
         sign = self.base.objective_class.sign()
         ev = Evaluator(solve_choice, links, limits, sign, deadline)

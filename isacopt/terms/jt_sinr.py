@@ -29,6 +29,10 @@ class JointSinr(Term):
         self.sense = {(b, k): functional_param(nt, f"jt_sense_{b}_{k}") for k in users
                       for b, nt in enumerate(antennas) if not type2[k]}
         self._h: dict = {}
+        # the chosen serving clusters of a problem compiled for more links (terms.link_gates): a block's part
+        # at a BS outside its user's chosen cluster is held near zero, and reaches no user (zero channel), so
+        # that what it holds (up to the gate's cap) neither helps nor hurts any SINR
+        self.serving: tuple[tuple[int, ...], ...] | None = None
 
     def margin(self, v, k: int) -> cp.Expression:
         terms = [lin(p, v.S[i]) for (i, kk), p in self.own.items() if kk == k]
@@ -56,7 +60,7 @@ class JointSinr(Term):
         scale = np.sqrt(data.p_ref / data.noise)
         for k in self.users:
             for i, blk in enumerate(self.blocks):
-                h = np.concatenate([data.channels.comm[b][k] for b in blk.bss]) * scale
+                h = np.concatenate([data.channels.comm[b][k] * self._on(blk, b) for b in blk.bss]) * scale
                 self._h[(i, k)] = np.outer(h, h.conj())
                 set_functional(self.cross[(i, k)], self._h[(i, k)])
             for (b, kk), p in self.sense.items():
@@ -65,6 +69,9 @@ class JointSinr(Term):
                     set_functional(p, np.outer(h, h.conj()))
         if self.with_targets:
             self.set_targets({k: data.sinr_targets[k] for k in self.users})
+
+    def _on(self, blk, b: int) -> float:
+        return 1.0 if self.serving is None or b in self.serving[blk.user] else 0.0
 
     def set_targets(self, targets: dict[int, float]) -> None:
         for (i, k), p in self.own.items():

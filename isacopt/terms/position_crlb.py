@@ -87,6 +87,9 @@ class PositionCrlb(Term):
         self.x = [cp.Variable((2, 2), symmetric=True, name=f"crlb_x{t}") for t in range(len(clusters))]
         self.rel = cp.Parameter(len(clusters), nonneg=True, name="crlb_rel_scale")  # j_ref / j_t
         self.j_ref = 1.0
+        # the clusters whose pairs count in this snapshot: the compiled ones, or (a cluster search compiled
+        # once for every candidate BS) a subset of each; the BSs left out get zero coefficients
+        self.active = clusters
 
     def crlb(self, t: int) -> cp.Expression:
         """(j_ref / j_t) tr(X_t) >= j_ref * CRLB_t (normalised units, common to all targets)."""
@@ -136,10 +139,10 @@ class PositionCrlb(Term):
                              tuple(b.power_w / b.tx_antennas * np.eye(b.tx_antennas, dtype=complex)
                                    for b in net.base_stations))
         pairs = self.pairs if self.cross_ok else "fusion"
-        fims = position_fim(net, ch, iso, self.clusters, pairs, waveform="unified",
+        fims = position_fim(net, ch, iso, self.active, pairs, waveform="unified",
                             angle_information=self.model.angle_information)
         problems = []
-        for t, c in enumerate(self.clusters):
+        for t, c in enumerate(self.active):
             eig = np.linalg.eigvalsh(fims[t])
             if eig[-1] <= 0 or eig[0] <= 1e-9 * eig[-1]:
                 ids = [net.base_stations[i].id for i in c]
@@ -166,14 +169,17 @@ class PositionCrlb(Term):
     def _set_coefficients(self, data) -> None:
         net, ch = data.network, data.channels
         n = net.n_bs
-        for t, c in enumerate(self.clusters):
-            level = {j: self.levels.get((t, j), np.inf) for j in c}
+        for t, (c, on) in enumerate(zip(self.clusters, self.active)):
+            level = {j: self.levels.get((t, j), np.inf) for j in on}
             weight = np.ones(n)
-            for j in c:
+            for j in on:
                 weight[j] = 1.0 if not np.isfinite(level[j]) else ch.noise_w / (ch.noise_w + level[j])
-            mono, cross = pair_geometry(net, ch, t, c, self.model, weight)
+            mono, cross = pair_geometry(net, ch, t, on, self.model, weight)
             geo = angle_geometry(net, t) if self.angle else None
             for i in c:
+                if i not in on:
+                    self._switch_off(t, i)
+                    continue
                 a = ch.tx_steering[i][t]
                 aa = np.outer(a, a.conj())
                 m = mono[i] * data.p_ref / self.scales[t]
@@ -187,7 +193,19 @@ class PositionCrlb(Term):
                     self._set_angle(data, t, i, weight[i], geo[i])
             for j in c:
                 if (t, j) in self.inter:
-                    self._set_interference(data, t, j, level[j])
+                    self._set_interference(data, t, j, level.get(j, np.inf))  # inf: no constraint
+
+    def _switch_off(self, t: int, i: int) -> None:
+        """BS i is a compiled member of target t's cluster but not an active one: none of its pairs count."""
+        for ab in ENTRIES:
+            for params in (self.f, self.fc):
+                if (t, i, ab) in params:
+                    params[(t, i, ab)].value = np.zeros(params[(t, i, ab)].shape)
+        if (t, i) in self.angle:
+            a = self.angle[(t, i)]
+            for key in ("dd", "aa", "re", "im"):
+                a[key].value = np.zeros(a[key].shape)
+            a["geo"].value = np.zeros(3)
 
     def _set_angle(self, data, t: int, i: int, weight: float, geo: np.ndarray) -> None:
         net, ch = data.network, data.channels
