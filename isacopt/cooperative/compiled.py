@@ -50,7 +50,7 @@ class CompiledCoop:
             self.terms["eavesdropper"] = JointEavesdropperCaps(n_eves, list(range(len(assoc.serving))), blocks,
                                                                antennas, opts.sensing_streams)
         if gated:
-            self.terms["gates"] = LinkGates(blocks, antennas)
+            self.terms["gates"] = LinkGates(blocks)
         if objective.crlb or any(limits):
             self.terms["crlb"] = CrlbWithLimits(assoc.sensing, antennas, opts.crlb_model, limits, opts.sensing_streams)
         # received powers of every user, for the sum-rate surrogate (no constraints of its own)

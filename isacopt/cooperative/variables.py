@@ -70,6 +70,11 @@ class CoMPVariables:
     def power(self, b: int) -> cp.Expression:
         return cp.trace(self.cov[b]) / 2
 
+    def part_power(self, i: int, b: int) -> cp.Expression:
+        """The power block i puts on BS b (its (b, b) sub-block's trace)."""
+        e = selector(self.blocks[i], b, self.dims[b])
+        return cp.trace(e @ self.S[i] @ e.T) / 2
+
     def comm_power(self, b: int) -> cp.Expression:
         s0 = self.sensing[b]
         return self.power(b) - (cp.trace(s0) / 2 if s0 is not None else 0)

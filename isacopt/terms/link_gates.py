@@ -23,20 +23,13 @@ CLOSED_CAP = 1e-7
 
 
 class LinkGates(Term):
-    def __init__(self, blocks, antennas: tuple[int, ...]):
+    def __init__(self, blocks):
         self.parts = [(i, blk.user, b) for i, blk in enumerate(blocks) for b in blk.bss]
-        self.blocks = blocks
         self.cap = cp.Parameter(len(self.parts), nonneg=True, name="link_cap")
-        self.antennas = antennas
 
     def structural(self, v) -> list[cp.Constraint]:
-        from ..cooperative.variables import selector
-
-        out = []
-        for n, (i, _, b) in enumerate(self.parts):
-            e = selector(self.blocks[i], b, self.antennas[b])
-            out.append(cp.trace(e @ v.S[i] @ e.T) / 2 <= self.cap[n])
-        return out
+        """``v``: the cooperative variables (``part_power(i, b)``: the power of block i at BS b)."""
+        return [v.part_power(i, b) <= self.cap[n] for n, (i, _, b) in enumerate(self.parts)]
 
     def switch(self, data, serving: tuple[tuple[int, ...], ...]) -> None:
         """Open the parts whose BS is in the user's chosen cluster ``serving[k]``, close the others."""
