@@ -56,7 +56,9 @@ def test_zero_backhaul_gives_the_non_cooperative_design():
     sel = iso.ClusterSelection(method="branch_and_bound", candidates=3, base=base).solve(net)
     alone = base.model_copy(update={"comm_cluster": 1, "sensing_cluster": 1, "enforce_backhaul": False}).solve(net)
     assert sel.ok and "none (non-cooperative)" in sel.reason
-    assert sel.objective == pytest.approx(alone.objective, rel=1e-6)
+    # the search solves the problem compiled for every candidate link with the links switched off: the same
+    # relaxation, solved to Clarabel's accuracy (a few 1e-6 of a 3.5 mW optimum against 1 W budgets)
+    assert sel.objective == pytest.approx(alone.objective, rel=1e-5)
     assert all(len(u.serving_bs) == 1 for u in sel.users)
 
 

@@ -8,6 +8,7 @@ import pytest
 
 import isacopt as iso
 from isacopt.selection import LinkSet
+from isacopt.selection.builder import SHARED_CACHES
 from isacopt.studies.instances import triangle_network
 
 # the backhaul is a check before the SDP (and binds on these networks): left out to compare the SDPs
@@ -69,6 +70,7 @@ def test_each_choice_of_the_gated_problem_equals_the_choice_compiled_alone(name)
 def test_a_search_compiles_once_and_finds_the_same_choice():
     net = triangle_network(1)
     base = iso.CooperativeISAC(objective="min_sum_crlb", rate_bps_hz=1.0, pairs="multistatic")
+    SHARED_CACHES.clear()  # searches over the same base share compiled problems (other tests' networks too)
     search = iso.ClusterSelection(method="exhaustive", candidates=3, base=base)
     sol = search.solve(net)
     exact, _ = search.builders()
