@@ -53,13 +53,30 @@ def _label(name: str) -> str:
 def _series_values(table, plot: PlotSpec) -> list:
     if plot.series is None:
         return [None]
-    return list(dict.fromkeys(table[plot.series].tolist()))
+    values = list(dict.fromkeys(table[plot.series].tolist()))
+    numeric = all(isinstance(v, (int, float)) and v == v for v in values)
+    return sorted(values) if numeric else values  # a legend in order of antennas or capacity
+
+
+def drawable(table, plot: PlotSpec):
+    """The points a panel draws: those with at least ``plot.min_certified`` of their snapshots certified
+    (every snapshot by default; tables written before the share was stored fall back to ``complete``)."""
+    if plot.min_certified >= 1.0 or "certified_share" not in table:
+        return table[table["complete"]]
+    return table[(table["certified_share"] >= plot.min_certified) & (table["ok"] >= 2)]
+
+
+def ring_conditional(ax, part, x: str, y: str) -> None:
+    """Ring the points that average over fewer than all their snapshots (conditional means)."""
+    if "complete" in part and not part["complete"].all():
+        cond = part[~part["complete"].astype(bool)]
+        ax.scatter(cond[x], cond[y], s=70, facecolors="none", edgecolors="0.35", linewidths=0.8, zorder=4)
 
 
 def tradeoff(ax, table, plot: PlotSpec) -> None:
-    """Per series value: every complete point (faint), their Pareto envelope (line, with 95 % intervals) and
+    """Per series value: every drawable point (faint), their Pareto envelope (line, with 95 % intervals) and
     time sharing (dashed); ``plot.baseline``: that design's own envelope (black), outside the series."""
-    complete = table[table["complete"]]
+    complete = drawable(table, plot)
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     base = complete[complete["design"] == plot.baseline] if plot.baseline else complete.iloc[0:0]
     rest = complete[complete["design"] != plot.baseline] if plot.baseline else complete
@@ -95,6 +112,7 @@ def _envelope(ax, part, plot: PlotSpec, colour, i: int, label: str, time_sharing
     hy = part[f"{plot.y}_ci95"].fillna(0.0).to_numpy()[front] if f"{plot.y}_ci95" in part else np.zeros(len(front))
     ax.errorbar(x[front], y[front], xerr=hx, yerr=hy, marker=marker, ls=dash, color=colour, ms=4, capsize=2,
                 mfc="none" if i % 2 else colour, label=label)
+    ring_conditional(ax, part.iloc[front], plot.x, plot.y)
     if time_sharing_label is not None and plot.time_sharing and len(part) >= 2:
         comm, sens = corners(part.to_dict("records"), plot.x, plot.y)
         tx, ty = time_sharing(plot.x, plot.y, comm, sens)
@@ -107,12 +125,13 @@ def _envelope(ax, part, plot: PlotSpec, colour, i: int, label: str, time_sharing
 
 def versus(ax, table, plot: PlotSpec, grid_keys: list[str]) -> None:
     """y (with its 95 % interval) against the swept x: one line per design and per value of the other keys;
-    only points whose every snapshot is certified (an average over a subset would not compare)."""
+    only points whose every snapshot is certified (an average over a subset would not compare), or with
+    ``plot.min_certified`` below 1 those with at least that share (ringed)."""
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     others = [k for k in grid_keys if k != plot.x and k in table.columns]
     line = 0
     for design in dict.fromkeys(table["design"].tolist()):
-        mine = table[(table["design"] == design) & table["complete"]]
+        mine = drawable(table[table["design"] == design], plot)
         if plot.x not in mine.columns or mine[plot.x].isna().all():
             continue  # this design does not vary with x
         keys = [k for k in others if mine[k].nunique(dropna=True) > 1]  # label only what varies
@@ -127,6 +146,7 @@ def versus(ax, table, plot: PlotSpec, grid_keys: list[str]) -> None:
             ax.errorbar(part[plot.x], y, yerr=np.vstack([below, half]), ms=5, capsize=3,
                         marker=MARKERS[line % len(MARKERS)], ls=DASHES[line % len(DASHES)], color=colour,
                         mfc="none" if line % 2 else colour, label=name)
+            ring_conditional(ax, part, plot.x, plot.y)
             if plot.fit == "ln2":
                 xs = part[plot.x].to_numpy(dtype=float)
                 keep = xs >= 4 if np.sum(xs >= 4) >= 2 else xs >= 2  # small N: collinear, heavy-tailed
@@ -181,15 +201,26 @@ def report_figure(spec: SweepFile, table, path: str | Path, *, quick: bool | Non
     for ax in list(axes.flat)[len(plots):]:
         ax.set_visible(False)
     complete = int(table["complete"].sum())
+    conditional = _conditional_footer(spec, table)
     size = "QUICK SIZE, not the study's figure\n" if quick else ""
     counts = "; ".join(f"{d.name}: {spec.snapshots_of(d.name)}" for d in spec.designs if d.snapshots) if any(
         d.snapshots for d in spec.designs) else ""
     fig.text(0.01, 0.005, f"{size}{spec.snapshots} snapshots per point" + (f" ({counts})" if counts else "") +
              f", 95 % intervals\n{complete} of {len(table)} "
-             "design/point averages have every snapshot certified", fontsize=7, color="tab:red" if quick else "0.4")
+             "design/point averages have every snapshot certified" + conditional, fontsize=7, color="tab:red" if quick else "0.4")
     fig.tight_layout(rect=(0, 0.07 if quick else 0.05, 1, 1))
     place_notes(fig)
     return save_figure(fig, path, dpi=130)
+
+
+def _conditional_footer(spec: SweepFile, table) -> str:
+    """The footer's word on conditional means, when a panel draws points with uncertified snapshots."""
+    shares = sorted({p.min_certified for p in spec.report if p.min_certified < 1.0})
+    if not shares or "certified_share" not in table:
+        return ""
+    partial = table[(table["certified_share"] >= shares[0]) & ~table["complete"].astype(bool)]
+    return (f"; ringed points ({len(partial)} averages, >= {100 * shares[0]:g} % of snapshots certified) are "
+            "means over the certified snapshots only")
 
 
 def _default_plot(spec: SweepFile) -> PlotSpec:

@@ -123,7 +123,8 @@ def summarise(store_or_dir: ResultStore | str | Path):
             if (why := standing(r, spec.max_gap)) != "ok":
                 excluded[why] = excluded.get(why, 0) + 1
         entry = {"design": design, **json.loads(point), "snapshots": len(members), "ok": len(ok),
-                 "complete": len(ok) == spec.snapshots_of(design), "excluded": json.dumps(excluded, sort_keys=True)}
+                 "complete": len(ok) == spec.snapshots_of(design),
+                 "certified_share": len(ok) / spec.snapshots_of(design), "excluded": json.dumps(excluded, sort_keys=True)}
         picks = Counter(r["choice"] for r in ok if r.get("choice"))
         if picks:  # a selection: how often each choice won
             entry["choices"] = json.dumps(dict(sorted(picks.items())))

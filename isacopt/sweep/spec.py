@@ -87,6 +87,10 @@ class PlotSpec(FrozenModel):
                                  "points, no series) and left out of the series' envelopes")
     note: str = Field("", max_length=2000, description="text printed in the panel (the options the figure assumes)")
     where: dict[str, Any] = Field({}, description="only the points with these grid values")
+    min_certified: float = Field(1.0, gt=0, le=1, description="draw a point when at least this share of its "
+                                 "snapshots entered its average (certified); below 1 such a point is a mean over "
+                                 "the networks where its design exists (a conditional mean: ringed in the figure, "
+                                 "counted in its footer); 1: only points with every snapshot certified")
     title: str = ""
 
 

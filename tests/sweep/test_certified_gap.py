@@ -59,3 +59,33 @@ def test_solution_certified_needs_the_gap():
     from isacopt.summary import solution_summary
 
     assert "NOT certified optimal" in solution_summary(far) and "NOT certified" not in solution_summary(sol)
+
+
+def test_a_partly_certified_point_is_drawn_only_when_asked_and_as_the_mean_of_its_certified_rows(
+        reference_dir, reference_rows, tmp_path):
+    from isacopt.sweep.figures import _conditional_footer, drawable
+    from isacopt.sweep.spec import PlotSpec
+
+    out = tmp_path / "copy"
+    shutil.copytree(reference_dir, out)
+    victim = next(r for r in reference_rows if r["design"] == "zf")
+    with ResultStore(out) as store:
+        store._db.execute("UPDATE rows SET status = 'infeasible' WHERE key = ?", (victim["key"],))
+        store._db.commit()
+        spec = store.spec()
+    table = summarise(out)
+    hit = table[(table["design"] == "zf") & ~table["complete"]]
+    assert len(hit) == 1
+    n = spec.snapshots_of("zf")
+    assert hit["certified_share"].iloc[0] == pytest.approx((n - 1) / n)
+    same = [r for r in reference_rows if r["design"] == "zf" and r["point"] == victim["point"] and r is not victim]
+    assert hit["comm_ase"].iloc[0] == pytest.approx(sum(r["comm_ase"] for r in same) / len(same))
+    every = PlotSpec(kind="tradeoff", x="comm_ase", y="sensing_ase")
+    assert hit.index[0] not in drawable(table, every).index
+    share = PlotSpec(kind="tradeoff", x="comm_ase", y="sensing_ase", min_certified=(n - 1) / n)
+    assert hit.index[0] in drawable(table, share).index
+    assert len(drawable(table, share)) == len(table)
+    strict = PlotSpec(kind="tradeoff", x="comm_ase", y="sensing_ase", min_certified=1 - 0.5 / n)
+    assert hit.index[0] not in drawable(table, strict).index
+    said = _conditional_footer(spec.model_copy(update={"report": [share]}), table)
+    assert "1 averages" in said and "certified snapshots only" in said
