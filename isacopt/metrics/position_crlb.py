@@ -92,13 +92,24 @@ def cross_gains(channels: Channels, design: TransmitDesign, waveform: Waveform) 
 
 
 def receiver_noise(channels: Channels, design: TransmitDesign, waveform: Waveform,
-                   interference: bool) -> NDArray[np.float64]:
+                   interference: bool, clusters: Sequence[Sequence[int]] | None = None) -> NDArray[np.float64]:
     """(B, T): what a pair received at BS j competes with for target t: sigma^2, plus the BS-to-BS
-    interference the matched filter cannot reject when ``interference`` (module docstring)."""
+    interference the matched filter cannot reject when ``interference`` (module docstring);
+    ``clusters``: only the receivers of each target's cluster are computed (NaN elsewhere)."""
     noise = np.full(channels.target_distance_m.shape, channels.noise_w)
     if not interference:
         return noise
-    return noise + sensing_interference_at(channels, design, "data" if waveform == "orthogonal" else "total")
+    pairs = None if clusters is None else in_clusters(channels.target_distance_m.shape, clusters)
+    return noise + sensing_interference_at(channels, design, "data" if waveform == "orthogonal" else "total",
+                                           pairs=pairs)
+
+
+def in_clusters(shape: tuple[int, int], clusters: Sequence[Sequence[int]]) -> NDArray[np.bool_]:
+    """(B, T) mask of the (BS, target) pairs with the BS in the target's cluster."""
+    mask = np.zeros(shape, dtype=bool)
+    for t, cluster in enumerate(clusters):
+        mask[list(cluster), t] = True
+    return mask
 
 
 def angle_geometry(network: Network, t: int) -> NDArray[np.float64]:
@@ -124,26 +135,67 @@ class Measurement:
     information: float  # 1 / variance of the measured quantity [1/m^2] or [1/rad^2]
 
 
+@dataclass(frozen=True)
+class MeasurementTable:
+    """Every target's measurements as flat arrays, in the order :func:`position_measurements` lists them
+    (per target: its range pairs, then its azimuths): ``target``, ``tx``, ``rx`` (int), ``azimuth``
+    (bool: an angle of arrival at ``rx``, else the range sum of ``tx -> target -> rx``), ``information``."""
+
+    target: NDArray[np.int64]
+    tx: NDArray[np.int64]
+    rx: NDArray[np.int64]
+    azimuth: NDArray[np.bool_]
+    information: NDArray[np.float64]
+
+
+def measurement_table(network: Network, channels: Channels, design: TransmitDesign,
+                      clusters: Sequence[Sequence[int]], pairs: PairSet = "multistatic", *,
+                      waveform: Waveform = "orthogonal", interference: bool = False,
+                      angle_information: bool = False, range_information: bool = True,
+                      target_pairs: Sequence[PairSet] | None = None) -> MeasurementTable:
+    """The measurements of every target's cluster with ``design`` (options: :func:`position_fim`), as
+    arrays: the pair SNRs are computed in one vectorised step, not pair by pair."""
+    mono = target_beampattern(channels, design)
+    cross = cross_gains(channels, design, waveform)
+    noise = receiver_noise(channels, design, waveform, interference, clusters)
+    snr_scale = channels.noise_w / noise  # SNR -> SINR per (receiver, target)
+    angle = angle_fisher(network, channels, design) * snr_scale if angle_information else None
+    rows: list[tuple[int, int, int, bool, float]] = []  # (target, tx, rx, azimuth, fim scale)
+    for t, cluster in enumerate(clusters):
+        pt = pairs if target_pairs is None else target_pairs[t]
+        if range_information:
+            scale = fim_scale(network, pt)
+            rows += [(t, i, j, False, scale) for i, j in pairs_of(cluster, pt)]
+        if angle is not None:
+            rows += [(t, i, i, True, 1.0) for i in cluster]
+    if not rows:
+        empty = np.zeros(0, dtype=np.int64)
+        return MeasurementTable(empty, empty, empty, np.zeros(0, dtype=bool), np.zeros(0))
+    t, tx, rx, az, scale = (np.array(col) for col in zip(*rows))
+    t, tx, rx, az = t.astype(np.int64), tx.astype(np.int64), rx.astype(np.int64), az.astype(bool)
+    nr = np.array([b.rx_antennas for b in network.base_stations], dtype=float)
+    gains = np.where(tx == rx, mono[tx, t], cross[tx, t])
+    # SNR_ij = L Nr_j G(d_i, d_j) g_i(phi_it) / sigma^2, times the receiver's SNR -> SINR factor
+    info = scale * network.system.samples * nr[rx] * channels.radar_gain[tx, rx, t] * gains / channels.noise_w \
+        * snr_scale[rx, t]
+    if angle is not None:
+        info = np.where(az, angle[rx, t], info)
+    return MeasurementTable(t, tx, rx, az, info.astype(float))
+
+
 def position_measurements(network: Network, channels: Channels, design: TransmitDesign,
                           clusters: Sequence[Sequence[int]], pairs: PairSet = "multistatic", *,
                           waveform: Waveform = "orthogonal", interference: bool = False,
                           angle_information: bool = False, range_information: bool = True,
                           target_pairs: Sequence[PairSet] | None = None) -> list[list[Measurement]]:
     """Per target, the measurements its cluster makes with ``design`` (options: :func:`position_fim`)."""
-    mono = target_beampattern(channels, design)
-    cross = cross_gains(channels, design, waveform)
-    noise = receiver_noise(channels, design, waveform, interference)
-    snr_scale = channels.noise_w / noise  # SNR -> SINR per (receiver, target)
-    angle = angle_fisher(network, channels, design) * snr_scale if angle_information else None
-    out: list[list[Measurement]] = []
-    for t, cluster in enumerate(clusters):
-        pt = pairs if target_pairs is None else target_pairs[t]
-        scale = fim_scale(network, pt)
-        found = [Measurement("range_sum", i, j, scale * pair_snr(network, channels, mono if i == j else cross, i, j, t)
-                             * snr_scale[j, t]) for i, j in (pairs_of(cluster, pt) if range_information else ())]
-        if angle is not None:
-            found += [Measurement("azimuth", i, i, float(angle[i, t])) for i in cluster]
-        out.append(found)
+    table = measurement_table(network, channels, design, clusters, pairs, waveform=waveform,
+                              interference=interference, angle_information=angle_information,
+                              range_information=range_information, target_pairs=target_pairs)
+    out: list[list[Measurement]] = [[] for _ in clusters]
+    for t, i, j, az, info in zip(table.target.tolist(), table.tx.tolist(), table.rx.tolist(),
+                                 table.azimuth.tolist(), table.information.tolist()):
+        out[t].append(Measurement("azimuth" if az else "range_sum", i, j, info))
     return out
 
 
@@ -155,19 +207,20 @@ def position_fim(network: Network, channels: Channels, design: TransmitDesign,
     """(T, 2, 2): Fisher information J_t of every target position [1/m^2] (options: module docstring;
     ``range_information=False`` drops the range terms: angle-only localisation, for scaling studies;
     ``target_pairs[t]`` replaces ``pairs`` for target t, e.g. where the backhaul admitted only fusion)."""
-    found = position_measurements(network, channels, design, clusters, pairs, waveform=waveform,
-                                  interference=interference, angle_information=angle_information,
-                                  range_information=range_information, target_pairs=target_pairs)
+    m = measurement_table(network, channels, design, clusters, pairs, waveform=waveform,
+                          interference=interference, angle_information=angle_information,
+                          range_information=range_information, target_pairs=target_pairs)
     out = np.zeros((network.n_targets, 2, 2))
-    for t, items in enumerate(found):
-        e = unit_vectors(network, t)
-        geo = angle_geometry(network, t) if angle_information else None
-        for m in items:
-            if m.kind == "range_sum":
-                u = e[m.tx] + e[m.rx]
-                out[t] += m.information * np.outer(u, u)
-            else:
-                out[t] += m.information * geo[m.rx]
+    if len(m.target) == 0:
+        return out
+    d = network.target_positions[m.target] - network.bs_positions[m.rx]  # BS rx -> target
+    # range sum d_tx + d_rx: gradient e_tx + e_rx; azimuth at rx: gradient e_perp / d_rx
+    e_rx = d / np.linalg.norm(d, axis=1, keepdims=True)
+    d_tx = network.target_positions[m.target] - network.bs_positions[m.tx]
+    e_tx = d_tx / np.linalg.norm(d_tx, axis=1, keepdims=True)
+    perp = np.stack([-d[:, 1], d[:, 0]], axis=1) / np.sum(d**2, axis=1, keepdims=True)
+    g = np.where(m.azimuth[:, None], perp, e_tx + e_rx)
+    np.add.at(out, m.target, m.information[:, None, None] * g[:, :, None] * g[:, None, :])
     return out
 
 
