@@ -43,8 +43,9 @@ def admit_sensing(network: Network, clusters: Sequence[Sequence[int]], probed: S
     """Step 1 of the module's rule; unprobed targets keep their cluster and cost nothing."""
     s = network.system
     left = capacities(network)
-    order = sorted(range(len(clusters)), key=lambda t: np.linalg.norm(
-        network.target_positions[t] - network.bs_positions[clusters[t][0]]))
+    heads = np.array([c[0] for c in clusters], dtype=np.int64)
+    gap = np.linalg.norm(network.target_positions - network.bs_positions[heads], axis=1) if len(heads) else []
+    order = sorted(range(len(clusters)), key=lambda t: gap[t])  # nearest first (stable: ties by index)
     out_c, out_s = list(map(tuple, clusters)), [False] * len(clusters)
     for t in order:
         if not probed[t] or len(clusters[t]) == 1:

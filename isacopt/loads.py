@@ -39,9 +39,7 @@ def nearest_bs(positions_m: NDArray[np.float64], bs_positions_m: NDArray[np.floa
 def served_users(network: Network, heads: Sequence[int], users_per_bs: int | None) -> tuple[int, ...]:
     """Serving BS of every user (-1: unserved) when each BS serves at most ``users_per_bs`` of the users
     associated with it in ``heads``, nearest first."""
-    pos = network.user_positions
-    d = np.array([np.linalg.norm(pos[k] - network.bs_positions[h]) if h >= 0 else np.inf
-                  for k, h in enumerate(heads)])
+    d = head_distances(network.user_positions, network.bs_positions, heads)
     return keep_nearest(heads, d, network.n_bs, users_per_bs)
 
 
@@ -51,7 +49,15 @@ def probed_targets(network: Network, targets_per_bs: int | None,
     associated with it (``heads``, by default the nearest BS), nearest first."""
     if heads is None:
         heads = nearest_bs(network.target_positions, network.bs_positions).tolist()
-    pos = network.target_positions
-    d = np.array([np.linalg.norm(pos[t] - network.bs_positions[h]) if h >= 0 else np.inf
-                  for t, h in enumerate(heads)])
+    d = head_distances(network.target_positions, network.bs_positions, heads)
     return keep_nearest(heads, d, network.n_bs, targets_per_bs)
+
+
+def head_distances(positions_m: NDArray[np.float64], bs_positions_m: NDArray[np.float64],
+                   heads: Sequence[int]) -> NDArray[np.float64]:
+    """Distance of every node to its head BS [m] (inf where it has none, head -1)."""
+    h = np.asarray(heads, dtype=np.int64).reshape(-1)
+    if len(h) == 0:
+        return np.zeros(0)
+    d = np.linalg.norm(positions_m - bs_positions_m[np.maximum(h, 0)], axis=1)
+    return np.where(h >= 0, d, np.inf)

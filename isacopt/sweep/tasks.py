@@ -85,12 +85,18 @@ def _spec(text: str) -> SweepFile:
     return SweepFile.model_validate_json(text)
 
 
+@lru_cache(maxsize=1)
+def _problem_adapter() -> TypeAdapter:
+    return TypeAdapter(ProblemSpec)  # building it costs about a millisecond: once per process
+
+
 @lru_cache(maxsize=16)
 def _builder(kind_and_options: str):
     """One builder per distinct problem in a worker process: its compile cache then serves every later
     snapshot of the same structure (a re-solve assigns Parameters; the data path is the same as a fresh
-    build's, so the row does not depend on what the worker solved before)."""
-    return TypeAdapter(ProblemSpec).validate_json(kind_and_options)
+    build's, so the row does not depend on what the worker solved before). Few are kept: a builder may
+    hold compiled SDPs."""
+    return _problem_adapter().validate_json(kind_and_options)
 
 
 def run_task(spec_data: dict[str, Any], task_data: dict[str, Any]) -> dict[str, Any]:
