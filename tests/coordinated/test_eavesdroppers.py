@@ -134,7 +134,7 @@ def test_the_subspace_path_equals_the_sdp_with_eavesdropper_and_privacy_caps(see
     net = _net(seed, [_eve(140, -40, -10), private], nt=10)
     if objective == "max_min_sinr":
         net = net.with_updates(users=[u.model_copy(update={"sinr_db": None}) for u in net.users])
-    sdp = iso.CoordinatedBeamforming(objective=objective, **options).solve(net)
+    sdp = iso.CoordinatedBeamforming(objective=objective, relaxation="sdp", **options).solve(net)
     fast = iso.CoordinatedBeamforming(objective=objective, relaxation="subspace", **options).solve(net)
     assert sdp.status == fast.status == "optimal"
     tol = 1e-3 if objective == "max_min_sinr" else 1e-5  # a bisection in dB stops within its tolerance

@@ -14,7 +14,7 @@ from tests.helpers import small_multicell
 
 
 def both(net, **opts):
-    sdp = CoordinatedBeamforming(**opts).solve(net)
+    sdp = CoordinatedBeamforming(relaxation="sdp", **opts).solve(net)  # the cvxpy SDP, not the default
     sub = CoordinatedBeamforming(relaxation="subspace", **opts).solve(net)
     assert sdp.status == "optimal" and sub.status == "optimal", (sdp.reason, sub.reason, sub.attempts)
     return sdp, sub

@@ -41,7 +41,7 @@ def _recheck(net, sol, floor_db):
 ])
 def test_max_min_sensing_sinr_equals_the_sdp(seed, nt, extra):
     net = _net(seed, nt)
-    sdp = CoordinatedBeamforming(objective="max_min_sensing_sinr", **extra).solve(net)
+    sdp = CoordinatedBeamforming(objective="max_min_sensing_sinr", relaxation="sdp", **extra).solve(net)
     sub = CoordinatedBeamforming(objective="max_min_sensing_sinr", relaxation="subspace", **extra).solve(net)
     assert sdp.status.startswith("optimal") and sub.status == "optimal", (sdp.reason, sub.reason, sub.attempts)
     assert all(a.startswith("subspace") for a in sub.attempts), sub.attempts  # no fallback
@@ -57,8 +57,9 @@ def test_the_level_is_reachable_and_the_bound_is_not_by_the_cvxpy_path():
     net = _net(4, 12, targets_per_bs=2)
     sol = CoordinatedBeamforming(objective="max_min_sensing_sinr", relaxation="subspace").solve(net)
     assert sol.status == "optimal"
-    below = CoordinatedBeamforming(objective="min_power", sensing_sinr_db=sol.objective - 0.02).solve(net)
-    above = CoordinatedBeamforming(objective="min_power", sensing_sinr_db=sol.bound + 0.02,
+    below = CoordinatedBeamforming(objective="min_power", sensing_sinr_db=sol.objective - 0.02,
+                                   relaxation="sdp").solve(net)
+    above = CoordinatedBeamforming(objective="min_power", sensing_sinr_db=sol.bound + 0.02, relaxation="sdp",
                                    explain_backoff=False).solve(net)
     assert below.status.startswith("optimal") and above.status == "infeasible"
 
@@ -67,7 +68,7 @@ def test_the_level_is_reachable_and_the_bound_is_not_by_the_cvxpy_path():
 def test_a_sensing_sinr_floor_on_subspaces_equals_the_sdp(objective):
     net = _net(5, 10)
     floor = 5.0
-    sdp = CoordinatedBeamforming(objective=objective, sensing_sinr_db=floor).solve(net)
+    sdp = CoordinatedBeamforming(objective=objective, sensing_sinr_db=floor, relaxation="sdp").solve(net)
     sub = CoordinatedBeamforming(objective=objective, sensing_sinr_db=floor, relaxation="subspace").solve(net)
     assert sdp.status.startswith("optimal") and sub.status == "optimal", (sdp.reason, sub.reason)
     assert all(a.startswith("subspace") for a in sub.attempts), sub.attempts

@@ -101,7 +101,7 @@ def test_rows_short_within_tolerance_do_not_hold_the_gap_open():
     sc = runpy.run_path(str(root / "examples/planner_stream.py"))["scenario"](0.5, 12.0)
     truth = np.stack([propagate(m, 0.5, 1, np.random.default_rng(0)) for m in sc.movers], axis=1)
     net = Tracker(sc, truth[0]).predicted_network(sinr_db=[12.0] * 4)
-    sdp = sc.problem.solve(net)
+    sdp = sc.problem.model_copy(update={"relaxation": "sdp"}).solve(net)  # the cvxpy SDP as the reference
     sub = sc.problem.model_copy(update={"relaxation": "subspace"}).solve(net)
     assert sub.status == "optimal" and len(sub.attempts) == 1 and sub.attempts[0].startswith("subspace: optimal")
     assert sub.objective == pytest.approx(sdp.objective, rel=1e-6)
