@@ -91,8 +91,8 @@ class CoordinatedBeamforming(LoadOptions):
         "auto", description="how the relaxation is solved: 'auto' (the default: 'subspace' where it applies, "
         "else 'sdp'), 'sdp' (cvxpy, compiled once per structure), 'socp' (min_power: the exact SOCP), "
         "'subspace' (the same SDP on growing subspaces with a dual certificate, Clarabel directly; min_power, "
-        "max_min_beampattern, max_min_sinr and max_min_sensing_sinr, with any sensing-SINR floor; faster at "
-        "every size measured; the cvxpy SDP is its fallback)")
+        "max_min_beampattern, max_min_sinr, max_min_sensing_sinr and weighted, with any sensing-SINR floor; "
+        "faster at every size measured; the cvxpy SDP is its fallback)")
     subspace_gap: float = Field(1e-6, gt=0, le=1e-2, description="relaxation='subspace': certified relative gap "
                                 "at which the subspace loop stops")
     bisection_tol_db: float = Field(0.004, gt=0, le=3, description="bisection stops within this many dB of the "

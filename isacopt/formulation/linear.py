@@ -46,26 +46,34 @@ class Row:
     tau: float = 0.0
     terms: list[tuple[int, float, NDArray[np.complex128] | None]] = field(default_factory=list)
     elastic: bool = False  # may be relaxed with a penalised slack while the subspaces are still small
+    group: int = 0  # which level t_g its tau multiplies (a weighted objective has two)
 
 
 @dataclass
 class LinearSDP:
-    """maximise ``t`` (``objective = 'max_t'``) or minimise total power (``'min_power'``) over PSD blocks."""
+    """maximise ``sum_g weights[g] t_g`` (``objective = 'max_t'``; one level t with weight 1 for the max-min
+    beampattern) or minimise total power (``'min_power'``) over PSD blocks."""
 
     blocks: list[Block]
     rows: list[Row]
     objective: str
     budget_rows: dict[int, int]  # BS -> index of its power-budget row (the dual repair uses it)
+    weights: tuple[float, ...] = (1.0,)
+    level_floor: float | None = 0.0  # every feasible design's objective is at least this (None: no such floor)
+    gap_floor: float | None = None  # a gap is relative to at least this (None: 1e-3 of the total budget)
+    in_power_units: bool = True  # the objective is a power or gain in p_ref (False: dimensionless)
 
     def blocks_of(self, b: int) -> list[int]:
         return [i for i, blk in enumerate(self.blocks) if blk.bs == b]
 
 
 def linear_sdp(data: SnapshotData, st, *, form: str, sensing_streams: bool, per_antenna_power: bool,
-               beampattern_floor: float | None, sensing_sinr: float | None = None) -> LinearSDP:
-    """The relaxation of ``CoordinatedBeamforming`` in linear ``form``: 'min_power' (the total power) or
-    'max_t' (the worst target's beampattern gain, a common level t); an objective's ``linear_form``.
-    ``sensing_sinr``: every sensed target's monostatic sensing SINR at least this (linear) level."""
+               beampattern_floor: float | None, sensing_sinr: float | None = None, weight: float = 0.5) -> LinearSDP:
+    """The relaxation of ``CoordinatedBeamforming`` in linear ``form``: 'min_power' (the total power),
+    'max_t' (the worst target's beampattern gain, a common level t) or 'two_levels' (``weight`` times the worst
+    normalised gain plus ``1 - weight`` times the worst normalised SINR margin, two levels); an objective's
+    ``linear_form``. ``sensing_sinr``: every sensed target's monostatic sensing SINR at least this (linear)
+    level."""
     blocks: list[Block] = []
     index: dict[tuple[int, int | None], int] = {}
     for k, b in enumerate(st.serving):
@@ -93,6 +101,7 @@ def linear_sdp(data: SnapshotData, st, *, form: str, sensing_streams: bool, per_
             for n in range(basis.shape[0]):
                 e = basis.conj()[n]  # V^H e_n
                 rows.append(Row(f"antenna:{b}:{n}", -cap, terms=[(i, -1.0, e) for i in members]))
+    weighted = form == "two_levels"
     for k in st.sinr_users:
         b = st.serving[k]
         gamma = data.sinr_targets[k]
@@ -104,18 +113,34 @@ def linear_sdp(data: SnapshotData, st, *, form: str, sensing_streams: bool, per_
                 if blocks[i].user is None and st.type2[k]:
                     continue  # a Type-II receiver cancels the known sensing signal
                 terms.append((i, -1.0, h))
-        rows.append(Row(f"sinr:{k}", 1.0, terms=terms, elastic=True))
+        if weighted:  # t_c <= margin_k / ceiling_k: the margin is the row's left side minus 1
+            rows.append(Row(f"sinr:{k}", 1.0, tau=-margin_ceiling(data, k), terms=terms, group=1))
+        else:
+            rows.append(Row(f"sinr:{k}", 1.0, terms=terms, elastic=True))
     for t, b in enumerate(st.sensing):
         a = data.reduced(b, data.channels.tx_steering[b][t])
         terms = [(i, 1.0, a) for i in by_bs.get(b, [])]
         if form == "max_t":
             rows.append(Row(f"gain:{t}", 0.0, tau=-1.0, terms=terms))
+        elif weighted:  # t_s <= gain_t / (Nt budget): the gain normalised by the BS's isotropic best
+            scale = data.network.base_stations[b].tx_antennas * data.budget(b)
+            rows.append(Row(f"gain:{t}", 0.0, tau=-scale, terms=terms, group=0))
         if beampattern_floor is not None:
             rows.append(Row(f"beampattern:{t}", beampattern_floor / data.p_ref, terms=terms, elastic=True))
     if sensing_sinr is not None:
         rows.extend(sensing_sinr_rows(data, st, by_bs, sensing_sinr))
     rows.extend(eavesdropper_rows(data, st, by_bs, index))
+    if weighted:  # the margins may be negative: no floor under the objective; it is dimensionless
+        return LinearSDP(blocks, rows, "max_t", budget_rows, weights=(weight, 1.0 - weight), level_floor=None,
+                         gap_floor=1e-3, in_power_units=False)
     return LinearSDP(blocks, rows, form, budget_rows)
+
+
+def margin_ceiling(data: SnapshotData, k: int) -> float:
+    """Largest SINR margin user k could have (its BS's whole budget on it, no interference), noise units:
+    the weighted objective's normalisation of its margin."""
+    h = data.user_channel(data.serving[k], k)
+    return max(data.budget(data.serving[k]) * float(np.vdot(h, h).real) / data.sinr_targets[k], 1e-12)
 
 
 def eavesdropper_rows(data: SnapshotData, st, by_bs: dict[int, list[int]], index: dict) -> list[Row]:

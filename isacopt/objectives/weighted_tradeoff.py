@@ -4,6 +4,7 @@ normalised SINR margin), maximised (dimensionless)."""
 import cvxpy as cp
 import numpy as np
 
+from ..formulation.linear import margin_ceiling
 from ..metrics.comm import sensing_interference, stream_powers
 from .base import Objective
 
@@ -15,6 +16,7 @@ class WeightedTradeoff(Objective):
     needs = "targets"
     description = "weighted sensing gain and SINR margin, both normalised"
     hard_sinr_targets = False  # SINR margins are objective terms
+    linear_form = "two_levels"  # on the subspace path (formulation.linear)
     sinr_in_objective = True
     decomposable = False  # its normalisation couples every BS
     needs_sinr_targets = True  # they normalise the communication margins
@@ -53,10 +55,3 @@ class WeightedTradeoff(Objective):
             inter = p[k].sum() - p[k, k] + iota * si[k]
             margins.append((p[k, k] / gamma - inter - data.noise) / data.noise / margin_ceiling(data, k))
         return float(opts.weight * sens + (1 - opts.weight) * min(margins))
-
-
-def margin_ceiling(data, k: int) -> float:
-    """Largest SINR margin user k could have (its BS's whole budget on it, no interference), noise units."""
-    b = data.serving[k]
-    h = data.user_channel(b, k)
-    return max(data.budget(b) * float(np.vdot(h, h).real) / data.sinr_targets[k], 1e-12)

@@ -103,7 +103,7 @@ class RestrictedSolution:
     status: str                      # Clarabel's status string
     y: NDArray[np.float64]           # row duals (>= 0)
     blocks: list[NDArray[np.complex128]]  # compressed Y per block (r x r Hermitian)
-    t: float
+    t: NDArray[np.float64]           # the levels t_g (max t; empty for min power)
     solver_s: float
     iterations: int
 
@@ -155,11 +155,13 @@ def solve_restricted_once(sdp: LinearSDP, terms: list[BlockTerms], bases: list[N
         parts_b.append(np.full(elastic.size, penalty))
     cones.append(clarabel.NonnegativeConeT(n_rows + elastic.size))
     zero_rows = 0
-    if max_t:  # stationarity in t: sum_i (-tau_i) y_i = 1
+    if max_t:  # stationarity in each level t_g: sum_{i in g} (-tau_i) y_i = w_g
         taus = np.array([r.tau for r in sdp.rows])
-        parts_a.insert(0, sp.csc_matrix(-taus[None, :])), parts_b.insert(0, np.ones(1))
-        cones.insert(0, clarabel.ZeroConeT(1))
-        zero_rows = 1
+        groups = np.array([r.group for r in sdp.rows])
+        zero_rows = len(sdp.weights)
+        stationarity = np.stack([np.where(groups == g, -taus, 0.0) for g in range(zero_rows)])
+        parts_a.insert(0, sp.csc_matrix(stationarity)), parts_b.insert(0, np.array(sdp.weights, dtype=float))
+        cones.insert(0, clarabel.ZeroConeT(zero_rows))
     sizes = [2 * u.shape[1] for u in bases]
     for X, (u, t, n) in enumerate(zip(bases, terms, sizes)):
         if n == 0:
@@ -192,7 +194,7 @@ def solve_restricted_once(sdp: LinearSDP, terms: list[BlockTerms], bases: list[N
         raise
     except BaseException as err:  # noqa: BLE001 - a Rust panic (pyo3 PanicException) is a BaseException
         first = (str(err).splitlines() or [type(err).__name__])[0][:200]
-        return RestrictedSolution(f"panic: {first}", np.zeros(n_rows), [], 0.0, 0.0, 0)
+        return RestrictedSolution(f"panic: {first}", np.zeros(n_rows), [], np.zeros(0), 0.0, 0)
     y = np.clip(np.asarray(sol.x), 0.0, None)
     z = np.asarray(sol.z)
     off = zero_rows + n_rows + elastic.size
@@ -207,5 +209,5 @@ def solve_restricted_once(sdp: LinearSDP, terms: list[BlockTerms], bases: list[N
         r = n // 2
         yb = (s[:r, :r] + s[r:, r:]) + 1j * (s[r:, :r] - s[:r, r:])
         blocks.append((yb + yb.conj().T) / 2)
-    return RestrictedSolution(str(sol.status), y, blocks, float(z[0]) if max_t else 0.0,
+    return RestrictedSolution(str(sol.status), y, blocks, z[:zero_rows].astype(float),
                               float(sol.solve_time), int(sol.iterations))

@@ -120,12 +120,21 @@ def certify(sdp: LinearSDP, terms: list[BlockTerms], y: NDArray[np.float64]) -> 
     repair and the repaired duals."""
     y = np.clip(y, 0.0, None).copy()
     max_t = sdp.objective == "max_t"
-    if max_t:
+    if max_t and len(sdp.weights) == 1:
         taus = np.array([-r.tau for r in sdp.rows])
         total = float(taus @ y)
         if total <= 0:
             return np.inf, [], y
         y /= total  # stationarity in t: the epigraph multipliers sum to one
+    elif max_t:  # stationarity in each level: group g's epigraph multipliers sum to its weight
+        taus = np.array([-r.tau for r in sdp.rows])
+        groups = np.array([r.group for r in sdp.rows])
+        for g, w in enumerate(sdp.weights):
+            mine = (groups == g) & (taus != 0)
+            total = float(taus[mine] @ y[mine])
+            if w > 0 and total <= 0:
+                return np.inf, [], y
+            y[mine] *= w / total if w > 0 else 0.0
     shift = 0.0 if max_t else -1.0
     zs = [t.dual_matrix(y, shift) for t in terms]
     worst: dict[int, float] = {}
@@ -138,6 +147,18 @@ def certify(sdp: LinearSDP, terms: list[BlockTerms], y: NDArray[np.float64]) -> 
     rhs = np.array([r.rhs for r in sdp.rows])
     bound = float(-(y @ rhs)) if max_t else float(y @ rhs)
     return bound, zs, y
+
+
+def achieved_levels(sdp: LinearSDP, vals: NDArray[np.float64], rhs: NDArray[np.float64], taus: NDArray[np.float64],
+                    groups: NDArray[np.int64]) -> tuple[float, NDArray[np.float64]]:
+    """The objective ``sum_g w_g t_g`` of row values ``vals`` and each level t_g: the largest t_g its rows
+    allow, ``min_{i in g} (vals_i - rhs_i) / (-tau_i)`` (0 for a group without rows)."""
+    levels = np.zeros(len(sdp.weights))
+    for g in range(len(sdp.weights)):
+        mine = (groups == g) & (taus != 0)
+        if mine.any():
+            levels[g] = float(np.min((vals[mine] - rhs[mine]) / -taus[mine]))
+    return float(np.dot(sdp.weights, levels)), levels
 
 
 def row_values(sdp: LinearSDP, terms: list[BlockTerms], mats: list[NDArray]) -> NDArray[np.float64]:
@@ -161,9 +182,11 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
     max_t = sdp.objective == "max_t"
     rhs = np.array([r.rhs for r in sdp.rows])
     taus = np.array([r.tau for r in sdp.rows])
+    groups = np.array([r.group for r in sdp.rows], dtype=int)
     elastic = np.array([r.elastic for r in sdp.rows], bool)
     own = own_signal_terms(sdp)
     budget_total = float(sum(-sdp.rows[i].rhs for i in sdp.budget_rows.values()))
+    gap_floor = 1e-3 * budget_total if sdp.gap_floor is None else sdp.gap_floor
     solver_s, value, bound, gap, viol = 0.0, np.nan, np.nan, np.inf, np.inf
     mats: list[NDArray] = []
     status, message = "not_converged", ""
@@ -195,9 +218,8 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
         mats = [u @ psd_part(y) @ u.conj().T for u, y in zip(bases, res.blocks)]
         vals = row_values(sdp, terms, mats)
         if max_t:
-            gains = vals[taus != 0]
-            value = float(gains.min()) if gains.size else 0.0
-            slack = vals + taus * value - rhs
+            value, levels = achieved_levels(sdp, vals, rhs, taus, groups)
+            slack = vals + taus * levels[groups] - rhs
         else:
             value = float(sum(np.trace(m).real for m in mats))
             slack = vals - rhs
@@ -214,9 +236,9 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
         penalised = value - penalty * shortfall if max_t else value + penalty * shortfall
         # relative gap; tiny objectives (a min power at -30 dB targets) are judged against 1e-3 of the
         # budgets instead, since Clarabel's absolute tolerance (~1e-9 here) is all the accuracy there is
-        gap = abs(bound - penalised) / max(abs(bound), 1e-3 * budget_total, 1e-300) if np.isfinite(bound) else np.inf
-        if np.isfinite(bound) and (bound < -budget_total * feas_tol if max_t else
-                                   bound > budget_total * (1 + feas_tol)):
+        gap = abs(bound - penalised) / max(abs(bound), gap_floor, 1e-300) if np.isfinite(bound) else np.inf
+        below_floor = sdp.level_floor is not None and bound < sdp.level_floor - budget_total * feas_tol
+        if np.isfinite(bound) and (below_floor if max_t else bound > budget_total * (1 + feas_tol)):
             # a feasible design has t >= 0 (gains are non-negative) and uses at most every budget, so
             # this bound, valid for any multipliers, proves that no design meets every row
             status, message = "infeasible", f"certified: the dual bound {bound:.3g} excludes every design"

@@ -68,7 +68,7 @@ def test_loop_on_small_blocks_matches_the_full_solve():
 def test_any_nonnegative_duals_give_a_valid_bound(objective):
     """Weak duality after the repair: random multipliers never bound the optimum from the wrong side."""
     net = small_multicell(3, nt=6, sinr_db=4.0)
-    prob = CoordinatedBeamforming(objective=objective)
+    prob = CoordinatedBeamforming(objective=objective, relaxation="sdp")
     opt = prob.solve(net).objective
     data = prob._prepare(net)
     sdp = linear_sdp(data, prob._structure(data), form=prob.objective_class.linear_form, sensing_streams=True,

@@ -1,0 +1,58 @@
+"""The weighted trade-off by default (the subspace path) against the cvxpy SDP, same process, same networks.
+
+    python benchmarks/weighted.py [--out benchmarks/weighted.json]
+
+Paper size (7 BSs, Nt 8, 3 users and 2 targets per BS) and large size (19 BSs, Nt 16), SINR targets 6 dB,
+rho = 0.5: first solve and re-solve of each path, their ratio, and the two optima (they must agree)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import isacopt as iso  # noqa: E402
+from benchmarks.cases import network  # noqa: E402
+
+SIZES = {"paper": (7, 8, 3, 2), "large": (19, 16, 3, 2)}
+
+
+def timed(problem, net):
+    t = time.perf_counter()
+    first = problem.solve(net)
+    t1 = time.perf_counter() - t
+    t = time.perf_counter()
+    problem.solve(net)
+    return first, t1, time.perf_counter() - t
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", default="benchmarks/weighted.json")
+    args = ap.parse_args()
+    rows = {}
+    for label, size in SIZES.items():
+        net = network(*size, seed=3)
+        net = net.with_updates(users=[u.model_copy(update={"sinr_db": 6.0}) for u in net.users])
+        out = {}
+        for rel in ("sdp", "auto"):
+            sol, first, again = timed(iso.CoordinatedBeamforming(objective="weighted", weight=0.5, relaxation=rel), net)
+            out[rel] = {"status": sol.status, "solver": sol.solver, "objective": sol.objective,
+                        "first_s": round(first, 3), "resolve_s": round(again, 3)}
+        assert abs(out["sdp"]["objective"] - out["auto"]["objective"]) <= 1e-5 * abs(out["sdp"]["objective"]) + 1e-6
+        out["first_ratio"] = round(out["sdp"]["first_s"] / out["auto"]["first_s"], 1)
+        out["resolve_ratio"] = round(out["sdp"]["resolve_s"] / out["auto"]["resolve_s"], 1)
+        rows[label] = out
+        print(f"{label}: sdp {out['sdp']['first_s']:.2f} / {out['sdp']['resolve_s']:.2f} s, default "
+              f"{out['auto']['first_s']:.2f} / {out['auto']['resolve_s']:.2f} s (first / re-solve): "
+              f"{out['first_ratio']}x / {out['resolve_ratio']}x")
+    with open(args.out, "w") as f:
+        json.dump({"python": platform.python_version(), "machine": platform.machine(), "cases": rows}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
