@@ -152,3 +152,24 @@ def test_a_panel_note_avoids_the_data_and_the_legend():
         xy = line.get_transform().transform(line.get_xydata())
         assert not np.any((xy[:, 0] >= box.x0) & (xy[:, 0] <= box.x1) & (xy[:, 1] >= box.y0) & (xy[:, 1] <= box.y1))
     plt.close(fig)
+
+
+def test_a_wide_note_moves_the_legend_when_every_corner_meets_it():
+    from isacopt.sweep.note_placement import NOTE_GID, place_notes
+
+    fig, ax = plt.subplots(figsize=(4, 3))
+    x = np.linspace(0, 1, 50)
+    for k in range(6):  # a tall legend in the middle of the right side
+        ax.plot(x, 0.45 + 0.02 * k + 0.0 * x, label=f"a curve with a long legend entry {k}")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.legend(loc="center right", fontsize=6)
+    note = ax.text(0.99, 0.01, "a note almost as wide as the panel itself, one\nsecond line\nthird\nfourth\nfifth",
+                   transform=ax.transAxes, ha="right", va="bottom", fontsize=9, gid=NOTE_GID)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    assert note.get_window_extent(renderer).overlaps(ax.get_legend().get_window_extent(renderer))  # as drawn
+    place_notes(fig)
+    fig.canvas.draw()
+    assert not note.get_window_extent(renderer).overlaps(ax.get_legend().get_window_extent(renderer))
+    plt.close(fig)
