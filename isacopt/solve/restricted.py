@@ -116,6 +116,13 @@ RETRY_SETTINGS = ({"equilibrate_enable": False}, {"static_regularization_constan
 # ... on small subspaces, where a retry costs milliseconds; on whole blocks of 16 antennas (seconds per
 # solve) the retries failed as the first attempt did, and tripled the cost of every undecided step
 RETRY_MAX_DIM = 8
+# Clarabel's supernodal factorisation (faer, one thread) for problems with many coefficients: 1.7-1.9x less
+# solver time than the default QDLDL on the large benchmark's restricted problems (133 rows, 2.5e5-3.8e5
+# coefficients) and 1.2x on the paper size's whole-space solve (~1e5), 3-11 % more on Fig. 3 snapshots and
+# small sizes (< 4.3e4); same iterations and answers. Two threads were no faster on this 2-core machine (and
+# sweep workers already use every core). The switch sits between the measured sizes.
+FAER_MIN_NNZ = 80_000
+FAER_SETTINGS = {"direct_solve_method": "faer", "max_threads": 1}
 
 
 def solve_restricted(sdp: LinearSDP, terms: list[BlockTerms], bases: list[NDArray[np.complex128]],
@@ -185,7 +192,7 @@ def solve_restricted_once(sdp: LinearSDP, terms: list[BlockTerms], bases: list[N
     q = -rhs  # maximise the bound -sum_i y_i c_i (max t) or sum_i y_i c_i (min power), as a minimisation
     opts = clarabel.DefaultSettings()
     opts.verbose = False
-    for key, val in (settings or {}).items():
+    for key, val in {**(FAER_SETTINGS if a.nnz >= FAER_MIN_NNZ else {}), **(settings or {})}.items():
         setattr(opts, key, val)
     try:
         with captured_stderr():  # a Rust panic's message goes to fd 2; the exception below records it
