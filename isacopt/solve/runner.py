@@ -19,6 +19,7 @@ import cvxpy as cp
 
 from ..errors import ValidationError
 from .quiet import captured_stderr
+from .restricted import FAER_SETTINGS
 
 Outcome = Literal["optimal", "inaccurate", "infeasible", "unbounded", "error", "time_limit"]
 
@@ -36,8 +37,7 @@ class Attempt:
 # faer's default refinement tolerances three test problems ended "almost solved" where QDLDL solved them;
 # refining to 1e-14 restores "solved". The regularised attempt keeps QDLDL: a fallback with another
 # factorisation.
-FAER = {"direct_solve_method": "faer", "max_threads": 1,
-        "iterative_refinement_reltol": 1e-14, "iterative_refinement_abstol": 1e-14}
+FAER = {**FAER_SETTINGS, "iterative_refinement_reltol": 1e-14, "iterative_refinement_abstol": 1e-14}
 
 DEFAULT_CHAIN: tuple[Attempt, ...] = (
     Attempt("clarabel", "CLARABEL", FAER),
