@@ -4,41 +4,33 @@ and the noise that cancelling and closing mid-task makes in distributed's logs i
 
 from __future__ import annotations
 
-import logging
 import os
 import signal
 import threading
 from typing import Any
 
 from ..errors import ValidationError
+from . import dask_quiet
+from .dask_quiet import QuietFilter
 from .interrupt import sigint_ignored
 from .rows import failed_row
 from .tasks import Task, run_task
 
 
-class _QuietWhenStopping(logging.Filter):
-    """Drops the log records of distributed, tornado and asyncio once a Ctrl-C began the stop: cancelling
-    futures and closing connections mid-task makes them log lost streams and cancelled callbacks (one is a
-    NameError inside distributed's own cancel callback), which say nothing about the stored rows."""
-
-    LOGGERS = ("distributed", "tornado", "tornado.application", "asyncio")
+class _QuietWhenStopping:
+    """The coordinating process's side: silent once a Ctrl-C began the stop (one of the records is a
+    NameError inside distributed's own cancel callback)."""
 
     def __init__(self) -> None:
-        super().__init__()
         self.stopping = False
-        for name in self.LOGGERS:
-            logging.getLogger(name).addFilter(self)
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not self.stopping
+        self.filter = QuietFilter(lambda: self.stopping)
 
     def on_sigint(self, signum, frame) -> None:
         self.stopping = True  # set before the KeyboardInterrupt unwinds through distributed's sync()
         signal.default_int_handler(signum, frame)
 
     def remove(self) -> None:
-        for name in self.LOGGERS:
-            logging.getLogger(name).removeFilter(self)
+        self.filter.remove()
 
 
 class DaskBackend:
@@ -61,7 +53,7 @@ class DaskBackend:
             os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")
             with sigint_ignored():
                 self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                            dashboard_address=None)
+                                            dashboard_address=None, preload=[dask_quiet.__name__])
                 self.client = Client(self.cluster)
         else:
             try:
