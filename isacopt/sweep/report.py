@@ -22,6 +22,7 @@ from scipy import stats
 
 from ..results import DEFAULT_MAX_GAP
 from ..solve.certify import relative_gap
+from .control_variate import controlled_metric
 from .metrics import METRICS, RATIOS
 from .store import ResultStore
 
@@ -135,8 +136,29 @@ def summarise(store_or_dir: ResultStore | str | Path):
             else:
                 m, h = mean_ci(np.array([r[name] for r in ok]))
             entry[name], entry[f"{name}_ci95"] = m, h
+        design_spec = spec.design(design)
+        if design_spec is not None and design_spec.control is not None:
+            _with_control(entry, spec, design_spec, point, members, ok, groups)
         out.append(entry)
     return pd.DataFrame(out)
+
+
+def _with_control(entry: dict, spec, design, point: str, members: list[dict], ok: list[dict], groups) -> None:
+    """Replace the plain means and intervals by control-variate ones where the control allows
+    (control_variate.py); ``estimator`` says which, ``<metric>_rho`` how correlated the control was."""
+    control = spec.design(design.control)
+    cpoint = json.dumps(spec.relevant(control, json.loads(point)), sort_keys=True, separators=(",", ":"))
+    ctrl = {r["snapshot"]: r for r in groups.get((control.name, cpoint), [])
+            if r["snapshot"] < spec.snapshots_of(control.name) and standing(r, spec.max_gap) == "ok"}
+    used = 0
+    for name in METRICS:
+        est = controlled_metric(name, RATIOS, members, {r["snapshot"] for r in ok}, ctrl, spec.snapshots_of(design.name))
+        if est is None or not math.isfinite(est.value):
+            continue
+        entry[name], entry[f"{name}_ci95"], entry[f"{name}_rho"] = est.value, est.half_width, est.rho
+        used += 1
+    entry["estimator"] = f"control {control.name} ({len(ctrl)} snapshots)" if used else \
+        f"plain (control {control.name} not ok where {design.name} is, or too few snapshots)"
 
 
 def selected_rows(rows: list[dict], sel, expected: int = 0, max_gap: float = DEFAULT_MAX_GAP) -> list[dict]:

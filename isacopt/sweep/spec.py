@@ -51,6 +51,9 @@ class DesignSpec(FrozenModel):
     ignore: list[str] = Field([], description="grid keys this design does not vary with (solved once for them)")
     snapshots: int | None = Field(None, ge=1, le=1_000_000, description="this design's snapshot count when it is "
                                   "not the sweep's (a cheap, noisy baseline can run longer on the same networks)")
+    control: str | None = Field(None, description="a cheaper design of this sweep whose rows on the same snapshots "
+                                "serve as control variate for this design's means and intervals (run it with more "
+                                "snapshots); it may vary only with grid keys this design varies with")
 
 
 class PointSpec(FrozenModel):
@@ -156,6 +159,8 @@ class SweepFile(FrozenModel):
             bad = [k for k in design.ignore if k not in self.grid]
             if bad:
                 raise ValueError(f"designs[{design.name!r}].ignore: {bad} are not grid keys")
+        for design in self.designs:
+            self._check_control(design, names)
         for key in self.grid:
             if key.startswith("problem.") and not any(_has_field(d, key) for d in self.designs):
                 raise ValueError(f"grid key {key!r}: no design's problem has the field {key.split('.', 1)[1]!r}")
@@ -180,6 +185,28 @@ class SweepFile(FrozenModel):
                 if axis is not None and axis not in self.grid and axis != "design":
                     raise ValueError(f"report: {axis!r} is not a grid key (known: {sorted(self.grid)} or 'design')")
         return self
+
+    def _check_control(self, design: DesignSpec, names: list[str]) -> None:
+        if design.control is None:
+            return
+        where = f"designs[{design.name!r}].control"
+        if design.control == design.name or design.control not in names:
+            raise ValueError(f"{where}: {design.control!r} must name another design (known: {names})")
+        control = next(d for d in self.designs if d.name == design.control)
+        if control.control is not None:
+            raise ValueError(f"{where}: design {control.name!r} has a control itself; a control must be plain")
+        extra = [k for k in self.grid if self._varies(control, k) and not self._varies(design, k)]
+        if extra:
+            raise ValueError(f"{where}: design {control.name!r} varies with {extra}, which {design.name!r} does not: "
+                             "its rows would not match one point; add them to the control's 'ignore'")
+
+    @staticmethod
+    def _varies(design: DesignSpec, key: str) -> bool:
+        return key not in design.ignore and (not key.startswith("problem.") or _has_field(design, key))
+
+    def design(self, name: str) -> DesignSpec | None:
+        """The design called ``name`` (None for a selection's name)."""
+        return next((d for d in self.designs if d.name == name), None)
 
     # -- expansion ----------------------------------------------------------------------
     def sized(self, quick: bool) -> "SweepFile":
@@ -211,8 +238,7 @@ class SweepFile(FrozenModel):
 
     def relevant(self, design: DesignSpec, point: dict[str, Any]) -> dict[str, Any]:
         """The part of ``point`` that changes ``design`` (problem keys it lacks are dropped)."""
-        return {k: v for k, v in point.items()
-                if k not in design.ignore and (not k.startswith("problem.") or _has_field(design, k))}
+        return {k: v for k, v in point.items() if self._varies(design, k)}
 
     def digest(self) -> str:
         """Hash of everything that defines the stored rows (not the report, the docs text, or the snapshot
@@ -232,6 +258,8 @@ class SweepFile(FrozenModel):
             data.pop("snapshots", None)
             for d in data.get("designs", []):
                 d.pop("snapshots", None)
+        for d in data.get("designs", []):
+            d.pop("control", None)  # how the report estimates, not what the rows are
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
 
