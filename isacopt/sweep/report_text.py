@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import textwrap
 
 from .metrics import METRICS
 from .report import format_value
@@ -60,6 +61,7 @@ def report_lines(table, keys: list[str], metrics: list[str], width: int = 100) -
         for i, row in enumerate(fixed_rows):
             cells = [c.ljust(w) if j == 0 else c.rjust(w) for j, (c, w) in enumerate(zip(row, fixed_w))]
             out.append("  ".join(cells + [cols[m][i].rjust(metric_w[m]) for m in block]).rstrip())
+    out += _control_lines(table, metrics, width)
     notes = [(str(r["design"]), [format_value(r[k]) for k in keys], json.loads(r["excluded"]))
              for _, r in table.iterrows() if r["excluded"] != "{}"]
     if notes:
@@ -67,3 +69,20 @@ def report_lines(table, keys: list[str], metrics: list[str], width: int = 100) -
         out += [f"  {d} {' '.join(v)}: " + ", ".join(f"{n} {why}" for why, n in sorted(ex.items()))
                 for d, v, ex in notes]
     return out
+
+
+def _control_lines(table, metrics: list[str], width: int) -> list[str]:
+    """Per design with a control variate: at how many points it was used and how correlated the control was."""
+    if "estimator" not in table.columns:
+        return []
+    lines = []
+    for design, part in table[table["estimator"].notna()].groupby("design", sort=False):
+        used = part[part["estimator"].str.startswith("control")]
+        control = used["estimator"].iloc[0].split()[1] if len(used) else "its control"
+        ranges = [f"{SHORT.get(m, m)} {used[m + '_rho'].min():.2f}-{used[m + '_rho'].max():.2f}"
+                  for m in metrics if m + "_rho" in used.columns and used[m + "_rho"].notna().any()]
+        text = (f"{design}: control {control} at {len(used)} of {len(part)} points"
+                + ("" if len(used) == len(part) else ", plain means elsewhere (the control is not ok where the design is)")
+                + (f"; correlation {', '.join(ranges)}" if ranges else ""))
+        lines += textwrap.wrap(text, width=max(width, 40), initial_indent="  ", subsequent_indent="    ")
+    return ["", "intervals with a control variate (the same networks; see the sweeps how-to):", *lines] if lines else []

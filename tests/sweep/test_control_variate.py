@@ -16,6 +16,7 @@ import yaml
 from isacopt.errors import ValidationError
 from isacopt.sweep import load_sweep, run_sweep, summarise
 from isacopt.sweep.control_variate import MIN_PAIRED, controlled_ratio
+from isacopt.sweep.report_text import report_lines
 
 TRUE_MEAN = 2.0
 
@@ -104,6 +105,10 @@ def test_a_design_identical_to_its_control_is_its_long_run_mean(tmp_path):
     assert (table["ok"] == [40, 15, 15]).all()
     assert table.loc["mrt", "estimator"].startswith("control zf (40 snapshots)")
     assert math.isnan(table.loc["zf", "comm_ase_rho"])
+    lines = report_lines(table.reset_index(), ["layout.tx_antennas"], ["comm_ase", "sensing_ase"], width=100)
+    said = "\n".join(lines)
+    assert "mrt: control zf at 1 of 1 points; correlation comm ASE" in said.replace("\n    ", " ")
+    assert max(len(line) for line in lines) <= 100
 
 
 @pytest.mark.parametrize("change,field", [
