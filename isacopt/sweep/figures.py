@@ -206,11 +206,20 @@ def report_figure(spec: SweepFile, table, path: str | Path, *, quick: bool | Non
     counts = "; ".join(f"{d.name}: {spec.snapshots_of(d.name)}" for d in spec.designs if d.snapshots) if any(
         d.snapshots for d in spec.designs) else ""
     fig.text(0.01, 0.005, f"{size}{spec.snapshots} snapshots per point" + (f" ({counts})" if counts else "") +
-             f", 95 % intervals\n{complete} of {len(table)} "
+             f", 95 % intervals{_control_footer(spec)}\n{complete} of {len(table)} "
              "design/point averages have every snapshot certified" + conditional, fontsize=7, color="tab:red" if quick else "0.4")
     fig.tight_layout(rect=(0, 0.07 if quick else 0.05, 1, 1))
     place_notes(fig)
     return save_figure(fig, path, dpi=130)
+
+
+def _control_footer(spec: SweepFile) -> str:
+    """The footer's word on control variates: which designs' means and intervals use which control."""
+    by: dict[str, list[str]] = {}
+    for d in spec.designs:
+        if d.control is not None:
+            by.setdefault(d.control, []).append(d.name)
+    return "".join(f" (control variate {c} for {', '.join(names)})" for c, names in by.items())
 
 
 def _conditional_footer(spec: SweepFile, table) -> str:

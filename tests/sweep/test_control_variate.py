@@ -126,3 +126,11 @@ def test_a_control_that_cannot_pair_is_refused(tmp_path, change, field):
     path.write_text(yaml.safe_dump(spec))
     with pytest.raises(ValidationError, match=field):
         load_sweep(path)
+
+
+def test_the_figure_footer_names_the_control(tmp_path):
+    from isacopt.sweep.figures import _control_footer
+
+    path = tmp_path / "cv.yaml"
+    path.write_text(yaml.safe_dump(SWEEP))
+    assert _control_footer(load_sweep(path)) == " (control variate zf for zf-again, mrt)"
