@@ -22,7 +22,7 @@ from scipy import stats
 
 from ..results import DEFAULT_MAX_GAP
 from ..solve.certify import relative_gap
-from .control_variate import controlled_metric
+from .control_variate import MIN_PAIRED, controlled_metric
 from .metrics import METRICS, RATIOS
 from .store import ResultStore
 
@@ -158,7 +158,18 @@ def _with_control(entry: dict, spec, design, point: str, members: list[dict], ok
         entry[name], entry[f"{name}_ci95"], entry[f"{name}_rho"] = est.value, est.half_width, est.rho
         used += 1
     entry["estimator"] = f"control {control.name} ({len(ctrl)} snapshots)" if used else \
-        f"plain (control {control.name} not ok where {design.name} is, or too few snapshots)"
+        f"plain ({_why_plain(control.name, design.name, members, ok, ctrl)})"
+
+
+def _why_plain(control: str, design: str, members: list[dict], ok: list[dict], ctrl: dict[int, dict]) -> str:
+    if not {r["snapshot"] for r in ok} <= ctrl.keys():
+        return f"control {control} not ok on every snapshot where {design} is"
+    shared = sum(r["snapshot"] in ctrl for r in members)
+    if shared < MIN_PAIRED:
+        return f"{shared} snapshots shared with control {control}, fewer than {MIN_PAIRED}"
+    if len(ctrl) - shared < 2:
+        return f"control {control} has no further snapshots (yet)"
+    return f"control {control}: no finite estimate"
 
 
 def selected_rows(rows: list[dict], sel, expected: int = 0, max_gap: float = DEFAULT_MAX_GAP) -> list[dict]:

@@ -78,11 +78,15 @@ def _control_lines(table, metrics: list[str], width: int) -> list[str]:
     lines = []
     for design, part in table[table["estimator"].notna()].groupby("design", sort=False):
         used = part[part["estimator"].str.startswith("control")]
-        control = used["estimator"].iloc[0].split()[1] if len(used) else "its control"
-        ranges = [f"{SHORT.get(m, m)} {used[m + '_rho'].min():.2f}-{used[m + '_rho'].max():.2f}"
-                  for m in metrics if m + "_rho" in used.columns and used[m + "_rho"].notna().any()]
-        text = (f"{design}: control {control} at {len(used)} of {len(part)} points"
-                + ("" if len(used) == len(part) else ", plain means elsewhere (the control is not ok where the design is)")
-                + (f"; correlation {', '.join(ranges)}" if ranges else ""))
+        if used.empty:  # e.g. a sweep still running, whose control has not yet gone beyond the design
+            reason = part["estimator"].iloc[0].removeprefix("plain (").removesuffix(")")
+            text = f"{design}: plain means at every point ({reason})"
+        else:
+            control = used["estimator"].iloc[0].split()[1]
+            ranges = [f"{SHORT.get(m, m)} {used[m + '_rho'].min():.2f}-{used[m + '_rho'].max():.2f}"
+                      for m in metrics if m + "_rho" in used.columns and used[m + "_rho"].notna().any()]
+            text = (f"{design}: control {control} at {len(used)} of {len(part)} points"
+                    + ("" if len(used) == len(part) else ", plain means elsewhere (the CSV's estimator column says why)")
+                    + (f"; correlation {', '.join(ranges)}" if ranges else ""))
         lines += textwrap.wrap(text, width=max(width, 40), initial_indent="  ", subsequent_indent="    ")
     return ["", "intervals with a control variate (the same networks; see the sweeps how-to):", *lines] if lines else []

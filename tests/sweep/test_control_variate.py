@@ -134,3 +134,17 @@ def test_the_figure_footer_names_the_control(tmp_path):
     path = tmp_path / "cv.yaml"
     path.write_text(yaml.safe_dump(SWEEP))
     assert _control_footer(load_sweep(path)) == " (control variate zf for zf-again, mrt)"
+
+
+def test_a_control_without_further_snapshots_leaves_plain_means_and_says_why(tmp_path):
+    spec = yaml.safe_load(yaml.safe_dump(SWEEP))
+    spec["designs"][0]["snapshots"] = 15  # the control no further than the designs: nothing to correct with
+    path = tmp_path / "cv.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    run_sweep(load_sweep(path), tmp_path / "out", workers=1, progress=False)
+    table = summarise(tmp_path / "out")
+    mrt = table.set_index("design").loc["mrt"]
+    assert mrt["estimator"] == "plain (control zf has no further snapshots (yet))"
+    assert "comm_ase_rho" not in table.columns
+    said = "\n".join(report_lines(table, ["layout.tx_antennas"], ["comm_ase"], width=100))
+    assert "mrt: plain means at every point (control zf has no further snapshots (yet))" in said
