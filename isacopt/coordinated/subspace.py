@@ -44,8 +44,7 @@ def by_subspaces(opts: "CoordinatedBeamforming", data: SnapshotData, st: Structu
         return True
     if res.status != "optimal":
         return False
-    # a power or a gain comes back in p_ref; normalised levels (the weighted trade-off) have no unit
-    _accept(opts, data, st, sdp, res, res.bound * (data.p_ref if sdp.in_power_units else 1.0), out)
+    _accept(opts, data, st, sdp, res, sdp.bound_si(res.bound, data.p_ref), out)
     return out.status == "solved"
 
 
@@ -58,7 +57,7 @@ def _solve(opts, data: SnapshotData, st: Structure, form: str, time_limit_s: flo
         sensing_sinr = 10 ** (opts.sensing_sinr_db / 10)
     sdp = linear_sdp(data, st, form=form, sensing_streams=opts.sensing_streams,
                      per_antenna_power=opts.per_antenna_power, beampattern_floor=opts.beampattern_floor_w,
-                     sensing_sinr=sensing_sinr, weight=opts.weight)
+                     sensing_sinr=sensing_sinr, weight=opts.weight, crb=opts.crb)
     # per-antenna power rows make the sensing covariances full-rank (each antenna's power is pinned):
     # small subspaces then converge slowly, so every block gets its whole space (one LMI solve)
     full_dim = max(st.dims, default=0) if opts.per_antenna_power else full_dim

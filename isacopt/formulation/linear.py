@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from .angle_crb_data import AngleCrbData, angle_crb_data
 from .data import SnapshotData
+from .realsdp import hermitian_part
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,13 @@ class Row:
 @dataclass
 class LinearSDP:
     """maximise ``sum_g weights[g] t_g`` (``objective = 'max_t'``; one level t with weight 1 for the max-min
-    beampattern) or minimise total power (``'min_power'``) over PSD blocks."""
+    beampattern), minimise total power (``'min_power'``) or minimise ``sum_g weights[g] / t_g``
+    (``'inverse_sum'``: the sum of angle CRBs, one level per target) over PSD blocks.
+
+    ``cones``: groups of rows whose left-minus-right sides lie together in a second-order cone (the first
+    at least the norm of the others) instead of each being nonnegative: the angle CRB's 2 x 2 Schur
+    complement, rows ``(T_dd + T_aa, 2 Re T_da, 2 Im T_da, T_dd - T_aa)`` with the level on the first and
+    last (angle_crb_data.fisher_levels reads a level off them). Their multipliers lie in the same cone."""
 
     blocks: list[Block]
     rows: list[Row]
@@ -62,13 +70,31 @@ class LinearSDP:
     level_floor: float | None = 0.0  # every feasible design's objective is at least this (None: no such floor)
     gap_floor: float | None = None  # a gap is relative to at least this (None: 1e-3 of the total budget)
     in_power_units: bool = True  # the objective is a power or gain in p_ref (False: dimensionless)
+    cones: list[list[int]] = field(default_factory=list)
+    crb_ref: float | None = None  # angle-CRB objectives: CRB_t = crb_ref * w_t / F_t (angle_crb_data)
 
     def blocks_of(self, b: int) -> list[int]:
         return [i for i, blk in enumerate(self.blocks) if blk.bs == b]
 
+    def bound_si(self, bound: float, p_ref: float) -> float:
+        """A certified bound of this problem in the objective's SI unit."""
+        if self.crb_ref is not None:  # the sum of CRBs is crb_ref times the sum; the largest, crb_ref / level
+            if self.objective == "inverse_sum":
+                return self.crb_ref * bound
+            return self.crb_ref / bound if bound > 0 else float("inf")
+        return bound * (p_ref if self.in_power_units else 1.0)
+
+    def cone_rows(self) -> NDArray[np.bool_]:
+        """True for the rows that belong to a cone group (the others are each nonnegative)."""
+        mask = np.zeros(len(self.rows), bool)
+        for group in self.cones:
+            mask[group] = True
+        return mask
+
 
 def linear_sdp(data: SnapshotData, st, *, form: str, sensing_streams: bool, per_antenna_power: bool,
-               beampattern_floor: float | None, sensing_sinr: float | None = None, weight: float = 0.5) -> LinearSDP:
+               beampattern_floor: float | None, sensing_sinr: float | None = None, weight: float = 0.5,
+               crb: str = "sum") -> LinearSDP:
     """The relaxation of ``CoordinatedBeamforming`` in linear ``form``: 'min_power' (the total power),
     'max_t' (the worst target's beampattern gain, a common level t) or 'two_levels' (``weight`` times the worst
     normalised gain plus ``1 - weight`` times the worst normalised SINR margin, two levels); an objective's
@@ -130,6 +156,18 @@ def linear_sdp(data: SnapshotData, st, *, form: str, sensing_streams: bool, per_
     if sensing_sinr is not None:
         rows.extend(sensing_sinr_rows(data, st, by_bs, sensing_sinr))
     rows.extend(eavesdropper_rows(data, st, by_bs, index))
+    if form == "angle_crb":
+        crb_data = angle_crb_data(data, st.sensing)
+        cones = []
+        for t, b in enumerate(st.sensing):
+            # the largest CRB: one level u with tau_t = w_t u; their sum: a level t_t per target
+            level, group = (crb_data.weights[t], 0) if crb == "max" else (1.0, t)
+            cones.append(list(range(len(rows), len(rows) + 4)))
+            rows.extend(angle_crb_rows(crb_data, t, by_bs.get(b, []), level, group))
+        if crb == "max":
+            return LinearSDP(blocks, rows, "max_t", budget_rows, cones=cones, crb_ref=crb_data.ref)
+        return LinearSDP(blocks, rows, "inverse_sum", budget_rows, weights=tuple(crb_data.weights),
+                         level_floor=None, gap_floor=1e-12, cones=cones, crb_ref=crb_data.ref)
     if weighted:  # the margins may be negative: no floor under the objective; it is dimensionless
         return LinearSDP(blocks, rows, "max_t", budget_rows, weights=(weight, 1.0 - weight), level_floor=None,
                          gap_floor=1e-3, in_power_units=False)
@@ -198,3 +236,27 @@ def sensing_sinr_rows(data: SnapshotData, st, by_bs: dict[int, list[int]], level
                 terms.extend((i, -1.0, g) for i in members)
         rows.append(Row(f"sensing_sinr:{t}", 1.0 / m, terms=terms, elastic=True))
     return rows
+
+
+def angle_crb_rows(crb: AngleCrbData, t: int, members: list[int], level: float, group: int) -> list[Row]:
+    """Target t's Schur complement ``[[T_dd - level t_g, T_da], [T_da^*, T_aa]] >= 0`` (balanced) as the four rows of a
+    second-order cone, ``(T_dd + T_aa - level t_g, 2 Re T_da, 2 Im T_da, T_dd - T_aa - level t_g)``, on every
+    block of the target's BS (R is their sum); each Hermitian coefficient split into rank-one terms."""
+    # balanced by the congruence diag(1, k): [[T_dd - tau, k T_da], [k T_da^*, k^2 T_aa]], k^2 = tr M_dd / tr M_aa,
+    # has the same Schur complement; unbalanced (T_aa ~ 1e-2 T_dd at 16 antennas) the cone's multipliers
+    # were 1e2 times their useful part y_sum + y_diff, and Clarabel stopped at reduced accuracy
+    k2 = float(np.trace(crb.m_dd[t]).real / max(np.trace(crb.m_aa[t]).real, 1e-300))
+    m_aa = crb.m_aa[t] * k2
+    m1, m2 = hermitian_part(crb.m_da[t] * np.sqrt(k2))
+    parts = [(crb.m_dd[t] + m_aa, -level), (2 * m1, 0.0), (2 * m2, 0.0), (crb.m_dd[t] - m_aa, -level)]
+    names = ("sum", "re", "im", "diff")
+    return [Row(f"angle_crb:{t}:{name}", 0.0, tau=tau, group=group,
+                terms=[(i, alpha, v) for alpha, v in rank_one_terms(m) for i in members])
+            for name, (m, tau) in zip(names, parts)]
+
+
+def rank_one_terms(m: NDArray[np.complex128], rtol: float = 1e-12) -> list[tuple[float, NDArray[np.complex128]]]:
+    """A Hermitian M as sum_j lambda_j v_j v_j^H (eigenpairs above ``rtol`` of the largest)."""
+    lam, vec = np.linalg.eigh((m + m.conj().T) / 2)
+    keep = np.abs(lam) > rtol * max(float(np.abs(lam).max(initial=0.0)), 1e-300)
+    return [(float(a), vec[:, j]) for j, a in zip(np.flatnonzero(keep), lam[keep])]

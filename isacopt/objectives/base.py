@@ -38,9 +38,9 @@ class Objective:
     power_budget: ClassVar[bool] = True
     # the users' SINR targets must be given: they normalise the objective's terms
     needs_sinr_targets: ClassVar[bool] = False
-    # the subspace (dual) path's linear form: "min_power" (total power), "max_t" (a common level), "two_levels"
-    # (two weighted levels), None: none
-    linear_form: ClassVar[Literal["min_power", "max_t", "two_levels", None]] = None
+    # the subspace (dual) path's form: "min_power" (total power), "max_t" (a common level), "two_levels"
+    # (two weighted levels), "angle_crb" (Schur complements as second-order cones), None: none
+    linear_form: ClassVar[Literal["min_power", "max_t", "two_levels", "angle_crb", None]] = None
     # the SOCP relaxation (beamformers, no sensing covariances) solves it
     socp: ClassVar[bool] = False
     # why an integer search (cluster selection, cell association) cannot use it: its bounds do not compare

@@ -13,6 +13,7 @@ class MinAngleCrb(Objective):
     description = "angle CRB at the sensing heads (sum or largest, as crb says)"
     empty_part_bound = 0.0
     angle_crb = True
+    linear_form = "angle_crb"  # on the subspace path: each Schur complement a second-order cone of rows
 
     @classmethod
     def value(cls, opts, data, ev, design) -> float:

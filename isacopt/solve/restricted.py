@@ -101,7 +101,7 @@ class BlockTerms:
 @dataclass
 class RestrictedSolution:
     status: str                      # Clarabel's status string
-    y: NDArray[np.float64]           # row duals (>= 0)
+    y: NDArray[np.float64]           # row duals (>= 0; in the second-order cone for a cone group)
     blocks: list[NDArray[np.complex128]]  # compressed Y per block (r x r Hermitian)
     t: NDArray[np.float64]           # the levels t_g (max t; empty for min power)
     solver_s: float
@@ -151,20 +151,38 @@ def solve_restricted_once(sdp: LinearSDP, terms: list[BlockTerms], bases: list[N
     (the primal form was 1.5-3x slower per solve on the benchmark sizes)."""
     n_rows = len(sdp.rows)
     max_t = sdp.objective == "max_t"
+    inverse = sdp.objective == "inverse_sum"
+    n_levels = len(sdp.weights) if inverse else 0  # q_g <= sqrt(w_g lambda_g): the bound's terms, as variables
+    n_vars = n_rows + n_levels
     rhs = np.array([r.rhs for r in sdp.rows])
     elastic = np.array([i for i, r in enumerate(sdp.rows) if r.elastic], int)
+    in_cone = sdp.cone_rows()
+    plain = np.flatnonzero(~in_cone)
     parts_a, parts_b, cones = [], [], []
-    # y >= 0; y_i <= penalty on elastic rows
-    parts_a.append(-sp.identity(n_rows, format="csc")), parts_b.append(np.zeros(n_rows))
+    # y >= 0 outside the cone groups; y_i <= penalty on elastic rows
+    parts_a.append(sp.csc_matrix((-np.ones(plain.size), (np.arange(plain.size), plain)), shape=(plain.size, n_vars)))
+    parts_b.append(np.zeros(plain.size))
     if elastic.size:
         parts_a.append(sp.csc_matrix((np.ones(elastic.size), (np.arange(elastic.size), elastic)),
-                                     shape=(elastic.size, n_rows)))
+                                     shape=(elastic.size, n_vars)))
         parts_b.append(np.full(elastic.size, penalty))
-    cones.append(clarabel.NonnegativeConeT(n_rows + elastic.size))
+    cones.append(clarabel.NonnegativeConeT(plain.size + elastic.size))
+    for group in sdp.cones:  # a cone group's multipliers lie in the (self-dual) second-order cone
+        parts_a.append(sp.csc_matrix((-np.ones(len(group)), (np.arange(len(group)), group)),
+                                     shape=(len(group), n_vars)))
+        parts_b.append(np.zeros(len(group)))
+        cones.append(clarabel.SecondOrderConeT(len(group)))
+    taus = np.array([r.tau for r in sdp.rows])
+    groups = np.array([r.group for r in sdp.rows])
+    for g, w in enumerate(sdp.weights[:n_levels]):
+        # lambda_g = sum_{i in g} (-tau_i) y_i;  q_g^2 <= w_g lambda_g  <=>  ||(2 q_g, w_g - lambda_g)|| <= w_g + lambda_g
+        lam = np.where(groups == g, -taus, 0.0)
+        rows = np.zeros((3, n_vars))
+        rows[0, :n_rows], rows[1, n_rows + g], rows[2, :n_rows] = -lam, -2.0, lam
+        parts_a.append(sp.csc_matrix(rows)), parts_b.append(np.array([w, 0.0, w]))
+        cones.append(clarabel.SecondOrderConeT(3))
     zero_rows = 0
     if max_t:  # stationarity in each level t_g: sum_{i in g} (-tau_i) y_i = w_g
-        taus = np.array([r.tau for r in sdp.rows])
-        groups = np.array([r.group for r in sdp.rows])
         zero_rows = len(sdp.weights)
         stationarity = np.stack([np.where(groups == g, -taus, 0.0) for g in range(zero_rows)])
         parts_a.insert(0, sp.csc_matrix(stationarity)), parts_b.insert(0, np.array(sdp.weights, dtype=float))
@@ -183,28 +201,32 @@ def solve_restricted_once(sdp: LinearSDP, terms: list[BlockTerms], bases: list[N
             cols.append(np.repeat(t.id_rows, nsv))
             vals.append((t.id_alpha[:, None] * svec(np.eye(n))).ravel())
         rows = np.tile(np.arange(nsv), sum(len(c) for c in cols) // nsv)
-        block = sp.coo_matrix((np.concatenate(vals), (rows, np.concatenate(cols))), shape=(nsv, n_rows)).tocsc()
+        block = sp.coo_matrix((np.concatenate(vals), (rows, np.concatenate(cols))), shape=(nsv, n_vars)).tocsc()
         parts_a.append(block)
-        parts_b.append(np.zeros(nsv) if max_t else svec(np.eye(n)))  # C_X = -I for min power
+        parts_b.append(svec(np.eye(n)) if sdp.objective == "min_power" else np.zeros(nsv))  # C_X = -I there
         cones.append(clarabel.PSDTriangleConeT(n))
+    off = sum(len(pb) for pb in parts_b)  # where the blocks' multipliers start in Clarabel's z
+    off -= sum(n * (n + 1) // 2 for n in sizes if n)
     a = sp.vstack(parts_a, format="csc")
     b = np.concatenate(parts_b)
-    q = -rhs  # maximise the bound -sum_i y_i c_i (max t) or sum_i y_i c_i (min power), as a minimisation
+    # maximise the bound -sum_i y_i c_i (max t), sum_i y_i c_i (min power) or sum_i y_i c_i + 2 sum_g q_g
+    # (inverse sum), as a minimisation
+    q = np.concatenate([-rhs, np.full(n_levels, -2.0)])
     opts = clarabel.DefaultSettings()
     opts.verbose = False
     for key, val in {**(FAER_SETTINGS if a.nnz >= FAER_MIN_NNZ else {}), **(settings or {})}.items():
         setattr(opts, key, val)
     try:
         with captured_stderr():  # a Rust panic's message goes to fd 2; the exception below records it
-            sol = clarabel.DefaultSolver(sp.csc_matrix((n_rows, n_rows)), q, a, b, cones, opts).solve()
+            sol = clarabel.DefaultSolver(sp.csc_matrix((n_vars, n_vars)), q, a, b, cones, opts).solve()
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as err:  # noqa: BLE001 - a Rust panic (pyo3 PanicException) is a BaseException
         first = (str(err).splitlines() or [type(err).__name__])[0][:200]
         return RestrictedSolution(f"panic: {first}", np.zeros(n_rows), [], np.zeros(0), 0.0, 0)
-    y = np.clip(np.asarray(sol.x), 0.0, None)
+    y = np.asarray(sol.x)[:n_rows].copy()
+    y[plain] = np.clip(y[plain], 0.0, None)  # a cone group's multipliers keep their signs
     z = np.asarray(sol.z)
-    off = zero_rows + n_rows + elastic.size
     blocks = []
     for n in sizes:
         if n == 0:

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from ..formulation.angle_crb_data import fisher_levels
 from ..formulation.data import SnapshotData
 from ..formulation.linear import LinearSDP
 from .extract import psd_part
@@ -118,7 +119,7 @@ def next_basis(u: NDArray[np.complex128], y: NDArray[np.complex128], new: NDArra
 def certify(sdp: LinearSDP, terms: list[BlockTerms], y: NDArray[np.float64]) -> tuple[float, list[NDArray], NDArray]:
     """A bound on the full relaxation from row duals y, made dual feasible; also every Z_X before the
     repair and the repaired duals."""
-    y = np.clip(y, 0.0, None).copy()
+    y = project_multipliers(sdp, y)
     max_t = sdp.objective == "max_t"
     if max_t and len(sdp.weights) == 1:
         taus = np.array([-r.tau for r in sdp.rows])
@@ -135,7 +136,7 @@ def certify(sdp: LinearSDP, terms: list[BlockTerms], y: NDArray[np.float64]) -> 
             if w > 0 and total <= 0:
                 return np.inf, [], y
             y[mine] *= w / total if w > 0 else 0.0
-    shift = 0.0 if max_t else -1.0
+    shift = -1.0 if sdp.objective == "min_power" else 0.0
     zs = [t.dual_matrix(y, shift) for t in terms]
     worst: dict[int, float] = {}
     for blk, z in zip(sdp.blocks, zs):
@@ -145,19 +146,62 @@ def certify(sdp: LinearSDP, terms: list[BlockTerms], y: NDArray[np.float64]) -> 
         if lam > 0:
             y[sdp.budget_rows[b]] += lam  # the budget row's M = -I on every block of b
     rhs = np.array([r.rhs for r in sdp.rows])
+    if sdp.objective == "inverse_sum":
+        # inf over t_g > 0 of w_g / t_g + lambda_g t_g is 2 sqrt(w_g lambda_g), lambda_g = sum_{i in g} (-tau_i) y_i
+        taus = np.array([-r.tau for r in sdp.rows])
+        groups = np.array([r.group for r in sdp.rows])
+        lam = np.array([float(taus[groups == g] @ y[groups == g]) for g in range(len(sdp.weights))])
+        return float(2 * np.sqrt(np.asarray(sdp.weights) * np.clip(lam, 0.0, None)).sum() + y @ rhs), zs, y
     bound = float(-(y @ rhs)) if max_t else float(y @ rhs)
     return bound, zs, y
 
 
+def project_multipliers(sdp: LinearSDP, y: NDArray[np.float64]) -> NDArray[np.float64]:
+    """y made a valid multiplier: nonnegative, or in the second-order cone for a cone group (projected)."""
+    y = np.asarray(y, float).copy()
+    in_cone = sdp.cone_rows()
+    y[~in_cone] = np.clip(y[~in_cone], 0.0, None)
+    for group in sdp.cones:
+        head, rest = y[group[0]], y[group[1:]]
+        norm = float(np.linalg.norm(rest))
+        if norm <= head:
+            continue
+        if norm <= -head:
+            y[group] = 0.0
+        else:
+            y[group] = np.concatenate([[1.0], rest / norm]) * (head + norm) / 2
+    return y
+
+
+def cone_violation(sdp: LinearSDP, slack: NDArray[np.float64]) -> tuple[NDArray[np.float64], float]:
+    """The plain rows' slacks (cone rows set to 0) and the worst cone group's violation ``||rest|| - head``."""
+    plain = slack.copy()
+    worst = 0.0
+    for group in sdp.cones:
+        worst = max(worst, float(np.linalg.norm(slack[group[1:]]) - slack[group[0]]))
+        plain[group] = 0.0
+    return plain, worst
+
+
 def achieved_levels(sdp: LinearSDP, vals: NDArray[np.float64], rhs: NDArray[np.float64], taus: NDArray[np.float64],
                     groups: NDArray[np.int64]) -> tuple[float, NDArray[np.float64]]:
-    """The objective ``sum_g w_g t_g`` of row values ``vals`` and each level t_g: the largest t_g its rows
-    allow, ``min_{i in g} (vals_i - rhs_i) / (-tau_i)`` (0 for a group without rows)."""
-    levels = np.zeros(len(sdp.weights))
+    """The objective ``sum_g w_g t_g`` (``sum_g w_g / t_g`` for 'inverse_sum') of row values ``vals`` and each
+    level t_g: the largest t_g its rows allow, ``min_{i in g} (vals_i - rhs_i) / (-tau_i)`` and each cone
+    group's Schur-complement level (0 for a group without rows)."""
+    levels = np.full(len(sdp.weights), np.inf)
+    in_cone = sdp.cone_rows()
     for g in range(len(sdp.weights)):
-        mine = (groups == g) & (taus != 0)
+        mine = (groups == g) & (taus != 0) & ~in_cone
         if mine.any():
             levels[g] = float(np.min((vals[mine] - rhs[mine]) / -taus[mine]))
+    for group in sdp.cones:  # the Schur complement's level: F / (its coefficient)
+        g = groups[group[0]]
+        levels[g] = min(levels[g], float(fisher_levels(vals[group] - rhs[group])[0]) / -taus[group[0]])
+    levels[~np.isfinite(levels) & (levels > 0)] = 0.0  # a group without rows
+    if sdp.objective == "inverse_sum":
+        with np.errstate(divide="ignore"):
+            inverse = np.where(levels > 0, np.asarray(sdp.weights) / np.where(levels > 0, levels, 1.0), np.inf)
+        return float(inverse.sum()), levels
     return float(np.dot(sdp.weights, levels)), levels
 
 
@@ -217,13 +261,14 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
         # exactly the matrices the design is extracted from (clipping raises the trace, i.e. the power)
         mats = [u @ psd_part(y) @ u.conj().T for u, y in zip(bases, res.blocks)]
         vals = row_values(sdp, terms, mats)
-        if max_t:
-            value, levels = achieved_levels(sdp, vals, rhs, taus, groups)
-            slack = vals + taus * levels[groups] - rhs
-        else:
+        if sdp.objective == "min_power":
             value = float(sum(np.trace(m).real for m in mats))
             slack = vals - rhs
-        viol = float(max(0.0, -slack.min())) if slack.size else 0.0
+        else:
+            value, levels = achieved_levels(sdp, vals, rhs, taus, groups)
+            slack = vals + taus * np.where(np.isfinite(levels), levels, 0.0)[groups] - rhs
+        slack, cone_viol = cone_violation(sdp, slack)
+        viol = max(float(max(0.0, -slack.min())) if slack.size else 0.0, cone_viol)
         short_rows = np.clip(-slack[elastic], 0.0, None)  # elastic rows' shortfalls (their slacks sigma)
         shortfall, short = float(short_rows.sum()), float(short_rows.max(initial=0.0))
         bound, zs, y_dual = certify(sdp, terms, res.y)
@@ -238,7 +283,8 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
         # budgets instead, since Clarabel's absolute tolerance (~1e-9 here) is all the accuracy there is
         gap = abs(bound - penalised) / max(abs(bound), gap_floor, 1e-300) if np.isfinite(bound) else np.inf
         below_floor = sdp.level_floor is not None and bound < sdp.level_floor - budget_total * feas_tol
-        if np.isfinite(bound) and (below_floor if max_t else bound > budget_total * (1 + feas_tol)):
+        over_budget = sdp.objective == "min_power" and bound > budget_total * (1 + feas_tol)
+        if np.isfinite(bound) and (below_floor if max_t else over_budget):
             # a feasible design has t >= 0 (gains are non-negative) and uses at most every budget, so
             # this bound, valid for any multipliers, proves that no design meets every row
             status, message = "infeasible", f"certified: the dual bound {bound:.3g} excludes every design"

@@ -9,9 +9,8 @@ Hermitian LMI [[T_dd - tau, T_da], [T_da^*, T_aa]] >= 0 (tau <= F_t) is the seco
 from __future__ import annotations
 
 import cvxpy as cp
-import numpy as np
 
-from ..errors import ValidationError
+from ..formulation.angle_crb_data import angle_crb_data
 from ..formulation.realsdp import hermitian_part
 from .base import Term, Variables, functional_param, lin, set_functional
 
@@ -43,41 +42,11 @@ class AngleCrb(Term):
         return cp.sum(cp.multiply(self.weights, cp.inv_pos(self.tau)))
 
     def update(self, data) -> None:
-        net, ch = data.network, data.channels
-        c = np.zeros(len(self.heads))
-        for t, b in enumerate(self.heads):
-            at, atd = ch.tx_steering[b][t], ch.tx_steering_dot[b][t]
-            ar, ard = ch.rx_steering[b][t], ch.rx_steering_dot[b][t]
-            v = data.nulls.bases[b]
-            a_mat = np.outer(ar, at.conj()) @ v
-            ad_mat = (np.outer(ard, at.conj()) + np.outer(ar, atd.conj())) @ v
-            m_dd, m_aa, m_da = ad_mat.conj().T @ ad_mat, a_mat.conj().T @ a_mat, ad_mat.conj().T @ a_mat
-            scale = 1.0 / max(np.real(np.trace(m_dd)), 1e-300)
-            m1, m2 = hermitian_part(m_da)
-            for p, m in ((self.f_dd[t], m_dd), (self.f_aa[t], m_aa), (self.f_re[t], m1), (self.f_im[t], m2)):
-                set_functional(p, m, scale)
-            if _max_information(m_dd, m_aa, m_da) <= 1e-9 * np.real(np.trace(m_dd)) + 1e-300:
-                raise ValidationError([(f"targets[{t}] ({net.targets[t].id})",
-                                        f"its angle is unobservable from base station {net.base_stations[b].id!r} "
-                                        "(on the array axis, or nulls remove every useful direction): "
-                                        "min_angle_crb cannot be posed")])
-            # CRB_t = sigma^2 / (2 L G) / (p_ref * F / scale): fold the constants into the weight
-            c[t] = data.noise / (2 * net.system.samples * ch.radar_gain[b, b, t]) * scale / data.p_ref
-        self.crb_ref = float(np.median(c))
-        self.weights.value = c / self.crb_ref
-
-
-def _max_information(m_dd: np.ndarray, m_aa: np.ndarray, m_da: np.ndarray) -> float:
-    """F for the best single direction among the eigenvectors of M_dd (a cheap observability test)."""
-    _, vecs = np.linalg.eigh(m_dd)
-    best = 0.0
-    for x in vecs.T:
-        dd = np.real(np.vdot(x, m_dd @ x))
-        aa = np.real(np.vdot(x, m_aa @ x))
-        da = np.vdot(x, m_da @ x)
-        if aa > 0:
-            best = max(best, dd - abs(da) ** 2 / aa)
-    isotropic_dd, isotropic_aa = np.real(np.trace(m_dd)), np.real(np.trace(m_aa))
-    if isotropic_aa > 0:
-        best = max(best, isotropic_dd - abs(np.trace(m_da)) ** 2 / isotropic_aa)
-    return best
+        crb = angle_crb_data(data, self.heads)
+        for t in range(len(self.heads)):
+            m1, m2 = hermitian_part(crb.m_da[t])
+            for p, m in ((self.f_dd[t], crb.m_dd[t]), (self.f_aa[t], crb.m_aa[t]), (self.f_re[t], m1),
+                         (self.f_im[t], m2)):
+                set_functional(p, m)
+        self.crb_ref = crb.ref
+        self.weights.value = crb.weights
