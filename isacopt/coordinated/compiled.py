@@ -14,6 +14,7 @@ import cvxpy as cp
 import numpy as np
 
 from ..formulation.data import SnapshotData
+from ..solve.runner import canonicalise_per_solve
 from ..terms.angle_crb import AngleCrb
 from ..terms.base import Term, Variables
 from ..terms.beampattern import Beampattern
@@ -66,6 +67,8 @@ class CompiledSDP:
                                              if not (soft_sinr and name == "sinr") for c in term.constraints(self.vars)]
         objective, extra = self._objective()
         self.problem = cp.Problem(objective, constraints + extra)
+        if "crb" in self.terms:  # its matrix Parameters make DPP compilation far dearer than solving (runner)
+            canonicalise_per_solve(self.problem)
         self.build_s = time.perf_counter() - t0
         self.solves = 0
 

@@ -47,7 +47,7 @@ from ..results import Solution, Timing
 from ..solve.cache import CompileCache
 from ..solve.certify import certificate
 from ..solve.planner import Planner
-from ..solve.runner import DEFAULT_CHAIN, Attempt
+from ..solve.runner import DEFAULT_CHAIN, Attempt, compiles_once
 from ..solve.outcome import certified_status, make_solution
 from .compiled import CompiledSDP
 from .optimise import Outcome, checks_for
@@ -90,9 +90,8 @@ class CoordinatedBeamforming(LoadOptions):
     relaxation: Literal["auto", "sdp", "socp", "subspace"] = Field(
         "auto", description="how the relaxation is solved: 'auto' (the default: 'subspace' where it applies, "
         "else 'sdp'), 'sdp' (cvxpy, compiled once per structure), 'socp' (min_power: the exact SOCP), "
-        "'subspace' (the same SDP on growing subspaces with a dual certificate, Clarabel directly; min_power, "
-        "max_min_beampattern, max_min_sinr, max_min_sensing_sinr and weighted, with any sensing-SINR floor; "
-        "faster at every size measured; the cvxpy SDP is its fallback)")
+        "'subspace' (the same SDP on growing subspaces with a dual certificate, Clarabel directly; every "
+        "objective, with any sensing-SINR floor; faster at every size measured; the cvxpy SDP is its fallback)")
     subspace_gap: float = Field(1e-6, gt=0, le=1e-2, description="relaxation='subspace': certified relative gap "
                                 "at which the subspace loop stops")
     bisection_tol_db: float = Field(0.004, gt=0, le=3, description="bisection stops within this many dB of the "
@@ -162,7 +161,8 @@ class CoordinatedBeamforming(LoadOptions):
             sub = data if len(group) == data.network.n_bs else restrict(data, group)[0]
             compiled, _ = self._compiled_for(self._structure(sub))
             compiled.update(sub)
-            compiled.problem.get_problem_data(solver="CLARABEL")  # cvxpy's DPP compilation, cached on the problem
+            if compiles_once(compiled.problem):
+                compiled.problem.get_problem_data(solver="CLARABEL")  # cvxpy's DPP compilation, cached on it
         return Planner(self, network)
 
     def compiled_count(self) -> int:

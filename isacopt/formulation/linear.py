@@ -76,6 +76,11 @@ class LinearSDP:
     def blocks_of(self, b: int) -> list[int]:
         return [i for i, blk in enumerate(self.blocks) if blk.bs == b]
 
+    @property
+    def minimises_power(self) -> bool:
+        """The objective is the total power (its dual matrices carry C_X = -I)."""
+        return self.objective not in ("max_t", "inverse_sum")
+
     def bound_si(self, bound: float, p_ref: float) -> float:
         """A certified bound of this problem in the objective's SI unit."""
         if self.crb_ref is not None:  # the sum of CRBs is crb_ref times the sum; the largest, crb_ref / level

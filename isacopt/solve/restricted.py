@@ -203,7 +203,7 @@ def solve_restricted_once(sdp: LinearSDP, terms: list[BlockTerms], bases: list[N
         rows = np.tile(np.arange(nsv), sum(len(c) for c in cols) // nsv)
         block = sp.coo_matrix((np.concatenate(vals), (rows, np.concatenate(cols))), shape=(nsv, n_vars)).tocsc()
         parts_a.append(block)
-        parts_b.append(svec(np.eye(n)) if sdp.objective == "min_power" else np.zeros(nsv))  # C_X = -I there
+        parts_b.append(svec(np.eye(n)) if sdp.minimises_power else np.zeros(nsv))  # C_X = -I there
         cones.append(clarabel.PSDTriangleConeT(n))
     off = sum(len(pb) for pb in parts_b)  # where the blocks' multipliers start in Clarabel's z
     off -= sum(n * (n + 1) // 2 for n in sizes if n)

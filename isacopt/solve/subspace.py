@@ -136,7 +136,7 @@ def certify(sdp: LinearSDP, terms: list[BlockTerms], y: NDArray[np.float64]) -> 
             if w > 0 and total <= 0:
                 return np.inf, [], y
             y[mine] *= w / total if w > 0 else 0.0
-    shift = -1.0 if sdp.objective == "min_power" else 0.0
+    shift = -1.0 if sdp.minimises_power else 0.0
     zs = [t.dual_matrix(y, shift) for t in terms]
     worst: dict[int, float] = {}
     for blk, z in zip(sdp.blocks, zs):
@@ -261,7 +261,7 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
         # exactly the matrices the design is extracted from (clipping raises the trace, i.e. the power)
         mats = [u @ psd_part(y) @ u.conj().T for u, y in zip(bases, res.blocks)]
         vals = row_values(sdp, terms, mats)
-        if sdp.objective == "min_power":
+        if sdp.minimises_power:
             value = float(sum(np.trace(m).real for m in mats))
             slack = vals - rhs
         else:
@@ -283,7 +283,7 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
         # budgets instead, since Clarabel's absolute tolerance (~1e-9 here) is all the accuracy there is
         gap = abs(bound - penalised) / max(abs(bound), gap_floor, 1e-300) if np.isfinite(bound) else np.inf
         below_floor = sdp.level_floor is not None and bound < sdp.level_floor - budget_total * feas_tol
-        over_budget = sdp.objective == "min_power" and bound > budget_total * (1 + feas_tol)
+        over_budget = sdp.minimises_power and bound > budget_total * (1 + feas_tol)
         if np.isfinite(bound) and (below_floor if max_t else over_budget):
             # a feasible design has t >= 0 (gains are non-negative) and uses at most every budget, so
             # this bound, valid for any multipliers, proves that no design meets every row
