@@ -27,6 +27,22 @@ def test_resolve_keeps_cvxpy_compiled_program():
         assert sol.objective == pytest.approx(fresh.objective, rel=1e-6)
 
 
+def test_the_angle_crb_sdp_is_canonicalised_per_solve_with_each_snapshots_data():
+    """Its matrix Parameters make DPP compilation dearer than solving (solve.runner): nothing is compiled
+    ahead, and a re-solve of the same object with a new snapshot's data equals a fresh solve."""
+    from isacopt.solve.runner import compiles_once
+
+    problem = CoordinatedBeamforming(objective="min_angle_crb", relaxation="sdp")
+    planner = problem.compile(small_multicell(20))
+    compiled = next(iter(problem._cache.values()))
+    assert not compiles_once(compiled.problem) and compiled.problem._cache.param_prog is None
+    for seed in (21, 22):
+        sol = planner.update(small_multicell(seed)).solve()
+        fresh = CoordinatedBeamforming(objective="min_angle_crb", relaxation="sdp").solve(small_multicell(seed))
+        assert sol.status == "optimal" and sol.objective == pytest.approx(fresh.objective, rel=1e-9)
+    assert problem.compiled_count() == 1
+
+
 def test_new_structure_compiles_its_own_problem():
     problem = CoordinatedBeamforming(objective="max_min_beampattern", sinr_db=3.0, relaxation="sdp")
     problem.solve(small_multicell(1, users_per_bs=2))
