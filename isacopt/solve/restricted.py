@@ -188,25 +188,28 @@ def solve_restricted_once(sdp: LinearSDP, terms: list[BlockTerms], bases: list[N
         parts_a.insert(0, sp.csc_matrix(stationarity)), parts_b.insert(0, np.array(sdp.weights, dtype=float))
         cones.insert(0, clarabel.ZeroConeT(zero_rows))
     sizes = [2 * u.shape[1] for u in bases]
+    off = sum(len(pb) for pb in parts_b)  # where the blocks' multipliers start in Clarabel's z
+    # every block's rows as one set of triplets (one sparse construction per solve, not one per block)
+    rows, cols, vals, start = [], [], [], 0
     for X, (u, t, n) in enumerate(zip(bases, terms, sizes)):
         if n == 0:
             continue
         nsv = n * (n + 1) // 2
         # s = svec(real form of -(C + sum_i y_i M_i)) = b - A y  =>  A[:, i] = svec(real form of M_i)
-        cols, vals = [], []
         if t.vec_rows.size:
             cols.append(np.repeat(t.vec_rows, nsv))
             vals.append((svec(real_forms(u.conj().T @ t.vectors)) * t.vec_alpha[:, None]).ravel())
+            rows.append(np.tile(np.arange(start, start + nsv), t.vec_rows.size))
         if t.id_rows.size:
             cols.append(np.repeat(t.id_rows, nsv))
             vals.append((t.id_alpha[:, None] * svec(np.eye(n))).ravel())
-        rows = np.tile(np.arange(nsv), sum(len(c) for c in cols) // nsv)
-        block = sp.coo_matrix((np.concatenate(vals), (rows, np.concatenate(cols))), shape=(nsv, n_vars)).tocsc()
-        parts_a.append(block)
+            rows.append(np.tile(np.arange(start, start + nsv), t.id_rows.size))
         parts_b.append(svec(np.eye(n)) if sdp.minimises_power else np.zeros(nsv))  # C_X = -I there
         cones.append(clarabel.PSDTriangleConeT(n))
-    off = sum(len(pb) for pb in parts_b)  # where the blocks' multipliers start in Clarabel's z
-    off -= sum(n * (n + 1) // 2 for n in sizes if n)
+        start += nsv
+    if start:
+        parts_a.append(sp.csc_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                                     shape=(start, n_vars)))
     a = sp.vstack(parts_a, format="csc")
     b = np.concatenate(parts_b)
     # maximise the bound -sum_i y_i c_i (max t), sum_i y_i c_i (min power) or sum_i y_i c_i + 2 sum_g q_g
