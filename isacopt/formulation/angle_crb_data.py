@@ -38,12 +38,8 @@ def angle_crb_data(data: SnapshotData, heads: tuple[int, ...]) -> AngleCrbData:
     c = np.zeros(len(heads))
     dds, aas, das = [], [], []
     for t, b in enumerate(heads):
-        at, atd = ch.tx_steering[b][t], ch.tx_steering_dot[b][t]
-        ar, ard = ch.rx_steering[b][t], ch.rx_steering_dot[b][t]
         v = data.nulls.bases[b]
-        a_mat = np.outer(ar, at.conj()) @ v
-        ad_mat = (np.outer(ard, at.conj()) + np.outer(ar, atd.conj())) @ v
-        m_dd, m_aa, m_da = ad_mat.conj().T @ ad_mat, a_mat.conj().T @ a_mat, ad_mat.conj().T @ a_mat
+        m_dd, m_aa, m_da = (v.conj().T @ m @ v for m in angle_matrices(ch, b, t))  # in the null space
         if _max_information(m_dd, m_aa, m_da) <= 1e-9 * np.real(np.trace(m_dd)) + 1e-300:
             raise ValidationError([(f"targets[{t}] ({net.targets[t].id})",
                                     f"its angle is unobservable from base station {net.base_stations[b].id!r} "
@@ -82,3 +78,12 @@ def _max_information(m_dd: np.ndarray, m_aa: np.ndarray, m_da: np.ndarray) -> fl
     if isotropic_aa > 0:
         best = max(best, isotropic_dd - abs(np.trace(m_da)) ** 2 / isotropic_aa)
     return best
+
+
+def angle_matrices(channels, b: int, t: int):
+    """(M_dd, M_aa, M_da) with tr(M R) = the SPEC 5.3 traces of BS b toward target t."""
+    at, atd = channels.tx_steering[b][t], channels.tx_steering_dot[b][t]
+    ar, ard = channels.rx_steering[b][t], channels.rx_steering_dot[b][t]
+    a_mat = np.outer(ar, at.conj())
+    ad_mat = np.outer(ard, at.conj()) + np.outer(ar, atd.conj())
+    return ad_mat.conj().T @ ad_mat, a_mat.conj().T @ a_mat, ad_mat.conj().T @ a_mat

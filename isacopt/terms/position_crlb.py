@@ -22,6 +22,7 @@ import numpy as np
 
 from ..design import TransmitDesign
 from ..errors import ValidationError
+from ..formulation.angle_crb_data import angle_matrices
 from ..formulation.realsdp import hermitian_part
 from ..metrics.position_crlb import CrlbModel, angle_geometry, fim_scale, pairs_of, position_fim, unit_vectors
 from .base import Term, functional_param, lin, set_functional
@@ -43,15 +44,6 @@ def pair_geometry(network, channels, t: int, cluster, model: CrlbModel, weight=N
             / channels.noise_w * (1.0 if weight is None else weight[j])
         (mono if i == j or model.waveform == "unified" else cross)[i] += k * snr_per_w * np.outer(u, u)
     return mono, cross
-
-
-def angle_matrices(channels, b: int, t: int):
-    """(M_dd, M_aa, M_da) with tr(M R) = the SPEC 5.3 traces of BS b toward target t."""
-    at, atd = channels.tx_steering[b][t], channels.tx_steering_dot[b][t]
-    ar, ard = channels.rx_steering[b][t], channels.rx_steering_dot[b][t]
-    a_mat = np.outer(ar, at.conj())
-    ad_mat = np.outer(ard, at.conj()) + np.outer(ar, atd.conj())
-    return ad_mat.conj().T @ ad_mat, a_mat.conj().T @ a_mat, ad_mat.conj().T @ a_mat
 
 
 class PositionCrlb(Term):
