@@ -62,5 +62,6 @@ def _nearest(bs: np.ndarray, points: np.ndarray, size: int) -> tuple[tuple[int, 
     if len(points) == 0:
         return ()
     d = np.linalg.norm(points[:, None, :] - bs[None, :, :], axis=-1)
-    order = np.argsort(d, axis=1, kind="stable")[:, :size]
-    return tuple(tuple(int(b) for b in row) for row in order)
+    # argmin keeps the first of equal distances, as the stable sort does
+    order = np.argmin(d, axis=1)[:, None] if size == 1 else np.argsort(d, axis=1, kind="stable")[:, :size]
+    return tuple(map(tuple, order.tolist()))

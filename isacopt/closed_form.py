@@ -30,6 +30,7 @@ from numpy.typing import NDArray
 from .channels.derive import Channels
 from .design import TransmitDesign
 from .errors import DegreesOfFreedomError, ValidationError
+from .loads import nodes_of
 from .network.model import Network
 
 if TYPE_CHECKING:  # the null spaces are built a layer up (isacopt.formulation); only their fields are read here
@@ -103,10 +104,11 @@ def closed_form_design(network: Network, channels: Channels, *, served: Sequence
     if sensing_streams not in ("shared", "dedicated"):
         raise ValidationError([("sensing_streams", f"must be 'shared' or 'dedicated', got {sensing_streams!r}")])
     beams, covs = [], []
+    carried = nodes_of(served, network.n_bs) if carried is None else carried
     for j, bs in enumerate(network.base_stations):
         nt = bs.tx_antennas
         basis = nulls.bases[j] if nulls is not None else np.eye(nt, dtype=complex)
-        users = [k for k, h in enumerate(served) if h == j] if carried is None else list(carried[j])
+        users = list(carried[j])
         targets = list(illuminated[j])
         senses = sensing != "none" and (sensing == "isotropic" or bool(targets))
         if not users:

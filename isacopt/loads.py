@@ -18,14 +18,24 @@ from .network.model import Network
 def keep_nearest(heads: Sequence[int], distances_m: NDArray[np.float64], n_bs: int, per_bs: int | None) -> tuple[int, ...]:
     """``heads`` with, per BS, only its ``per_bs`` nearest nodes kept (the others -1; None keeps all).
     Ties in distance are broken by node index, so the choice is deterministic."""
-    out = [int(h) for h in heads]
-    if per_bs is None:
-        return tuple(out)
-    for b in range(n_bs):
-        mine = sorted((i for i, h in enumerate(out) if h == b), key=lambda i: (distances_m[i], i))
-        for i in mine[per_bs:]:
-            out[i] = -1
-    return tuple(out)
+    out = np.asarray(heads, dtype=np.int64).reshape(-1)
+    if per_bs is not None and len(out):
+        # one sort by (head, distance, index): a node's rank among its head's nodes is its place in the run
+        order = np.lexsort((np.arange(len(out)), np.asarray(distances_m, dtype=float), out))
+        ranked = out[order]
+        rank = np.arange(len(order)) - np.searchsorted(ranked, ranked, side="left")
+        out = out.copy()
+        out[order[(ranked >= 0) & (ranked < n_bs) & (rank >= per_bs)]] = -1
+    return tuple(out.tolist())
+
+
+def nodes_of(heads: Sequence[int], n_bs: int) -> list[list[int]]:
+    """Per BS, the indices of the nodes whose head it is, ascending (heads -1 or out of range belong to none)."""
+    out: list[list[int]] = [[] for _ in range(n_bs)]
+    for i, h in enumerate(heads):
+        if 0 <= h < n_bs:
+            out[h].append(i)
+    return out
 
 
 def nearest_bs(positions_m: NDArray[np.float64], bs_positions_m: NDArray[np.float64]) -> NDArray[np.int64]:

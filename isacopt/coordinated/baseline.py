@@ -123,7 +123,8 @@ class BaselineDesign(LoadOptions):
         radar = Association.nearest(network, sensing_cluster=radar_cluster).sensing
         comp = joint_cluster > 1
         check_cluster_sizes(network, comm_cluster=joint_cluster)
-        serving = tuple(() if h < 0 else (h, *[b for b in nearest_bs_order(network, k) if b != h][:joint_cluster - 1])
+        serving = tuple(() if h < 0 else (h, *([b for b in nearest_bs_order(network, k) if b != h][:joint_cluster - 1]
+                                               if comp else ()))
                         for k, h in enumerate(served))
         signal = tuple(False for _ in radar)
         left = None
@@ -133,15 +134,23 @@ class BaselineDesign(LoadOptions):
             serving = trim_comp(serving, left)
         elif self.pairs != "fusion":
             signal = tuple(len(c) > 1 for c in radar)
-        illuminated = [[t for t, c in enumerate(radar) if probing[t] >= 0 and b in c] for b in range(network.n_bs)]
-        carried = [[k for k, c in enumerate(serving) if b in c] for b in range(network.n_bs)]
+        illuminated: list[list[int]] = [[] for _ in range(network.n_bs)]
+        for t, c in enumerate(radar):
+            for b in c if probing[t] >= 0 else ():
+                illuminated[b].append(t)
+        carried: list[list[int]] = [[] for _ in range(network.n_bs)]
+        for k, c in enumerate(serving):
+            for b in c:
+                carried[b].append(k)
         # the model's M dedicated beams are streams (SPEC.md section 10); without a target load the sensing
         # signal is a covariance toward however many targets, which needs one dimension, not one per target;
         # CoMP's regularised beams and sensing beams not kept off the users need no dimension per stream
         # (zero-forcing refuses by itself)
         dedicated = self.sensing_streams == "dedicated" and self.sensing != "none" and self.targets_per_bs is not None
+        heads = np.asarray(served, dtype=np.int64).reshape(-1)
+        per_bs = np.bincount(heads[heads >= 0], minlength=network.n_bs)
         streams = [0] * network.n_bs if comp or not self.project_sensing else \
-            [sum(h == b for h in served) + (len(illuminated[b]) if dedicated else 0) for b in range(network.n_bs)]
+            [int(per_bs[b]) + (len(illuminated[b]) if dedicated else 0) for b in range(network.n_bs)]
         nulls = null_spaces(network, channels, list(served), comm_cluster=comm_cluster,
                             sensing_cluster=sensing_cluster, sensing_bs=[b for b in range(network.n_bs)
                                                                               if illuminated[b]],

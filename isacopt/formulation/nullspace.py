@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from ..channels.derive import Channels
 from ..errors import DegreesOfFreedomError
+from ..loads import nodes_of
 from ..network.model import Network
 
 SensingNullRank = Literal["full", "beam", "los"]
@@ -74,15 +75,17 @@ def null_spaces(network: Network, channels: Channels, serving_heads: list[int], 
     target t (-1: none), which ``sensing_null_rank='beam'`` protects; ``streams[j]`` the streams BS j
     must carry when it is not one per user (dedicated sensing beams add theirs).
     """
-    probing = list(probing) if probing is not None else []
+    heads = np.asarray(serving_heads, dtype=np.int64).reshape(-1)
+    n_users_of = np.bincount(heads[heads >= 0], minlength=network.n_bs)
+    probed_of = nodes_of(probing if probing is not None else [], network.n_bs)
     bases, ranks, nulled, protected, short, stacks = [], [], [], [], [], []
     for j, bs in enumerate(network.base_stations):
         neighbours_c = nearest_other_bs(network, j, comm_cluster - 1)
-        users = tuple(k for k, h in enumerate(serving_heads) if h in neighbours_c)
+        users = tuple(np.flatnonzero(np.isin(heads, neighbours_c)).tolist())
         victims = tuple(nearest_other_bs(network, j, sensing_cluster - 1))
         rows = [channels.comm[j][k].conj()[None, :] for k in users]  # h^H w = 0
         for b in victims:                                             # G_{b<-j} w = 0 (or part of it)
-            rows += receiver_rows(channels, b, j, sensing_null_rank, [t for t, h in enumerate(probing) if h == b])
+            rows += receiver_rows(channels, b, j, sensing_null_rank, probed_of[b])
         nt = bs.tx_antennas
         stacks.append(np.vstack(rows) if rows else np.zeros((0, nt), dtype=complex))
         if rows:
@@ -92,7 +95,7 @@ def null_spaces(network: Network, channels: Channels, serving_heads: list[int], 
             basis = vh[rank:].conj().T
         else:
             rank, basis = 0, np.eye(nt, dtype=complex)
-        n_users = sum(1 for h in serving_heads if h == j)
+        n_users = int(n_users_of[j])
         count = n_users if streams is None else int(streams[j])
         needed = max(count, 1 if (j in sensing_bs) else 0)
         if nt - rank < needed:
