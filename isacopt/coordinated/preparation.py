@@ -7,7 +7,7 @@ from ..channels.derive import Channels
 from ..errors import ValidationError
 from ..formulation.data import SnapshotData
 from ..formulation.nullspace import SensingNullRank, null_spaces
-from ..loads import served_users
+from ..loads import nearest_bs, served_users
 from ..formulation.shared_preparation import check_cluster_sizes, linear_sinr_targets
 from ..network.model import Network
 
@@ -22,15 +22,15 @@ def serving_heads(network: Network, serving: dict[str, str] | None, max_users_pe
         bad += [(f"serving[{u!r}]", f"unknown base station {b!r}") for u, b in serving.items() if b not in bs_index]
         if bad:
             raise ValidationError(bad)
-    nearest = Association.nearest(network).serving
-    heads = [bs_index[serving[u.id]] if serving and u.id in serving else nearest[k][0]
+    nearest = nearest_bs(network.user_positions, network.bs_positions).tolist()
+    heads = [bs_index[serving[u.id]] if serving and u.id in serving else nearest[k]
              for k, u in enumerate(network.users)]
     return served_users(network, heads, max_users_per_bs)
 
 
 def sensing_heads(network: Network, sensing_map: dict[str, str] | None) -> tuple[int, ...]:
     """Sensing BS of every target: the explicit map, else the nearest BS."""
-    nearest = [c[0] for c in Association.nearest(network).sensing]
+    nearest = nearest_bs(network.target_positions, network.bs_positions).tolist()
     if not sensing_map:
         return tuple(nearest)
     bs_index = {b.id: i for i, b in enumerate(network.base_stations)}
