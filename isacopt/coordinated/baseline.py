@@ -36,7 +36,7 @@ from ..design import TransmitDesign
 from ..formulation.nullspace import NullSpaces, null_spaces
 from ..formulation.shared_preparation import check_cluster_sizes
 from ..load_options import LoadOptions
-from ..loads import probed_targets
+from ..loads import nodes_of, probed_targets
 from ..metrics.comm import sinr
 from ..metrics.position_crlb import CrlbModel
 from ..network.model import Network
@@ -147,10 +147,9 @@ class BaselineDesign(LoadOptions):
         # CoMP's regularised beams and sensing beams not kept off the users need no dimension per stream
         # (zero-forcing refuses by itself)
         dedicated = self.sensing_streams == "dedicated" and self.sensing != "none" and self.targets_per_bs is not None
-        heads = np.asarray(served, dtype=np.int64).reshape(-1)
-        per_bs = np.bincount(heads[heads >= 0], minlength=network.n_bs)
+        own = nodes_of(served, network.n_bs)
         streams = [0] * network.n_bs if comp or not self.project_sensing else \
-            [int(per_bs[b]) + (len(illuminated[b]) if dedicated else 0) for b in range(network.n_bs)]
+            [len(own[b]) + (len(illuminated[b]) if dedicated else 0) for b in range(network.n_bs)]
         nulls = null_spaces(network, channels, list(served), comm_cluster=comm_cluster,
                             sensing_cluster=sensing_cluster, sensing_bs=[b for b in range(network.n_bs)
                                                                               if illuminated[b]],

@@ -76,7 +76,7 @@ def null_spaces(network: Network, channels: Channels, serving_heads: list[int], 
     must carry when it is not one per user (dedicated sensing beams add theirs).
     """
     heads = np.asarray(serving_heads, dtype=np.int64).reshape(-1)
-    n_users_of = np.bincount(heads[heads >= 0], minlength=network.n_bs)
+    own = nodes_of(serving_heads, network.n_bs)
     probed_of = nodes_of(probing if probing is not None else [], network.n_bs)
     bases, ranks, nulled, protected, short, stacks = [], [], [], [], [], []
     for j, bs in enumerate(network.base_stations):
@@ -95,7 +95,7 @@ def null_spaces(network: Network, channels: Channels, serving_heads: list[int], 
             basis = vh[rank:].conj().T
         else:
             rank, basis = 0, np.eye(nt, dtype=complex)
-        n_users = int(n_users_of[j])
+        n_users = len(own[j])
         count = n_users if streams is None else int(streams[j])
         needed = max(count, 1 if (j in sensing_bs) else 0)
         if nt - rank < needed:
