@@ -47,11 +47,10 @@ def _drawn(network: Network, positions: NDArray[np.float64], stream: int, phase_
     spec = network.channels
     n = len(positions)
     out = []
+    amps, steers = _geometry(network, positions)
     for b, bs in enumerate(network.base_stations):
         nt = bs.tx_antennas
-        d = np.linalg.norm(positions - np.asarray(bs.position_m), axis=-1)
-        amp = np.sqrt(path_gain(d, network.system))[:, None]
-        los = steering(nt, azimuth(bs.position_m, positions), np.deg2rad(bs.orientation_deg))
+        amp, los = amps[b], steers[b]
         if spec.model == "los":
             h = amp * los
         elif spec.model == "rayleigh":
@@ -63,6 +62,25 @@ def _drawn(network: Network, positions: NDArray[np.float64], stream: int, phase_
             h = amp * (np.sqrt(kappa / (1 + kappa)) * los * np.exp(1j * theta) + np.sqrt(1 / (1 + kappa)) * nlos)
         out.append(h.reshape(n, nt))
     return tuple(out)
+
+
+def _geometry(network: Network, positions: NDArray[np.float64]):
+    """Per BS, the amplitude sqrt(path gain) (n, 1) and the LoS steering vectors (n, Nt_b) toward every
+    position: one array operation over all BSs when they have the same number of antennas (the usual case)."""
+    bss = network.base_stations
+    counts = {b.tx_antennas for b in bss}
+    if len(counts) == 1 and len(positions):
+        at = network.bs_positions
+        d = np.linalg.norm(positions[None, :, :] - at[:, None, :], axis=-1)  # (B, n)
+        amp = np.sqrt(path_gain(d, network.system))[..., None]
+        psi = np.deg2rad([b.orientation_deg for b in bss])[:, None, None]
+        return amp, steering(counts.pop(), azimuth(at[:, None, :], positions[None, :, :]), psi)
+    amps, steers = [], []
+    for bs in bss:
+        d = np.linalg.norm(positions - np.asarray(bs.position_m), axis=-1)
+        amps.append(np.sqrt(path_gain(d, network.system))[:, None])
+        steers.append(steering(bs.tx_antennas, azimuth(bs.position_m, positions), np.deg2rad(bs.orientation_deg)))
+    return amps, steers
 
 
 def check_array(name: str, arr: object, shape: tuple[int, ...], axes: str) -> NDArray[np.complex128]:

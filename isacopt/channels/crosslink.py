@@ -115,7 +115,7 @@ def _los_row(network: Network, b: int) -> NDArray[np.complex128]:
     nt = network.base_stations[0].tx_antennas
     amp = np.sqrt(path_gain(np.hypot(*(pos[b] - pos).T), network.system))
     a_r = steering(rx.rx_antennas, azimuth(pos[b], pos), psi[b])  # (B, Nr)
-    a_t = np.exp(1j * (np.pi * np.arange(nt) * np.cos(azimuth(pos, pos[b])[:, None] - psi[:, None])))  # (B, Nt)
+    a_t = steering(nt, azimuth(pos, pos[b]), psi[:, None])  # (B, Nt)
     row = amp[:, None, None] * (a_r[:, :, None] * a_t.conj()[:, None, :])
     row[b] = 0.0
     return row

@@ -91,7 +91,8 @@ def derive_channels(network: Network) -> Channels:
         noise_w=network.system.noise_w,
         eve=eavesdropper_channels(network),
         eve_steering=tuple(steering(b.tx_antennas, azimuth(b.position_m, network.eavesdropper_positions), psi[i])
-                           .reshape(network.n_eavesdroppers, b.tx_antennas) for i, b in enumerate(network.base_stations)),
+                           .reshape(network.n_eavesdroppers, b.tx_antennas) if network.n_eavesdroppers else
+                           np.zeros((0, b.tx_antennas), complex) for i, b in enumerate(network.base_stations)),
     )
 
 
@@ -102,7 +103,8 @@ def _per_bs(network: Network, phi: NDArray[np.float64], psi: list[float], antenn
     if len(counts) == 1:
         n = counts.pop()
         orient = np.array(psi)[:, None, None]  # against phi[..., None] of shape (B, T, 1)
-        a, a_dot = steering(n, phi, orient), steering_derivative(n, phi, orient)  # (B, T, N)
-        return tuple(a), tuple(a_dot)
-    return (tuple(steering(getattr(b, antennas), phi[i], psi[i]) for i, b in enumerate(network.base_stations)),
-            tuple(steering_derivative(getattr(b, antennas), phi[i], psi[i]) for i, b in enumerate(network.base_stations)))
+        a = steering(n, phi, orient)  # (B, T, N)
+        return tuple(a), tuple(steering_derivative(n, phi, orient, a))
+    a = [steering(getattr(b, antennas), phi[i], psi[i]) for i, b in enumerate(network.base_stations)]
+    return (tuple(a), tuple(steering_derivative(getattr(b, antennas), phi[i], psi[i], a[i])
+                            for i, b in enumerate(network.base_stations)))

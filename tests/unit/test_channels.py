@@ -40,6 +40,31 @@ def test_steering_vector_definition_and_norm():
     assert steering(3, np.zeros((4, 5))).shape == (4, 5, 3)
 
 
+def test_steering_is_bit_identical_to_the_complex_exponential():
+    """cos and sin written into one complex array: every stored snapshot's numbers are kept to the last bit."""
+    rng = np.random.default_rng(5)
+    phi, psi = rng.uniform(-np.pi, np.pi, (7, 9)), rng.uniform(-np.pi, np.pi, (7, 1))
+    for n in (1, 4, 16):
+        assert np.array_equal(steering(n, phi, psi[..., None]),
+                              np.exp(1j * np.pi * np.arange(n) * np.cos(phi[..., None] - psi[..., None])))
+
+
+def test_comm_channels_of_mixed_and_equal_arrays_agree_with_the_per_bs_formula():
+    """The one-operation geometry of equal arrays and the per-BS loop of mixed ones give the same channels."""
+    for nts in ((4, 4, 4), (4, 6, 3)):
+        bss = [{"id": f"b{i}", "position_m": (300.0 * i, 50.0 * i), "tx_antennas": n, "rx_antennas": 2,
+                "power_w": 1.0, "orientation_deg": 20.0 * i}
+               for i, n in enumerate(nts)]
+        users = [{"id": f"u{k}", "position_m": (97.0 * k - 40.0, 33.0 * k + 10.0)} for k in range(5)]
+        net = iso.Network(base_stations=bss, users=users, targets=[], channels={"model": "los"})
+        ch = derive_channels(net)
+        for b, bs in enumerate(net.base_stations):
+            pos = net.user_positions - np.asarray(bs.position_m)
+            amp = np.sqrt(path_gain(np.hypot(pos[:, 0], pos[:, 1]), net.system))[:, None]
+            expected = amp * steering(bs.tx_antennas, np.arctan2(pos[:, 1], pos[:, 0]), math.radians(bs.orientation_deg))
+            assert np.allclose(ch.comm[b], expected, rtol=1e-13, atol=0)
+
+
 def test_steering_derivative_matches_finite_difference():
     for psi in (0.0, 0.7):
         phi, h = 1.1, 1e-6

@@ -81,3 +81,16 @@ def test_sensing_sinr_noise_limited_when_alone():
 
 def test_radar_rate():
     assert np.allclose(radar_rate([0.0, 3.0]), [0.0, 2.0])
+
+
+def test_target_beampattern_is_computed_once_per_design_and_channels():
+    """The evaluation, the sensing SINR and the CRLB share one read-only array; other channels get their own."""
+    net = two_cell_network()
+    ch, other = derive_channels(net), derive_channels(net)
+    w = [np.ones((4, net.n_users), complex), np.ones((4, net.n_users), complex)]
+    d = TransmitDesign.from_arrays(net, w)
+    g = target_beampattern(ch, d)
+    assert target_beampattern(ch, d) is g and not g.flags.writeable
+    fresh = target_beampattern(other, d)
+    assert fresh is not g and np.array_equal(fresh, g)
+    assert np.array_equal(g, target_beampattern(ch, TransmitDesign.from_arrays(net, w)))
