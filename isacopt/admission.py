@@ -95,8 +95,11 @@ def rate_caps(network: Network, clusters: Sequence[Sequence[int]], rates_bps_hz:
     """Step 2b: the rate each user's backhaul can carry [bit/s/Hz] (inf for users no BS receives)."""
     bw = network.system.bandwidth_hz
     caps = np.full(len(clusters), np.inf)
-    for b in range(network.n_bs):
-        users = [k for k, c in enumerate(clusters) if b in c[1:]]
+    joined: list[list[int]] = [[] for _ in range(network.n_bs)]  # per BS, the users it joins (not heads)
+    for k, c in enumerate(clusters):
+        for b in c[1:]:
+            joined[b].append(k)
+    for b, users in enumerate(joined):
         if not users:
             continue
         shares = water_fill(np.array([bw * rates_bps_hz[k] for k in users]), float(left_bps[b]))

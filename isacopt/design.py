@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Sequence
+from typing import Callable, Sequence, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .errors import ValidationError
 from .network.model import Network
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,6 +61,21 @@ class TransmitDesign:
         """R_b = W_b W_b^H + R0_b (computed once per design: every metric reads it; a design is not changed
         after it is first read)."""
         return self._covariances[b]
+
+    def memo(self, key: str, channels: object, compute: Callable[[], T]) -> T:
+        """``compute()`` once per design and channels (a metric several others read: the targets' gains, the
+        angle-CRB traces); arrays come back read-only. Only the last channels are kept: a design is evaluated
+        on one snapshot at a time (holding them also keeps their id from being reused)."""
+        memo = self.__dict__.setdefault("_memo", {})
+        seen = memo.get(key)
+        if seen is not None and seen[0] is channels:
+            return seen[1]
+        value = compute()
+        for a in value if isinstance(value, tuple) else (value,):
+            if isinstance(a, np.ndarray):
+                a.flags.writeable = False
+        memo[key] = (channels, value)
+        return value
 
     @cached_property
     def stacked_covariances(self) -> NDArray[np.complex128] | None:

@@ -3,7 +3,8 @@
 A network of B BSs has B (B - 1) cross-links, and most metrics need few of them (a sensing SINR needs
 the row of its receiving BS only; a closed-form design without nulls needs none). :class:`CrossLinks`
 is indexed like the tuple of tuples it replaces, ``G[b][j]`` (``None`` for b == j), and makes a link
-the first time it is read: line of sight row by row in one vectorised call (:meth:`CrossLinkRow.stacked`),
+the first time it is read: line of sight a row in one vectorised call (:meth:`CrossLinkRow.stacked`; every
+row at once in a network of at most 64 BSs),
 Rayleigh links from their own seeded stream (seed, 20, b, j) as before, so the numbers do not depend on
 which links were read, or in what order.
 """
@@ -32,10 +33,11 @@ CrossLinksLike = Sequence[Sequence[Link]]
 class CrossLinkRow(Sequence):
     """Row b of the cross-links: ``row[j]`` = G_{b<-j}, made on first read and kept."""
 
-    def __init__(self, network: Network, b: int) -> None:
+    def __init__(self, network: Network, b: int, los: "_LosRows | None" = None) -> None:
         self._network, self._b = network, b
         self._links: dict[int, Link] = {}
         self._stacked: NDArray[np.complex128] | None = None
+        self._los = los if los is not None else _LosRows(network)
 
     def __len__(self) -> int:
         return self._network.n_bs
@@ -65,7 +67,7 @@ class CrossLinkRow(Sequence):
             if len(nts) != 1:
                 return None
             if net.channels.crosslink == "los":
-                self._stacked = _los_row(net, self._b)
+                self._stacked = self._los.row(self._b)
             else:
                 rx = net.base_stations[self._b]
                 self._stacked = np.zeros((net.n_bs, rx.rx_antennas, nts.pop()), dtype=complex)
@@ -95,7 +97,8 @@ class CrossLinks(Sequence):
     """``G[b][j]``: what BS j's transmitter leaks into BS b's receive array; ``None`` for b == j."""
 
     def __init__(self, network: Network) -> None:
-        self._rows = tuple(CrossLinkRow(network, b) for b in range(network.n_bs))
+        los = _LosRows(network)
+        self._rows = tuple(CrossLinkRow(network, b, los) for b in range(network.n_bs))
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -107,18 +110,42 @@ class CrossLinks(Sequence):
         return iter(self._rows)
 
 
-def _los_row(network: Network, b: int) -> NDArray[np.complex128]:
-    """(B, Nr_b, Nt): every line-of-sight link into BS b (the formula of ``_make``, all j at once), zero at b."""
-    rx = network.base_stations[b]
+class _LosRows:
+    """Line-of-sight rows of one network: in a small network (at most ``ALL_AT_ONCE`` BSs, equal receive
+    arrays) every row in one array operation at the first read, since a closed-form evaluation reads most
+    of them (a CRLB with interference reads every cluster receiver's); in a large one row by row."""
+
+    ALL_AT_ONCE = 64
+
+    def __init__(self, network: Network) -> None:
+        self._network = network
+        self._all: NDArray[np.complex128] | None = None
+
+    def row(self, b: int) -> NDArray[np.complex128]:
+        net = self._network
+        if net.n_bs > self.ALL_AT_ONCE or len({bs.rx_antennas for bs in net.base_stations}) != 1:
+            return _los_rows(net, np.array([b]))[0]
+        if self._all is None:
+            self._all = _los_rows(net, np.arange(net.n_bs))
+        return self._all[b]
+
+
+def _los_rows(network: Network, receivers: NDArray[np.int64]) -> NDArray[np.complex128]:
+    """(R, B, Nr, Nt): every line-of-sight link into each BS of ``receivers`` (the formula of ``_make``, all
+    transmitters j at once, element by element, so a row reads the same whether made alone or with the
+    others), zero where j is the receiver."""
     pos = network.bs_positions
     psi = np.deg2rad([bs.orientation_deg for bs in network.base_stations])
     nt = network.base_stations[0].tx_antennas
-    amp = np.sqrt(path_gain(np.hypot(*(pos[b] - pos).T), network.system))
-    a_r = steering(rx.rx_antennas, azimuth(pos[b], pos), psi[b])  # (B, Nr)
-    a_t = steering(nt, azimuth(pos, pos[b]), psi[:, None])  # (B, Nt)
-    row = amp[:, None, None] * (a_r[:, :, None] * a_t.conj()[:, None, :])
-    row[b] = 0.0
-    return row
+    nr = network.base_stations[int(receivers[0])].rx_antennas
+    at = pos[receivers][:, None, :]  # (R, 1, 2) against every BS (1, B, 2)
+    diff = at - pos[None, :, :]
+    amp = np.sqrt(path_gain(np.hypot(diff[..., 0], diff[..., 1]), network.system))  # (R, B)
+    a_r = steering(nr, azimuth(at, pos[None, :, :]), psi[receivers][:, None, None])  # (R, B, Nr)
+    a_t = steering(nt, azimuth(pos[None, :, :], at), psi[None, :, None])  # (R, B, Nt)
+    rows = amp[..., None, None] * (a_r[..., :, None] * a_t.conj()[..., None, :])
+    rows[np.arange(len(receivers)), receivers] = 0.0
+    return rows
 
 
 def stacked_row(crosslink: CrossLinksLike, b: int) -> NDArray[np.complex128] | None:

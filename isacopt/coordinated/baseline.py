@@ -45,9 +45,12 @@ from ..solve.outcome import make_solution
 from .preparation import serving_heads
 
 
-def nearest_bs_order(network: Network, k: int) -> list[int]:
-    """BS indices by distance from user k, nearest first."""
-    return list(np.argsort(np.linalg.norm(network.bs_positions - network.user_positions[k], axis=1)))
+def nearest_bs_orders(network: Network, users: list[int]) -> dict[int, list[int]]:
+    """Per user of ``users``, the BS indices by distance from it, nearest first (one array operation)."""
+    if not users:
+        return {}
+    d = np.linalg.norm(network.bs_positions[None, :, :] - network.user_positions[users][:, None, :], axis=2)
+    return dict(zip(users, np.argsort(d, axis=1).tolist()))
 
 
 class BaselineDesign(LoadOptions):
@@ -123,8 +126,8 @@ class BaselineDesign(LoadOptions):
         radar = Association.nearest(network, sensing_cluster=radar_cluster).sensing
         comp = joint_cluster > 1
         check_cluster_sizes(network, comm_cluster=joint_cluster)
-        serving = tuple(() if h < 0 else (h, *([b for b in nearest_bs_order(network, k) if b != h][:joint_cluster - 1]
-                                               if comp else ()))
+        order = nearest_bs_orders(network, [k for k, h in enumerate(served) if h >= 0]) if comp else {}
+        serving = tuple(() if h < 0 else (h, *([b for b in order[k] if b != h][:joint_cluster - 1] if comp else ()))
                         for k, h in enumerate(served))
         signal = tuple(False for _ in radar)
         left = None

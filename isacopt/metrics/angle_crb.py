@@ -39,7 +39,12 @@ def trace_terms(channels: Channels, design: TransmitDesign, b: int) -> tuple[NDA
 
 def all_trace_terms(channels: Channels, design: TransmitDesign) -> tuple[NDArray, NDArray, NDArray]:
     """:func:`trace_terms` of every BS, each (B, T): one batched computation when every BS has the same
-    antennas (the usual case), else BS by BS."""
+    antennas (the usual case), else BS by BS; read-only, computed once per design and channels (the angle
+    CRB and the position CRLB's angle information both read them)."""
+    return design.memo("angle_crb_traces", channels, lambda: _all_trace_terms(channels, design))
+
+
+def _all_trace_terms(channels: Channels, design: TransmitDesign) -> tuple[NDArray, NDArray, NDArray]:
     r = design.stacked_covariances
     if r is not None and len(r) == channels.n_bs and len({a.shape for a in channels.tx_steering}) == 1 \
             and len({a.shape for a in channels.rx_steering}) == 1:

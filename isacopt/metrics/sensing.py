@@ -27,14 +27,7 @@ def target_beampattern(channels: Channels, design: TransmitDesign) -> NDArray[np
     """(B, T): g_b(phi_bt), the gain each BS radiates toward each target [W]; read-only, computed once per
     design and channels (an evaluation, its sensing SINRs and its position CRLBs all read it; a design is
     not changed after it is first read)."""
-    memo = design.__dict__.setdefault("_target_gains", [])  # (channels, gains): the channels held, so no id reuse
-    for seen, gains in memo:
-        if seen is channels:
-            return gains
-    gains = _target_beampattern(channels, design)
-    gains.flags.writeable = False
-    memo[:] = [(channels, gains)]  # the last channels only: a design is evaluated on one snapshot at a time
-    return gains
+    return design.memo("target_beampattern", channels, lambda: _target_beampattern(channels, design))
 
 
 def _target_beampattern(channels: Channels, design: TransmitDesign) -> NDArray[np.float64]:

@@ -68,6 +68,19 @@ def test_links_do_not_depend_on_the_order_they_are_read(channels):
     assert not a[(0, 1)].flags.writeable
 
 
+def test_los_rows_all_at_once_read_as_rows_made_one_by_one(monkeypatch):
+    """A small network makes every line-of-sight row in one operation, a large one row by row: same bits."""
+    from isacopt.channels.crosslink import _LosRows
+    net = _rotated(small_multicell(3, n_bs=6, channels={"model": "los"}))
+    together = CrossLinks(net)
+    rows = [together[b].stacked() for b in range(net.n_bs)]
+    monkeypatch.setattr(_LosRows, "ALL_AT_ONCE", 1)
+    alone = CrossLinks(net)
+    for b in reversed(range(net.n_bs)):
+        assert np.array_equal(alone[b].stacked(), rows[b])
+        assert not rows[b].flags.writeable
+
+
 def test_stacked_row_agrees_for_lazy_and_nested_tuples():
     net = small_multicell(2, n_bs=3, channels={"model": "rayleigh", "seed": 2})
     lazy = CrossLinks(net)
