@@ -53,7 +53,7 @@ def analysis_table(spec, workers: int | None = None) -> pd.DataFrame:
 def analysis_row(text: str, nt: int, i: int) -> dict[str, Any]:
     """The analytical row of tuple ``i`` at Nt for the allocation file ``text`` (JSON)."""
     spec = _spec(text)
-    values = spec.tuples()[i]
+    values = _tuples(text)[i]
     problem = spec.problem_at(values)
     entry: dict[str, Any] = {"tx_antennas": nt, "tuple": i, "label": describe(values), **values,
                              "method": "analysis", "snapshots": 0}
@@ -83,3 +83,8 @@ def _spec(text: str):
     from .spec import AllocationFile
 
     return AllocationFile.model_validate_json(text)
+
+
+@lru_cache(maxsize=4)
+def _tuples(text: str) -> list[dict[str, Any]]:
+    return _spec(text).tuples()  # once per file, not once per row (a product of every search list)

@@ -28,7 +28,7 @@ Only ``precoder: zf`` on Rayleigh channels (users and cross-links) is modelled; 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -87,23 +87,29 @@ class Model:
         return self.beta0 * np.maximum(d, self.d_min) ** (-self.alpha)
 
 
+@lru_cache(maxsize=256)
 def mean_load(per_bs: int, node_density: float, bs_density: float) -> tuple[float, np.ndarray]:
-    """E min(per_bs, N) for the N nodes of a typical cell, and P(N >= m) for m = 1..per_bs."""
+    """E min(per_bs, N) for the N nodes of a typical cell, and P(N >= m) for m = 1..per_bs (read-only;
+    computed once per load and densities: a search asks for the same few many times)."""
     if per_bs <= 0:
         return 0.0, np.zeros(0)
     p = CELL_SHAPE * bs_density / (CELL_SHAPE * bs_density + node_density)
     at_least = stats.nbinom(CELL_SHAPE, p).sf(np.arange(per_bs))  # P(N >= m) = P(N > m - 1), m = 1..per_bs
+    at_least.flags.writeable = False
     return float(at_least.sum()), at_least
 
 
+@lru_cache(maxsize=256)
 def _gamma_nodes(shape: float, n: int = 24) -> tuple[np.ndarray, np.ndarray]:
     """Nodes and weights of E f(G), G ~ Gamma(shape, 1): a geometric grid weighted by the probability of the
     cell around each node (robust to the log singularity of a rate at distance 0, where Gauss-Laguerre
-    converges slowly)."""
+    converges slowly). Read-only, made once per shape (a frozen scipy law costs more than the quadrature)."""
     law = stats.gamma(shape)
     u = np.geomspace(law.ppf(1e-7), law.isf(1e-9), n)
     edges = np.concatenate([[0.0], np.sqrt(u[1:] * u[:-1]), [np.inf]])
-    return u, np.diff(law.cdf(edges))
+    w = np.diff(law.cdf(edges))
+    u.flags.writeable = w.flags.writeable = False
+    return u, w
 
 
 def _interferer_laplace(model: Model, s: np.ndarray) -> np.ndarray:
@@ -154,13 +160,37 @@ def _field_tail(model: Model, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return x, 2.0 * math.pi * model.bs_density * tail
 
 
+def _field(model: Model) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_field_tail` on the model's z grid, computed once for every tuple that shares what it depends
+    on (the loads, shares and power of an interferer, the path loss, the regions, the BS density): the
+    cluster sizes, densities of the measured nodes and radar constants are set aside, so consecutive tuples
+    of a search that differ only in L and Q reuse it (about 9 MB each: a few kept)."""
+    return _shared_field(replace(model, user_density=0.0, target_density=0.0, nr=1, comm_cluster=1,
+                                 sensing_cluster=1, null_rank="full", samples=1, rcs_m2=1.0, wavelength_m=1.0))
+
+
+@lru_cache(maxsize=4)
+def _shared_field(model: Model) -> tuple[np.ndarray, np.ndarray]:
+    x, tail = _field_tail(model, _z_grid(model))
+    tail = np.ascontiguousarray(np.moveaxis(tail, 2, 1))  # (P, X, Z): radii picked as rows, z innermost
+    x.flags.writeable = tail.flags.writeable = False
+    return x, tail
+
+
 def _field_exponent(field: tuple[np.ndarray, np.ndarray], radii: np.ndarray) -> np.ndarray:
-    """(P, Z, R): the exponent of :func:`_field_tail` at inner radii R (linear interpolation)."""
+    """(P, R, Z): the exponent of :func:`_field_tail` at inner radii R (linear interpolation), z innermost
+    (what the integrals over z read)."""
     x, tail = field
     r = np.clip(radii, x[0], x[-1])
     idx = np.clip(np.searchsorted(x, r) - 1, 0, len(x) - 2)
-    frac = (r - x[idx]) / (x[idx + 1] - x[idx])
-    return tail[..., idx] * (1 - frac) + tail[..., idx + 1] * frac
+    frac = ((r - x[idx]) / (x[idx + 1] - x[idx]))[:, None]
+    # tail[idx] (1 - frac) + tail[idx + 1] frac, in place: arrays of ~1e6 entries, two instead of four
+    out = tail[:, idx, :]
+    out *= 1 - frac
+    upper = tail[:, idx + 1, :]
+    upper *= frac
+    out += upper
+    return out
 
 
 def _z_grid(model: Model) -> np.ndarray:
@@ -170,9 +200,12 @@ def _z_grid(model: Model) -> np.ndarray:
 
 def _mean_log(z: np.ndarray, signal_lt: np.ndarray, interference_lt: np.ndarray, noise_w: float) -> np.ndarray:
     """int (1 - L_S(z)) L_I(z) e^{-z noise} / z dz (trapezoid in ln z), nats; L_S, L_I: (..., z)."""
-    f = (1.0 - signal_lt) * interference_lt * np.exp(-z * noise_w)
-    lz = np.log(z)
-    return np.sum(0.5 * (f[..., 1:] + f[..., :-1]) * np.diff(lz), axis=-1)
+    f = (1.0 - signal_lt) * interference_lt
+    f *= np.exp(-z * noise_w)  # in place (the same operations in the same order): arrays of ~1e6 entries
+    pair = f[..., 1:] + f[..., :-1]
+    pair *= 0.5
+    pair *= np.diff(np.log(z))
+    return np.sum(pair, axis=-1)
 
 
 def _inner_radii(n_nearest: int, density: float, base_r2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -195,16 +228,16 @@ def mean_rate(model: Model) -> float:
     data, _ = model.shares
     z = _z_grid(model)
     _, wy = observers(model)
-    field = _field_tail(model, z)
+    field = _field(model)
     total = weight = 0.0
     for m in range(1, model.k + 1):
         u, wu = _gamma_nodes(m)
         r = np.sqrt(u / (math.pi * model.user_density))
         radii, wv = _inner_radii(model.comm_cluster - 1, model.bs_density, r ** 2)  # the L-th nearest BS
-        expo = _field_exponent(field, radii.ravel())                              # (P, Z, R V)
-        expo = np.moveaxis(expo, 1, 2).reshape((len(wy),) + radii.shape + (len(z),))  # (P, R, V, Z)
+        expo = _field_exponent(field, radii.ravel()).reshape((len(wy),) + radii.shape + (len(z),))  # (P, R, V, Z)
+        interference = np.exp(np.negative(expo, out=expo), out=expo)
         lt_s = (1.0 + z[None, :] * data * model.power_w / model.k * model.beta(r)[:, None]) ** (-dof)
-        vals = _mean_log(z, lt_s[None, :, None, :], np.exp(-expo), model.noise_w)  # (P, R, V)
+        vals = _mean_log(z, lt_s[None, :, None, :], interference, model.noise_w)  # (P, R, V)
         total += at_least[m - 1] * float(np.einsum("p,r,rv,prv->", wy, wu, wv, vals))
         weight += at_least[m - 1]
     return total / weight / math.log(2.0)
@@ -236,7 +269,7 @@ def mean_radar_rate(model: Model) -> float:
     total = weight = 0.0
     # the receiver of the sensing BS: interferers beyond its (Q-1)-th nearest other BS (the protected ones)
     radii, wv = _inner_radii(model.sensing_cluster - 1, model.bs_density, np.zeros(1))
-    field = np.exp(-np.moveaxis(_field_exponent(_field_tail(model, z), radii.ravel()), 1, 2))  # (P, V, Z)
+    field = np.exp(-_field_exponent(_field(model), radii.ravel()))  # (P, V, Z)
     _, wy = observers(model)
     for m in range(1, model.m + 1):
         u, wu = _gamma_nodes(m, 48)  # the two-way path loss d^-2alpha: a sharper peak near the BS

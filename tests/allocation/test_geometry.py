@@ -86,3 +86,23 @@ def test_beta_laplace_matches_the_beta_law():
     n, nt = 3, 8
     ref = [stats.beta(n, nt - n).expect(lambda b, s=v: math.exp(-s * nt * b)) for v in s]
     assert np.allclose(G._beta_laplace(s, n, nt), ref, rtol=1e-6)
+
+
+def test_the_shared_interference_field_does_not_depend_on_which_tuples_came_before():
+    """The field is kept across tuples that differ only in what it does not depend on (L, Q, densities of the
+    measured nodes): every rate, computed after any other tuple, is the rate computed from a cleared cache."""
+    tuples = [dict(users_per_bs=k, targets_per_bs=m, comm_cluster=l, sensing_cluster=q)
+              for k, m, l, q in [(2, 1, 1, 1), (2, 1, 2, 2), (1, 2, 1, 2), (2, 1, 1, 1), (3, 0, 2, 1), (0, 2, 1, 2)]]
+    models = [_model(v) for v in tuples] + [_model(tuples[1], nt=16)]
+
+    def rates(m):
+        return G.mean_rate(m), G.mean_radar_rate(m)
+
+    alone = []
+    for m in models:
+        G._shared_field.cache_clear()
+        alone.append(rates(m))
+    G._shared_field.cache_clear()
+    in_turn = [rates(m) for m in models + models[::-1]]
+    assert np.array_equal(in_turn, alone + alone[::-1], equal_nan=True)  # bit for bit; nan: no users/targets
+    assert all(not math.isnan(x) for pair in alone[:3] for x in pair)
