@@ -62,19 +62,20 @@ class TransmitDesign:
         after it is first read)."""
         return self._covariances[b]
 
-    def memo(self, key: str, channels: object, compute: Callable[[], T]) -> T:
-        """``compute()`` once per design and channels (a metric several others read: the targets' gains, the
-        angle-CRB traces); arrays come back read-only. Only the last channels are kept: a design is evaluated
-        on one snapshot at a time (holding them also keeps their id from being reused)."""
+    def memo(self, key: str, inputs: tuple, compute: Callable[[], T]) -> T:
+        """``compute()`` once per design and ``inputs`` (the very objects, e.g. the channels: a metric several
+        others read, such as the targets' gains or the angle-CRB traces); arrays come back read-only. Only the
+        last inputs are kept: a design is evaluated on one snapshot at a time (holding them also keeps their
+        ids from being reused)."""
         memo = self.__dict__.setdefault("_memo", {})
         seen = memo.get(key)
-        if seen is not None and seen[0] is channels:
+        if seen is not None and len(seen[0]) == len(inputs) and all(a is b for a, b in zip(seen[0], inputs)):
             return seen[1]
         value = compute()
         for a in value if isinstance(value, tuple) else (value,):
             if isinstance(a, np.ndarray):
                 a.flags.writeable = False
-        memo[key] = (channels, value)
+        memo[key] = (inputs, value)
         return value
 
     @cached_property

@@ -41,7 +41,7 @@ def all_trace_terms(channels: Channels, design: TransmitDesign) -> tuple[NDArray
     """:func:`trace_terms` of every BS, each (B, T): one batched computation when every BS has the same
     antennas (the usual case), else BS by BS; read-only, computed once per design and channels (the angle
     CRB and the position CRLB's angle information both read them)."""
-    return design.memo("angle_crb_traces", channels, lambda: _all_trace_terms(channels, design))
+    return design.memo("angle_crb_traces", (channels,), lambda: _all_trace_terms(channels, design))
 
 
 def _all_trace_terms(channels: Channels, design: TransmitDesign) -> tuple[NDArray, NDArray, NDArray]:

@@ -54,9 +54,15 @@ def sensing_power_at(rows: tuple[NDArray[np.complex128], ...], design: TransmitD
 
 def sinr(network: Network, channels: Channels, design: TransmitDesign,
          joint: JointTransmission = "coherent") -> NDArray[np.float64]:
-    """Linear SINR of every user (K,). Type-I receivers count the sensing signal as interference."""
+    """Linear SINR of every user (K,). Type-I receivers count the sensing signal as interference. Read-only,
+    computed once per design, network, channels and joint transmission (a design's backhaul rate caps and
+    its evaluation both read it)."""
     if network.n_users == 0:
         return np.zeros(0)
+    return design.memo(f"sinr:{joint}", (network, channels), lambda: _sinr(network, channels, design, joint))
+
+
+def _sinr(network: Network, channels: Channels, design: TransmitDesign, joint: JointTransmission) -> NDArray[np.float64]:
     p = stream_powers(channels, design, joint)
     signal = np.diag(p).copy()
     inter = p.sum(axis=1) - signal

@@ -27,7 +27,7 @@ def target_beampattern(channels: Channels, design: TransmitDesign) -> NDArray[np
     """(B, T): g_b(phi_bt), the gain each BS radiates toward each target [W]; read-only, computed once per
     design and channels (an evaluation, its sensing SINRs and its position CRLBs all read it; a design is
     not changed after it is first read)."""
-    return design.memo("target_beampattern", channels, lambda: _target_beampattern(channels, design))
+    return design.memo("target_beampattern", (channels,), lambda: _target_beampattern(channels, design))
 
 
 def _target_beampattern(channels: Channels, design: TransmitDesign) -> NDArray[np.float64]:
