@@ -28,8 +28,8 @@ class Association:
             if not 1 <= size <= network.n_bs:
                 raise ValidationError([(name, f"must be between 1 and the number of BSs ({network.n_bs}), got {size}")])
         return cls(
-            serving=_nearest(network.bs_positions, network.user_positions, comm_cluster),
-            sensing=_nearest(network.bs_positions, network.target_positions, sensing_cluster),
+            serving=nearest_clusters(network.bs_positions, network.user_positions, comm_cluster),
+            sensing=nearest_clusters(network.bs_positions, network.target_positions, sensing_cluster),
         )
 
     def validate_for(self, network: Network, *, allow_unserved: bool = False) -> "Association":
@@ -58,7 +58,8 @@ class Association:
         return [c[0] for c in self.serving]
 
 
-def _nearest(bs: np.ndarray, points: np.ndarray, size: int) -> tuple[tuple[int, ...], ...]:
+def nearest_clusters(bs: np.ndarray, points: np.ndarray, size: int) -> tuple[tuple[int, ...], ...]:
+    """Per point, the indices of its ``size`` nearest BSs, nearest first (ties: the lower index)."""
     if len(points) == 0:
         return ()
     d = np.linalg.norm(points[:, None, :] - bs[None, :, :], axis=-1)

@@ -28,7 +28,7 @@ from pydantic import Field
 import numpy as np
 
 from ..admission import admit_sensing, rate_caps, trim_comp
-from ..association import Association
+from ..association import Association, nearest_clusters
 from ..channels.derive import Channels, derive_channels
 from ..closed_form import closed_form_design
 from ..evaluate import evaluate
@@ -123,7 +123,7 @@ class BaselineDesign(LoadOptions):
         check_cluster_sizes(network, sensing_cluster=radar_cluster)
         served = serving_heads(network, None, self.users_per_bs)
         probing = probed_targets(network, self.targets_per_bs)
-        radar = Association.nearest(network, sensing_cluster=radar_cluster).sensing
+        radar = nearest_clusters(network.bs_positions, network.target_positions, radar_cluster)
         comp = joint_cluster > 1
         check_cluster_sizes(network, comm_cluster=joint_cluster)
         order = nearest_bs_orders(network, [k for k, h in enumerate(served) if h >= 0]) if comp else {}

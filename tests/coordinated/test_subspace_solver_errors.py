@@ -1,7 +1,7 @@
 """A restricted problem that Clarabel stops short on (NumericalError near the edge of feasibility) is
 retried with other settings, and an answer that still certifies is used: on a Fig. 3 snapshot where
 the bisection used to leave steps open and end 0.4 dB short, the subspace path now agrees with the
-cvxpy SDP (a second formulation) and certifies its gap."""
+cvxpy SDP (a second formulation, its value recorded) and certifies its gap."""
 
 import numpy as np
 import pytest
@@ -32,13 +32,18 @@ def _snapshot():
     return net, spec.problem
 
 
+# the cvxpy SDP (relaxation='sdp') on this snapshot: 0.22015 dB, recorded (2026-12-06) because it takes
+# 35-40 s of the suite's 10 minutes; the two paths' agreement is tested live on smaller instances
+# (test_subspace_sensing_sinr.py), and this snapshot's own bound below is a certificate of its own
+SDP_OPTIMUM_DB = 0.22015
+
+
 def test_the_bisection_no_longer_stops_short_where_clarabel_fails():
     net, problem = _snapshot()
     fast = problem.solve(net)
-    reference = problem.model_copy(update={"relaxation": "sdp"}).solve(net)
     assert fast.status == "optimal" and fast.certified(1e-3)
     # the old code ended at -0.199 dB here (bound 1.65 dB), the SDP at 0.220 dB
-    assert abs(fast.objective - reference.objective) < 0.01
+    assert abs(fast.objective - SDP_OPTIMUM_DB) < 0.01
     assert fast.objective <= fast.bound + 1e-9
     # the objective is the worst probed target's sensing SINR of the returned design
     s = sensing_sinr(net, derive_channels(net), fast.design)
