@@ -3,10 +3,10 @@
 A network of B BSs has B (B - 1) cross-links, and most metrics need few of them (a sensing SINR needs
 the row of its receiving BS only; a closed-form design without nulls needs none). :class:`CrossLinks`
 is indexed like the tuple of tuples it replaces, ``G[b][j]`` (``None`` for b == j), and makes a link
-the first time it is read: line of sight a row in one vectorised call (:meth:`CrossLinkRow.stacked`; every
-row at once in a network of at most 64 BSs),
-Rayleigh links from their own seeded stream (seed, 20, b, j) as before, so the numbers do not depend on
-which links were read, or in what order.
+the first time it is read: line of sight a whole row at a time in one vectorised call
+(:meth:`CrossLinkRow.stacked`; every row at once in a network of at most 64 BSs), Rayleigh links from
+their own seeded stream (seed, 20, b, j) as before, so the numbers do not depend on which links were
+read, or in what order.
 """
 
 from __future__ import annotations
