@@ -24,6 +24,9 @@ class TransmitDesign:
 
     BS b transmits ``x_b = sum_k w_{b,k} s_k + s_{0,b}``; its covariance is
     ``R_b = W_b W_b^H + R0_b`` and its power ``tr(R_b)`` [W].
+
+    Not changed after it is first read: its covariances and the metrics several others read (:meth:`memo`)
+    are kept on it; make a new design (:meth:`scaled`, :meth:`from_arrays`) rather than writing into one.
     """
 
     beams: tuple[NDArray[np.complex128], ...]
