@@ -11,6 +11,7 @@ read, or in what order.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 
 import numpy as np
@@ -21,7 +22,7 @@ from ..network.layouts import rng_for
 from ..network.model import Network
 from .arrays import azimuth, steering
 from .comm import _cn, check_array
-from .pathloss import path_gain
+from .pathloss import path_gain, path_gain_of
 
 _STREAM_CROSS = 20
 
@@ -37,6 +38,7 @@ class CrossLinkRow(Sequence):
         self._network, self._b = network, b
         self._links: dict[int, Link] = {}
         self._stacked: NDArray[np.complex128] | None = None
+        self._distance: NDArray[np.float64] | None = None
         self._los = los if los is not None else _LosRows(network)
 
     def __len__(self) -> int:
@@ -77,11 +79,18 @@ class CrossLinkRow(Sequence):
             self._stacked.flags.writeable = False
         return self._stacked
 
+    def _distances(self) -> NDArray[np.float64]:
+        """Distance from BS b to every BS, one array operation (np.hypot element by element: the same bits
+        as one pair at a time)."""
+        if self._distance is None:
+            d = self._network.bs_positions[self._b] - self._network.bs_positions
+            self._distance = np.hypot(d[:, 0], d[:, 1])
+        return self._distance
+
     def _make(self, j: int) -> NDArray[np.complex128]:
         net, b = self._network, self._b
         rx, tx = net.base_stations[b], net.base_stations[j]
-        d = float(np.hypot(*np.subtract(rx.position_m, tx.position_m)))
-        amp = float(np.sqrt(path_gain(d, net.system)))
+        amp = math.sqrt(path_gain_of(float(self._distances()[j]), net.system))
         if net.channels.crosslink == "los":
             a_r = steering(rx.rx_antennas, azimuth(rx.position_m, tx.position_m), np.deg2rad(rx.orientation_deg))
             a_t = steering(tx.tx_antennas, azimuth(tx.position_m, rx.position_m), np.deg2rad(tx.orientation_deg))

@@ -23,6 +23,13 @@ def path_gain(distance_m: ArrayLike, system: SystemParams) -> NDArray[np.float64
     return reference_gain(system) * d ** (-system.pathloss_exponent)
 
 
+def path_gain_of(distance_m: float, system: SystemParams) -> float:
+    """:func:`path_gain` of one distance in plain float arithmetic: the same bits as the array form applied
+    to a single value (tested), several times faster, for code that makes links one at a time. (Applied to a
+    whole array at once numpy may take a vectorised ``pow`` whose last bit differs.)"""
+    return reference_gain(system) * max(float(distance_m), system.min_distance_m) ** (-system.pathloss_exponent)
+
+
 def radar_gain(d_tx_m: ArrayLike, d_rx_m: ArrayLike, rcs_m2: ArrayLike, system: SystemParams) -> NDArray[np.float64]:
     """Two-hop gain G = sigma_rcs * (4 pi / lambda^2) * beta(d_tx) * beta(d_rx).
 

@@ -18,6 +18,16 @@ def test_path_gain_is_friis_in_free_space():
     assert path_gain(0.2, s) == path_gain(1.0, s)  # clipped at d_min = 1 m
 
 
+def test_path_gain_of_one_distance_is_the_array_form_bit_for_bit():
+    """Links made one at a time use the float form; a stored snapshot's cross-links must not change."""
+    from isacopt.channels.pathloss import path_gain_of
+    rng = np.random.default_rng(2)
+    for alpha in (2.0, 3.5, 3.76):
+        s = iso.SystemParams(pathloss_exponent=alpha)
+        for d in np.concatenate([rng.uniform(0.0, 20.0, 200), rng.uniform(1.0, 2e4, 2000)]):
+            assert path_gain_of(float(d), s) == float(path_gain(float(d), s))
+
+
 def test_path_gain_exponent_and_reference():
     s = iso.SystemParams(pathloss_exponent=3.5, ref_gain_db=-30.0)
     assert path_gain(100.0, s) == pytest.approx(1e-3 * 100.0**-3.5)
