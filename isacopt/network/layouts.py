@@ -23,8 +23,10 @@ _STREAM_BS, _STREAM_USERS, _STREAM_TARGETS = 0, 1, 2
 
 
 def rng_for(seed: int, *stream: int) -> np.random.Generator:
-    """Independent, reproducible generator for one purpose (``stream`` keys) of a seed."""
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, *stream])))
+    """Independent, reproducible generator for one purpose (``stream`` keys) of a seed: PCG64 seeded by
+    ``SeedSequence([seed, *stream])``, built by ``default_rng`` (the same generator, a third faster to make:
+    a large snapshot makes one per cross-link)."""
+    return np.random.default_rng([seed, *stream])
 
 
 class _NodeDefaults(FrozenModel):

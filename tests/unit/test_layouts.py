@@ -64,3 +64,11 @@ def test_ppp_guard_band_and_window():
 def test_layout_rejects_bad_density():
     with pytest.raises(iso.ValidationError, match="bs_per_km2"):
         iso.Network.poisson(bs_per_km2=-1)
+
+
+def test_rng_for_is_pcg64_seeded_by_the_seed_sequence_of_its_keys():
+    """The stream layout every stored snapshot depends on (SPEC.md section 2), whatever builds the generator."""
+    for keys in [(0,), (7, 10, 3), (2**63 - 1, 20, 250, 3), (12345, 11, 0)]:
+        explicit = np.random.Generator(np.random.PCG64(np.random.SeedSequence(list(keys))))
+        assert np.array_equal(rng_for(*keys).standard_normal(64), explicit.standard_normal(64))
+        assert type(rng_for(*keys).bit_generator) is np.random.PCG64
