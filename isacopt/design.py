@@ -77,7 +77,7 @@ class TransmitDesign:
         value = compute()
         for a in value if isinstance(value, tuple) else (value,):
             if isinstance(a, np.ndarray):
-                a.flags.writeable = False
+                _read_only(a)
         memo[key] = (inputs, value)
         return value
 
@@ -95,21 +95,21 @@ class TransmitDesign:
             out.append(w @ w.conj().T + r0)
         return tuple(out)
 
-    @property
+    @cached_property
     def power_w(self) -> NDArray[np.float64]:
-        """Per-BS transmit power tr(R_b) [W]."""
-        return np.array([float(np.sum(np.abs(w) ** 2) + np.real(np.trace(r)))
-                         for w, r in zip(self.beams, self.sensing)])
+        """Per-BS transmit power tr(R_b) [W] (read-only, computed once)."""
+        return _read_only(np.array([float(np.sum(np.abs(w) ** 2) + np.real(np.trace(r)))
+                                    for w, r in zip(self.beams, self.sensing)]))
 
-    @property
+    @cached_property
     def comm_power_w(self) -> NDArray[np.float64]:
-        """Per-BS power in the data beams, sum_k ||w_{b,k}||^2 [W]."""
-        return np.array([float(np.sum(np.abs(w) ** 2)) for w in self.beams])
+        """Per-BS power in the data beams, sum_k ||w_{b,k}||^2 [W] (read-only, computed once)."""
+        return _read_only(np.array([float(np.sum(np.abs(w) ** 2)) for w in self.beams]))
 
-    @property
+    @cached_property
     def sensing_power_w(self) -> NDArray[np.float64]:
-        """Per-BS power in the dedicated sensing signal, tr(R0_b) [W]."""
-        return np.array([float(np.real(np.trace(r))) for r in self.sensing])
+        """Per-BS power in the dedicated sensing signal, tr(R0_b) [W] (read-only, computed once)."""
+        return _read_only(np.array([float(np.real(np.trace(r))) for r in self.sensing]))
 
     @classmethod
     def zeros(cls, network: Network) -> "TransmitDesign":
@@ -121,3 +121,8 @@ class TransmitDesign:
         """Every BS's power multiplied by ``factor`` (beams by sqrt(factor))."""
         s = float(np.sqrt(factor))
         return TransmitDesign(tuple(w * s for w in self.beams), tuple(r * factor for r in self.sensing))
+
+
+def _read_only(a: NDArray) -> NDArray:
+    a.flags.writeable = False
+    return a
