@@ -141,3 +141,33 @@ def test_max_min_sinr_edge_checked_by_the_cvxpy_path():
     below = CoordinatedBeamforming(objective="min_power", sinr_db=sol.objective - 0.02).solve(net)
     above = CoordinatedBeamforming(objective="min_power", sinr_db=sol.bound + 0.02, explain_backoff=False).solve(net)
     assert below.status == "optimal" and above.status == "infeasible"
+
+
+def test_an_accurate_solve_that_stops_short_is_retried_before_the_sdp_takes_over(monkeypatch):
+    """A whole-space solve that Clarabel ends at reduced accuracy (AlmostSolved, its duals leaving the gap
+    open: seen on tracking frames) is solved again on the same subspaces with other settings; the retry's
+    own certificate then decides. Here the first answer is made short on purpose: its design scaled down by
+    0.1 % (a gap of 1e-3) with its duals exact (no direction to add)."""
+    import isacopt.solve.subspace as subspace
+    from isacopt.solve.restricted import RETRY_SETTINGS
+
+    net = small_multicell(4, nt=4, sinr_db=6.0)
+    prob = CoordinatedBeamforming(objective="max_min_beampattern")
+    data = prob._prepare(net)
+    sdp = linear_sdp(data, prob._structure(data), form=prob.objective_class.linear_form, sensing_streams=True,
+                     per_antenna_power=False, beampattern_floor=None)
+    real, calls = subspace.solve_restricted, []
+
+    def first_loose(sdp, terms, bases, penalty, settings=None):
+        calls.append((dict(settings or {}), [u.shape for u in bases]))
+        res = real(sdp, terms, bases, penalty, settings)
+        if len(calls) == 1:
+            res.blocks, res.status = [0.999 * y for y in res.blocks], "AlmostSolved"
+        return res
+
+    monkeypatch.setattr(subspace, "solve_restricted", first_loose)
+    res = subspace.solve_subspace(sdp, data, full_dim=4)
+    assert res.status == "optimal" and res.gap <= 1e-6 and res.iterations == 2
+    assert calls[1][0] == RETRY_SETTINGS[0] and calls[1][1] == calls[0][1]  # same subspaces, other settings
+    reference = real(sdp, subspace.BlockTerms.group(sdp), [np.eye(b.dim, dtype=complex) for b in sdp.blocks], 1e4)
+    assert res.value == pytest.approx(-float(reference.t[0]), rel=1e-6)
