@@ -11,6 +11,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .errors import ValidationError
 from .network.model import Network
+from .shared_arrays import read_only
 
 T = TypeVar("T")
 
@@ -77,7 +78,7 @@ class TransmitDesign:
         value = compute()
         for a in value if isinstance(value, tuple) else (value,):
             if isinstance(a, np.ndarray):
-                _read_only(a)
+                read_only(a)
         memo[key] = (inputs, value)
         return value
 
@@ -98,18 +99,18 @@ class TransmitDesign:
     @cached_property
     def power_w(self) -> NDArray[np.float64]:
         """Per-BS transmit power tr(R_b) [W] (read-only, computed once)."""
-        return _read_only(np.array([float(np.sum(np.abs(w) ** 2) + np.real(np.trace(r)))
+        return read_only(np.array([float(np.sum(np.abs(w) ** 2) + np.real(np.trace(r)))
                                     for w, r in zip(self.beams, self.sensing)]))
 
     @cached_property
     def comm_power_w(self) -> NDArray[np.float64]:
         """Per-BS power in the data beams, sum_k ||w_{b,k}||^2 [W] (read-only, computed once)."""
-        return _read_only(np.array([float(np.sum(np.abs(w) ** 2)) for w in self.beams]))
+        return read_only(np.array([float(np.sum(np.abs(w) ** 2)) for w in self.beams]))
 
     @cached_property
     def sensing_power_w(self) -> NDArray[np.float64]:
         """Per-BS power in the dedicated sensing signal, tr(R0_b) [W] (read-only, computed once)."""
-        return _read_only(np.array([float(np.real(np.trace(r))) for r in self.sensing]))
+        return read_only(np.array([float(np.real(np.trace(r))) for r in self.sensing]))
 
     @classmethod
     def zeros(cls, network: Network) -> "TransmitDesign":
@@ -121,8 +122,3 @@ class TransmitDesign:
         """Every BS's power multiplied by ``factor`` (beams by sqrt(factor))."""
         s = float(np.sqrt(factor))
         return TransmitDesign(tuple(w * s for w in self.beams), tuple(r * factor for r in self.sensing))
-
-
-def _read_only(a: NDArray) -> NDArray:
-    a.flags.writeable = False
-    return a

@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "isacopt"
 # lowest first; a module may import from its own layer or a lower one. Top-level modules and subpackages
 # are named by their first component below isacopt.
 LAYERS = [
-    {"errors", "units", "_version", "_model", "yaml_files", "signals"},
+    {"errors", "units", "_version", "_model", "yaml_files", "signals", "shared_arrays"},
     {"network"},
     {"channels", "association", "loads", "admission"},
     {"design", "results"},

@@ -9,6 +9,7 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from .._model import FrozenModel
+from ..shared_arrays import read_only
 from .channel_spec import ChannelSpec, LosChannels
 from .nodes import BaseStation, Eavesdropper, Target, User, Window
 from .system import SystemParams
@@ -92,17 +93,17 @@ class Network(FrozenModel):
     @cached_property
     def bs_positions(self) -> np.ndarray:
         """(n_bs, 2) BS positions [m]."""
-        return _read_only(np.array([b.position_m for b in self.base_stations], dtype=float).reshape(-1, 2))
+        return read_only(np.array([b.position_m for b in self.base_stations], dtype=float).reshape(-1, 2))
 
     @cached_property
     def user_positions(self) -> np.ndarray:
         """User positions, (K, 2) [m]."""
-        return _read_only(np.array([u.position_m for u in self.users], dtype=float).reshape(-1, 2))
+        return read_only(np.array([u.position_m for u in self.users], dtype=float).reshape(-1, 2))
 
     @cached_property
     def target_positions(self) -> np.ndarray:
         """Target positions, (T, 2) [m]."""
-        return _read_only(np.array([t.position_m for t in self.targets], dtype=float).reshape(-1, 2))
+        return read_only(np.array([t.position_m for t in self.targets], dtype=float).reshape(-1, 2))
 
     @property
     def n_eavesdroppers(self) -> int:
@@ -117,7 +118,7 @@ class Network(FrozenModel):
     @cached_property
     def eavesdropper_positions(self) -> np.ndarray:
         """Eavesdropper positions, (E, 2) [m]."""
-        return _read_only(np.array([e.position_m for e in self.eavesdroppers], dtype=float).reshape(-1, 2))
+        return read_only(np.array([e.position_m for e in self.eavesdroppers], dtype=float).reshape(-1, 2))
 
     @property
     def uniform_antennas(self) -> bool:
@@ -140,11 +141,6 @@ class Network(FrozenModel):
     def hexagonal(cls, **kwargs: Any) -> "Network":
         """A hexagonal-grid snapshot; see :class:`isacopt.network.layouts.HexagonalLayout`."""
         return LAYOUTS["hexagonal"](**_layout_args(kwargs)).generate(**_network_args(kwargs))
-
-
-def _read_only(a: np.ndarray) -> np.ndarray:
-    a.flags.writeable = False  # computed once per (immutable) network and shared: nobody changes it in place
-    return a
 
 
 # kind -> layout class, filled by isacopt.network.layouts (imported with the isacopt.network package): the
