@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from ..solve.planner import Planner
 from ..solve.explain import phase_one
 from ..solve.runner import DEFAULT_CHAIN, Attempt, run_chain
+from . import fast_path
 from .compiled import CompiledCoop
 from .finish import finish, status_solution
 
@@ -108,6 +109,11 @@ class CooperativeISAC(ProblemModel):
     dinkelbach_tol: float = Field(1e-7, gt=0, le=0.1, description="max_energy_efficiency: Dinkelbach stops when "
                                   "an iteration raises the EE by less than this fraction")
     certificate_tol: float = Field(1e-6, gt=0, le=1e-1)
+    relaxation: Literal["auto", "sdp", "subspace"] = Field(
+        "auto", description="how the relaxation is solved: 'auto' (the default: 'subspace' for min_sum_crlb and "
+        "min_power without root-CRLB limits, angle information, CRLB interference or eavesdroppers, else 'sdp'), "
+        "'sdp' (cvxpy, compiled once per structure), 'subspace' (the dual LMI form with Clarabel directly and a "
+        "dual certificate, no compilation; an error where it does not apply; the cvxpy SDP is its fallback)")
 
     _cache: dict = PrivateAttr(default_factory=CompileCache)
 
@@ -168,6 +174,13 @@ class CooperativeISAC(ProblemModel):
         if over:
             return status_solution(self, "infeasible", "backhaul capacity exceeded: " + "; ".join(over), t0, [], over,
                                    network=network)
+        records: list = []
+        if structure is None and fast_path.why_not(self, network) is None:
+            fast = fast_path.solve_fast(self, data, assoc, time_limit_s, t0, records)
+            if fast is not None:
+                return fast
+            if time_limit_s is not None:  # what is left of the limit for the cvxpy SDP
+                time_limit_s = max(time_limit_s - (time.perf_counter() - t0), 1e-3)
         if self.objective_class.bisection:  # a common rate, by certified bisection
             return max_min_rate(self, data, assoc, chain, time_limit_s, t0)
         if self.objective_class.fractional:  # Dinkelbach over successive convex approximations
@@ -182,7 +195,6 @@ class CooperativeISAC(ProblemModel):
         compiled, recompiled = self.compiled(data, assoc, self.objective_class, sinr_users, structure=structure)
         if self.crlb_interference and "crlb" in compiled.terms:
             return interference_iteration(self, data, assoc, compiled, chain, time_limit_s, t0, recompiled)
-        records: list = []
         outcome = self.run_chain(compiled, chain, time_limit_s, records)
         if outcome != "solved":
             return self.failed(outcome, data, compiled, records, t0, recompiled)
@@ -197,7 +209,9 @@ class CooperativeISAC(ProblemModel):
         """
         from ..solve.planner import Planner
 
-        if not (self.objective_class.bisection or self.objective_class.local):  # those compile per step
+        if fast_path.why_not(self, network) is None:  # nothing to compile: Clarabel's data are assembled per solve
+            self.prepare(network)
+        elif not (self.objective_class.bisection or self.objective_class.local):  # those compile per step
             data, assoc = self.prepare(network)
             sinr_users = tuple(k for k, g in enumerate(data.sinr_targets) if g is not None)
             compiled, _ = self.compiled(data, assoc, self.objective_class, sinr_users)
@@ -214,6 +228,9 @@ class CooperativeISAC(ProblemModel):
         missing = needs_problems(self.objective_class, network)
         if missing:
             raise ValidationError(missing)
+        if self.relaxation == "subspace" and fast_path.why_not(self, network) is not None:
+            raise ValidationError([("relaxation", f"'subspace' does not apply here: {fast_path.why_not(self, network)}"
+                                    "; use 'auto' or 'sdp'")])
         if self.crlb_interference and not self.objective_class.crlb and any(
                 lim is not None for lim in self.limits(network)):
             raise ValidationError([("crlb_interference", f"root-CRLB limits with crlb_interference need a CRLB "

@@ -4,20 +4,14 @@ from __future__ import annotations
 
 import time
 
-import numpy as np
-
 from ..evaluate import evaluate
-from ..formulation.realsdp import to_complex
 from ..results import Solution, Timing
 from ..solve.certify import Checks, certificate
 from ..solve.explain import phase_one
-from ..solve.extract import psd_part
 from ..solve.outcome import certified_status, make_solution
 from .compiled import CompiledCoop
-from .extract import chosen_part, extract
+from .extract import chosen_part, extract_blocks, solved_blocks, solved_covariances, solved_sensing, within_split
 from .polish import candidate_directions, repair_coherent
-
-
 
 RELAXATION = object()
 REPAIR_DRAWS = 30  # Gaussian direction draws tried when the stacked coherent beams cannot be repaired
@@ -29,15 +23,27 @@ def _better(opts, a: float, b: float) -> bool:
 
 def design_from(opts, data, assoc, compiled: CompiledCoop, bound, draws: int = 0):
     """The extracted design and its certificate; coherent JT that fails is repaired (see polish.py)."""
-    design, rank_one, method = extract(data, compiled.vars, opts.joint_transmission == "coherent",
-                                       assoc.serving if "gates" in compiled.terms else None)
+    gated = "gates" in compiled.terms
+    return design_of_blocks(opts, data, assoc, compiled.vars.blocks, solved_blocks(data, compiled.vars),
+                            solved_covariances(data, compiled.vars), solved_sensing(data, compiled.vars), bound,
+                            gated=gated, draws=draws)
+
+
+def design_of_blocks(opts, data, assoc, meta, blocks, covariances, sensing, bound, *, gated: bool = False,
+                     draws: int = 0):
+    """``design_from`` on solved user blocks [W] (``meta``: their users, BSs, offsets), covariances R_b and
+    sensing covariances R0_b (None where a BS has none) [W]."""
+    design, rank_one, method = extract_blocks(data, meta, blocks, covariances, opts.joint_transmission == "coherent",
+                                              assoc.serving if gated else None)
+    if opts.comm_fraction is not None:
+        caps = [(1 - opts.comm_fraction) * b.power_w for b in data.network.base_stations]
+        design = within_split(design, caps, sensing)
     cert, ev, obj = certify(opts, data, assoc, design, rank_one, method, bound)
     if not cert.holds and opts.joint_transmission == "coherent":
         best = None
-        blocks = [psd_part(to_complex(np.asarray(s.value)) * data.p_ref) for s in compiled.vars.S]
-        if "gates" in compiled.terms:  # compiled for every candidate link: the chosen clusters' parts
+        if gated:  # compiled for every candidate link: the chosen clusters' parts
             nts = [b.tx_antennas for b in data.network.base_stations]
-            blocks = [chosen_part(blk, m, assoc.serving[blk.user], nts) for blk, m in zip(compiled.vars.blocks, blocks)]
+            blocks = [chosen_part(blk, m, assoc.serving[blk.user], nts) for blk, m in zip(meta, blocks)]
         for i, dirs in enumerate([None] + candidate_directions(blocks, draws or REPAIR_DRAWS)):
             repaired = repair_coherent(data, assoc, design, dirs,
                                        keep_power=opts.objective_class.crlb
@@ -90,6 +96,11 @@ def certify(opts, data, assoc, design, rank_one, method, bound):
     for b, bs in enumerate(data.network.base_stations):
         if opts.enforce_backhaul and bs.backhaul_bps:
             extra[f"backhaul of {bs.id}"] = max(0.0, (ev.load[b] - bs.backhaul_bps) / bs.backhaul_bps)
+        if opts.comm_fraction is not None:  # the fixed split: data power <= rho P_b, sensing power <= (1 - rho) P_b
+            shares = (("data", design.comm_power_w[b], opts.comm_fraction),
+                      ("sensing", design.sensing_power_w[b], 1 - opts.comm_fraction))
+            for name, used, share in shares:
+                extra[f"{name} power share of {bs.id}"] = max(0.0, float(used) - share * bs.power_w) / bs.power_w
     sinr_users = tuple(k for k, g in enumerate(data.sinr_targets) if g is not None)
     checks = Checks(sinr_users=sinr_users, eavesdroppers=data.network.n_eavesdroppers > 0)
     cert = certificate(data, design, ev, checks, rank_one=rank_one, extraction=method,

@@ -38,6 +38,11 @@ class Block:
     def label(self) -> str:
         return f"W_user{self.user}" if self.user is not None else f"R0_bs{self.bs}"
 
+    @property
+    def spans(self) -> tuple[int, ...]:
+        """The BSs whose antennas the block spans: its own (a cooperative block may span several)."""
+        return (self.bs,)
+
 
 @dataclass
 class Row:

@@ -39,8 +39,9 @@ class Objective:
     # the users' SINR targets must be given: they normalise the objective's terms
     needs_sinr_targets: ClassVar[bool] = False
     # the subspace (dual) path's form: "min_power" (total power), "max_t" (a common level), "two_levels"
-    # (two weighted levels), "angle_crb" (Schur complements as second-order cones), None: none
-    linear_form: ClassVar[Literal["min_power", "max_t", "two_levels", "angle_crb", None]] = None
+    # (two weighted levels), "angle_crb" (Schur complements as second-order cones), "position_crlb" (the
+    # cooperative tr J^-1 as two such cones per target: cooperative.linear_form), None: none
+    linear_form: ClassVar[Literal["min_power", "max_t", "two_levels", "angle_crb", "position_crlb", None]] = None
     # the SOCP relaxation (beamformers, no sensing covariances) solves it
     socp: ClassVar[bool] = False
     # why an integer search (cluster selection, cell association) cannot use it: its bounds do not compare

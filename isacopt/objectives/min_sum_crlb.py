@@ -9,6 +9,7 @@ from .position_crlb import PositionCrlbObjective
 class MinSumCrlb(PositionCrlbObjective):
     name = "min_sum_crlb"
     description = "sum of the targets' position CRLBs"
+    linear_form = "position_crlb"  # on the subspace path: tr J^-1 as two Schur-complement cones per target
 
     @classmethod
     def value(cls, opts, data, ev, design) -> float:

@@ -57,11 +57,13 @@ def initial_bases(sdp: LinearSDP, terms: list[BlockTerms], data: SnapshotData,
     """Regularised zero-forcing direction and own channel for a user's beam; target directions for R0;
     the whole space for blocks of at most ``full_dim`` dimensions."""
     bases = []
+    signal = own_signal_terms(sdp)
     for X, (blk, t) in enumerate(zip(sdp.blocks, terms)):
         if blk.dim <= full_dim:
             cand = np.eye(blk.dim, dtype=complex)
         elif blk.user is not None:
-            own = data.user_channel(blk.bs, blk.user)
+            # the user's channel as its SINR row reads it (stacked over a cooperative block's BSs)
+            own = signal[X][2] if X in signal else data.user_channel(blk.bs, blk.user)
             interf = t.vectors[:, t.vec_alpha < 0]  # channels of every user this BS reaches
             reg = interf.shape[1] / max(data.budget(blk.bs), 1e-12)
             rzf = np.linalg.solve(interf @ interf.conj().T + reg * np.eye(blk.dim), own)
@@ -141,10 +143,13 @@ def certify(sdp: LinearSDP, terms: list[BlockTerms], y: NDArray[np.float64]) -> 
     worst: dict[int, float] = {}
     for blk, z in zip(sdp.blocks, zs):
         lam = float(np.linalg.eigvalsh(z)[-1]) if z.size else 0.0
-        worst[blk.bs] = max(worst.get(blk.bs, 0.0), lam)
+        for b in blk.spans:
+            worst[b] = max(worst.get(b, 0.0), lam)
     for b, lam in worst.items():
         if lam > 0:
-            y[sdp.budget_rows[b]] += lam  # the budget row's M = -I on every block of b
+            # the budget row's M = -E_b (b's antennas) on every block of b; over a block the E_b of the BSs
+            # it spans add up to I, so raising each by at least the block's largest eigenvalue repairs it
+            y[sdp.budget_rows[b]] += lam
     rhs = np.array([r.rhs for r in sdp.rows])
     if sdp.objective == "inverse_sum":
         # inf over t_g > 0 of w_g / t_g + lambda_g t_g is 2 sqrt(w_g lambda_g), lambda_g = sum_{i in g} (-tau_i) y_i

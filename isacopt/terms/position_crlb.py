@@ -127,33 +127,7 @@ class PositionCrlb(Term):
         self._set_coefficients(data)
 
     def _check_and_scale(self, net, ch) -> None:
-        iso = TransmitDesign(tuple(np.zeros((b.tx_antennas, net.n_users), complex) for b in net.base_stations),
-                             tuple(b.power_w / b.tx_antennas * np.eye(b.tx_antennas, dtype=complex)
-                                   for b in net.base_stations))
-        pairs = self.pairs if self.cross_ok else "fusion"
-        fims = position_fim(net, ch, iso, self.active, pairs, waveform="unified",
-                            angle_information=self.model.angle_information)
-        problems = []
-        for t, c in enumerate(self.active):
-            eig = np.linalg.eigvalsh(fims[t])
-            if eig[-1] <= 0 or eig[0] <= 1e-9 * eig[-1]:
-                ids = [net.base_stations[i].id for i in c]
-                hint = ("enlarge sensing_cluster or use multistatic pairs" if self.pairs == "fusion" and len(c) > 1
-                        else "give the BSs dedicated sensing streams (orthogonal waveforms: cross pairs see only "
-                             "them)" if not self.cross_ok else "enlarge sensing_cluster")
-                if not self.model.angle_information:
-                    hint += " or turn on angle_information"
-                problems.append((f"targets[{t}] ({net.targets[t].id})",
-                                 f"its sensing cluster {ids} with pairs={self.pairs!r} measures fewer than two "
-                                 "independent directions (a single BS, or BSs in line with the target): the CRLB is "
-                                 "infinite; " + hint))
-        if problems:
-            raise ValidationError(problems)
-        # each target's LMI in its own scale j_t = 1 / CRLB_t of the isotropic full-power design, so that
-        # tr(X_t) is O(1) near the optimum. A far target's J can be orders of magnitude smaller than a near
-        # one's, and its weak direction orders below its strong one: a scale from J's largest eigenvalue
-        # left tr(X_t) at 1e3 and Clarabel stalled short of its tolerances (hex-7cell-comp-radar)
-        scales = np.array([1.0 / np.trace(np.linalg.inv(f)) for f in fims])
+        scales = fim_scales(net, ch, self.active, self.model, self.cross_ok)
         self.j_ref = float(np.median(scales))
         self.scales = scales
         self.rel.value = self.j_ref / scales
@@ -229,3 +203,40 @@ class PositionCrlb(Term):
             v = g.conj().T @ u  # G^H u (Nt_m,)
             set_functional(q, np.outer(v, v.conj()), data.p_ref / norm)
         it["rhs"].value = level / norm if finite else 1.0
+
+
+def fim_scales(net, ch, clusters, model: CrlbModel, cross_ok: bool = True) -> np.ndarray:
+    """Per target, j_t = 1 / CRLB_t of the isotropic full-power design (``isotropic_fims``)."""
+    return np.array([1.0 / np.trace(np.linalg.inv(f)) for f in isotropic_fims(net, ch, clusters, model, cross_ok)])
+
+
+def isotropic_fims(net, ch, clusters, model: CrlbModel, cross_ok: bool = True) -> np.ndarray:
+    """(T, 2, 2): every target's J_t for the isotropic full-power design. Each target's LMI (or cone) is
+    posed in the scale j_t = 1 / tr(J_t^-1) of it, so that tr(X_t) is O(1) near the optimum. A far target's J can be orders of
+    magnitude smaller than a near one's, and its weak direction orders below its strong one: a scale from
+    J's largest eigenvalue left tr(X_t) at 1e3 and Clarabel stalled short of its tolerances
+    (hex-7cell-comp-radar). ``cross_ok``: cross pairs have a signal to see (else the check counts
+    monostatic pairs only). A target whose cluster measures fewer than two independent directions is a
+    ValidationError naming it and the fix."""
+    iso = TransmitDesign(tuple(np.zeros((b.tx_antennas, net.n_users), complex) for b in net.base_stations),
+                         tuple(b.power_w / b.tx_antennas * np.eye(b.tx_antennas, dtype=complex)
+                               for b in net.base_stations))
+    pairs = model.pairs if cross_ok else "fusion"
+    fims = position_fim(net, ch, iso, clusters, pairs, waveform="unified", angle_information=model.angle_information)
+    problems = []
+    for t, c in enumerate(clusters):
+        eig = np.linalg.eigvalsh(fims[t])
+        if eig[-1] <= 0 or eig[0] <= 1e-9 * eig[-1]:
+            ids = [net.base_stations[i].id for i in c]
+            hint = ("enlarge sensing_cluster or use multistatic pairs" if model.pairs == "fusion" and len(c) > 1
+                    else "give the BSs dedicated sensing streams (orthogonal waveforms: cross pairs see only "
+                         "them)" if not cross_ok else "enlarge sensing_cluster")
+            if not model.angle_information:
+                hint += " or turn on angle_information"
+            problems.append((f"targets[{t}] ({net.targets[t].id})",
+                             f"its sensing cluster {ids} with pairs={model.pairs!r} measures fewer than two "
+                             "independent directions (a single BS, or BSs in line with the target): the CRLB is "
+                             "infinite; " + hint))
+    if problems:
+        raise ValidationError(problems)
+    return fims

@@ -1,0 +1,81 @@
+"""``relaxation='auto'`` for ``CooperativeISAC``: the relaxation on the subspace path (solve.subspace), no cvxpy.
+
+The cooperative SDP of ``min_sum_crlb`` and ``min_power`` is linear in its blocks (cooperative.linear_form);
+the subspace loop solves its dual LMI form with Clarabel directly and certifies the optimum with its own
+dual bound. The design is extracted and certified exactly as on the cvxpy path. Whatever the loop does
+not settle (rows that cannot all hold, a stalled loop, a design whose certificate fails) goes to the
+cvxpy SDP, which also names an infeasible problem's conflicting constraints.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from ..association import Association
+from ..formulation.data import SnapshotData
+from ..results import Solution, Timing
+from ..solve.extract import psd_part
+from ..solve.outcome import certified_status, make_solution
+from ..solve.runner import SolveRecord
+from ..solve.subspace import solve_subspace
+from .finish import design_of_blocks
+from .linear_form import cooperative_linear_sdp
+
+FULL_DIM = 8  # blocks of at most this many dimensions are solved whole (one LMI solve), as for coordinated
+FORMS = frozenset({"min_power", "position_crlb"})  # the objectives' linear forms cooperative.linear_form builds
+
+
+def why_not(opts, network) -> str | None:
+    """Why this problem takes the cvxpy SDP (None: it takes the subspace path)."""
+    if opts.relaxation == "sdp":
+        return "relaxation 'sdp' asked for"
+    if opts.objective_class.linear_form not in FORMS:
+        return f"objective {opts.objective!r} is solved through cvxpy"
+    if any(lim is not None for lim in opts.limits(network)):
+        return "root-CRLB limits (tr J^-1 <= eps^2) are not linear rows"
+    if opts.angle_information or opts.crlb_interference:
+        return "angle information and CRLB interference are solved through cvxpy"
+    if network.n_eavesdroppers:
+        return "eavesdropper caps are solved through cvxpy"
+    return None
+
+
+def solve_fast(opts, data: SnapshotData, assoc: Association, time_limit_s: float | None, t0: float,
+               records: list[SolveRecord]) -> Solution | None:
+    """A certified Solution, or None (``records`` say why) when the cvxpy SDP should take over."""
+    sdp = cooperative_linear_sdp(opts, data, assoc)
+    res = solve_subspace(sdp, data, time_limit_s=time_limit_s, full_dim=FULL_DIM)
+    outcome = {"optimal": "optimal", "time_limit": "time_limit", "infeasible": "infeasible"}.get(res.status, "error")
+    note = f"{res.iterations} restricted SDPs, largest basis {max(res.sizes, default=0)}, certified gap {res.gap:.1e}"
+    records.append(SolveRecord("subspace", outcome, res.solver_s, res.wall_s,  # type: ignore[arg-type]
+                               note + (f"; {res.message}" if res.message else "")))
+    if res.status != "optimal":
+        return None
+    te = time.perf_counter()
+    nts = [b.tx_antennas for b in data.network.base_stations]
+    covariances = [np.zeros((n, n), complex) for n in nts]
+    sensing: list[np.ndarray | None] = [None] * len(nts)
+    users, blocks = [], []
+    for blk, m in zip(sdp.blocks, res.matrices):
+        m = psd_part(m) * data.p_ref
+        for b, o in zip(blk.bss, blk.offsets):
+            covariances[b] += m[o:o + nts[b], o:o + nts[b]]
+        if blk.user is not None:
+            users.append(blk)
+            blocks.append(m)
+        else:
+            sensing[blk.bs] = m
+    bound = sdp.bound_si(res.bound, data.p_ref)
+    design, cert, ev, obj = design_of_blocks(opts, data, assoc, users, blocks, covariances, sensing, bound)
+    if not cert.holds:
+        records.append(SolveRecord("subspace", "error", 0.0, 0.0,  # type: ignore[arg-type]
+                                   f"the extracted design's certificate failed ({cert.worst_constraint})"))
+        return None
+    return make_solution(
+        status=certified_status(True, accurate=True), reason="", problem=repr(opts), objective_name=opts.objective,
+        objective_unit=opts.objective_class.unit, objective=obj, bound=bound, records=records, evaluation=ev,
+        design=design, certificate=cert, network=data.network,
+        timing=Timing(solve_s=res.wall_s, solver_s=res.solver_s, extract_s=time.perf_counter() - te,
+                      total_s=time.perf_counter() - t0, recompiled=False))

@@ -1,0 +1,167 @@
+"""The cooperative relaxation as plain linear data (formulation.linear), for the subspace path.
+
+Blocks: one per (user, group of BSs) as in ``variables.blocks_for`` (a coherent block stacks its
+cluster) and R0_b per BS. Rows, in the solver's units:
+
+- budget of BS b: ``-sum_X tr(E_b X E_b^H) >= -P_b``; a block of one BS has ``E_b = I``, a stacked one a
+  sum of rank-one antenna terms ``e_n e_n^H`` (the dual repair raises every budget row of a block's BSs,
+  and those E_b add up to I on the block: solve.subspace.certify);
+- SINR of user k (SPEC 4): ``(1 + 1/Gamma) q_k(own blocks) - q_k(every block) - q_k(R0) >= 1`` with the
+  stacked, noise-normalised channels (Type-II users cancel the R0 terms);
+- the split ``comm_fraction`` (data power <= rho P_b, sensing power <= (1 - rho) P_b) when fixed;
+- ``min_sum_crlb``: with J_t = [[a, b], [b, c]] (affine in the covariances, scaled per target to O(1)),
+  ``tr(J^-1) = 1 / (a - b^2 / c) + 1 / (c - b^2 / a)``: two levels per target, each a Schur complement
+  ``[[a - f, b], [b, c]] >= 0`` written as the four rows of a second-order cone (the angle CRB's form,
+  ``formulation.linear.angle_crb_rows``; balanced by a congruence), and the objective
+  ``sum_t w_t (1 / f_1t + 1 / f_2t)`` (``'inverse_sum'``): the exact relaxation of the cvxpy form's
+  ``[[X, I], [I, J]] >= 0``, minimise ``tr X``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..association import Association
+from ..formulation.data import SnapshotData
+from ..formulation.linear import Block, LinearSDP, Row
+from ..terms.position_crlb import isotropic_fims, pair_geometry
+from .variables import blocks_for
+
+Term = tuple[int, float, NDArray[np.complex128] | None]
+
+
+@dataclass(frozen=True)
+class CoopBlock(Block):
+    """A block of the cooperative relaxation: ``bss`` the BSs it spans (``bs`` the first), ``offsets`` where
+    each BS's antennas start in it."""
+
+    bss: tuple[int, ...] = ()
+    offsets: tuple[int, ...] = ()
+
+    @property
+    def spans(self) -> tuple[int, ...]:
+        return self.bss
+
+    @property
+    def size(self) -> int:
+        return self.dim
+
+
+def coop_blocks(data: SnapshotData, assoc: Association, coherent: bool, sensing_streams: bool) -> list[CoopBlock]:
+    antennas = tuple(b.tx_antennas for b in data.network.base_stations)
+    out = [CoopBlock(blk.bss[0], blk.user, blk.size, blk.bss, blk.offsets)
+           for blk in blocks_for(assoc.serving, antennas, coherent)]
+    if sensing_streams:
+        out += [CoopBlock(b, None, nt, (b,), (0,)) for b, nt in enumerate(antennas)]
+    return out
+
+
+def _embed(blk: CoopBlock, b: int, vec: NDArray[np.complex128]) -> NDArray[np.complex128]:
+    """``vec`` (BS b's antennas) placed at b's offset in the block's coordinates."""
+    if len(blk.bss) == 1:
+        return vec
+    out = np.zeros(blk.dim, complex)
+    o = blk.offsets[blk.bss.index(b)]
+    out[o:o + len(vec)] = vec
+    return out
+
+
+def _part_identity(blk: CoopBlock, b: int, alpha: float, X: int) -> list[Term]:
+    """alpha tr(E_b X E_b^H): the identity on a one-BS block, else one rank-one term per antenna of b."""
+    if len(blk.bss) == 1:
+        return [(X, alpha, None)]
+    i = blk.bss.index(b)
+    end = blk.offsets[i + 1] if i + 1 < len(blk.bss) else blk.dim
+    eye = np.eye(blk.dim, dtype=complex)
+    return [(X, alpha, eye[:, n]) for n in range(blk.offsets[i], end)]
+
+
+def cooperative_linear_sdp(opts, data: SnapshotData, assoc: Association) -> LinearSDP:
+    """The relaxation of ``CooperativeISAC`` with objective ``min_sum_crlb`` or ``min_power`` (no CRLB
+    limits, angle information, interference or eavesdroppers: ``supports`` says)."""
+    net, ch = data.network, data.channels
+    coherent = opts.joint_transmission == "coherent"
+    blocks = coop_blocks(data, assoc, coherent, opts.sensing_streams)
+    by_bs: dict[int, list[int]] = {}
+    for X, blk in enumerate(blocks):
+        for b in blk.bss:
+            by_bs.setdefault(b, []).append(X)
+    sensing_of = {blk.bs: X for X, blk in enumerate(blocks) if blk.user is None}
+    rows: list[Row] = []
+    budget_rows = {}
+    for b in range(net.n_bs):
+        budget_rows[b] = len(rows)
+        terms = [t for X in by_bs.get(b, []) for t in _part_identity(blocks[X], b, -1.0, X)]
+        rows.append(Row(f"power:{b}", -data.budget(b), terms=terms))
+    if opts.comm_fraction is not None:
+        rho = opts.comm_fraction
+        for b in range(net.n_bs):
+            comm = [t for X in by_bs.get(b, []) if blocks[X].user is not None
+                    for t in _part_identity(blocks[X], b, -1.0, X)]
+            rows.append(Row(f"comm_power:{b}", -rho * data.budget(b), terms=comm))
+            if b in sensing_of:
+                rows.append(Row(f"sensing_power:{b}", -(1 - rho) * data.budget(b),
+                                terms=[(sensing_of[b], -1.0, None)]))
+    scale = np.sqrt(data.p_ref / data.noise)
+    for k, gamma in enumerate(data.sinr_targets):
+        if gamma is None:
+            continue
+        type2 = net.users[k].receiver == "type2"
+        terms: list[Term] = []
+        for X, blk in enumerate(blocks):
+            if blk.user is None:
+                if not type2:
+                    h = ch.comm[blk.bs][k] * scale
+                    terms.append((X, -1.0, h))
+                continue
+            h = np.concatenate([ch.comm[b][k] for b in blk.bss]) * scale
+            if blk.user == k:  # (1 + 1/Gamma) the useful power, minus everything received
+                terms.append((X, 1.0 + 1.0 / gamma, h))
+            terms.append((X, -1.0, h))
+        rows.append(Row(f"sinr:{k}", 1.0, terms=terms, elastic=True))
+    if opts.objective_class.linear_form != "position_crlb":  # the total power
+        return LinearSDP(blocks, rows, "min_power", budget_rows)
+    weights, cones, ref = crlb_rows(opts, data, assoc, blocks, by_bs, sensing_of, rows)
+    return LinearSDP(blocks, rows, "inverse_sum", budget_rows, weights=weights, level_floor=None, gap_floor=1e-12,
+                     cones=cones, crb_ref=ref)
+
+
+def crlb_rows(opts, data: SnapshotData, assoc: Association, blocks, by_bs, sensing_of, rows: list[Row]):
+    """Append every target's two Schur-complement cones to ``rows``; (weights, cone groups, CRLB unit [m^2]).
+
+    J_t (solver units, divided by j_t = 1 / CRLB_t of the isotropic full-power design, so O(1)) is
+    ``sum_i mono_i a_i^H R_i a_i + cross_i a_i^H R0_i a_i``; CRLB_t = tr(J_t^-1) / j_t."""
+    net, ch = data.network, data.channels
+    model = opts.crlb_model
+    multi = model.pairs != "fusion"
+    has_cross = model.waveform == "orthogonal" and multi and opts.sensing_streams
+    cross_ok = model.waveform == "unified" or not multi or opts.sensing_streams
+    fims = isotropic_fims(net, ch, assoc.sensing, model, cross_ok)  # the cvxpy form's scales and checks
+    scales = np.array([1.0 / np.trace(np.linalg.inv(f)) for f in fims])
+    j_ref = float(np.median(scales))
+    weights, cones = [], []
+    for t, cluster in enumerate(assoc.sensing):
+        mono, cross = pair_geometry(net, ch, t, cluster, model)
+        # per transmitter i and its blocks: (X, 2 x 2 coefficient of a^H X a, a embedded)
+        parts = []
+        for i in cluster:
+            a = ch.tx_steering[i][t]
+            m = mono[i] * data.p_ref / scales[t]
+            parts += [(X, m, _embed(blocks[X], i, a)) for X in by_bs.get(i, [])]
+            if has_cross and len(cluster) > 1 and i in sensing_of:
+                parts.append((sensing_of[i], cross[i] * data.p_ref / scales[t], a))
+        iso = fims[t] / scales[t]
+        for p, q in ((0, 1), (1, 0)):
+            k2 = float(iso[p, p] / max(iso[q, q], 1e-300))  # balances the cone's two diagonal entries
+            group = len(weights)
+            cones.append(list(range(len(rows), len(rows) + 4)))
+            coef = [lambda m: m[p, p] + k2 * m[q, q], lambda m: 2 * np.sqrt(k2) * m[p, q], None,
+                    lambda m: m[p, p] - k2 * m[q, q]]
+            for name, c, tau in zip(("sum", "re", "im", "diff"), coef, (-1.0, 0.0, 0.0, -1.0)):
+                terms = [] if c is None else [(X, float(c(m)), v) for X, m, v in parts if c(m) != 0.0]
+                rows.append(Row(f"crlb:{t}:{p}:{name}", 0.0, tau=tau, terms=terms, group=group))
+            weights.append(j_ref / scales[t])
+    return tuple(weights), cones, 1.0 / j_ref
