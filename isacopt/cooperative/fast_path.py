@@ -24,6 +24,11 @@ from .finish import design_of_blocks
 from .linear_form import cooperative_linear_sdp
 
 FULL_DIM = 8  # blocks of at most this many dimensions are solved whole (one LMI solve), as for coordinated
+# Clarabel without iterative refinement of its KKT solves: on the 7-cell CRLB problems (16 snapshots) 44 % less
+# solver time, every solve certified as before (gaps 1e-9 to 3e-7); only the speed depends on it, since the
+# bound is the repaired duals' and the design is certified on its own, and a solve that does not certify
+# goes to the cvxpy SDP. (Kept for the coordinated path, whose Fig. 3 rows span many decades.)
+SETTINGS = {"iterative_refinement_enable": False}
 FORMS = frozenset({"min_power", "position_crlb"})  # the objectives' linear forms cooperative.linear_form builds
 
 
@@ -46,11 +51,18 @@ def solve_fast(opts, data: SnapshotData, assoc: Association, time_limit_s: float
                records: list[SolveRecord]) -> Solution | None:
     """A certified Solution, or None (``records`` say why) when the cvxpy SDP should take over."""
     sdp = cooperative_linear_sdp(opts, data, assoc)
-    res = solve_subspace(sdp, data, time_limit_s=time_limit_s, full_dim=FULL_DIM)
-    outcome = {"optimal": "optimal", "time_limit": "time_limit", "infeasible": "infeasible"}.get(res.status, "error")
-    note = f"{res.iterations} restricted SDPs, largest basis {max(res.sizes, default=0)}, certified gap {res.gap:.1e}"
-    records.append(SolveRecord("subspace", outcome, res.solver_s, res.wall_s,  # type: ignore[arg-type]
-                               note + (f"; {res.message}" if res.message else "")))
+    for settings in (SETTINGS, None):
+        # without refinement, a solve whose FIM coefficients span many decades (phase-coherent pairs) once in
+        # 60 random instances left a gap of 1e-3 with no direction to add: solved again refined, it certified
+        left = None if time_limit_s is None else time_limit_s - (time.perf_counter() - t0)
+        res = solve_subspace(sdp, data, time_limit_s=left, full_dim=FULL_DIM, settings=settings)
+        outcome = {"optimal": "optimal", "time_limit": "time_limit", "infeasible": "infeasible"}.get(res.status, "error")
+        note = f"{res.iterations} restricted SDPs, largest basis {max(res.sizes, default=0)}, certified gap {res.gap:.1e}"
+        records.append(SolveRecord("subspace", outcome, res.solver_s, res.wall_s,  # type: ignore[arg-type]
+                                   note + ("" if settings is None else ", KKT solves unrefined")
+                                   + (f"; {res.message}" if res.message else "")))
+        if outcome != "error":
+            break
     if res.status != "optimal":
         return None
     te = time.perf_counter()

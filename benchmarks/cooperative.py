@@ -1,0 +1,81 @@
+"""CooperativeISAC's CRLB and power objectives (7 cells, CoMP, distributed radar): the default path against
+the cvxpy SDP, same process, same snapshots; and, run with another checkout on ``PYTHONPATH``, that code's
+default (the issue's "today's cvxpy path" is the code at a3c5103).
+
+    python benchmarks/cooperative.py [--repeat 5] [--out benchmarks/cooperative.json]
+    PYTHONPATH=/tmp/old python benchmarks/cooperative.py --paths default --out /tmp/old.json   # another checkout
+
+First solve: a fresh problem object on the file's snapshot (the cvxpy path compiles). Re-solve: the same
+object on new snapshots of the same structure (the channel seed changed), median of ``--repeat``; for the
+cvxpy path that assigns Parameters, the default path compiles nothing either way. The optima of the two
+paths must agree to 1e-5 (asserted)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+if not os.environ.get("PYTHONPATH"):  # another checkout on PYTHONPATH is measured as it is
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import isacopt as iso  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = {"seed-fig4-frontier": {}, "hex-7cell-comp-radar": {},
+         "hex-7cell-comp-radar/min_power": {"objective": "min_power"}}
+
+
+def snapshot(spec, seed: int):
+    """The file's network with channel seed ``seed`` (same structure, new channels)."""
+    return spec.network().with_updates(channels=spec.network().channels.model_copy(update={"seed": seed}))
+
+
+def measure(spec, update: dict, repeat: int) -> dict:
+    problem = spec.problem.model_copy(update=update)
+    t = time.perf_counter()
+    first = problem.solve(spec.network())
+    first_s = time.perf_counter() - t
+    times, values = [], []
+    for seed in range(101, 101 + repeat):
+        net = snapshot(spec, seed)
+        t = time.perf_counter()
+        sol = problem.solve(net)
+        times.append(time.perf_counter() - t)
+        values.append(sol.objective)
+    return {"status": first.status, "solver": first.solver, "objective": first.objective,
+            "resolve_objectives": values, "first_s": round(first_s, 4), "resolve_s": round(statistics.median(times), 4)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--paths", default="default,sdp", help="'default' and/or 'sdp' (relaxation='sdp')")
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "cooperative.json"))
+    args = ap.parse_args()
+    rows = {}
+    for case, change in CASES.items():
+        spec = iso.load_problem(ROOT / "problems" / f"{case.split('/')[0]}.yaml")
+        out = {path: measure(spec, {**change, **({"relaxation": "sdp"} if path == "sdp" else {})}, args.repeat)
+               for path in args.paths.split(",")}
+        if len(out) == 2:
+            a, b = out["default"], out["sdp"]
+            for x, y in zip([a["objective"], *a["resolve_objectives"]], [b["objective"], *b["resolve_objectives"]]):
+                assert abs(x - y) <= 1e-5 * abs(y), (case, x, y)
+            out["first_ratio"] = round(b["first_s"] / a["first_s"], 2)
+            out["resolve_ratio"] = round(b["resolve_s"] / a["resolve_s"], 2)
+        rows[case] = out
+        print(case, " | ".join(f"{p}: {r['solver']} first {r['first_s']:.3f} s, re-solve {r['resolve_s']:.3f} s"
+                                for p, r in out.items() if isinstance(r, dict)),
+              f"| {out.get('first_ratio', '')}x / {out.get('resolve_ratio', '')}x", flush=True)
+    with open(args.out, "w") as f:
+        json.dump({"python": platform.python_version(), "machine": platform.machine(), "repeat": args.repeat,
+                   "cases": rows}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
