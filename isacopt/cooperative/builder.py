@@ -110,8 +110,9 @@ class CooperativeISAC(ProblemModel):
                                   "an iteration raises the EE by less than this fraction")
     certificate_tol: float = Field(1e-6, gt=0, le=1e-1)
     relaxation: Literal["auto", "sdp", "subspace"] = Field(
-        "auto", description="how the relaxation is solved: 'auto' (the default: 'subspace' for min_sum_crlb and "
-        "min_power without root-CRLB limits, angle information, CRLB interference or eavesdroppers, else 'sdp'), "
+        "auto", description="how the relaxation is solved: 'auto' (the default: 'subspace' for min_sum_crlb, "
+        "min_power and max_min_rate's steps without root-CRLB limits, angle information, CRLB interference or "
+        "eavesdroppers, else 'sdp'), "
         "'sdp' (cvxpy, compiled once per structure), 'subspace' (the dual LMI form with Clarabel directly and a "
         "dual certificate, no compilation; an error where it does not apply; the cvxpy SDP is its fallback)")
 
@@ -175,7 +176,7 @@ class CooperativeISAC(ProblemModel):
             return status_solution(self, "infeasible", "backhaul capacity exceeded: " + "; ".join(over), t0, [], over,
                                    network=network)
         records: list = []
-        if structure is None and fast_path.why_not(self, network) is None:
+        if structure is None and not self.objective_class.bisection and fast_path.why_not(self, network) is None:
             fast = fast_path.solve_fast(self, data, assoc, time_limit_s, t0, records)
             if fast is not None:
                 return fast

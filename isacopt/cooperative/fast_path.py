@@ -1,6 +1,7 @@
 """``relaxation='auto'`` for ``CooperativeISAC``: the relaxation on the subspace path (solve.subspace), no cvxpy.
 
-The cooperative SDP of ``min_sum_crlb`` and ``min_power`` is linear in its blocks (cooperative.linear_form);
+The cooperative SDP of ``min_sum_crlb`` and ``min_power``, and each utilisation step of the ``max_min_rate``
+bisection (cooperative.rate_steps), is linear in its blocks (cooperative.linear_form);
 the subspace loop solves its dual LMI form with Clarabel directly and certifies the optimum with its own
 dual bound. The design is extracted and certified exactly as on the cvxpy path. Whatever the loop does
 not settle (rows that cannot all hold, a stalled loop, a design whose certificate fails) goes to the
@@ -19,7 +20,7 @@ from ..results import Solution, Timing
 from ..solve.extract import psd_part
 from ..solve.outcome import certified_status, make_solution
 from ..solve.runner import SolveRecord
-from ..solve.subspace import solve_subspace
+from ..solve.subspace import SubspaceResult, solve_subspace
 from .finish import design_of_blocks
 from .linear_form import cooperative_linear_sdp
 
@@ -29,14 +30,16 @@ FULL_DIM = 8  # blocks of at most this many dimensions are solved whole (one LMI
 # bound is the repaired duals' and the design is certified on its own, and a solve that does not certify
 # goes to the cvxpy SDP. (Kept for the coordinated path, whose Fig. 3 rows span many decades.)
 SETTINGS = {"iterative_refinement_enable": False}
+OUTCOMES = {"optimal": "optimal", "time_limit": "time_limit", "infeasible": "infeasible"}  # a record's outcome
 FORMS = frozenset({"min_power", "position_crlb"})  # the objectives' linear forms cooperative.linear_form builds
 
 
 def why_not(opts, network) -> str | None:
-    """Why this problem takes the cvxpy SDP (None: it takes the subspace path)."""
+    """Why this problem takes the cvxpy SDP (None: it takes the subspace path; ``max_min_rate``: each step of
+    its bisection does)."""
     if opts.relaxation == "sdp":
         return "relaxation 'sdp' asked for"
-    if opts.objective_class.linear_form not in FORMS:
+    if opts.objective_class.linear_form not in FORMS and not opts.objective_class.bisection:
         return f"objective {opts.objective!r} is solved through cvxpy"
     if any(lim is not None for lim in opts.limits(network)):
         return "root-CRLB limits (tr J^-1 <= eps^2) are not linear rows"
@@ -51,21 +54,42 @@ def solve_fast(opts, data: SnapshotData, assoc: Association, time_limit_s: float
                records: list[SolveRecord]) -> Solution | None:
     """A certified Solution, or None (``records`` say why) when the cvxpy SDP should take over."""
     sdp = cooperative_linear_sdp(opts, data, assoc)
+    res = certified_solve(sdp, data, time_limit_s, t0, records)
+    if res.status != "optimal":
+        return None
+    te = time.perf_counter()
+    bound = sdp.bound_si(res.bound, data.p_ref)
+    design, cert, ev, obj = design_of_result(opts, data, assoc, sdp, res, bound)
+    if not cert.holds:
+        records.append(SolveRecord("subspace", "error", 0.0, 0.0,  # type: ignore[arg-type]
+                                   f"the extracted design's certificate failed ({cert.worst_constraint})"))
+        return None
+    return solution(opts, data, (design, cert, ev, obj), bound, records, t0, te)
+
+
+def certified_solve(sdp, data: SnapshotData, time_limit_s: float | None, t0: float, records: list[SolveRecord], *,
+                    start=None, gap_tol: float = 1e-6) -> SubspaceResult:
+    """The subspace loop with ``SETTINGS``, and once more with Clarabel's defaults when that ends in an error;
+    each attempt recorded."""
     for settings in (SETTINGS, None):
         # without refinement, a solve whose FIM coefficients span many decades (phase-coherent pairs) once in
         # 60 random instances left a gap of 1e-3 with no direction to add: solved again refined, it certified
         left = None if time_limit_s is None else time_limit_s - (time.perf_counter() - t0)
-        res = solve_subspace(sdp, data, time_limit_s=left, full_dim=FULL_DIM, settings=settings)
-        outcome = {"optimal": "optimal", "time_limit": "time_limit", "infeasible": "infeasible"}.get(res.status, "error")
-        note = f"{res.iterations} restricted SDPs, largest basis {max(res.sizes, default=0)}, certified gap {res.gap:.1e}"
+        res = solve_subspace(sdp, data, time_limit_s=left, full_dim=FULL_DIM, settings=settings, start=start,
+                             gap_tol=gap_tol)
+        outcome = OUTCOMES.get(res.status, "error")
+        note = (f"{res.iterations} restricted SDPs, largest basis {max(res.sizes, default=0)}, "
+                f"certified gap {res.gap:.1e}")
         records.append(SolveRecord("subspace", outcome, res.solver_s, res.wall_s,  # type: ignore[arg-type]
                                    note + ("" if settings is None else ", KKT solves unrefined")
                                    + (f"; {res.message}" if res.message else "")))
         if outcome != "error":
             break
-    if res.status != "optimal":
-        return None
-    te = time.perf_counter()
+    return res
+
+
+def design_of_result(opts, data: SnapshotData, assoc: Association, sdp, res: SubspaceResult, bound, draws: int = 0):
+    """The design of a subspace result's matrices and its certificate (``finish.design_of_blocks``)."""
     nts = [b.tx_antennas for b in data.network.base_stations]
     covariances = [np.zeros((n, n), complex) for n in nts]
     sensing: list[np.ndarray | None] = [None] * len(nts)
@@ -79,15 +103,16 @@ def solve_fast(opts, data: SnapshotData, assoc: Association, time_limit_s: float
             blocks.append(m)
         else:
             sensing[blk.bs] = m
-    bound = sdp.bound_si(res.bound, data.p_ref)
-    design, cert, ev, obj = design_of_blocks(opts, data, assoc, users, blocks, covariances, sensing, bound)
-    if not cert.holds:
-        records.append(SolveRecord("subspace", "error", 0.0, 0.0,  # type: ignore[arg-type]
-                                   f"the extracted design's certificate failed ({cert.worst_constraint})"))
-        return None
+    return design_of_blocks(opts, data, assoc, users, blocks, covariances, sensing, bound, draws=draws)
+
+
+def solution(opts, data: SnapshotData, certified, bound, records: list[SolveRecord], t0: float, te: float,
+             note: str = "") -> Solution:
+    """The Solution of a certified design ``(design, certificate, evaluation, objective)``."""
+    design, cert, ev, obj = certified
     return make_solution(
-        status=certified_status(True, accurate=True), reason="", problem=repr(opts), objective_name=opts.objective,
+        status=certified_status(True, accurate=True), reason=note, problem=repr(opts), objective_name=opts.objective,
         objective_unit=opts.objective_class.unit, objective=obj, bound=bound, records=records, evaluation=ev,
         design=design, certificate=cert, network=data.network,
-        timing=Timing(solve_s=res.wall_s, solver_s=res.solver_s, extract_s=time.perf_counter() - te,
-                      total_s=time.perf_counter() - t0, recompiled=False))
+        timing=Timing(solve_s=sum(r.wall_s for r in records), solver_s=sum(r.solver_s for r in records),
+                      extract_s=time.perf_counter() - te, total_s=time.perf_counter() - t0, recompiled=False))

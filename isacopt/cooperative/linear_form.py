@@ -79,9 +79,14 @@ def _part_identity(blk: CoopBlock, b: int, alpha: float, X: int) -> list[Term]:
     return [(X, alpha, eye[:, n]) for n in range(blk.offsets[i], end)]
 
 
-def cooperative_linear_sdp(opts, data: SnapshotData, assoc: Association) -> LinearSDP:
+def cooperative_linear_sdp(opts, data: SnapshotData, assoc: Association, *, utilisation: bool = False) -> LinearSDP:
     """The relaxation of ``CooperativeISAC`` with objective ``min_sum_crlb`` or ``min_power`` (no CRLB
-    limits, angle information, interference or eavesdroppers: ``supports`` says)."""
+    limits, angle information, interference or eavesdroppers: ``fast_path.why_not`` says).
+
+    ``utilisation``: a max-min-rate bisection step instead (the cvxpy path's ``MinUtilisation``): minimise
+    alpha with every budget and split share scaled by alpha, as ``max t`` with ``t = -alpha`` (the budget
+    rows carry the level: ``-tr(E_b X) - P_b t >= 0``); ``t >= -1`` is a reachable level, and a certified
+    bound below -1 proves the level out of reach (``level_floor``)."""
     net, ch = data.network, data.channels
     coherent = opts.joint_transmission == "coherent"
     blocks = coop_blocks(data, assoc, coherent, opts.sensing_streams)
@@ -92,19 +97,21 @@ def cooperative_linear_sdp(opts, data: SnapshotData, assoc: Association) -> Line
     sensing_of = {blk.bs: X for X, blk in enumerate(blocks) if blk.user is None}
     rows: list[Row] = []
     budget_rows = {}
+    def cap(label: str, amount: float, terms: list[Term]) -> Row:  # -power >= -amount (times alpha: utilisation)
+        return Row(label, 0.0, tau=-amount, terms=terms) if utilisation else Row(label, -amount, terms=terms)
+
     for b in range(net.n_bs):
         budget_rows[b] = len(rows)
         terms = [t for X in by_bs.get(b, []) for t in _part_identity(blocks[X], b, -1.0, X)]
-        rows.append(Row(f"power:{b}", -data.budget(b), terms=terms))
+        rows.append(cap(f"power:{b}", data.budget(b), terms))
     if opts.comm_fraction is not None:
         rho = opts.comm_fraction
         for b in range(net.n_bs):
             comm = [t for X in by_bs.get(b, []) if blocks[X].user is not None
                     for t in _part_identity(blocks[X], b, -1.0, X)]
-            rows.append(Row(f"comm_power:{b}", -rho * data.budget(b), terms=comm))
+            rows.append(cap(f"comm_power:{b}", rho * data.budget(b), comm))
             if b in sensing_of:
-                rows.append(Row(f"sensing_power:{b}", -(1 - rho) * data.budget(b),
-                                terms=[(sensing_of[b], -1.0, None)]))
+                rows.append(cap(f"sensing_power:{b}", (1 - rho) * data.budget(b), [(sensing_of[b], -1.0, None)]))
     scale = np.sqrt(data.p_ref / data.noise)
     for k, gamma in enumerate(data.sinr_targets):
         if gamma is None:
@@ -122,6 +129,9 @@ def cooperative_linear_sdp(opts, data: SnapshotData, assoc: Association) -> Line
                 terms.append((X, 1.0 + 1.0 / gamma, h))
             terms.append((X, -1.0, h))
         rows.append(Row(f"sinr:{k}", 1.0, terms=terms, elastic=True))
+    if utilisation:  # dimensionless; the decisions are at alpha = 1, so a gap relative to at least 1e-3 of it
+        # (at -30 dB alpha is 1e-4, and Clarabel's absolute accuracy, 1e-9, held a relative gap of 1e-5 open)
+        return LinearSDP(blocks, rows, "max_t", budget_rows, level_floor=-1.0, gap_floor=1e-3, in_power_units=False)
     if opts.objective_class.linear_form != "position_crlb":  # the total power
         return LinearSDP(blocks, rows, "min_power", budget_rows)
     weights, cones, ref = crlb_rows(opts, data, assoc, blocks, by_bs, sensing_of, rows)

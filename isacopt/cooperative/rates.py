@@ -21,6 +21,7 @@ objective values is monotone. The result is a stationary point of the relaxation
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import replace
 
 import numpy as np
@@ -29,7 +30,9 @@ from ..objectives import MinPower
 from ..objectives.min_utilisation import MinUtilisation
 from ..objectives.rate_surrogate import RateSurrogate
 from ..solve.runner import DEFAULT_CHAIN
+from . import fast_path
 from .finish import design_from, finish, status_solution
+from .rate_steps import SubspaceLevels
 
 BISECTION_DRAWS = 5  # random directions per bisection step when the coherent stacked beams need repair
 UTILISATION_TOL = 1e-6  # alpha above 1 + this (an accurate optimum) proves the level out of reach
@@ -69,6 +72,16 @@ def max_min_rate(opts, data, assoc, chain, time_limit_s, t0):
     if cap < math.inf:
         hi_db = min(hi_db, 10 * math.log10(2**cap - 1))
     lo_db = min(-30.0, hi_db - 10.0)
+    if fast_path.why_not(opts, data.network) is None:
+        records: list = []
+        levels = SubspaceLevels(opts, data, assoc, BISECTION_DRAWS, time_limit_s, t0, records)
+        if levels(lo_db):  # else the cvxpy path decides (and names the conflict of an infeasible problem)
+            lo, hi, proven_hi, steps = bisect_rate(opts, levels, lo_db, hi_db)
+            te = time.perf_counter()
+            found, note = rate_result(levels.kept, lo, hi, proven_hi, steps)
+            return fast_path.solution(opts, levels.kept["data"], found, _rate(proven_hi), records, t0, te, note)
+        if time_limit_s is not None:
+            time_limit_s = max(time_limit_s - (time.perf_counter() - t0), 1e-3)
     compiled, recompiled = opts.compiled(replace(data, sinr_targets=(1.0,) * len(users)), assoc, MinUtilisation,
                                          users)
     records: list = []
@@ -112,12 +125,25 @@ def max_min_rate(opts, data, assoc, chain, time_limit_s, t0):
         sol = opts.failed("infeasible", data_lo, plain, records, t0, recompiled)
         return sol.model_copy(update={"reason": f"even a common SINR of {lo_db:.0f} dB needs {kept['alpha']:.3g} "
                                                 f"times every power budget; " + sol.reason})
+    lo, hi, proven_hi, steps = bisect_rate(opts, feasible, lo_db, hi_db)
+    compiled.accurate = True
+    found, note = rate_result(kept, lo, hi, proven_hi, steps)
+    return finish(opts, kept["data"], assoc, compiled, records, t0, recompiled, bound=_rate(proven_hi), note=note,
+                  certified=found)
+
+
+def _rate(db: float) -> float:
+    return math.log2(1 + 10 ** (db / 10))
+
+
+def bisect_rate(opts, feasible, lo_db: float, hi_db: float) -> tuple[float, float, float, int]:
+    """Bisection on the common SINR [dB] from a reachable ``lo_db``: (reached, smallest not shown reachable,
+    smallest proven out of reach, steps)."""
     lo, hi, proven_hi, steps = lo_db, hi_db, hi_db, 0
-    rate = lambda db: math.log2(1 + 10 ** (db / 10))  # noqa: E731
     tol_db = 10 * math.log10(2) * opts.rate_tol  # dr/d(dB) <= 1/(10 log10 2): a rate width <= rate_tol
     # and, below 1 bit/s/Hz, a relative width: the certified gap (rate(hi) - rate(lo)) / rate(hi) stays
     # within rate_tol at any rate level
-    while (hi - lo > tol_db or rate(hi) - rate(lo) > opts.rate_tol * rate(hi)) and steps < 200:
+    while (hi - lo > tol_db or _rate(hi) - _rate(lo) > opts.rate_tol * _rate(hi)) and steps < 200:
         mid, steps = (lo + hi) / 2, steps + 1
         ok = feasible(mid)
         if ok:
@@ -126,16 +152,18 @@ def max_min_rate(opts, data, assoc, chain, time_limit_s, t0):
             hi = mid
             if ok is False:
                 proven_hi = mid
-    compiled.accurate = True
-    note = (f"bisection: {steps + 1} feasibility SDPs; common rate {rate(lo):.4g} feasible, "
-            f"{rate(proven_hi):.4g} bit/s/Hz proven out of reach" + ("" if proven_hi == hi else
-                                                                    f" ({rate(hi):.4g} not proven: solver unsure)"))
+    return lo, hi, proven_hi, steps
+
+
+def rate_result(kept: dict, lo: float, hi: float, proven_hi: float, steps: int):
+    """The certified design at the reached level with the bisection's gap, and the solution's note."""
+    note = (f"bisection: {steps + 1} feasibility SDPs; common rate {_rate(lo):.4g} feasible, "
+            f"{_rate(proven_hi):.4g} bit/s/Hz proven out of reach" + ("" if proven_hi == hi else
+                                                                     f" ({_rate(hi):.4g} not proven: solver unsure)"))
     design, cert, ev, _ = kept["found"]
-    achieved = rate(lo)  # every user certified at this common rate, which the backhaul carries
-    gap = abs(rate(proven_hi) - achieved) / rate(proven_hi)
-    found = (design, cert.model_copy(update={"relaxation_gap": gap}), ev, achieved)
-    return finish(opts, kept["data"], assoc, compiled, records, t0, recompiled, bound=rate(proven_hi), note=note,
-                  certified=found)
+    achieved = _rate(lo)  # every user certified at this common rate, which the backhaul carries
+    gap = abs(_rate(proven_hi) - achieved) / _rate(proven_hi)
+    return (design, cert.model_copy(update={"relaxation_gap": gap}), ev, achieved), note
 
 
 def set_rate_caps(opts, data, assoc, compiled) -> None:

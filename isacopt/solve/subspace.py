@@ -150,6 +150,10 @@ def certify(sdp: LinearSDP, terms: list[BlockTerms], y: NDArray[np.float64]) -> 
             # the budget row's M = -E_b (b's antennas) on every block of b; over a block the E_b of the BSs
             # it spans add up to I, so raising each by at least the block's largest eigenvalue repairs it
             y[sdp.budget_rows[b]] += lam
+    if max_t and len(sdp.weights) == 1 and any(sdp.rows[i].tau for i in sdp.budget_rows.values()):
+        # budget rows that carry the level (a utilisation problem, t = -alpha): the repair moved the epigraph
+        # multipliers' sum off one; with C_X = 0 a positive rescaling keeps every Z_X <= 0 and restores it
+        y /= float(taus @ y)
     rhs = np.array([r.rhs for r in sdp.rows])
     if sdp.objective == "inverse_sum":
         # inf over t_g > 0 of w_g / t_g + lambda_g t_g is 2 sqrt(w_g lambda_g), lambda_g = sum_{i in g} (-tau_i) y_i

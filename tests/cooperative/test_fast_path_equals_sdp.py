@@ -108,3 +108,26 @@ def test_a_solve_left_open_without_refinement_is_solved_again_refined():
     assert sol.status == "optimal"
     assert [a.split(":")[0] for a in sol.attempts] == ["subspace", "subspace"], sol.attempts
     assert "unrefined" in sol.attempts[0] and sol.attempts[1].startswith("subspace: optimal")
+
+
+@pytest.mark.parametrize("seed", range(60, 64))
+def test_max_min_rate_bisection_on_the_default_path_equals_the_sdp(seed):
+    """Each bisection step is the utilisation problem (min alpha, budgets scaled by alpha) as ``max t = -alpha``
+    on the subspace path: the same common rate and certified bound as the cvxpy steps, to the bisection's
+    tolerance (the decisions are the same levels'; each side's design is certified on its own)."""
+    net, extra = instance(seed)
+    extra = {k: v for k, v in extra.items() if k != "objective"}
+    net = net.with_updates(users=[u.model_copy(update={"sinr_db": None}) for u in net.users])
+    if seed % 2:  # a backhaul that carries the sensing load and caps the common rate at about 1 bit/s/Hz
+        opts = CooperativeISAC(objective="max_min_rate", **extra)
+        load = opts.sensing_load(*opts.prepare(net))
+        cap = load + 2 * net.system.bandwidth_hz
+        net = net.with_updates(base_stations=[b.model_copy(update={"backhaul_bps": float(c)})
+                                              for b, c in zip(net.base_stations, cap)])
+    sdp, fast = both(net, {**extra, "objective": "max_min_rate"})
+    assert fast.status == sdp.status == "optimal", (fast.reason, sdp.reason)
+    assert all(a.startswith("subspace") for a in fast.attempts)
+    tol = CooperativeISAC().rate_tol
+    assert fast.objective == pytest.approx(sdp.objective, abs=tol)
+    assert fast.bound == pytest.approx(sdp.bound, abs=tol)
+    assert fast.objective <= fast.bound and fast.certificate.holds

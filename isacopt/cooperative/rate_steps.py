@@ -1,0 +1,60 @@
+"""The max-min-rate bisection's steps on the subspace path (``relaxation='auto'``, no CRLB limits).
+
+Each level is the cvxpy path's utilisation problem, min alpha with every budget (and split share) scaled
+by alpha, in linear form (``cooperative_linear_sdp(..., utilisation=True)``: max t = -alpha) and solved
+by the subspace loop with its dual certificate. A level is reachable when the extracted design at it is
+certified (alpha <= 1 in the relaxation first); out of reach only when the certified bound says alpha > 1
+(t < -1); anything else leaves it open, as on the cvxpy path. Each level starts from the bases the last
+one ended with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from ..association import Association
+from ..formulation.data import SnapshotData
+from ..solve.runner import SolveRecord
+from .fast_path import certified_solve, design_of_result
+from .linear_form import cooperative_linear_sdp
+
+UTILISATION_TOL = 1e-6  # as the cvxpy path's: alpha within this of 1 counts as reachable
+GAP_TOL = 1e-5  # relative to max(alpha, 1e-3): a level's decision needs alpha against 1, not to 1e-6 of itself
+FEAS_TOL = 1e-6  # rows of the relaxed design met to this (the certificate then checks the extracted design)
+
+
+class SubspaceLevels:
+    """``feasible(db)`` for ``rates.max_min_rate``: True (a certified design at that common SINR, kept in
+    ``kept``), False (proven out of reach) or None (nothing shown)."""
+
+    def __init__(self, opts, data: SnapshotData, assoc: Association, draws: int, time_limit_s: float | None,
+                 t0: float, records: list[SolveRecord]):
+        self.opts, self.data, self.assoc, self.draws = opts, data, assoc, draws
+        self.time_limit_s, self.t0, self.records = time_limit_s, t0, records
+        self.kept: dict = {}
+        self.bases = None
+
+    def __call__(self, db: float) -> bool | None:
+        data, n = self.data, self.data.network.n_users
+        level = 10 ** (db / 10)
+        step = replace(data, sinr_targets=(level,) * n)
+        sdp = cooperative_linear_sdp(self.opts, step, self.assoc, utilisation=True)
+        res = certified_solve(sdp, step, self.time_limit_s, self.t0, self.records, start=self.bases, gap_tol=GAP_TOL)
+        self.bases = res.bases or self.bases
+        self.kept["alpha"] = -res.value
+        if np.isfinite(res.bound) and -res.bound > 1 + UTILISATION_TOL:
+            return False  # the dual bound (valid for any multipliers): alpha > 1 for every design
+        # a design is judged by its own certificate, whatever the loop's status (a gap left open at a tiny
+        # alpha decides nothing here)
+        if not res.matrices or not -res.value <= 1 + UTILISATION_TOL or res.violation > FEAS_TOL:
+            return None
+        # users are scheduled at the common rate: it is what the CoMP backhaul carries (SPEC.md 7)
+        net = data.network.with_updates(users=[u.model_copy(update={"sinr_db": db}) for u in data.network.users])
+        at = replace(step, network=net)
+        found = design_of_result(self.opts, at, self.assoc, sdp, res, None, draws=self.draws)
+        if not found[1].holds:
+            return None
+        self.kept.update(db=db, data=at, found=found)
+        return True
