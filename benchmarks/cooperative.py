@@ -28,6 +28,7 @@ import isacopt as iso  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 CASES = {"seed-fig4-frontier": {}, "hex-7cell-comp-radar": {},
          "hex-7cell-comp-radar/min_power": {"objective": "min_power"},
+         "seed-fig4-frontier/weighted": {"objective": "weighted", "power_weight_m2_per_w": 100.0},
          # max-min rate by bisection (the file's root-CRLB limits keep it on cvxpy: without them)
          "hex-7cell-comp-backhaul/no-crlb-limit": {"root_crlb_m": None}}
 

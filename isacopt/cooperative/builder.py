@@ -111,7 +111,7 @@ class CooperativeISAC(ProblemModel):
     certificate_tol: float = Field(1e-6, gt=0, le=1e-1)
     relaxation: Literal["auto", "sdp", "subspace"] = Field(
         "auto", description="how the relaxation is solved: 'auto' (the default: 'subspace' for min_sum_crlb, "
-        "min_power and max_min_rate's steps without root-CRLB limits, angle information, CRLB interference or "
+        "weighted, min_power and max_min_rate's steps without root-CRLB limits, angle information, CRLB interference or "
         "eavesdroppers, else 'sdp'), "
         "'sdp' (cvxpy, compiled once per structure), 'subspace' (the dual LMI form with Clarabel directly and a "
         "dual certificate, no compilation; an error where it does not apply; the cvxpy SDP is its fallback)")

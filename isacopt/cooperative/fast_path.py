@@ -1,6 +1,6 @@
 """``relaxation='auto'`` for ``CooperativeISAC``: the relaxation on the subspace path (solve.subspace), no cvxpy.
 
-The cooperative SDP of ``min_sum_crlb`` and ``min_power``, and each utilisation step of the ``max_min_rate``
+The cooperative SDP of ``min_sum_crlb``, ``weighted`` and ``min_power``, and each utilisation step of the ``max_min_rate``
 bisection (cooperative.rate_steps), is linear in its blocks (cooperative.linear_form);
 the subspace loop solves its dual LMI form with Clarabel directly and certifies the optimum with its own
 dual bound. The design is extracted and certified exactly as on the cvxpy path. Whatever the loop does
@@ -11,6 +11,7 @@ cvxpy SDP, which also names an infeasible problem's conflicting constraints.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import numpy as np
 
@@ -30,8 +31,10 @@ FULL_DIM = 8  # blocks of at most this many dimensions are solved whole (one LMI
 # bound is the repaired duals' and the design is certified on its own, and a solve that does not certify
 # goes to the cvxpy SDP. (Kept for the coordinated path, whose Fig. 3 rows span many decades.)
 SETTINGS = {"iterative_refinement_enable": False}
+ACCEPT_GAP = 1e-5  # a loop that stops short of its gap but certifies this much is accepted (the Solution says so)
+ACCEPT_VIOLATION = 1e-6  # with the relaxed design's rows met to this (solver units; the certificate checks SI)
 OUTCOMES = {"optimal": "optimal", "time_limit": "time_limit", "infeasible": "infeasible"}  # a record's outcome
-FORMS = frozenset({"min_power", "position_crlb"})  # the objectives' linear forms cooperative.linear_form builds
+FORMS = frozenset({"min_power", "position_crlb", "weighted_crlb"})  # the objectives' linear forms cooperative.linear_form builds
 
 
 def why_not(opts, network) -> str | None:
@@ -47,6 +50,8 @@ def why_not(opts, network) -> str | None:
         return "angle information and CRLB interference are solved through cvxpy"
     if network.n_eavesdroppers:
         return "eavesdropper caps are solved through cvxpy"
+    if opts.objective_class.linear_form == "weighted_crlb" and not (opts._weights(network) > 0).all():
+        return "a target of weight 0 has no level to price (its CRLB may be infinite)"
     return None
 
 
@@ -84,6 +89,12 @@ def certified_solve(sdp, data: SnapshotData, time_limit_s: float | None, t0: flo
                                    note + ("" if settings is None else ", KKT solves unrefined")
                                    + (f"; {res.message}" if res.message else "")))
         if outcome != "error":
+            break
+        if res.gap <= ACCEPT_GAP and res.violation <= ACCEPT_VIOLATION:
+            # a whole-space solve that Clarabel's accuracy stops just short of the 1e-6 gap (seen at 1.1e-6 to
+            # 1.9e-6 on small min-power problems, refined or not): optimal to the gap it certifies, reported
+            res = replace(res, status="optimal", message=f"accepted at the certified gap {res.gap:.1e}")
+            records[-1] = replace(records[-1], outcome="optimal", message=records[-1].message + "; accepted")
             break
     return res
 

@@ -14,7 +14,8 @@ cluster) and R0_b per BS. Rows, in the solver's units:
   ``[[a - f, b], [b, c]] >= 0`` written as the four rows of a second-order cone (the angle CRB's form,
   ``formulation.linear.angle_crb_rows``; balanced by a congruence), and the objective
   ``sum_t w_t (1 / f_1t + 1 / f_2t)`` (``'inverse_sum'``): the exact relaxation of the cvxpy form's
-  ``[[X, I], [I, J]] >= 0``, minimise ``tr X``.
+  ``[[X, I], [I, J]] >= 0``, minimise ``tr X``; ``weighted``: the targets' weights in w_t and a price on
+  every block (the power term).
 """
 
 from __future__ import annotations
@@ -132,11 +133,17 @@ def cooperative_linear_sdp(opts, data: SnapshotData, assoc: Association, *, util
     if utilisation:  # dimensionless; the decisions are at alpha = 1, so a gap relative to at least 1e-3 of it
         # (at -30 dB alpha is 1e-4, and Clarabel's absolute accuracy, 1e-9, held a relative gap of 1e-5 open)
         return LinearSDP(blocks, rows, "max_t", budget_rows, level_floor=-1.0, gap_floor=1e-3, in_power_units=False)
-    if opts.objective_class.linear_form != "position_crlb":  # the total power
+    form = opts.objective_class.linear_form
+    if form not in ("position_crlb", "weighted_crlb"):  # the total power
         return LinearSDP(blocks, rows, "min_power", budget_rows)
     weights, cones, ref = crlb_rows(opts, data, assoc, blocks, by_bs, sensing_of, rows)
+    price = 0.0
+    if form == "weighted_crlb":  # sum_t w_t CRLB_t + lambda P [m^2]: in the CRLBs' unit 1 / j_ref, P in p_ref
+        per_target = np.repeat(np.asarray(opts._weights(data.network), float), 2)  # two levels per target
+        weights = tuple(np.asarray(weights) * per_target)
+        price = opts.power_weight_m2_per_w * data.p_ref / ref
     return LinearSDP(blocks, rows, "inverse_sum", budget_rows, weights=weights, level_floor=None, gap_floor=1e-12,
-                     cones=cones, crb_ref=ref)
+                     cones=cones, crb_ref=ref, power_price=price)
 
 
 def crlb_rows(opts, data: SnapshotData, assoc: Association, blocks, by_bs, sensing_of, rows: list[Row]):

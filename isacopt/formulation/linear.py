@@ -77,6 +77,7 @@ class LinearSDP:
     in_power_units: bool = True  # the objective is a power or gain in p_ref (False: dimensionless)
     cones: list[list[int]] = field(default_factory=list)
     crb_ref: float | None = None  # angle-CRB objectives: CRB_t = crb_ref * w_t / F_t (angle_crb_data)
+    power_price: float = 0.0  # 'inverse_sum' plus this times the total power (a weighted CRLB objective)
 
     def blocks_of(self, b: int) -> list[int]:
         return [i for i, blk in enumerate(self.blocks) if blk.bs == b]
@@ -85,6 +86,12 @@ class LinearSDP:
     def minimises_power(self) -> bool:
         """The objective is the total power (its dual matrices carry C_X = -I)."""
         return self.objective not in ("max_t", "inverse_sum")
+
+    @property
+    def block_cost(self) -> float:
+        """c with the objective's coefficient C_X = -c I on every block: 1 for the total power, the power price
+        of a priced 'inverse_sum', else 0."""
+        return 1.0 if self.minimises_power else self.power_price
 
     def bound_si(self, bound: float, p_ref: float) -> float:
         """A certified bound of this problem in the objective's SI unit."""

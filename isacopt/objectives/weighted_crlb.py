@@ -9,6 +9,7 @@ from .position_crlb import PositionCrlbObjective
 class WeightedCrlb(PositionCrlbObjective):
     name = "weighted"
     description = "weighted sum of position CRLBs plus weighted power"
+    linear_form = "weighted_crlb"  # on the subspace path: the CRLB cones, weighted, and a price on every block
 
     @classmethod
     def value(cls, opts, data, ev, design) -> float:

@@ -204,7 +204,7 @@ def solve_restricted_once(sdp: LinearSDP, terms: list[BlockTerms], bases: list[N
             cols.append(np.repeat(t.id_rows, nsv))
             vals.append((t.id_alpha[:, None] * svec(np.eye(n))).ravel())
             rows.append(np.tile(np.arange(start, start + nsv), t.id_rows.size))
-        parts_b.append(svec(np.eye(n)) if sdp.minimises_power else np.zeros(nsv))  # C_X = -I there
+        parts_b.append(svec(np.eye(n)) * sdp.block_cost if sdp.block_cost else np.zeros(nsv))  # C_X = -c I
         cones.append(clarabel.PSDTriangleConeT(n))
         start += nsv
     if start:

@@ -138,7 +138,7 @@ def certify(sdp: LinearSDP, terms: list[BlockTerms], y: NDArray[np.float64]) -> 
             if w > 0 and total <= 0:
                 return np.inf, [], y
             y[mine] *= w / total if w > 0 else 0.0
-    shift = -1.0 if sdp.minimises_power else 0.0
+    shift = -sdp.block_cost
     zs = [t.dual_matrix(y, shift) for t in terms]
     worst: dict[int, float] = {}
     for blk, z in zip(sdp.blocks, zs):
@@ -276,6 +276,8 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
             slack = vals - rhs
         else:
             value, levels = achieved_levels(sdp, vals, rhs, taus, groups)
+            if sdp.power_price:  # a priced power on top of the CRLBs
+                value += sdp.power_price * float(sum(np.trace(m).real for m in mats))
             slack = vals + taus * np.where(np.isfinite(levels), levels, 0.0)[groups] - rhs
         slack, cone_viol = cone_violation(sdp, slack)
         viol = max(float(max(0.0, -slack.min())) if slack.size else 0.0, cone_viol)
