@@ -4,6 +4,7 @@ default (the issue's "today's cvxpy path" is the code at a3c5103).
 
     python benchmarks/cooperative.py [--repeat 5] [--out benchmarks/cooperative.json]
     PYTHONPATH=/tmp/old python benchmarks/cooperative.py --paths default --out /tmp/old.json   # another checkout
+    python benchmarks/cooperative.py --cases seed-fig4-frontier/max_min_rate-nt8               # one case
 
 First solve: a fresh problem object on the file's snapshot (the cvxpy path compiles). Re-solve: the same
 object on new snapshots of the same structure (the channel seed changed), median of ``--repeat``; for the
@@ -30,22 +31,32 @@ CASES = {"seed-fig4-frontier": {}, "hex-7cell-comp-radar": {},
          "hex-7cell-comp-radar/min_power": {"objective": "min_power"},
          "seed-fig4-frontier/weighted": {"objective": "weighted", "power_weight_m2_per_w": 100.0},
          # max-min rate by bisection (the file's root-CRLB limits keep it on cvxpy: without them)
-         "hex-7cell-comp-backhaul/no-crlb-limit": {"root_crlb_m": None}}
+         "hex-7cell-comp-backhaul/no-crlb-limit": {"root_crlb_m": None},
+         # the issue's "a 7-cell max-min rate takes 30-40 s": the Fig. 4 cells with 8 antennas per BS
+         "seed-fig4-frontier/max_min_rate-nt8": {"objective": "max_min_rate", "rate_bps_hz": None, "_nt": 8,
+                                                 "_repeat": 2}}
 
 
-def snapshot(spec, seed: int):
-    """The file's network with channel seed ``seed`` (same structure, new channels)."""
-    return spec.network().with_updates(channels=spec.network().channels.model_copy(update={"seed": seed}))
+def snapshot(spec, seed: int | None, nt: int | None = None):
+    """The file's network (``seed``: with that channel seed: same structure, new channels; ``nt``: antennas)."""
+    net = spec.network()
+    if seed is not None:
+        net = net.with_updates(channels=net.channels.model_copy(update={"seed": seed}))
+    if nt is not None:
+        net = net.with_updates(base_stations=[b.model_copy(update={"tx_antennas": nt}) for b in net.base_stations])
+    return net
 
 
 def measure(spec, update: dict, repeat: int) -> dict:
+    update = dict(update)
+    nt, repeat = update.pop("_nt", None), update.pop("_repeat", repeat)
     problem = spec.problem.model_copy(update=update)
     t = time.perf_counter()
-    first = problem.solve(spec.network())
+    first = problem.solve(snapshot(spec, None, nt))
     first_s = time.perf_counter() - t
     times, values = [], []
     for seed in range(101, 101 + repeat):
-        net = snapshot(spec, seed)
+        net = snapshot(spec, seed, nt)
         t = time.perf_counter()
         sol = problem.solve(net)
         times.append(time.perf_counter() - t)
@@ -58,10 +69,12 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--paths", default="default,sdp", help="'default' and/or 'sdp' (relaxation='sdp')")
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--cases", default=",".join(CASES), help="comma-separated keys of CASES")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "cooperative.json"))
     args = ap.parse_args()
     rows = {}
-    for case, change in CASES.items():
+    for case in args.cases.split(","):
+        change = CASES[case]
         spec = iso.load_problem(ROOT / "problems" / f"{case.split('/')[0]}.yaml")
         out = {path: measure(spec, {**change, **({"relaxation": "sdp"} if path == "sdp" else {})}, args.repeat)
                for path in args.paths.split(",")}
