@@ -4,8 +4,9 @@ Counts first (no machine dependence): on small instances (three BSs, 6 links, li
 branch and bound against exhaustive search (same optimum, proven gap, convex solves used), and the
 greedy heuristic's gap to the optimum; on the catalogue's 7-cell problem (14 radar links, 16 384
 choices: beyond the exhaustive limit) branch and bound's solves and gap and greedy's gap to it.
-Then one timing: the default search (one problem compiled for every candidate link, choices switched
-by data) against compiling each choice's own problem, wall time and compilations, same optimum.
+Then one timing: the default search (each choice on the subspace path, nothing compiled), the cvxpy path
+with one problem compiled for every candidate link (choices switched by data) and the cvxpy path compiling
+each choice's own problem: wall time and compilations, same optimum.
 """
 
 from __future__ import annotations
@@ -77,33 +78,41 @@ def main() -> None:
               f"{bb['nodes']:9d} {bb['gap']:8.1e} {'-':>10} {_pct(catalogue['greedy_gap']):>10}")
     if compile_once:
         c = compile_once
-        print(f"compile once (default): {c['default']['wall_s']:.2f} s, {c['default']['compilations']} compilation(s); "
-              f"each choice compiled: {c['per_choice']['wall_s']:.2f} s, {c['per_choice']['compilations']} "
-              f"compilations; ratio {c['ratio']:.1f}x, objectives {c['same_optimum_rel']:.1e} apart")
+        print(f"default (subspace, nothing compiled): {c['default']['wall_s']:.2f} s; cvxpy compiled once: "
+              f"{c['compiled_once']['wall_s']:.2f} s, {c['compiled_once']['compilations']} compilation(s) "
+              f"({c['default_ratio']:.1f}x the default); each choice compiled: {c['per_choice']['wall_s']:.2f} s, "
+              f"{c['per_choice']['compilations']} compilations ({c['ratio']:.1f}x compiled once); objectives "
+              f"{c['same_optimum_rel']:.1e} apart")
     print(f"written to {args.out}")
 
 
 def compile_once_timing(repeat: int = 3) -> dict:
-    """Branch and bound on the catalogue's 7-cell problem, the default against one compilation per choice
-    (``COMPILE_ONCE = False``), each in a fresh search (nothing cached): median wall time of ``repeat``."""
+    """Branch and bound on the catalogue's 7-cell problem, in a fresh search each (nothing cached), median wall
+    time of ``repeat``: the default (each choice on the subspace path: nothing compiled), the cvxpy path
+    compiled once for every candidate link (``relaxation='sdp'``), and the cvxpy path compiling each choice
+    (``COMPILE_ONCE = False``)."""
     spec = iso.load_problem(ROOT / "problems/hex-7cell-cluster-selection.yaml")
     net = spec.network()
+    sdp = spec.problem.model_copy(update={"base": spec.problem.base.model_copy(update={"relaxation": "sdp"})})
     out = {}
-    for name, flag in (("default", True), ("per_choice", False)):
+    for name, flag, search in (("default", True, spec.problem), ("compiled_once", True, sdp),
+                               ("per_choice", False, sdp)):
         selection_builder.COMPILE_ONCE = flag
         times, sol, compiled = [], None, 0
         for _ in range(repeat):
             selection_builder.SHARED_CACHES.clear()
-            problem = spec.problem.model_copy(deep=True)
+            problem = search.model_copy(deep=True)
             t = time.perf_counter()
             sol = problem.solve(net)
             times.append(time.perf_counter() - t)
             compiled = len(problem.builders()[0]._cache)
         out[name] = {"wall_s": sorted(times)[len(times) // 2], "compilations": compiled, "objective": sol.objective,
-                     "convex_solves": sol.search.convex_solves}
+                     "convex_solves": sol.search.convex_solves, "solver": sol.solver}
     selection_builder.COMPILE_ONCE = True
-    out["ratio"] = out["per_choice"]["wall_s"] / out["default"]["wall_s"]
-    out["same_optimum_rel"] = abs(out["default"]["objective"] - out["per_choice"]["objective"]) / out["per_choice"]["objective"]
+    out["ratio"] = out["per_choice"]["wall_s"] / out["compiled_once"]["wall_s"]
+    out["default_ratio"] = out["compiled_once"]["wall_s"] / out["default"]["wall_s"]
+    out["same_optimum_rel"] = max(abs(out[k]["objective"] - out["per_choice"]["objective"])
+                                  for k in ("default", "compiled_once")) / out["per_choice"]["objective"]
     return out
 
 

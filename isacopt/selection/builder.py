@@ -20,7 +20,7 @@ from .._model import ProblemModel
 from ..errors import ValidationError
 from ..solve.cache import CompileCache
 from ..solve.outcome import make_solution
-from ..cooperative import CooperativeISAC
+from ..cooperative import CooperativeISAC, fast_path
 from ..network.model import Network
 from ..objectives import searchable
 from ..results import SearchStats, Solution, Timing
@@ -119,8 +119,11 @@ class ClusterSelection(ProblemModel):
             return self._status(network, "infeasible", "even without cooperation the limits are broken: "
                                 + "; ".join(heads), t0, heads)
 
-        # compiled once for every candidate link: each choice switches the others off (terms.link_gates)
-        every = links.association(links.links) if COMPILE_ONCE else None
+        # compiled once for every candidate link: each choice switches the others off (terms.link_gates);
+        # not where each choice takes the subspace path, which compiles nothing (a search on the catalogue's
+        # 7-cell problem: 0.34 s against 1.3 s compiled once, 0.63 s with the compilation cached)
+        fast = fast_path.why_not(self.base, network) is None
+        every = links.association(links.links) if COMPILE_ONCE and not fast else None
 
         def solve_choice(assoc, enforce: bool) -> Solution:
             left = None if deadline is None else max(deadline - time.perf_counter(), 1e-3)

@@ -67,14 +67,20 @@ def test_each_choice_of_the_gated_problem_equals_the_choice_compiled_alone(name)
     assert sum(key[-1] for key in gated._cache) == 1  # one gated compilation served every choice
 
 
-def test_a_search_compiles_once_and_finds_the_same_choice():
+@pytest.mark.parametrize("relaxation", ["sdp", "auto"])
+def test_a_search_compiles_once_and_finds_the_same_choice(relaxation):
+    """On the cvxpy path a search compiles one gated problem; on the default (subspace) path it compiles
+    nothing: each choice's dual form is assembled directly. Either finds the best choice."""
     net = triangle_network(1)
-    base = iso.CooperativeISAC(objective="min_sum_crlb", rate_bps_hz=1.0, pairs="multistatic")
+    base = iso.CooperativeISAC(objective="min_sum_crlb", rate_bps_hz=1.0, pairs="multistatic", relaxation=relaxation)
     SHARED_CACHES.clear()  # searches over the same base share compiled problems (other tests' networks too)
     search = iso.ClusterSelection(method="exhaustive", candidates=3, base=base)
     sol = search.solve(net)
     exact, _ = search.builders()
-    assert [key[-1] for key in exact._cache] == [True]  # every choice ran on the one compiled problem
+    if relaxation == "sdp":
+        assert [key[-1] for key in exact._cache] == [True]  # every choice ran on the one compiled problem
+    else:
+        assert not exact._cache and sol.attempts[0].startswith("subspace")
     # against the choices solved one by one, each compiled alone
     alone = base.model_copy()
     links = LinkSet.nearest(net, 3)
