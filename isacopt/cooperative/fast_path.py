@@ -1,6 +1,6 @@
 """``relaxation='auto'`` for ``CooperativeISAC``: the relaxation on the subspace path (solve.subspace), no cvxpy.
 
-The cooperative SDP of ``min_sum_crlb``, ``weighted`` and ``min_power``, and each utilisation step of the ``max_min_rate``
+The cooperative SDP of the CRLB objectives and ``min_power`` (root-CRLB limits included), and each utilisation step of the ``max_min_rate``
 bisection (cooperative.rate_steps), is linear in its blocks (cooperative.linear_form);
 the subspace loop solves its dual LMI form with Clarabel directly and certifies the optimum with its own
 dual bound. The design is extracted and certified exactly as on the cvxpy path. Whatever the loop does
@@ -34,7 +34,7 @@ SETTINGS = {"iterative_refinement_enable": False}
 ACCEPT_GAP = 1e-5  # a loop that stops short of its gap but certifies this much is accepted (the Solution says so)
 ACCEPT_VIOLATION = 1e-6  # with the relaxed design's rows met to this (solver units; the certificate checks SI)
 OUTCOMES = {"optimal": "optimal", "time_limit": "time_limit", "infeasible": "infeasible"}  # a record's outcome
-FORMS = frozenset({"min_power", "position_crlb", "weighted_crlb"})  # the objectives' linear forms cooperative.linear_form builds
+FORMS = frozenset({"min_power", "position_crlb", "weighted_crlb", "max_crlb"})  # the objectives' linear forms cooperative.linear_form builds
 
 
 def why_not(opts, network) -> str | None:
@@ -44,8 +44,8 @@ def why_not(opts, network) -> str | None:
         return "relaxation 'sdp' asked for"
     if opts.objective_class.linear_form not in FORMS and not opts.objective_class.bisection:
         return f"objective {opts.objective!r} is solved through cvxpy"
-    if any(lim is not None for lim in opts.limits(network)):
-        return "root-CRLB limits (tr J^-1 <= eps^2) are not linear rows"
+    if opts.objective_class.bisection and any(lim is not None for lim in opts.limits(network)):
+        return "root-CRLB limits in a max-min-rate step (a utilisation problem) are solved through cvxpy"
     if opts.angle_information or opts.crlb_interference:
         return "angle information and CRLB interference are solved through cvxpy"
     if network.n_eavesdroppers:

@@ -29,9 +29,11 @@ from ..association import Association
 from ..formulation.data import SnapshotData
 from ..formulation.linear import Block, LinearSDP, Row
 from ..terms.position_crlb import isotropic_fims, pair_geometry
+from .compiled import CRLB_MARGIN
 from .variables import blocks_for
 
 Term = tuple[int, float, NDArray[np.complex128] | None]
+CRLB_FORMS = ("position_crlb", "weighted_crlb", "max_crlb")  # objectives' linear forms with CRLB levels
 
 
 @dataclass(frozen=True)
@@ -134,16 +136,27 @@ def cooperative_linear_sdp(opts, data: SnapshotData, assoc: Association, *, util
         # (at -30 dB alpha is 1e-4, and Clarabel's absolute accuracy, 1e-9, held a relative gap of 1e-5 open)
         return LinearSDP(blocks, rows, "max_t", budget_rows, level_floor=-1.0, gap_floor=1e-3, in_power_units=False)
     form = opts.objective_class.linear_form
-    if form not in ("position_crlb", "weighted_crlb"):  # the total power
+    caps = opts.limits(data.network)
+    if form not in CRLB_FORMS and all(lim is None for lim in caps):  # the total power
         return LinearSDP(blocks, rows, "min_power", budget_rows)
     weights, cones, ref = crlb_rows(opts, data, assoc, blocks, by_bs, sensing_of, rows)
+    # root-CRLB limits: j_ref CRLB_t = w_t (1 / f_1t + 1 / f_2t) <= j_ref eps_t^2 (less the cvxpy path's margin)
+    limits = [((2 * t, 2 * t + 1), (weights[2 * t], weights[2 * t + 1]), lim**2 * (1 - CRLB_MARGIN) / ref)
+              for t, lim in enumerate(caps) if lim is not None]
+    if form == "max_crlb":  # the largest CRLB: every target's sum bounded by the level u, minimised
+        limits += [((2 * t, 2 * t + 1), (weights[2 * t], weights[2 * t + 1]), None) for t in range(len(caps))]
+        return LinearSDP(blocks, rows, "inverse_max", budget_rows, weights=(0.0,) * len(weights), level_floor=None,
+                         gap_floor=1e-12, cones=cones, crb_ref=ref, limits=limits)
+    if form not in CRLB_FORMS:  # the total power with limits: no CRLB in the objective, a price of 1 per power unit
+        return LinearSDP(blocks, rows, "inverse_sum", budget_rows, weights=(0.0,) * len(weights), level_floor=None,
+                         cones=cones, power_price=1.0, limits=limits)
     price = 0.0
     if form == "weighted_crlb":  # sum_t w_t CRLB_t + lambda P [m^2]: in the CRLBs' unit 1 / j_ref, P in p_ref
         per_target = np.repeat(np.asarray(opts._weights(data.network), float), 2)  # two levels per target
         weights = tuple(np.asarray(weights) * per_target)
         price = opts.power_weight_m2_per_w * data.p_ref / ref
     return LinearSDP(blocks, rows, "inverse_sum", budget_rows, weights=weights, level_floor=None, gap_floor=1e-12,
-                     cones=cones, crb_ref=ref, power_price=price)
+                     cones=cones, crb_ref=ref, power_price=price, limits=limits)
 
 
 def crlb_rows(opts, data: SnapshotData, assoc: Association, blocks, by_bs, sensing_of, rows: list[Row]):

@@ -59,8 +59,9 @@ class Row:
 @dataclass
 class LinearSDP:
     """maximise ``sum_g weights[g] t_g`` (``objective = 'max_t'``; one level t with weight 1 for the max-min
-    beampattern), minimise total power (``'min_power'``) or minimise ``sum_g weights[g] / t_g``
-    (``'inverse_sum'``: the sum of angle CRBs, one level per target) over PSD blocks.
+    beampattern), minimise total power (``'min_power'``), minimise ``sum_g weights[g] / t_g``
+    (``'inverse_sum'``: the sum of angle CRBs, one level per target) or the largest of the ``limits`` without a
+    cap (``'inverse_max'``: the largest position CRLB) over PSD blocks.
 
     ``cones``: groups of rows whose left-minus-right sides lie together in a second-order cone (the first
     at least the norm of the others) instead of each being nonnegative: the angle CRB's 2 x 2 Schur
@@ -78,6 +79,10 @@ class LinearSDP:
     cones: list[list[int]] = field(default_factory=list)
     crb_ref: float | None = None  # angle-CRB objectives: CRB_t = crb_ref * w_t / F_t (angle_crb_data)
     power_price: float = 0.0  # 'inverse_sum' plus this times the total power (a weighted CRLB objective)
+    # limits on sums of inverse levels, ``sum_{g in L} w_g / t_g <= cap`` ('inverse_sum' and 'inverse_max'):
+    # (levels, their weights, cap); a cap of None is the objective's own level u ('inverse_max' minimises the
+    # largest such sum: the largest position CRLB)
+    limits: list[tuple[tuple[int, ...], tuple[float, ...], float | None]] = field(default_factory=list)
 
     def blocks_of(self, b: int) -> list[int]:
         return [i for i, blk in enumerate(self.blocks) if blk.bs == b]
@@ -85,7 +90,12 @@ class LinearSDP:
     @property
     def minimises_power(self) -> bool:
         """The objective is the total power (its dual matrices carry C_X = -I)."""
-        return self.objective not in ("max_t", "inverse_sum")
+        return self.objective not in ("max_t", "inverse_sum", "inverse_max")
+
+    @property
+    def inverse(self) -> bool:
+        """The levels enter as inverses (a sum of them minimised, or bounded by limits)."""
+        return self.objective in ("inverse_sum", "inverse_max")
 
     @property
     def block_cost(self) -> float:
@@ -96,7 +106,7 @@ class LinearSDP:
     def bound_si(self, bound: float, p_ref: float) -> float:
         """A certified bound of this problem in the objective's SI unit."""
         if self.crb_ref is not None:  # the sum of CRBs is crb_ref times the sum; the largest, crb_ref / level
-            if self.objective == "inverse_sum":
+            if self.inverse:
                 return self.crb_ref * bound
             return self.crb_ref / bound if bound > 0 else float("inf")
         return bound * (p_ref if self.in_power_units else 1.0)

@@ -41,9 +41,9 @@ class Objective:
     # the subspace (dual) path's form: "min_power" (total power), "max_t" (a common level), "two_levels"
     # (two weighted levels), "angle_crb" (Schur complements as second-order cones), "position_crlb" (the
     # cooperative tr J^-1 as two such cones per target: cooperative.linear_form; "weighted_crlb" the same with
-    # the targets' weights and a priced power), None: none
+    # the targets' weights and a priced power; "max_crlb" the largest of the targets' sums), None: none
     linear_form: ClassVar[Literal["min_power", "max_t", "two_levels", "angle_crb", "position_crlb", "weighted_crlb",
-                                  None]] = None
+                                  "max_crlb", None]] = None
     # the SOCP relaxation (beamformers, no sensing covariances) solves it
     socp: ClassVar[bool] = False
     # why an integer search (cluster selection, cell association) cannot use it: its bounds do not compare

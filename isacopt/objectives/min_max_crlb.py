@@ -9,6 +9,7 @@ from .position_crlb import PositionCrlbObjective
 class MinMaxCrlb(PositionCrlbObjective):
     name = "min_max_crlb"
     description = "largest position CRLB over the targets"
+    linear_form = "max_crlb"  # on the subspace path: the largest of the targets' sums of inverse levels
 
     @classmethod
     def value(cls, opts, data, ev, design) -> float:

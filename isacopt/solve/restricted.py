@@ -12,7 +12,7 @@ too-small subspace gives a penalised answer and duals, never "infeasible".
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import clarabel
 import numpy as np
@@ -106,6 +106,7 @@ class RestrictedSolution:
     t: NDArray[np.float64]           # the levels t_g (max t; empty for min power)
     solver_s: float
     iterations: int
+    mu: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))  # the limits' multipliers (>= 0)
 
 
 # Clarabel's NumericalError on a restricted problem is mostly its Ruiz equilibration meeting rows whose
@@ -151,9 +152,10 @@ def solve_restricted_once(sdp: LinearSDP, terms: list[BlockTerms], bases: list[N
     (the primal form was 1.5-3x slower per solve on the benchmark sizes)."""
     n_rows = len(sdp.rows)
     max_t = sdp.objective == "max_t"
-    inverse = sdp.objective == "inverse_sum"
+    inverse = sdp.inverse
     n_levels = len(sdp.weights) if inverse else 0  # q_g <= sqrt(w_g lambda_g): the bound's terms, as variables
-    n_vars = n_rows + n_levels
+    n_limits = len(sdp.limits)  # mu_L >= 0, the limits' multipliers (after the q_g)
+    n_vars = n_rows + n_levels + n_limits
     rhs = np.array([r.rhs for r in sdp.rows])
     elastic = np.array([i for i, r in enumerate(sdp.rows) if r.elastic], int)
     in_cone = sdp.cone_rows()
@@ -172,13 +174,24 @@ def solve_restricted_once(sdp: LinearSDP, terms: list[BlockTerms], bases: list[N
                                      shape=(len(group), n_vars)))
         parts_b.append(np.zeros(len(group)))
         cones.append(clarabel.SecondOrderConeT(len(group)))
+    if n_limits:
+        parts_a.append(sp.csc_matrix((-np.ones(n_limits), (np.arange(n_limits), n_rows + n_levels + np.arange(n_limits))),
+                                     shape=(n_limits, n_vars)))
+        parts_b.append(np.zeros(n_limits))
+        cones.append(clarabel.NonnegativeConeT(n_limits))
     taus = np.array([r.tau for r in sdp.rows])
     groups = np.array([r.group for r in sdp.rows])
     for g, w in enumerate(sdp.weights[:n_levels]):
         # lambda_g = sum_{i in g} (-tau_i) y_i;  q_g^2 <= w_g lambda_g  <=>  ||(2 q_g, w_g - lambda_g)|| <= w_g + lambda_g
+        # (with limits on level g, w_g + sum_L w_Lg mu_L in place of w_g)
         lam = np.where(groups == g, -taus, 0.0)
         rows = np.zeros((3, n_vars))
         rows[0, :n_rows], rows[1, n_rows + g], rows[2, :n_rows] = -lam, -2.0, lam
+        for m, (levels, weights, _) in enumerate(sdp.limits):
+            for level, weight in zip(levels, weights):
+                if level == g:
+                    rows[0, n_rows + n_levels + m] -= weight
+                    rows[2, n_rows + n_levels + m] -= weight
         parts_a.append(sp.csc_matrix(rows)), parts_b.append(np.array([w, 0.0, w]))
         cones.append(clarabel.SecondOrderConeT(3))
     zero_rows = 0
@@ -187,6 +200,12 @@ def solve_restricted_once(sdp: LinearSDP, terms: list[BlockTerms], bases: list[N
         stationarity = np.stack([np.where(groups == g, -taus, 0.0) for g in range(zero_rows)])
         parts_a.insert(0, sp.csc_matrix(stationarity)), parts_b.insert(0, np.array(sdp.weights, dtype=float))
         cones.insert(0, clarabel.ZeroConeT(zero_rows))
+    elif sdp.objective == "inverse_max":  # stationarity in u: the multipliers of the limits without a cap sum to one
+        zero_rows = 1
+        row = np.zeros((1, n_vars))
+        row[0, n_rows + n_levels:] = [1.0 if cap is None else 0.0 for _, _, cap in sdp.limits]
+        parts_a.insert(0, sp.csc_matrix(row)), parts_b.insert(0, np.ones(1))
+        cones.insert(0, clarabel.ZeroConeT(1))
     sizes = [2 * u.shape[1] for u in bases]
     off = sum(len(pb) for pb in parts_b)  # where the blocks' multipliers start in Clarabel's z
     # every block's rows as one set of triplets (one sparse construction per solve, not one per block)
@@ -214,7 +233,7 @@ def solve_restricted_once(sdp: LinearSDP, terms: list[BlockTerms], bases: list[N
     b = np.concatenate(parts_b)
     # maximise the bound -sum_i y_i c_i (max t), sum_i y_i c_i (min power) or sum_i y_i c_i + 2 sum_g q_g
     # (inverse sum), as a minimisation
-    q = np.concatenate([-rhs, np.full(n_levels, -2.0)])
+    q = np.concatenate([-rhs, np.full(n_levels, -2.0), [0.0 if cap is None else cap for _, _, cap in sdp.limits]])
     opts = clarabel.DefaultSettings()
     opts.verbose = False
     for key, val in {**(FAER_SETTINGS if a.nnz >= FAER_MIN_NNZ else {}), **(settings or {})}.items():
@@ -228,6 +247,7 @@ def solve_restricted_once(sdp: LinearSDP, terms: list[BlockTerms], bases: list[N
         first = (str(err).splitlines() or [type(err).__name__])[0][:200]
         return RestrictedSolution(f"panic: {first}", np.zeros(n_rows), [], np.zeros(0), 0.0, 0)
     y = np.asarray(sol.x)[:n_rows].copy()
+    mu = np.clip(np.asarray(sol.x)[n_rows + n_levels:], 0.0, None)
     y[plain] = np.clip(y[plain], 0.0, None)  # a cone group's multipliers keep their signs
     z = np.asarray(sol.z)
     blocks = []
@@ -242,4 +262,4 @@ def solve_restricted_once(sdp: LinearSDP, terms: list[BlockTerms], bases: list[N
         yb = (s[:r, :r] + s[r:, r:]) + 1j * (s[r:, :r] - s[:r, r:])
         blocks.append((yb + yb.conj().T) / 2)
     return RestrictedSolution(str(sol.status), y, blocks, z[:zero_rows].astype(float),
-                              float(sol.solve_time), int(sol.iterations))
+                              float(sol.solve_time), int(sol.iterations), mu)

@@ -118,9 +118,10 @@ def next_basis(u: NDArray[np.complex128], y: NDArray[np.complex128], new: NDArra
     return orthonormal(np.concatenate([u @ vy[:, order[:n_used]], new, keep[:, n_used:]], axis=1))
 
 
-def certify(sdp: LinearSDP, terms: list[BlockTerms], y: NDArray[np.float64]) -> tuple[float, list[NDArray], NDArray]:
-    """A bound on the full relaxation from row duals y, made dual feasible; also every Z_X before the
-    repair and the repaired duals."""
+def certify(sdp: LinearSDP, terms: list[BlockTerms], y: NDArray[np.float64],
+            mu: NDArray[np.float64] | None = None) -> tuple[float, list[NDArray], NDArray]:
+    """A bound on the full relaxation from row duals y (and the limits' multipliers mu), made dual feasible;
+    also every Z_X before the repair and the repaired duals."""
     y = project_multipliers(sdp, y)
     max_t = sdp.objective == "max_t"
     if max_t and len(sdp.weights) == 1:
@@ -155,12 +156,25 @@ def certify(sdp: LinearSDP, terms: list[BlockTerms], y: NDArray[np.float64]) -> 
         # multipliers' sum off one; with C_X = 0 a positive rescaling keeps every Z_X <= 0 and restores it
         y /= float(taus @ y)
     rhs = np.array([r.rhs for r in sdp.rows])
-    if sdp.objective == "inverse_sum":
-        # inf over t_g > 0 of w_g / t_g + lambda_g t_g is 2 sqrt(w_g lambda_g), lambda_g = sum_{i in g} (-tau_i) y_i
+    if sdp.inverse:
+        # inf over t_g > 0 of w_g / t_g + lambda_g t_g is 2 sqrt(w_g lambda_g), lambda_g = sum_{i in g} (-tau_i) y_i;
+        # a limit sum_{g in L} w_Lg / t_g <= c_L with multiplier mu_L adds mu_L w_Lg to w_g and -mu_L c_L
         taus = np.array([-r.tau for r in sdp.rows])
         groups = np.array([r.group for r in sdp.rows])
         lam = np.array([float(taus[groups == g] @ y[groups == g]) for g in range(len(sdp.weights))])
-        return float(2 * np.sqrt(np.asarray(sdp.weights) * np.clip(lam, 0.0, None)).sum() + y @ rhs), zs, y
+        w, bound = np.array(sdp.weights, float), 0.0
+        if sdp.limits:
+            mu = np.clip(np.zeros(len(sdp.limits)) if mu is None else np.asarray(mu, float), 0.0, None)
+            free = np.array([cap is None for _, _, cap in sdp.limits])
+            if free.any():  # stationarity in u ('inverse_max'): the uncapped limits' multipliers sum to one
+                total = float(mu[free].sum())
+                if total <= 0:
+                    return -np.inf, zs, y
+                mu[free] /= total
+            for m, (levels, weights, cap) in enumerate(sdp.limits):
+                w[list(levels)] += mu[m] * np.asarray(weights)
+                bound -= mu[m] * (cap or 0.0)
+        return float(bound + 2 * np.sqrt(w * np.clip(lam, 0.0, None)).sum() + y @ rhs), zs, y
     bound = float(-(y @ rhs)) if max_t else float(y @ rhs)
     return bound, zs, y
 
@@ -207,11 +221,31 @@ def achieved_levels(sdp: LinearSDP, vals: NDArray[np.float64], rhs: NDArray[np.f
         g = groups[group[0]]
         levels[g] = min(levels[g], float(fisher_levels(vals[group] - rhs[group])[0]) / -taus[group[0]])
     levels[~np.isfinite(levels) & (levels > 0)] = 0.0  # a group without rows
+    if sdp.objective == "inverse_max":  # the largest uncapped limit's sum
+        sums = limit_sums(sdp, levels)
+        free = [m for m, (_, _, cap) in enumerate(sdp.limits) if cap is None]
+        return float(sums[free].max()), levels
     if sdp.objective == "inverse_sum":
         with np.errstate(divide="ignore"):
             inverse = np.where(levels > 0, np.asarray(sdp.weights) / np.where(levels > 0, levels, 1.0), np.inf)
         return float(inverse.sum()), levels
     return float(np.dot(sdp.weights, levels)), levels
+
+
+def limit_sums(sdp: LinearSDP, levels: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Each limit's ``sum_{g in L} w_Lg / t_g`` at the levels (inf where a level is not positive)."""
+    out = np.zeros(len(sdp.limits))
+    for m, (groups, weights, _) in enumerate(sdp.limits):
+        t = levels[list(groups)]
+        out[m] = float(np.sum(np.asarray(weights) / t)) if np.all(t > 0) else np.inf
+    return out
+
+
+def limit_violation(sdp: LinearSDP, levels: NDArray[np.float64]) -> float:
+    """The worst capped limit's excess over its cap, relative to the cap."""
+    sums = limit_sums(sdp, levels)
+    return max((max(0.0, (sums[m] - cap) / cap) for m, (_, _, cap) in enumerate(sdp.limits) if cap is not None),
+               default=0.0)
 
 
 def row_values(sdp: LinearSDP, terms: list[BlockTerms], mats: list[NDArray]) -> NDArray[np.float64]:
@@ -281,9 +315,11 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
             slack = vals + taus * np.where(np.isfinite(levels), levels, 0.0)[groups] - rhs
         slack, cone_viol = cone_violation(sdp, slack)
         viol = max(float(max(0.0, -slack.min())) if slack.size else 0.0, cone_viol)
+        if sdp.limits:
+            viol = max(viol, limit_violation(sdp, levels))
         short_rows = np.clip(-slack[elastic], 0.0, None)  # elastic rows' shortfalls (their slacks sigma)
         shortfall, short = float(short_rows.sum()), float(short_rows.max(initial=0.0))
-        bound, zs, y_dual = certify(sdp, terms, res.y)
+        bound, zs, y_dual = certify(sdp, terms, res.y, res.mu)
         # the bound also bounds the penalised problem (its duals respect y <= penalty), whose value is below;
         # rows short by no more than the feasibility tolerance count as met (as the status below counts
         # them), else Clarabel's last digits, times the penalty, hold the gap open on a whole-space solve
