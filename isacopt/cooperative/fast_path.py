@@ -1,7 +1,8 @@
 """``relaxation='auto'`` for ``CooperativeISAC``: the relaxation on the subspace path (solve.subspace), no cvxpy.
 
-The cooperative SDP of the CRLB objectives and ``min_power`` (root-CRLB limits included), and each utilisation step of the ``max_min_rate``
-bisection (cooperative.rate_steps), is linear in its blocks (cooperative.linear_form);
+The cooperative SDP of the CRLB objectives and ``min_power`` (root-CRLB limits included), and each
+utilisation step of the ``max_min_rate`` bisection (cooperative.rate_steps), is linear in its blocks
+(cooperative.linear_form);
 the subspace loop solves its dual LMI form with Clarabel directly and certifies the optimum with its own
 dual bound. The design is extracted and certified exactly as on the cvxpy path. Whatever the loop does
 not settle (rows that cannot all hold, a stalled loop, a design whose certificate fails) goes to the
@@ -34,7 +35,8 @@ SETTINGS = {"iterative_refinement_enable": False}
 ACCEPT_GAP = 1e-5  # a loop that stops short of its gap but certifies this much is accepted (the Solution says so)
 ACCEPT_VIOLATION = 1e-6  # with the relaxed design's rows met to this (solver units; the certificate checks SI)
 OUTCOMES = {"optimal": "optimal", "time_limit": "time_limit", "infeasible": "infeasible"}  # a record's outcome
-FORMS = frozenset({"min_power", "position_crlb", "weighted_crlb", "max_crlb"})  # the objectives' linear forms cooperative.linear_form builds
+# the objectives' linear forms cooperative.linear_form builds
+FORMS = frozenset({"min_power", "position_crlb", "weighted_crlb", "max_crlb"})
 
 
 def why_not(opts, network) -> str | None:

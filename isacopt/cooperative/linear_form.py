@@ -141,10 +141,12 @@ def cooperative_linear_sdp(opts, data: SnapshotData, assoc: Association, *, util
         return LinearSDP(blocks, rows, "min_power", budget_rows)
     weights, cones, ref = crlb_rows(opts, data, assoc, blocks, by_bs, sensing_of, rows)
     # root-CRLB limits: j_ref CRLB_t = w_t (1 / f_1t + 1 / f_2t) <= j_ref eps_t^2 (less the cvxpy path's margin)
-    limits = [((2 * t, 2 * t + 1), (weights[2 * t], weights[2 * t + 1]), lim**2 * (1 - CRLB_MARGIN) / ref)
-              for t, lim in enumerate(caps) if lim is not None]
+    def limit(t: int, cap: float | None):  # target t's two levels, their weights, the cap
+        return (2 * t, 2 * t + 1), (weights[2 * t], weights[2 * t + 1]), cap
+
+    limits = [limit(t, lim**2 * (1 - CRLB_MARGIN) / ref) for t, lim in enumerate(caps) if lim is not None]
     if form == "max_crlb":  # the largest CRLB: every target's sum bounded by the level u, minimised
-        limits += [((2 * t, 2 * t + 1), (weights[2 * t], weights[2 * t + 1]), None) for t in range(len(caps))]
+        limits += [limit(t, None) for t in range(len(caps))]
         return LinearSDP(blocks, rows, "inverse_max", budget_rows, weights=(0.0,) * len(weights), level_floor=None,
                          gap_floor=1e-12, cones=cones, crb_ref=ref, limits=limits)
     if form not in CRLB_FORMS:  # the total power with limits: no CRLB in the objective, a price of 1 per power unit

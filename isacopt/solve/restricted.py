@@ -175,8 +175,8 @@ def solve_restricted_once(sdp: LinearSDP, terms: list[BlockTerms], bases: list[N
         parts_b.append(np.zeros(len(group)))
         cones.append(clarabel.SecondOrderConeT(len(group)))
     if n_limits:
-        parts_a.append(sp.csc_matrix((-np.ones(n_limits), (np.arange(n_limits), n_rows + n_levels + np.arange(n_limits))),
-                                     shape=(n_limits, n_vars)))
+        cols = n_rows + n_levels + np.arange(n_limits)
+        parts_a.append(sp.csc_matrix((-np.ones(n_limits), (np.arange(n_limits), cols)), shape=(n_limits, n_vars)))
         parts_b.append(np.zeros(n_limits))
         cones.append(clarabel.NonnegativeConeT(n_limits))
     taus = np.array([r.tau for r in sdp.rows])
