@@ -22,16 +22,11 @@ from ..results import Solution, Timing
 from ..solve.extract import psd_part
 from ..solve.outcome import certified_status, make_solution
 from ..solve.runner import SolveRecord
-from ..solve.subspace import SubspaceResult, solve_subspace
+from ..solve.subspace import SubspaceResult, unrefined_first
 from .finish import design_of_blocks
 from .linear_form import cooperative_linear_sdp
 
 FULL_DIM = 8  # blocks of at most this many dimensions are solved whole (one LMI solve), as for coordinated
-# Clarabel without iterative refinement of its KKT solves: on the 7-cell CRLB problems (16 snapshots) 44 % less
-# solver time, every solve certified as before (gaps 1e-9 to 3e-7); only the speed depends on it, since the
-# bound is the repaired duals' and the design is certified on its own, and a solve that does not certify
-# goes to the cvxpy SDP. (Kept for the coordinated path, whose Fig. 3 rows span many decades.)
-SETTINGS = {"iterative_refinement_enable": False}
 ACCEPT_GAP = 1e-5  # a loop that stops short of its gap but certifies this much is accepted (the Solution says so)
 ACCEPT_VIOLATION = 1e-6  # with the relaxed design's rows met to this (solver units; the certificate checks SI)
 OUTCOMES = {"optimal": "optimal", "time_limit": "time_limit", "infeasible": "infeasible"}  # a record's outcome
@@ -76,19 +71,17 @@ def solve_fast(opts, data: SnapshotData, assoc: Association, time_limit_s: float
 
 def certified_solve(sdp, data: SnapshotData, time_limit_s: float | None, t0: float, records: list[SolveRecord], *,
                     start=None, gap_tol: float = 1e-6) -> SubspaceResult:
-    """The subspace loop with ``SETTINGS``, and once more with Clarabel's defaults when that ends in an error;
-    each attempt recorded."""
-    for settings in (SETTINGS, None):
-        # without refinement, a solve whose FIM coefficients span many decades (phase-coherent pairs) once in
-        # 60 random instances left a gap of 1e-3 with no direction to add: solved again refined, it certified
-        left = None if time_limit_s is None else time_limit_s - (time.perf_counter() - t0)
-        res = solve_subspace(sdp, data, time_limit_s=left, full_dim=FULL_DIM, settings=settings, start=start,
-                             gap_tol=gap_tol)
+    """The subspace loop without iterative refinement, and once more refined when that ends in an error
+    (``unrefined_first``); each attempt recorded."""
+    # without refinement, a solve whose FIM coefficients span many decades (phase-coherent pairs) once in
+    # 60 random instances left a gap of 1e-3 with no direction to add: solved again refined, it certified
+    left = None if time_limit_s is None else time_limit_s - (time.perf_counter() - t0)
+    for refined, res in unrefined_first(sdp, data, time_limit_s=left, full_dim=FULL_DIM, start=start, gap_tol=gap_tol):
         outcome = OUTCOMES.get(res.status, "error")
         note = (f"{res.iterations} restricted SDPs, largest basis {max(res.sizes, default=0)}, "
                 f"certified gap {res.gap:.1e}")
         records.append(SolveRecord("subspace", outcome, res.solver_s, res.wall_s,  # type: ignore[arg-type]
-                                   note + ("" if settings is None else ", KKT solves unrefined")
+                                   note + ("" if refined else ", KKT solves unrefined")
                                    + (f"; {res.message}" if res.message else "")))
         if outcome != "error":
             break

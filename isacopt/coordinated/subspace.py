@@ -22,7 +22,7 @@ from ..formulation.linear import linear_sdp
 from ..solve.bisection import bisect, single_user_bound_db
 from ..solve.extract import psd_part
 from ..solve.runner import SolveRecord
-from ..solve.subspace import solve_subspace
+from ..solve.subspace import SETTLED, unrefined_first
 from .optimise import Outcome, accept_design, design_from
 from .sensing_bisection import LOWEST_DB, single_target_bound_db
 from .structure import Structure
@@ -61,14 +61,17 @@ def _solve(opts, data: SnapshotData, st: Structure, form: str, time_limit_s: flo
     # per-antenna power rows make the sensing covariances full-rank (each antenna's power is pinned):
     # small subspaces then converge slowly, so every block gets its whole space (one LMI solve)
     full_dim = max(st.dims, default=0) if opts.per_antenna_power else full_dim
-    res = solve_subspace(sdp, data, gap_tol=opts.subspace_gap, time_limit_s=time_limit_s, full_dim=full_dim,
-                         stop_when_feasible=stop_when_feasible, start=start)
-    outcome = {"optimal": "optimal", "feasible": "optimal", "time_limit": "time_limit",
-               "infeasible": "infeasible"}.get(res.status, "error")
-    note = f"{res.iterations} restricted SDPs, largest basis {max(res.sizes, default=0)}, " + (
-        "a design meets every target" if res.status == "feasible" else f"certified gap {res.gap:.1e}")
-    out.records.append(SolveRecord("subspace", outcome, res.solver_s, res.wall_s,
-                                   note + (f"; {res.message}" if res.message else "")))
+    for refined, res in unrefined_first(sdp, data, gap_tol=opts.subspace_gap, time_limit_s=time_limit_s,
+                                        full_dim=full_dim, stop_when_feasible=stop_when_feasible, start=start):
+        outcome = {"optimal": "optimal", "feasible": "optimal", "time_limit": "time_limit",
+                   "infeasible": "infeasible"}.get(res.status, "error")
+        note = f"{res.iterations} restricted SDPs, largest basis {max(res.sizes, default=0)}, " + (
+            "a design meets every target" if res.status == "feasible" else f"certified gap {res.gap:.1e}")
+        out.records.append(SolveRecord("subspace", outcome, res.solver_s, res.wall_s,
+                                       note + ("" if refined else ", KKT solves unrefined")
+                                       + (f"; {res.message}" if res.message else "")))
+        if res.status in SETTLED:
+            break
     return sdp, res
 
 

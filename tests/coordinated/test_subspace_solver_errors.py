@@ -110,3 +110,35 @@ def test_rows_short_within_tolerance_do_not_hold_the_gap_open():
     sub = sc.problem.model_copy(update={"relaxation": "subspace"}).solve(net)
     assert sub.status == "optimal" and len(sub.attempts) == 1 and sub.attempts[0].startswith("subspace: optimal")
     assert sub.objective == pytest.approx(sdp.objective, rel=1e-6)
+
+
+def test_a_loop_left_unsettled_without_refinement_is_run_again_refined(monkeypatch):
+    """The default path's restricted solves skip Clarabel's iterative refinement; a loop that this leaves
+    unsettled (here: made to end in a solver error) is run once more with Clarabel's defaults, which settles
+    it on the subspace path (no cvxpy), the optimum the SDP's."""
+    import dataclasses
+    import sys
+    from pathlib import Path
+
+    import isacopt as iso
+    import isacopt.solve.subspace as subspace
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from benchmarks.cases import SIZES, network
+
+    real, seen = subspace.solve_subspace, []
+
+    def unrefined_fails(sdp, data, **kw):
+        seen.append(kw.get("settings"))
+        res = real(sdp, data, **kw)
+        return dataclasses.replace(res, status="solver_error") if kw.get("settings") == subspace.UNREFINED else res
+
+    monkeypatch.setattr(subspace, "solve_subspace", unrefined_fails)
+    net = network(**SIZES["small"], seed=4)
+    sol = iso.CoordinatedBeamforming(objective="max_min_beampattern").solve(net)
+    assert seen == [subspace.UNREFINED, None]
+    assert sol.status == "optimal" and [a.split(":")[0] for a in sol.attempts] == ["subspace", "subspace"]
+    assert "unrefined" in sol.attempts[0] and "unrefined" not in sol.attempts[1]
+    monkeypatch.setattr(subspace, "solve_subspace", real)
+    sdp = iso.CoordinatedBeamforming(objective="max_min_beampattern", relaxation="sdp").solve(net)
+    assert sol.objective == pytest.approx(sdp.objective, rel=1e-5)
