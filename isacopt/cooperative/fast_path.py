@@ -41,8 +41,6 @@ def why_not(opts, network) -> str | None:
         return "relaxation 'sdp' asked for"
     if opts.objective_class.linear_form not in FORMS and not opts.objective_class.bisection:
         return f"objective {opts.objective!r} is solved through cvxpy"
-    if opts.objective_class.bisection and any(lim is not None for lim in opts.limits(network)):
-        return "root-CRLB limits in a max-min-rate step (a utilisation problem) are solved through cvxpy"
     if opts.angle_information or opts.crlb_interference:
         return "angle information and CRLB interference are solved through cvxpy"
     if network.n_eavesdroppers:

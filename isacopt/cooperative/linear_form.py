@@ -132,21 +132,25 @@ def cooperative_linear_sdp(opts, data: SnapshotData, assoc: Association, *, util
                 terms.append((X, 1.0 + 1.0 / gamma, h))
             terms.append((X, -1.0, h))
         rows.append(Row(f"sinr:{k}", 1.0, terms=terms, elastic=True))
-    if utilisation:  # dimensionless; the decisions are at alpha = 1, so a gap relative to at least 1e-3 of it
-        # (at -30 dB alpha is 1e-4, and Clarabel's absolute accuracy, 1e-9, held a relative gap of 1e-5 open)
-        return LinearSDP(blocks, rows, "max_t", budget_rows, level_floor=-1.0, gap_floor=1e-3, in_power_units=False)
     form = opts.objective_class.linear_form
     caps = opts.limits(data.network)
-    if form not in CRLB_FORMS and all(lim is None for lim in caps):  # the total power
+    limited = any(lim is not None for lim in caps)
+    if utilisation:  # dimensionless; the decisions are at alpha = 1, so a gap relative to at least 1e-3 of it
+        # (at -30 dB alpha is 1e-4, and Clarabel's absolute accuracy, 1e-9, held a relative gap of 1e-5 open)
+        if not limited:
+            return LinearSDP(blocks, rows, "max_t", budget_rows, level_floor=-1.0, gap_floor=1e-3,
+                             in_power_units=False)
+        # root-CRLB limits: the targets' levels after t (group 0), in the limits only
+        weights, cones, ref = crlb_rows(opts, data, assoc, blocks, by_bs, sensing_of, rows, first_group=1)
+        limits = crlb_limits(caps, weights, ref, first_group=1)
+        return LinearSDP(blocks, rows, "max_t", budget_rows, level_floor=-1.0, gap_floor=1e-3, in_power_units=False,
+                         cones=cones, limits=limits, limited_levels=len(weights))
+    if form not in CRLB_FORMS and not limited:  # the total power
         return LinearSDP(blocks, rows, "min_power", budget_rows)
     weights, cones, ref = crlb_rows(opts, data, assoc, blocks, by_bs, sensing_of, rows)
-    # root-CRLB limits: j_ref CRLB_t = w_t (1 / f_1t + 1 / f_2t) <= j_ref eps_t^2 (less the cvxpy path's margin)
-    def limit(t: int, cap: float | None):  # target t's two levels, their weights, the cap
-        return (2 * t, 2 * t + 1), (weights[2 * t], weights[2 * t + 1]), cap
-
-    limits = [limit(t, lim**2 * (1 - CRLB_MARGIN) / ref) for t, lim in enumerate(caps) if lim is not None]
+    limits = crlb_limits(caps, weights, ref)
     if form == "max_crlb":  # the largest CRLB: every target's sum bounded by the level u, minimised
-        limits += [limit(t, None) for t in range(len(caps))]
+        limits += [crlb_limit(t, weights, None) for t in range(len(caps))]
         return LinearSDP(blocks, rows, "inverse_max", budget_rows, weights=(0.0,) * len(weights), level_floor=None,
                          gap_floor=1e-12, cones=cones, crb_ref=ref, limits=limits)
     if form not in CRLB_FORMS:  # the total power with limits: no CRLB in the objective, a price of 1 per power unit
@@ -161,8 +165,22 @@ def cooperative_linear_sdp(opts, data: SnapshotData, assoc: Association, *, util
                      cones=cones, crb_ref=ref, power_price=price, limits=limits)
 
 
-def crlb_rows(opts, data: SnapshotData, assoc: Association, blocks, by_bs, sensing_of, rows: list[Row]):
+def crlb_limits(caps: list[float | None], weights: tuple[float, ...], ref: float, first_group: int = 0):
+    """Root-CRLB limits: ``j_ref CRLB_t = w_t (1 / f_1t + 1 / f_2t) <= j_ref eps_t^2`` (less the cvxpy path's
+    margin) per target with a limit eps_t."""
+    return [crlb_limit(t, weights, lim**2 * (1 - CRLB_MARGIN) / ref, first_group)
+            for t, lim in enumerate(caps) if lim is not None]
+
+
+def crlb_limit(t: int, weights: tuple[float, ...], cap: float | None, first_group: int = 0):
+    """Target t's two levels, their weights and the cap (None: the objective's own level u)."""
+    return (first_group + 2 * t, first_group + 2 * t + 1), (weights[2 * t], weights[2 * t + 1]), cap
+
+
+def crlb_rows(opts, data: SnapshotData, assoc: Association, blocks, by_bs, sensing_of, rows: list[Row],
+              first_group: int = 0):
     """Append every target's two Schur-complement cones to ``rows``; (weights, cone groups, CRLB unit [m^2]).
+    The levels are numbered from ``first_group`` (after the objective's own, in a max-min-rate step).
 
     J_t (solver units, divided by j_t = 1 / CRLB_t of the isotropic full-power design, so O(1)) is
     ``sum_i mono_i a_i^H R_i a_i + cross_i a_i^H R0_i a_i``; CRLB_t = tr(J_t^-1) / j_t."""
@@ -188,7 +206,7 @@ def crlb_rows(opts, data: SnapshotData, assoc: Association, blocks, by_bs, sensi
         iso = fims[t] / scales[t]
         for p, q in ((0, 1), (1, 0)):
             k2 = float(iso[p, p] / max(iso[q, q], 1e-300))  # balances the cone's two diagonal entries
-            group = len(weights)
+            group = first_group + len(weights)
             cones.append(list(range(len(rows), len(rows) + 4)))
             coef = [lambda m: m[p, p] + k2 * m[q, q], lambda m: 2 * np.sqrt(k2) * m[p, q], None,
                     lambda m: m[p, p] - k2 * m[q, q]]

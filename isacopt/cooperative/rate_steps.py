@@ -1,11 +1,12 @@
-"""The max-min-rate bisection's steps on the subspace path (``relaxation='auto'``, no CRLB limits).
+"""The max-min-rate bisection's steps on the subspace path (``relaxation='auto'``).
 
 Each level is the cvxpy path's utilisation problem, min alpha with every budget (and split share) scaled
 by alpha, in linear form (``cooperative_linear_sdp(..., utilisation=True)``: max t = -alpha) and solved
 by the subspace loop with its dual certificate. A level is reachable when the extracted design at it is
 certified (alpha <= 1 in the relaxation first); out of reach only when the certified bound says alpha > 1
 (t < -1); anything else leaves it open, as on the cvxpy path. Each level starts from the bases the last
-one ended with.
+one ended with. Root-CRLB limits stay constraints of every step (the targets' Fisher levels after t, in
+the limits only: ``LinearSDP.limited_levels``).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class SubspaceLevels:
         res = certified_solve(sdp, step, self.time_limit_s, self.t0, self.records, start=self.bases, gap_tol=GAP_TOL)
         self.bases = res.bases or self.bases
         self.kept["alpha"] = -res.value
+        self.kept["alpha_bound"] = -res.bound  # alpha >= this for every design (the dual bound)
         if np.isfinite(res.bound) and -res.bound > 1 + UTILISATION_TOL:
             return False  # the dual bound (valid for any multipliers): alpha > 1 for every design
         # a design is judged by its own certificate, whatever the loop's status (a gap left open at a tiny

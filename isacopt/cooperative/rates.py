@@ -75,11 +75,16 @@ def max_min_rate(opts, data, assoc, chain, time_limit_s, t0):
     if fast_path.why_not(opts, data.network) is None:
         records: list = []
         levels = SubspaceLevels(opts, data, assoc, BISECTION_DRAWS, time_limit_s, t0, records)
-        if levels(lo_db):  # else the cvxpy path decides (and names the conflict of an infeasible problem)
+        first = levels(lo_db)
+        if first:
             lo, hi, proven_hi, steps = bisect_rate(opts, levels, lo_db, hi_db)
             te = time.perf_counter()
             found, note = rate_result(levels.kept, lo, hi, proven_hi, steps)
             return fast_path.solution(opts, levels.kept["data"], found, _rate(proven_hi), records, t0, te, note)
+        if first is False:  # certified out of reach: the cvxpy SDP only names the conflicting constraints
+            return lowest_out_of_reach(opts, data, assoc, lo_db, f"at least {levels.kept['alpha_bound']:.3g}",
+                                       records, t0, False)
+        # else the cvxpy path decides
         if time_limit_s is not None:
             time_limit_s = max(time_limit_s - (time.perf_counter() - t0), 1e-3)
     compiled, recompiled = opts.compiled(replace(data, sinr_targets=(1.0,) * len(users)), assoc, MinUtilisation,
@@ -121,15 +126,22 @@ def max_min_rate(opts, data, assoc, chain, time_limit_s, t0):
         data_lo = replace(data, sinr_targets=(10 ** (lo_db / 10),) * len(users))
         if first is None:
             return opts.failed("failed", data_lo, compiled, records, t0, recompiled)
-        plain, _ = opts.compiled(data_lo, assoc, MinPower, users)  # phase 1 names the conflicting constraints
-        sol = opts.failed("infeasible", data_lo, plain, records, t0, recompiled)
-        return sol.model_copy(update={"reason": f"even a common SINR of {lo_db:.0f} dB needs {kept['alpha']:.3g} "
-                                                f"times every power budget; " + sol.reason})
+        return lowest_out_of_reach(opts, data, assoc, lo_db, f"{kept['alpha']:.3g}", records, t0, recompiled)
     lo, hi, proven_hi, steps = bisect_rate(opts, feasible, lo_db, hi_db)
     compiled.accurate = True
     found, note = rate_result(kept, lo, hi, proven_hi, steps)
     return finish(opts, kept["data"], assoc, compiled, records, t0, recompiled, bound=_rate(proven_hi), note=note,
                   certified=found)
+
+
+def lowest_out_of_reach(opts, data, assoc, lo_db: float, alpha: str, records: list, t0: float, recompiled: bool):
+    """Infeasible: even the lowest common SINR needs ``alpha`` times every budget; the min-power SDP's phase 1
+    names the conflicting constraints."""
+    data_lo = replace(data, sinr_targets=(10 ** (lo_db / 10),) * data.network.n_users)
+    plain, _ = opts.compiled(data_lo, assoc, MinPower, tuple(range(data.network.n_users)))
+    sol = opts.failed("infeasible", data_lo, plain, records, t0, recompiled)
+    return sol.model_copy(update={"reason": f"even a common SINR of {lo_db:.0f} dB needs {alpha} "
+                                            f"times every power budget; " + sol.reason})
 
 
 def _rate(db: float) -> float:

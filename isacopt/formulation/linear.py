@@ -83,6 +83,9 @@ class LinearSDP:
     # (levels, their weights, cap); a cap of None is the objective's own level u ('inverse_max' minimises the
     # largest such sum: the largest position CRLB)
     limits: list[tuple[tuple[int, ...], tuple[float, ...], float | None]] = field(default_factory=list)
+    # 'max_t' with limits: this many further levels, numbered after the weighted ones, that enter only through
+    # the limits (as inverses, weight 0 in the objective: a max-min-rate step under root-CRLB limits)
+    limited_levels: int = 0
 
     def blocks_of(self, b: int) -> list[int]:
         return [i for i, blk in enumerate(self.blocks) if blk.bs == b]
@@ -96,6 +99,17 @@ class LinearSDP:
     def inverse(self) -> bool:
         """The levels enter as inverses (a sum of them minimised, or bounded by limits)."""
         return self.objective in ("inverse_sum", "inverse_max")
+
+    def inverse_groups(self) -> list[tuple[int, float]]:
+        """(level, its weight in the objective) for every level that enters as an inverse: all of them for
+        'inverse_sum' and 'inverse_max', the ``limited_levels`` (weight 0) for 'max_t'."""
+        if self.inverse:
+            return list(enumerate(self.weights))
+        return [(len(self.weights) + j, 0.0) for j in range(self.limited_levels)]
+
+    @property
+    def n_levels(self) -> int:
+        return len(self.weights) + (self.limited_levels if self.objective == "max_t" else 0)
 
     @property
     def block_cost(self) -> float:

@@ -152,8 +152,8 @@ def solve_restricted_once(sdp: LinearSDP, terms: list[BlockTerms], bases: list[N
     (the primal form was 1.5-3x slower per solve on the benchmark sizes)."""
     n_rows = len(sdp.rows)
     max_t = sdp.objective == "max_t"
-    inverse = sdp.inverse
-    n_levels = len(sdp.weights) if inverse else 0  # q_g <= sqrt(w_g lambda_g): the bound's terms, as variables
+    levels = sdp.inverse_groups()  # q_g <= sqrt(w_g lambda_g): the bound's terms, as variables
+    n_levels = len(levels)
     n_limits = len(sdp.limits)  # mu_L >= 0, the limits' multipliers (after the q_g)
     n_vars = n_rows + n_levels + n_limits
     rhs = np.array([r.rhs for r in sdp.rows])
@@ -181,14 +181,14 @@ def solve_restricted_once(sdp: LinearSDP, terms: list[BlockTerms], bases: list[N
         cones.append(clarabel.NonnegativeConeT(n_limits))
     taus = np.array([r.tau for r in sdp.rows])
     groups = np.array([r.group for r in sdp.rows])
-    for g, w in enumerate(sdp.weights[:n_levels]):
+    for j, (g, w) in enumerate(levels):
         # lambda_g = sum_{i in g} (-tau_i) y_i;  q_g^2 <= w_g lambda_g  <=>  ||(2 q_g, w_g - lambda_g)|| <= w_g + lambda_g
         # (with limits on level g, w_g + sum_L w_Lg mu_L in place of w_g)
         lam = np.where(groups == g, -taus, 0.0)
         rows = np.zeros((3, n_vars))
-        rows[0, :n_rows], rows[1, n_rows + g], rows[2, :n_rows] = -lam, -2.0, lam
-        for m, (levels, weights, _) in enumerate(sdp.limits):
-            for level, weight in zip(levels, weights):
+        rows[0, :n_rows], rows[1, n_rows + j], rows[2, :n_rows] = -lam, -2.0, lam
+        for m, (limited, weights, _) in enumerate(sdp.limits):
+            for level, weight in zip(limited, weights):
                 if level == g:
                     rows[0, n_rows + n_levels + m] -= weight
                     rows[2, n_rows + n_levels + m] -= weight
@@ -197,7 +197,9 @@ def solve_restricted_once(sdp: LinearSDP, terms: list[BlockTerms], bases: list[N
     zero_rows = 0
     if max_t:  # stationarity in each level t_g: sum_{i in g} (-tau_i) y_i = w_g
         zero_rows = len(sdp.weights)
-        stationarity = np.stack([np.where(groups == g, -taus, 0.0) for g in range(zero_rows)])
+        stationarity = np.zeros((zero_rows, n_vars))
+        for g in range(zero_rows):
+            stationarity[g, :n_rows] = np.where(groups == g, -taus, 0.0)
         parts_a.insert(0, sp.csc_matrix(stationarity)), parts_b.insert(0, np.array(sdp.weights, dtype=float))
         cones.insert(0, clarabel.ZeroConeT(zero_rows))
     elif sdp.objective == "inverse_max":  # stationarity in u: the multipliers of the limits without a cap sum to one
@@ -232,7 +234,8 @@ def solve_restricted_once(sdp: LinearSDP, terms: list[BlockTerms], bases: list[N
     a = sp.vstack(parts_a, format="csc")
     b = np.concatenate(parts_b)
     # maximise the bound -sum_i y_i c_i (max t), sum_i y_i c_i (min power) or sum_i y_i c_i + 2 sum_g q_g
-    # (inverse sum), as a minimisation
+    # (inverse sum), as a minimisation, with - sum_L mu_L cap_L for limits; minimise the bound of max t under
+    # limits, -sum_i y_i c_i - 2 sum_g q_g + sum_L mu_L cap_L: the same vector
     q = np.concatenate([-rhs, np.full(n_levels, -2.0), [0.0 if cap is None else cap for _, _, cap in sdp.limits]])
     opts = clarabel.DefaultSettings()
     opts.verbose = False

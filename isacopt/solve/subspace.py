@@ -132,15 +132,17 @@ def certify(sdp: LinearSDP, terms: list[BlockTerms], y: NDArray[np.float64],
     also every Z_X before the repair and the repaired duals."""
     y = project_multipliers(sdp, y)
     max_t = sdp.objective == "max_t"
+    mu = np.clip(np.zeros(len(sdp.limits)) if mu is None else np.asarray(mu, float), 0.0, None)
+    taus = np.array([-r.tau for r in sdp.rows])
+    groups = np.array([r.group for r in sdp.rows])
     if max_t and len(sdp.weights) == 1:
-        taus = np.array([-r.tau for r in sdp.rows])
-        total = float(taus @ y)
+        level = np.where(groups == 0, taus, 0.0)  # the objective's level (not the limits' levels)
+        total = float(level @ y)
         if total <= 0:
             return np.inf, [], y
         y /= total  # stationarity in t: the epigraph multipliers sum to one
+        mu /= total  # (a limit's multiplier scales with the rows': the bound is homogeneous in both)
     elif max_t:  # stationarity in each level: group g's epigraph multipliers sum to its weight
-        taus = np.array([-r.tau for r in sdp.rows])
-        groups = np.array([r.group for r in sdp.rows])
         for g, w in enumerate(sdp.weights):
             mine = (groups == g) & (taus != 0)
             total = float(taus[mine] @ y[mine])
@@ -162,29 +164,32 @@ def certify(sdp: LinearSDP, terms: list[BlockTerms], y: NDArray[np.float64],
     if max_t and len(sdp.weights) == 1 and any(sdp.rows[i].tau for i in sdp.budget_rows.values()):
         # budget rows that carry the level (a utilisation problem, t = -alpha): the repair moved the epigraph
         # multipliers' sum off one; with C_X = 0 a positive rescaling keeps every Z_X <= 0 and restores it
-        y /= float(taus @ y)
+        total = float(level @ y)
+        y /= total
+        mu /= total
     rhs = np.array([r.rhs for r in sdp.rows])
-    if sdp.inverse:
-        # inf over t_g > 0 of w_g / t_g + lambda_g t_g is 2 sqrt(w_g lambda_g), lambda_g = sum_{i in g} (-tau_i) y_i;
-        # a limit sum_{g in L} w_Lg / t_g <= c_L with multiplier mu_L adds mu_L w_Lg to w_g and -mu_L c_L
-        taus = np.array([-r.tau for r in sdp.rows])
-        groups = np.array([r.group for r in sdp.rows])
-        lam = np.array([float(taus[groups == g] @ y[groups == g]) for g in range(len(sdp.weights))])
-        w, bound = np.array(sdp.weights, float), 0.0
-        if sdp.limits:
-            mu = np.clip(np.zeros(len(sdp.limits)) if mu is None else np.asarray(mu, float), 0.0, None)
-            free = np.array([cap is None for _, _, cap in sdp.limits])
-            if free.any():  # stationarity in u ('inverse_max'): the uncapped limits' multipliers sum to one
-                total = float(mu[free].sum())
-                if total <= 0:
-                    return -np.inf, zs, y
-                mu[free] /= total
-            for m, (levels, weights, cap) in enumerate(sdp.limits):
-                w[list(levels)] += mu[m] * np.asarray(weights)
-                bound -= mu[m] * (cap or 0.0)
-        return float(bound + 2 * np.sqrt(w * np.clip(lam, 0.0, None)).sum() + y @ rhs), zs, y
-    bound = float(-(y @ rhs)) if max_t else float(y @ rhs)
-    return bound, zs, y
+    if not (sdp.inverse or sdp.limited_levels):
+        bound = float(-(y @ rhs)) if max_t else float(y @ rhs)
+        return bound, zs, y
+    # inf over t_g > 0 of w_g / t_g + lambda_g t_g is 2 sqrt(w_g lambda_g), lambda_g = sum_{i in g} (-tau_i) y_i;
+    # a limit sum_{g in L} w_Lg / t_g <= c_L with multiplier mu_L adds mu_L w_Lg to w_g and -mu_L c_L
+    inverse = sdp.inverse_groups()
+    lam = np.array([float(taus[groups == g] @ y[groups == g]) for g, _ in inverse])
+    w, index = np.array([wg for _, wg in inverse], float), {g: j for j, (g, _) in enumerate(inverse)}
+    inverse_part = 0.0
+    free = np.array([cap is None for _, _, cap in sdp.limits], bool)
+    if free.any():  # stationarity in u ('inverse_max'): the uncapped limits' multipliers sum to one
+        total = float(mu[free].sum())
+        if total <= 0:
+            return -np.inf, zs, y
+        mu[free] /= total
+    for m, (levels, weights, cap) in enumerate(sdp.limits):
+        w[[index[g] for g in levels]] += mu[m] * np.asarray(weights)
+        inverse_part -= mu[m] * (cap or 0.0)
+    inverse_part += 2 * np.sqrt(w * np.clip(lam, 0.0, None)).sum()
+    if max_t:  # max t under limits: t <= -sum_i y_i c_i - (2 sum_g sqrt(w_g lambda_g) - sum_L mu_L c_L)
+        return float(-(y @ rhs) - inverse_part), zs, y
+    return float(inverse_part + y @ rhs), zs, y
 
 
 def project_multipliers(sdp: LinearSDP, y: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -219,9 +224,9 @@ def achieved_levels(sdp: LinearSDP, vals: NDArray[np.float64], rhs: NDArray[np.f
     """The objective ``sum_g w_g t_g`` (``sum_g w_g / t_g`` for 'inverse_sum') of row values ``vals`` and each
     level t_g: the largest t_g its rows allow, ``min_{i in g} (vals_i - rhs_i) / (-tau_i)`` and each cone
     group's Schur-complement level (0 for a group without rows)."""
-    levels = np.full(len(sdp.weights), np.inf)
+    levels = np.full(sdp.n_levels, np.inf)
     in_cone = sdp.cone_rows()
-    for g in range(len(sdp.weights)):
+    for g in range(sdp.n_levels):
         mine = (groups == g) & (taus != 0) & ~in_cone
         if mine.any():
             levels[g] = float(np.min((vals[mine] - rhs[mine]) / -taus[mine]))
@@ -237,7 +242,7 @@ def achieved_levels(sdp: LinearSDP, vals: NDArray[np.float64], rhs: NDArray[np.f
         with np.errstate(divide="ignore"):
             inverse = np.where(levels > 0, np.asarray(sdp.weights) / np.where(levels > 0, levels, 1.0), np.inf)
         return float(inverse.sum()), levels
-    return float(np.dot(sdp.weights, levels)), levels
+    return float(np.dot(sdp.weights, levels[:len(sdp.weights)])), levels
 
 
 def limit_sums(sdp: LinearSDP, levels: NDArray[np.float64]) -> NDArray[np.float64]:
