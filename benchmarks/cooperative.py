@@ -30,8 +30,9 @@ ROOT = Path(__file__).resolve().parents[1]
 CASES = {"seed-fig4-frontier": {}, "hex-7cell-comp-radar": {},
          "hex-7cell-comp-radar/min_power": {"objective": "min_power"},
          "seed-fig4-frontier/weighted": {"objective": "weighted", "power_weight_m2_per_w": 100.0},
-         # max-min rate by bisection (the file's root-CRLB limits keep it on cvxpy: without them)
+         # max-min rate by bisection, without and with the file's root-CRLB limit (250 m)
          "hex-7cell-comp-backhaul/no-crlb-limit": {"root_crlb_m": None},
+         "hex-7cell-comp-backhaul": {"_repeat": 3},
          # the "a 7-cell max-min rate takes 30-40 s": the Fig. 4 cells with 8 antennas per BS
          "seed-fig4-frontier/max_min_rate-nt8": {"objective": "max_min_rate", "rate_bps_hz": None, "_nt": 8,
                                                  "_repeat": 2}}
@@ -54,15 +55,16 @@ def measure(spec, update: dict, repeat: int) -> dict:
     t = time.perf_counter()
     first = problem.solve(snapshot(spec, None, nt))
     first_s = time.perf_counter() - t
-    times, values = [], []
+    times, values, bounds = [], [], []
     for seed in range(101, 101 + repeat):
         net = snapshot(spec, seed, nt)
         t = time.perf_counter()
         sol = problem.solve(net)
         times.append(time.perf_counter() - t)
         values.append(sol.objective)
+        bounds.append(sol.bound)
     return {"status": first.status, "solver": first.solver, "objective": first.objective,
-            "resolve_objectives": values, "first_s": round(first_s, 4), "resolve_s": round(statistics.median(times), 4)}
+            "resolve_objectives": values, "resolve_bounds": bounds, "first_s": round(first_s, 4), "resolve_s": round(statistics.median(times), 4)}
 
 
 def main() -> None:
@@ -81,17 +83,22 @@ def main() -> None:
         if len(out) == 2:
             a, b = out["default"], out["sdp"]
             for x, y in zip([a["objective"], *a["resolve_objectives"]], [b["objective"], *b["resolve_objectives"]]):
-                tol = spec.problem.rate_tol if spec.problem.objective_class.bisection else 1e-5 * abs(y)
-                assert abs(x - y) <= tol, (case, x, y)
+                if spec.problem.objective_class.bisection:  # a bisection whose steps the solver leaves open ends
+                    # lower than it could: the default path at least as high as the cvxpy path's
+                    assert x >= y - spec.problem.rate_tol, (case, x, y)
+                else:
+                    assert abs(x - y) <= 1e-5 * abs(y), (case, x, y)
             out["first_ratio"] = round(b["first_s"] / a["first_s"], 2)
             out["resolve_ratio"] = round(b["resolve_s"] / a["resolve_s"], 2)
         rows[case] = out
         print(case, " | ".join(f"{p}: {r['solver']} first {r['first_s']:.3f} s, re-solve {r['resolve_s']:.3f} s"
                                 for p, r in out.items() if isinstance(r, dict)),
               f"| {out.get('first_ratio', '')}x / {out.get('resolve_ratio', '')}x", flush=True)
-    with open(args.out, "w") as f:
+    out_path = Path(args.out)
+    earlier = json.loads(out_path.read_text())["cases"] if out_path.exists() else {}  # a subset run keeps the rest
+    with open(out_path, "w") as f:
         json.dump({"python": platform.python_version(), "machine": platform.machine(), "repeat": args.repeat,
-                   "cases": rows}, f, indent=1)
+                   "cases": {**earlier, **rows}}, f, indent=1)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,8 @@ from .linear_form import cooperative_linear_sdp
 FULL_DIM = 8  # blocks of at most this many dimensions are solved whole (one LMI solve), as for coordinated
 ACCEPT_GAP = 1e-5  # a loop that stops short of its gap but certifies this much is accepted (the Solution says so)
 ACCEPT_VIOLATION = 1e-6  # with the relaxed design's rows met to this (solver units; the certificate checks SI)
-OUTCOMES = {"optimal": "optimal", "time_limit": "time_limit", "infeasible": "infeasible"}  # a record's outcome
+OUTCOMES = {"optimal": "optimal", "feasible": "optimal", "time_limit": "time_limit",  # a record's outcome
+            "infeasible": "infeasible"}
 # the objectives' linear forms cooperative.linear_form builds
 FORMS = frozenset({"min_power", "position_crlb", "weighted_crlb", "max_crlb"})
 
@@ -68,16 +69,17 @@ def solve_fast(opts, data: SnapshotData, assoc: Association, time_limit_s: float
 
 
 def certified_solve(sdp, data: SnapshotData, time_limit_s: float | None, t0: float, records: list[SolveRecord], *,
-                    start=None, gap_tol: float = 1e-6) -> SubspaceResult:
+                    start=None, gap_tol: float = 1e-6, stop_when_feasible: bool = False) -> SubspaceResult:
     """The subspace loop without iterative refinement, and once more refined when that ends in an error
     (``unrefined_first``); each attempt recorded."""
     # without refinement, a solve whose FIM coefficients span many decades (phase-coherent pairs) once in
     # 60 random instances left a gap of 1e-3 with no direction to add: solved again refined, it certified
     left = None if time_limit_s is None else time_limit_s - (time.perf_counter() - t0)
-    for refined, res in unrefined_first(sdp, data, time_limit_s=left, full_dim=FULL_DIM, start=start, gap_tol=gap_tol):
+    for refined, res in unrefined_first(sdp, data, time_limit_s=left, full_dim=FULL_DIM, start=start, gap_tol=gap_tol,
+                                        stop_when_feasible=stop_when_feasible):
         outcome = OUTCOMES.get(res.status, "error")
-        note = (f"{res.iterations} restricted SDPs, largest basis {max(res.sizes, default=0)}, "
-                f"certified gap {res.gap:.1e}")
+        note = (f"{res.iterations} restricted SDPs, largest basis {max(res.sizes, default=0)}, " +
+                ("a design meets every row" if res.status == "feasible" else f"certified gap {res.gap:.1e}"))
         records.append(SolveRecord("subspace", outcome, res.solver_s, res.wall_s,  # type: ignore[arg-type]
                                    note + ("" if refined else ", KKT solves unrefined")
                                    + (f"; {res.message}" if res.message else "")))

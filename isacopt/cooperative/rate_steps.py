@@ -24,6 +24,7 @@ from .linear_form import cooperative_linear_sdp
 UTILISATION_TOL = 1e-6  # as the cvxpy path's: alpha within this of 1 counts as reachable
 GAP_TOL = 1e-5  # relative to max(alpha, 1e-3): a level's decision needs alpha against 1, not to 1e-6 of itself
 FEAS_TOL = 1e-6  # rows of the relaxed design met to this (the certificate then checks the extracted design)
+REPAIRABLE = 1e-2  # ... or to this, with power to spare: then scaled up first (below)
 
 
 class SubspaceLevels:
@@ -42,7 +43,9 @@ class SubspaceLevels:
         level = 10 ** (db / 10)
         step = replace(data, sinr_targets=(level,) * n)
         sdp = cooperative_linear_sdp(self.opts, step, self.assoc, utilisation=True)
-        res = certified_solve(sdp, step, self.time_limit_s, self.t0, self.records, start=self.bases, gap_tol=GAP_TOL)
+        # the first design with alpha <= 1 settles the level (the loop need not find the least alpha)
+        res = certified_solve(sdp, step, self.time_limit_s, self.t0, self.records, start=self.bases, gap_tol=GAP_TOL,
+                              stop_when_feasible=True)
         self.bases = res.bases or self.bases
         self.kept["alpha"] = -res.value
         self.kept["alpha_bound"] = -res.bound  # alpha >= this for every design (the dual bound)
@@ -50,8 +53,16 @@ class SubspaceLevels:
             return False  # the dual bound (valid for any multipliers): alpha > 1 for every design
         # a design is judged by its own certificate, whatever the loop's status (a gap left open at a tiny
         # alpha decides nothing here)
-        if not res.matrices or not -res.value <= 1 + UTILISATION_TOL or res.violation > FEAS_TOL:
+        alpha = -res.value
+        if not res.matrices or not alpha <= 1 + UTILISATION_TOL or res.violation > REPAIRABLE:
             return None
+        if res.violation > FEAS_TOL and alpha < 1:
+            # rows met only to Clarabel's reduced accuracy (root-CRLB limits at 1e-5 to 1e-2 of their caps where
+            # they bind and the solve ends AlmostSolved): every covariance scaled up within the budget left
+            # (Fisher information grows with it, every SINR too, the split's shares keep their ratio); the
+            # certificate then decides
+            scale = min(1 / alpha, 1 + 2 * res.violation)
+            res = replace(res, matrices=[m * scale for m in res.matrices], value=res.value * scale)
         # users are scheduled at the common rate: it is what the CoMP backhaul carries (SPEC.md 7)
         net = data.network.with_updates(users=[u.model_copy(update={"sinr_db": db}) for u in data.network.users])
         at = replace(step, network=net)

@@ -41,6 +41,7 @@ from .restricted import RETRY_SETTINGS, SOLVED, BlockTerms, solve_restricted
 # Nt 16, the same optima and certificates. Only the speed depends on it: the bound is the repaired duals' and
 # the design is checked row by row; a loop it leaves unsettled is run again refined (``unrefined_first``).
 UNREFINED = {"iterative_refinement_enable": False}
+WHOLE_SPACE_SOLVES = 5
 SETTLED = frozenset({"optimal", "feasible", "infeasible", "time_limit"})
 
 
@@ -272,13 +273,14 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
                    time_limit_s: float | None = None, settings: dict | None = None,
                    start: list[NDArray[np.complex128]] | None = None) -> SubspaceResult:
     """``start``: bases of an earlier solve of the same blocks (a neighbouring bisection level), used instead
-    of the initial ones so the loop does not grow them again; only the speed depends on it, never the
-    answer (the certificate is the duals')."""
+    of the initial ones of blocks larger than ``full_dim`` so the loop does not grow them again; only the
+    speed depends on it, never the answer (the certificate is the duals')."""
     t0 = time.perf_counter()
     terms = BlockTerms.group(sdp)
     bases = initial_bases(sdp, terms, data, full_dim)
-    if start is not None and len(start) == len(bases):
-        bases = [s if s.shape[0] == u.shape[0] and s.shape[1] else u for u, s in zip(bases, start)]
+    if start is not None and len(start) == len(bases):  # blocks solved whole keep their whole space
+        bases = [s if blk.dim > full_dim and s.shape[0] == u.shape[0] and s.shape[1] else u
+                 for blk, u, s in zip(sdp.blocks, bases, start)]
     max_t = sdp.objective == "max_t"
     rhs = np.array([r.rhs for r in sdp.rows])
     taus = np.array([r.tau for r in sdp.rows])
@@ -291,6 +293,9 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
     mats: list[NDArray] = []
     status, message = "not_converged", ""
     tight = all(blk.dim <= full_dim for blk in sdp.blocks)  # one full solve: no point in a loose first pass
+    if tight:  # every block whole: a further solve only rotates the bases (which sometimes settles a solve that
+        # stopped short), so a few, not 40 (two 7-cell max-min-rate steps spent 40 each at a gap of 1e-4)
+        max_iterations = min(max_iterations, WHOLE_SPACE_SOLVES)
     retries, retry = list(RETRY_SETTINGS), {}  # Clarabel settings for an accurate solve that stopped short
     for it in range(1, max_iterations + 1):
         tol = 1e-8 if tight else float(np.clip(1e-2 * gap, 1e-8, 1e-4)) if np.isfinite(gap) else 1e-4
@@ -350,7 +355,9 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
             # this bound, valid for any multipliers, proves that no design meets every row
             status, message = "infeasible", f"certified: the dual bound {bound:.3g} excludes every design"
             break
-        if stop_when_feasible and short <= feas and viol <= feas:
+        # (a max t with a floor asks whether t reaches it: a utilisation step's alpha <= 1)
+        reached = not max_t or sdp.level_floor is None or value >= sdp.level_floor
+        if stop_when_feasible and short <= feas and viol <= feas and reached:
             status = "feasible"  # a design that meets every row is all a feasibility question needs
             break
         if gap <= gap_tol:
