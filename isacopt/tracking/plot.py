@@ -55,7 +55,8 @@ def track_map(run: TrackRun, ax: plt.Axes, every: int | None = None) -> None:
     ax.plot([], [], "-", color="tab:green", label="user (true path)")
     ax.plot([], [], "-", color="tab:red", label="target (true path)")
     ax.plot([], [], ".", color="0.3", label="tracked")
-    ax.add_patch(Ellipse((np.nan, np.nan), 1, 1, fill=False, color="0.3", label=f"95 % ellipse x{magnify:g}"))
+    # the legend's ellipse as an open marker: a patch at NaN has no extent, which tight_layout cannot take
+    ax.plot([], [], "o", mfc="none", color="0.3", label=f"95 % ellipse x{magnify:g}")
     ax.set_aspect("equal")
     ax.set_xlabel("x [m]")
     ax.set_ylabel("y [m]")
