@@ -214,3 +214,27 @@ def test_root_crlb_limits_on_the_default_path_equal_the_sdp(seed):
     tight = both(net, {**extra, "root_crlb_m": float(np.sqrt(best.objective) * 0.9)})
     assert [s.status for s in tight] == ["infeasible", "infeasible"]
     assert tight[0].conflicts == tight[1].conflicts
+
+
+def test_the_utilisation_bound_under_limits_holds_for_any_multipliers():
+    """A max-min-rate step under root-CRLB limits (max t = -alpha, the Fisher levels in the limits only): the
+    repaired bound ``-y.c - 2 sum sqrt(W lambda) + mu.c`` never falls below the step's optimum, for random row
+    multipliers and random limit multipliers."""
+    from dataclasses import replace
+
+    net, extra = instance(64)
+    extra = {k: v for k, v in extra.items() if k != "objective"}
+    free = CooperativeISAC(objective="min_max_crlb", **extra).solve(net)
+    opts = CooperativeISAC(objective="max_min_rate", root_crlb_m=float(1.2 * np.sqrt(free.objective)), **extra)
+    data, assoc = opts.prepare(net)
+    step = replace(data, sinr_targets=(1.0,) * net.n_users)
+    sdp = cooperative_linear_sdp(opts, step, assoc, utilisation=True)
+    assert sdp.limited_levels and sdp.limits
+    res = solve_subspace(sdp, step, full_dim=100)
+    assert res.status == "optimal" and res.violation <= 1e-6
+    terms, rng = BlockTerms.group(sdp), np.random.default_rng(1)
+    for _ in range(50):
+        y = rng.exponential(rng.choice([1e-3, 1.0, 10.0]), len(sdp.rows)) * (rng.random(len(sdp.rows)) < 0.6)
+        mu = rng.exponential(rng.choice([1e-3, 1.0, 10.0]), len(sdp.limits))
+        bound, _, _ = certify(sdp, terms, y, mu)
+        assert bound >= res.value - 1e-9 * max(1.0, abs(res.value))
