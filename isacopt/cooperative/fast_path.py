@@ -1,6 +1,7 @@
 """``relaxation='auto'`` for ``CooperativeISAC``: the relaxation on the subspace path (solve.subspace), no cvxpy.
 
-The cooperative SDP of the CRLB objectives and ``min_power`` (root-CRLB limits included), and each
+The cooperative SDP of the CRLB objectives and ``min_power`` (root-CRLB limits and eavesdropper caps
+included), and each
 utilisation step of the ``max_min_rate`` bisection (cooperative.rate_steps), is linear in its blocks
 (cooperative.linear_form);
 the subspace loop solves its dual LMI form with Clarabel directly and certifies the optimum with its own
@@ -44,8 +45,6 @@ def why_not(opts, network) -> str | None:
         return f"objective {opts.objective!r} is solved through cvxpy"
     if opts.angle_information or opts.crlb_interference:
         return "angle information and CRLB interference are solved through cvxpy"
-    if network.n_eavesdroppers:
-        return "eavesdropper caps are solved through cvxpy"
     if opts.objective_class.linear_form == "weighted_crlb" and not (opts._weights(network) > 0).all():
         return "a target of weight 0 has no level to price (its CRLB may be infinite)"
     return None

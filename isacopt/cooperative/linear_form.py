@@ -8,6 +8,7 @@ cluster) and R0_b per BS. Rows, in the solver's units:
   and those E_b add up to I on the block: solve.subspace.certify);
 - SINR of user k (SPEC 4): ``(1 + 1/Gamma) q_k(own blocks) - q_k(every block) - q_k(R0) >= 1`` with the
   stacked, noise-normalised channels (Type-II users cancel the R0 terms);
+- eavesdropper e's cap on user k's data, and its sensing-privacy cap (``eavesdropper_rows``);
 - the split ``comm_fraction`` (data power <= rho P_b, sensing power <= (1 - rho) P_b) when fixed;
 - ``min_sum_crlb``: with J_t = [[a, b], [b, c]] (affine in the covariances, scaled per target to O(1)),
   ``tr(J^-1) = 1 / (a - b^2 / c) + 1 / (c - b^2 / a)``: two levels per target, each a Schur complement
@@ -83,8 +84,8 @@ def _part_identity(blk: CoopBlock, b: int, alpha: float, X: int) -> list[Term]:
 
 
 def cooperative_linear_sdp(opts, data: SnapshotData, assoc: Association, *, utilisation: bool = False) -> LinearSDP:
-    """The relaxation of ``CooperativeISAC`` with objective ``min_sum_crlb`` or ``min_power`` (no CRLB
-    limits, angle information, interference or eavesdroppers: ``fast_path.why_not`` says).
+    """The relaxation of ``CooperativeISAC`` with a CRLB objective or ``min_power``, root-CRLB limits and
+    eavesdropper caps included (no angle information or CRLB interference: ``fast_path.why_not`` says).
 
     ``utilisation``: a max-min-rate bisection step instead (the cvxpy path's ``MinUtilisation``): minimise
     alpha with every budget and split share scaled by alpha, as ``max t`` with ``t = -alpha`` (the budget
@@ -132,6 +133,7 @@ def cooperative_linear_sdp(opts, data: SnapshotData, assoc: Association, *, util
                 terms.append((X, 1.0 + 1.0 / gamma, h))
             terms.append((X, -1.0, h))
         rows.append(Row(f"sinr:{k}", 1.0, terms=terms, elastic=True))
+    rows.extend(eavesdropper_rows(data, blocks, by_bs, scale))
     form = opts.objective_class.linear_form
     caps = opts.limits(data.network)
     limited = any(lim is not None for lim in caps)
@@ -163,6 +165,33 @@ def cooperative_linear_sdp(opts, data: SnapshotData, assoc: Association, *, util
         price = opts.power_weight_m2_per_w * data.p_ref / ref
     return LinearSDP(blocks, rows, "inverse_sum", budget_rows, weights=weights, level_floor=None, gap_floor=1e-12,
                      cones=cones, crb_ref=ref, power_price=price, limits=limits)
+
+
+def eavesdropper_rows(data: SnapshotData, blocks: list[CoopBlock], by_bs: dict[int, list[int]],
+                      scale: float) -> list[Row]:
+    """The caps of ``terms.jt_eavesdropper`` divided by gamma_e, with g the block's stacked channel toward
+    eavesdropper e in noise units (a coherent block's copies add in amplitude there as at the user):
+
+        sum_{every block X} g_X^H X g_X - (1 + 1/gamma_e) sum_{X of user k} g_X^H X g_X >= -1   (elastic)
+
+    for every served user k (the sensing blocks are interference there), and the sensing-privacy caps of
+    ``terms.sensing_privacy``, ``-a^H R_b a >= -P_e / p_ref`` on everything BS b transmits (hard, as
+    budgets: the zero design meets them)."""
+    net, ch, rows = data.network, data.channels, []
+    for e, eve in enumerate(net.eavesdroppers):
+        inverse = 10 ** (-eve.max_sinr_db / 10)
+        g = [np.concatenate([ch.eve[b][e] for b in blk.bss]) * scale for blk in blocks]
+        heard = [(X, 1.0, g[X]) for X in range(len(blocks))]
+        for k in range(net.n_users):
+            own = [(X, -(1.0 + inverse), g[X]) for X, blk in enumerate(blocks) if blk.user == k]
+            if own:
+                rows.append(Row(f"eavesdropper:{e}:{k}", -1.0, terms=heard + own, elastic=True))
+    for e in net.private_eavesdroppers:
+        cap = net.eavesdroppers[e].max_beampattern_w / data.p_ref
+        for b, members in sorted(by_bs.items()):
+            a = data.reduced(b, ch.eve_steering[b][e])
+            rows.append(Row(f"privacy:{e}:{b}", -cap, terms=[(X, -1.0, _embed(blocks[X], b, a)) for X in members]))
+    return rows
 
 
 def crlb_limits(caps: list[float | None], weights: tuple[float, ...], ref: float, first_group: int = 0):

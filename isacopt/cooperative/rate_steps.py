@@ -56,11 +56,11 @@ class SubspaceLevels:
         alpha = -res.value
         if not res.matrices or not alpha <= 1 + UTILISATION_TOL or res.violation > REPAIRABLE:
             return None
-        if res.violation > FEAS_TOL and alpha < 1:
+        if res.violation > FEAS_TOL and alpha < 1 and not data.network.n_eavesdroppers:
             # rows met only to Clarabel's reduced accuracy (root-CRLB limits at 1e-5 to 1e-2 of their caps where
             # they bind and the solve ends AlmostSolved): every covariance scaled up within the budget left
             # (Fisher information grows with it, every SINR too, the split's shares keep their ratio); the
-            # certificate then decides
+            # certificate then decides); not with eavesdroppers, whose SINR and illumination grow with it too
             scale = min(1 / alpha, 1 + 2 * res.violation)
             res = replace(res, matrices=[m * scale for m in res.matrices], value=res.value * scale)
         # users are scheduled at the common rate: it is what the CoMP backhaul carries (SPEC.md 7)
