@@ -1,5 +1,7 @@
 """Feasible powers for fixed coherent beam directions (the repair after a non-tight extraction).
 
+Eavesdroppers' caps are linear in the same variables and are rows of the same program.
+
 Coherent joint transmission's relaxation is not always tight: the stacked beams keep every
 user's useful power but can change the interference a little, leaving an SINR ~1e-5 short.
 With one stacked direction u_k per user, the sensing covariances scaled by s_b in [0, 1],
@@ -22,6 +24,9 @@ from scipy.optimize import linprog
 from ..design import TransmitDesign
 
 MARGIN = 1e-7  # HiGHS is exact to ~1e-9 here; the certificate allows 1e-6
+# an eavesdropper's cap binds where the relaxation's optimum sits: along the extracted directions the caps and
+# the SINR targets (with MARGIN) often meet only within the certificate's tolerance, so the caps get half of it
+EVE_SLACK = 5e-7
 
 
 def _coupling(data, assoc, design, directions=None):
@@ -67,6 +72,61 @@ def candidate_directions(blocks: list[np.ndarray], draws: int, seed: int = 0) ->
     return out
 
 
+def _segments(assoc, nts: list[int]):
+    """Per user k, (BS b, slice of b's antennas in the stacked direction) over its cluster."""
+    out = []
+    for cluster in assoc.serving:
+        o, parts = 0, []
+        for b in cluster:
+            parts.append((b, slice(o, o + nts[b])))
+            o += nts[b]
+        out.append(parts)
+    return out
+
+
+def eavesdropper_rows(data, assoc, design: TransmitDesign, dirs, powers, users: list[int]):
+    """The eavesdroppers' caps in the LP's variables (p_users, s), to within EVE_SLACK: user k's data at
+    eavesdropper e, ``p_k |g_{C_k,e}^H u_k|^2 <= gamma_e (sum_{j != k} p_j |g_{C_j,e}^H u_j|^2 + sum_b s_b
+    g_{b,e}^H R0_b g_{b,e} + sigma^2)`` (the stacked copies add in amplitude there, as at the users), and the
+    privacy caps ``sum_k p_k |a_{b,e}^H u_k[b]|^2 + s_b a_{b,e}^H R0_b a_{b,e} <= P_e``; (rows, right-hand sides)."""
+    net, ch = data.network, data.channels
+    nts = [b.tx_antennas for b in net.base_stations]
+    segs = _segments(assoc, nts)
+    n, nb = len(users), net.n_bs
+    fixed = [k for k in range(net.n_users) if k not in users]
+    rows, rhs = [], []
+    for e, eve in enumerate(net.eavesdroppers):
+        gamma = 10 ** (eve.max_sinr_db / 10) * (1 + EVE_SLACK)
+        heard = np.array([abs(sum(np.vdot(ch.eve[b][e], dirs[k][sl]) for b, sl in segs[k])) ** 2
+                          for k in range(net.n_users)]) / data.noise
+        sense = np.array([np.vdot(ch.eve[b][e], design.sensing[b] @ ch.eve[b][e]).real for b in range(nb)]) / data.noise
+        for k in range(net.n_users):
+            row = np.zeros(n + nb)
+            row[:n] = -gamma * heard[users]
+            row[n:] = -gamma * sense
+            own = heard[k] * powers[k]
+            if k in users:
+                row[users.index(k)] = heard[k]
+                own = 0.0
+            elif own == 0:
+                continue
+            rows.append(row)
+            rhs.append(gamma * (1 + sum(heard[j] * powers[j] for j in fixed if j != k)) - own)
+    for e in net.private_eavesdroppers:
+        cap = net.eavesdroppers[e].max_beampattern_w * (1 + EVE_SLACK)
+        for b in range(nb):
+            a = ch.eve_steering[b][e]
+            toward = np.zeros(net.n_users)
+            for k in range(net.n_users):
+                toward[k] = sum(abs(np.vdot(a, dirs[k][sl])) ** 2 for bb, sl in segs[k] if bb == b)
+            row = np.zeros(n + nb)
+            row[:n] = toward[users]
+            row[n + b] = np.vdot(a, design.sensing[b] @ a).real
+            rows.append(row)
+            rhs.append(cap - sum(toward[j] * powers[j] for j in fixed))
+    return rows, rhs
+
+
 def repair_coherent(data, assoc, design: TransmitDesign, directions=None,
                     keep_power: bool = True) -> TransmitDesign | None:
     """Feasible powers along the design's stacked beams (or along ``directions``, one per user);
@@ -95,6 +155,9 @@ def repair_coherent(data, assoc, design: TransmitDesign, directions=None,
         row[len(users) + b] = r0[b]
         a_ub.append(row)
         b_ub.append(budgets[b] * (1 - MARGIN) - sum(share[b, j] * powers[j] for j in fixed))
+    rows, rhs = eavesdropper_rows(data, assoc, design, dirs, powers, users)
+    a_ub += rows
+    b_ub += rhs
     # more transmitted power only helps the Fisher information; the other objectives want less
     sign = -1.0 if keep_power else 1.0
     cost = sign * np.concatenate([share[:, users].sum(axis=0), r0])
