@@ -1,7 +1,7 @@
 """``relaxation='auto'`` for ``CooperativeISAC``: the relaxation on the subspace path (solve.subspace), no cvxpy.
 
 The cooperative SDP of the CRLB objectives and ``min_power`` (root-CRLB limits and eavesdropper caps
-included), and each
+included; with CRLB interference each step of the majorise-minimise iteration), and each
 utilisation step of the ``max_min_rate`` bisection (cooperative.rate_steps), is linear in its blocks
 (cooperative.linear_form);
 the subspace loop solves its dual LMI form with Clarabel directly and certifies the optimum with its own
@@ -25,6 +25,7 @@ from ..solve.outcome import certified_status, make_solution
 from ..solve.runner import SolveRecord
 from ..solve.subspace import SubspaceResult, unrefined_first
 from .finish import design_of_blocks
+from .interference_mm import interference_keys, iterate
 from .linear_form import cooperative_linear_sdp
 
 FULL_DIM = 8  # blocks of at most this many dimensions are solved whole (one LMI solve), as for coordinated
@@ -43,8 +44,10 @@ def why_not(opts, network) -> str | None:
         return "relaxation 'sdp' asked for"
     if opts.objective_class.linear_form not in FORMS and not opts.objective_class.bisection:
         return f"objective {opts.objective!r} is solved through cvxpy"
-    if opts.angle_information or opts.crlb_interference:
-        return "angle information and CRLB interference are solved through cvxpy"
+    if opts.angle_information:
+        return "angle information is solved through cvxpy"
+    if opts.crlb_interference and opts.objective_class.bisection:
+        return "CRLB interference with a max-min-rate bisection is solved through cvxpy"
     if opts.objective_class.linear_form == "weighted_crlb" and not (opts._weights(network) > 0).all():
         return "a target of weight 0 has no level to price (its CRLB may be infinite)"
     return None
@@ -53,18 +56,34 @@ def why_not(opts, network) -> str | None:
 def solve_fast(opts, data: SnapshotData, assoc: Association, time_limit_s: float | None, t0: float,
                records: list[SolveRecord]) -> Solution | None:
     """A certified Solution, or None (``records`` say why) when the cvxpy SDP should take over."""
-    sdp = cooperative_linear_sdp(opts, data, assoc)
+    interference = opts.crlb_interference and (opts.objective_class.crlb
+                                               or any(lim is not None for lim in opts.limits(data.network)))
+    sdp = cooperative_linear_sdp(opts, data, assoc, interference={} if interference else None)
     res = certified_solve(sdp, data, time_limit_s, t0, records)
     if res.status != "optimal":
         return None
     te = time.perf_counter()
-    bound = sdp.bound_si(res.bound, data.p_ref)
-    design, cert, ev, obj = design_of_result(opts, data, assoc, sdp, res, bound)
-    if not cert.holds:
+    bound = sdp.bound_si(res.bound, data.p_ref)  # with interference: the noise-limited optimum, a bound still
+    certified = design_of_result(opts, data, assoc, sdp, res, bound)
+    note = ""
+    if interference:
+        te = time.perf_counter()
+
+        def step(levels: dict):
+            nonlocal res
+            sdp = cooperative_linear_sdp(opts, data, assoc, interference=levels)
+            found = certified_solve(sdp, data, time_limit_s, t0, records, start=res.bases)
+            if found.status != "optimal":
+                return None
+            res = found
+            return design_of_result(opts, data, assoc, sdp, found, bound)
+
+        certified, note = iterate(opts, data, interference_keys(assoc), certified, bound, step)
+    if not certified[1].holds:
         records.append(SolveRecord("subspace", "error", 0.0, 0.0,  # type: ignore[arg-type]
-                                   f"the extracted design's certificate failed ({cert.worst_constraint})"))
+                                   f"the extracted design's certificate failed ({certified[1].worst_constraint})"))
         return None
-    return solution(opts, data, (design, cert, ev, obj), bound, records, t0, te)
+    return solution(opts, data, certified, bound, records, t0, te, note, local=interference)
 
 
 def certified_solve(sdp, data: SnapshotData, time_limit_s: float | None, t0: float, records: list[SolveRecord], *,
@@ -112,11 +131,12 @@ def design_of_result(opts, data: SnapshotData, assoc: Association, sdp, res: Sub
 
 
 def solution(opts, data: SnapshotData, certified, bound, records: list[SolveRecord], t0: float, te: float,
-             note: str = "") -> Solution:
-    """The Solution of a certified design ``(design, certificate, evaluation, objective)``."""
+             note: str = "", local: bool = False) -> Solution:
+    """The Solution of a certified design ``(design, certificate, evaluation, objective)``; ``local``: from
+    a local method (``local_optimum``)."""
     design, cert, ev, obj = certified
     return make_solution(
-        status=certified_status(True, accurate=True), reason=note, problem=repr(opts), objective_name=opts.objective,
+        status=certified_status(True, accurate=True, local=local), reason=note, problem=repr(opts), objective_name=opts.objective,
         objective_unit=opts.objective_class.unit, objective=obj, bound=bound, records=records, evaluation=ev,
         design=design, certificate=cert, network=data.network,
         timing=Timing(solve_s=sum(r.wall_s for r in records), solver_s=sum(r.solver_s for r in records),

@@ -21,6 +21,7 @@ REL_TOL = 1e-4  # stop when an iteration improves the true objective by less tha
 
 
 def interference_iteration(opts, data, assoc, compiled, chain, time_limit_s, t0, recompiled):
+    """The iteration on the compiled cvxpy SDP (its interference levels are Parameters)."""
     term = compiled.terms["crlb"]
     keys = list(term.inter)
     records: list = []
@@ -29,17 +30,37 @@ def interference_iteration(opts, data, assoc, compiled, chain, time_limit_s, t0,
     if outcome != "solved":
         return opts.failed(outcome, data, compiled, records, t0, recompiled)
     bound = compiled.bound_si()  # the noise-limited optimum
-    best = design_from(opts, data, assoc, compiled, bound)
-    history = [best[3]]
+
+    def step(levels: dict):
+        term.set_levels(data, levels)
+        if opts.run_chain(compiled, chain, time_limit_s, records) != "solved":
+            return None
+        return design_from(opts, data, assoc, compiled, bound)
+
+    best, note = iterate(opts, data, keys, design_from(opts, data, assoc, compiled, bound), bound, step)
+    return finish(opts, data, assoc, compiled, records, t0, recompiled, bound=bound, local=True, note=note,
+                  certified=best)
+
+
+def interference_keys(assoc) -> list[tuple[int, int]]:
+    """(target t, receiver j) for every receiver of every target's cluster: where a level is frozen."""
+    return [(t, j) for t, cluster in enumerate(assoc.sensing) for j in cluster]
+
+
+def iterate(opts, data, keys, first, bound: float, step):
+    """The majorise-minimise loop from the noise-limited design ``first`` (design, certificate, evaluation,
+    objective): ``step(levels)`` solves with the levels of the previous design frozen and returns the same
+    tuple, or None when its solve fails (the best design so far is kept). (best, note)."""
+    best = current = first
+    history = [first[3]]
     steps = 1
-    current = best
     for _ in range(opts.interference_iterations - 1):
         noise = receiver_noise(data.channels, current[0], opts.sensing_waveform, True) - data.channels.noise_w
-        term.set_levels(data, {(t, j): max(float(noise[j, t]), 0.0) for t, j in keys})
-        if opts.run_chain(compiled, chain, time_limit_s, records) != "solved":
+        found = step({(t, j): max(float(noise[j, t]), 0.0) for t, j in keys})
+        if found is None:
             break  # keep the best design so far
         steps += 1
-        current = design_from(opts, data, assoc, compiled, bound)
+        current = found
         history.append(current[3])
         if _preferred(opts, current, best):
             best = current
@@ -48,8 +69,7 @@ def interference_iteration(opts, data, assoc, compiled, chain, time_limit_s, t0,
     note = (f"interference iteration (majorise-minimise, SINRs held at the previous design's interference): "
             f"{steps} SDPs, true objective {history[0]:.6g} -> {best[3]:.6g}; bound: the noise-limited optimum "
             f"{bound:.6g}")
-    return finish(opts, data, assoc, compiled, records, t0, recompiled, bound=bound, local=True, note=note,
-                  certified=best)
+    return best, note
 
 
 def _preferred(opts, a, b) -> bool:

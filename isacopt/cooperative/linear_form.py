@@ -83,9 +83,14 @@ def _part_identity(blk: CoopBlock, b: int, alpha: float, X: int) -> list[Term]:
     return [(X, alpha, eye[:, n]) for n in range(blk.offsets[i], end)]
 
 
-def cooperative_linear_sdp(opts, data: SnapshotData, assoc: Association, *, utilisation: bool = False) -> LinearSDP:
+def cooperative_linear_sdp(opts, data: SnapshotData, assoc: Association, *, utilisation: bool = False,
+                          interference: dict | None = None) -> LinearSDP:
     """The relaxation of ``CooperativeISAC`` with a CRLB objective or ``min_power``, root-CRLB limits and
-    eavesdropper caps included (no angle information or CRLB interference: ``fast_path.why_not`` says).
+    eavesdropper caps included (no angle information: ``fast_path.why_not`` says).
+
+    ``interference``: a step of the CRLB-interference iteration (cooperative.interference_mm): the levels
+    I_bar_{t,j} [W] frozen in the Fisher information (sigma^2 + I_bar) and imposed as rows
+    (``interference_rows``); an empty dict is the noise-limited first step.
 
     ``utilisation``: a max-min-rate bisection step instead (the cvxpy path's ``MinUtilisation``): minimise
     alpha with every budget and split share scaled by alpha, as ``max t`` with ``t = -alpha`` (the budget
@@ -149,7 +154,9 @@ def cooperative_linear_sdp(opts, data: SnapshotData, assoc: Association, *, util
                          cones=cones, limits=limits, limited_levels=len(weights))
     if form not in CRLB_FORMS and not limited:  # the total power
         return LinearSDP(blocks, rows, "min_power", budget_rows)
-    weights, cones, ref = crlb_rows(opts, data, assoc, blocks, by_bs, sensing_of, rows)
+    weights, cones, ref = crlb_rows(opts, data, assoc, blocks, by_bs, sensing_of, rows, levels=interference)
+    if interference:
+        rows.extend(interference_rows(opts, data, assoc, blocks, by_bs, sensing_of, interference))
     limits = crlb_limits(caps, weights, ref)
     if form == "max_crlb":  # the largest CRLB: every target's sum bounded by the level u, minimised
         limits += [crlb_limit(t, weights, None) for t in range(len(caps))]
@@ -207,9 +214,11 @@ def crlb_limit(t: int, weights: tuple[float, ...], cap: float | None, first_grou
 
 
 def crlb_rows(opts, data: SnapshotData, assoc: Association, blocks, by_bs, sensing_of, rows: list[Row],
-              first_group: int = 0):
+              first_group: int = 0, levels: dict | None = None):
     """Append every target's two Schur-complement cones to ``rows``; (weights, cone groups, CRLB unit [m^2]).
     The levels are numbered from ``first_group`` (after the objective's own, in a max-min-rate step).
+    ``levels``: interference I_bar_{t,j} [W] at each receiver j of target t's cluster, its pairs' SNRs then
+    SINRs, sigma^2 / (sigma^2 + I_bar_j) times (``terms.position_crlb`` does the same).
 
     J_t (solver units, divided by j_t = 1 / CRLB_t of the isotropic full-power design, so O(1)) is
     ``sum_i mono_i a_i^H R_i a_i + cross_i a_i^H R0_i a_i``; CRLB_t = tr(J_t^-1) / j_t."""
@@ -223,7 +232,13 @@ def crlb_rows(opts, data: SnapshotData, assoc: Association, blocks, by_bs, sensi
     j_ref = float(np.median(scales))
     weights, cones = [], []
     for t, cluster in enumerate(assoc.sensing):
-        mono, cross = pair_geometry(net, ch, t, cluster, model)
+        weight = None
+        if levels:
+            weight = np.ones(net.n_bs)
+            for j in cluster:
+                level = levels.get((t, j), np.inf)
+                weight[j] = 1.0 if not np.isfinite(level) else ch.noise_w / (ch.noise_w + level)
+        mono, cross = pair_geometry(net, ch, t, cluster, model, weight)
         # per transmitter i and its blocks: (X, 2 x 2 coefficient of a^H X a, a embedded)
         parts = []
         for i in cluster:
@@ -244,3 +259,32 @@ def crlb_rows(opts, data: SnapshotData, assoc: Association, blocks, by_bs, sensi
                 rows.append(Row(f"crlb:{t}:{p}:{name}", 0.0, tau=tau, terms=terms, group=group))
             weights.append(j_ref / scales[t])
     return tuple(weights), cones, 1.0 / j_ref
+
+
+def interference_rows(opts, data: SnapshotData, assoc: Association, blocks, by_bs, sensing_of,
+                      levels: dict) -> list[Row]:
+    """``terms.position_crlb``'s interference constraints, hard rows as budgets (the zero design meets them):
+    at receiver j of target t, what the other BSs leak through the matched filter u = a_r / sqrt(Nr) stays
+    at most the frozen level, ``sum_{m != j} v_m^H C_m v_m <= I_bar`` with v_m = G_{j<-m}^H u and C_m
+    everything BS m sends, or its data part with orthogonal waveforms (the filter rejects R0_m); divided by
+    sigma^2 + I_bar as there."""
+    ch = data.channels
+    orthogonal = opts.crlb_model.waveform == "orthogonal"
+    rows = []
+    for t, cluster in enumerate(assoc.sensing):
+        for j in cluster:
+            level = levels.get((t, j), np.inf)
+            if not np.isfinite(level):
+                continue
+            norm = ch.noise_w + level
+            u = ch.rx_steering[j][t] / np.sqrt(len(ch.rx_steering[j][t]))
+            terms: list[Term] = []
+            for m, members in sorted(by_bs.items()):
+                g = ch.crosslink[j][m]
+                if m == j or g is None:
+                    continue
+                v = g.conj().T @ u
+                terms += [(X, -data.p_ref / norm, _embed(blocks[X], m, v)) for X in members
+                          if not (orthogonal and X == sensing_of.get(m))]
+            rows.append(Row(f"crlb_interference:{t}:{j}", -level / norm, terms=terms))
+    return rows
