@@ -40,7 +40,9 @@ CASES = {"seed-fig4-frontier": {}, "hex-7cell-comp-radar": {},
          # an eavesdropper beside every third user: its data at most -5 dB there, at most 2 W of illumination
          "hex-7cell-comp-radar/eavesdroppers": {"_eves": (-5.0, 2.0)},
          # the interference-aware CRLB: a majorise-minimise iteration of SDPs (a local method)
-         "hex-7cell-comp-radar/crlb-interference": {"crlb_interference": True}}
+         "hex-7cell-comp-radar/crlb-interference": {"crlb_interference": True},
+         # every monostatic receiver's azimuth in the position FIM (an auxiliary scalar and a cone per pair)
+         "hex-7cell-comp-radar/angle-information": {"angle_information": True}}
 
 
 def with_eavesdroppers(net, caps: tuple[float, float] | None):

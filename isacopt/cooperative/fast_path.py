@@ -44,10 +44,8 @@ def why_not(opts, network) -> str | None:
         return "relaxation 'sdp' asked for"
     if opts.objective_class.linear_form not in FORMS and not opts.objective_class.bisection:
         return f"objective {opts.objective!r} is solved through cvxpy"
-    if opts.angle_information:
-        return "angle information is solved through cvxpy"
-    if opts.crlb_interference and opts.objective_class.bisection:
-        return "CRLB interference with a max-min-rate bisection is solved through cvxpy"
+    if opts.objective_class.bisection and (opts.angle_information or opts.crlb_interference):
+        return "angle information and CRLB interference with a max-min-rate bisection are solved through cvxpy"
     if opts.objective_class.linear_form == "weighted_crlb" and not (opts._weights(network) > 0).all():
         return "a target of weight 0 has no level to price (its CRLB may be infinite)"
     return None
@@ -118,7 +116,9 @@ def design_of_result(opts, data: SnapshotData, assoc: Association, sdp, res: Sub
     covariances = [np.zeros((n, n), complex) for n in nts]
     sensing: list[np.ndarray | None] = [None] * len(nts)
     users, blocks = [], []
-    for blk, m in zip(sdp.blocks, res.matrices):
+    for X, (blk, m) in enumerate(zip(sdp.blocks, res.matrices)):
+        if X in sdp.aux_rows:  # an auxiliary scalar (angle information), not a covariance
+            continue
         m = psd_part(m) * data.p_ref
         for b, o in zip(blk.bss, blk.offsets):
             covariances[b] += m[o:o + nts[b], o:o + nts[b]]

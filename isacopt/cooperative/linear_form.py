@@ -28,7 +28,10 @@ from numpy.typing import NDArray
 
 from ..association import Association
 from ..formulation.data import SnapshotData
-from ..formulation.linear import Block, LinearSDP, Row
+from ..formulation.angle_crb_data import angle_matrices
+from ..formulation.linear import Block, LinearSDP, Row, rank_one_terms
+from ..formulation.realsdp import hermitian_part
+from ..metrics.position_crlb import angle_geometry
 from ..terms.position_crlb import isotropic_fims, pair_geometry
 from .compiled import CRLB_MARGIN
 from .variables import blocks_for
@@ -44,6 +47,11 @@ class CoopBlock(Block):
 
     bss: tuple[int, ...] = ()
     offsets: tuple[int, ...] = ()
+    name: str = ""  # an auxiliary scalar's label (it spans no BS)
+
+    @property
+    def label(self) -> str:
+        return self.name or super().label
 
     @property
     def spans(self) -> tuple[int, ...]:
@@ -147,31 +155,33 @@ def cooperative_linear_sdp(opts, data: SnapshotData, assoc: Association, *, util
         if not limited:
             return LinearSDP(blocks, rows, "max_t", budget_rows, level_floor=-1.0, gap_floor=1e-3,
                              in_power_units=False)
-        # root-CRLB limits: the targets' levels after t (group 0), in the limits only
-        weights, cones, ref = crlb_rows(opts, data, assoc, blocks, by_bs, sensing_of, rows, first_group=1)
+        # root-CRLB limits: the targets' levels after t (group 0), in the limits only (no angle information:
+        # its bound rows would need the budgets' scaling by alpha; fast_path.why_not keeps it on cvxpy)
+        weights, cones, ref, _ = crlb_rows(opts, data, assoc, blocks, by_bs, sensing_of, rows, first_group=1)
         limits = crlb_limits(caps, weights, ref, first_group=1)
         return LinearSDP(blocks, rows, "max_t", budget_rows, level_floor=-1.0, gap_floor=1e-3, in_power_units=False,
                          cones=cones, limits=limits, limited_levels=len(weights))
     if form not in CRLB_FORMS and not limited:  # the total power
         return LinearSDP(blocks, rows, "min_power", budget_rows)
-    weights, cones, ref = crlb_rows(opts, data, assoc, blocks, by_bs, sensing_of, rows, levels=interference)
+    weights, cones, ref, aux = crlb_rows(opts, data, assoc, blocks, by_bs, sensing_of, rows, levels=interference,
+                                         angles=opts.angle_information)
     if interference:
         rows.extend(interference_rows(opts, data, assoc, blocks, by_bs, sensing_of, interference))
     limits = crlb_limits(caps, weights, ref)
     if form == "max_crlb":  # the largest CRLB: every target's sum bounded by the level u, minimised
         limits += [crlb_limit(t, weights, None) for t in range(len(caps))]
         return LinearSDP(blocks, rows, "inverse_max", budget_rows, weights=(0.0,) * len(weights), level_floor=None,
-                         gap_floor=1e-12, cones=cones, crb_ref=ref, limits=limits)
+                         gap_floor=1e-12, cones=cones, crb_ref=ref, limits=limits, aux_rows=aux)
     if form not in CRLB_FORMS:  # the total power with limits: no CRLB in the objective, a price of 1 per power unit
         return LinearSDP(blocks, rows, "inverse_sum", budget_rows, weights=(0.0,) * len(weights), level_floor=None,
-                         cones=cones, power_price=1.0, limits=limits)
+                         cones=cones, power_price=1.0, limits=limits, aux_rows=aux)
     price = 0.0
     if form == "weighted_crlb":  # sum_t w_t CRLB_t + lambda P [m^2]: in the CRLBs' unit 1 / j_ref, P in p_ref
         per_target = np.repeat(np.asarray(opts._weights(data.network), float), 2)  # two levels per target
         weights = tuple(np.asarray(weights) * per_target)
         price = opts.power_weight_m2_per_w * data.p_ref / ref
     return LinearSDP(blocks, rows, "inverse_sum", budget_rows, weights=weights, level_floor=None, gap_floor=1e-12,
-                     cones=cones, crb_ref=ref, power_price=price, limits=limits)
+                     cones=cones, crb_ref=ref, power_price=price, limits=limits, aux_rows=aux)
 
 
 def eavesdropper_rows(data: SnapshotData, blocks: list[CoopBlock], by_bs: dict[int, list[int]],
@@ -214,11 +224,13 @@ def crlb_limit(t: int, weights: tuple[float, ...], cap: float | None, first_grou
 
 
 def crlb_rows(opts, data: SnapshotData, assoc: Association, blocks, by_bs, sensing_of, rows: list[Row],
-              first_group: int = 0, levels: dict | None = None):
+              first_group: int = 0, levels: dict | None = None, angles: bool = False):
     """Append every target's two Schur-complement cones to ``rows``; (weights, cone groups, CRLB unit [m^2]).
     The levels are numbered from ``first_group`` (after the objective's own, in a max-min-rate step).
     ``levels``: interference I_bar_{t,j} [W] at each receiver j of target t's cluster, its pairs' SNRs then
-    SINRs, sigma^2 / (sigma^2 + I_bar_j) times (``terms.position_crlb`` does the same).
+    SINRs, sigma^2 / (sigma^2 + I_bar_j) times (``terms.position_crlb`` does the same). ``angles``: every
+    monostatic receiver's azimuth information too (``angle_rows``: an auxiliary block per receiver appended
+    to ``blocks``); the fourth value maps each auxiliary block to its bound row.
 
     J_t (solver units, divided by j_t = 1 / CRLB_t of the isotropic full-power design, so O(1)) is
     ``sum_i mono_i a_i^H R_i a_i + cross_i a_i^H R0_i a_i``; CRLB_t = tr(J_t^-1) / j_t."""
@@ -230,7 +242,7 @@ def crlb_rows(opts, data: SnapshotData, assoc: Association, blocks, by_bs, sensi
     fims = isotropic_fims(net, ch, assoc.sensing, model, cross_ok)  # the cvxpy form's scales and checks
     scales = np.array([1.0 / np.trace(np.linalg.inv(f)) for f in fims])
     j_ref = float(np.median(scales))
-    weights, cones = [], []
+    weights, cones, aux = [], [], {}
     for t, cluster in enumerate(assoc.sensing):
         weight = None
         if levels:
@@ -247,6 +259,12 @@ def crlb_rows(opts, data: SnapshotData, assoc: Association, blocks, by_bs, sensi
             parts += [(X, m, _embed(blocks[X], i, a)) for X in by_bs.get(i, [])]
             if has_cross and len(cluster) > 1 and i in sensing_of:
                 parts.append((sensing_of[i], cross[i] * data.p_ref / scales[t], a))
+        if angles:
+            geo = angle_geometry(net, t)
+            for i in cluster:
+                X, coef = angle_rows(data, blocks, by_bs, rows, cones, aux, t, i,
+                                     1.0 if weight is None else float(weight[i]))
+                parts.append((X, geo[i] * coef / scales[t], None))
         iso = fims[t] / scales[t]
         for p, q in ((0, 1), (1, 0)):
             k2 = float(iso[p, p] / max(iso[q, q], 1e-300))  # balances the cone's two diagonal entries
@@ -258,7 +276,37 @@ def crlb_rows(opts, data: SnapshotData, assoc: Association, blocks, by_bs, sensi
                 terms = [] if c is None else [(X, float(c(m)), v) for X, m, v in parts if c(m) != 0.0]
                 rows.append(Row(f"crlb:{t}:{p}:{name}", 0.0, tau=tau, terms=terms, group=group))
             weights.append(j_ref / scales[t])
-    return tuple(weights), cones, 1.0 / j_ref
+    return tuple(weights), cones, 1.0 / j_ref, aux
+
+
+def angle_rows(data: SnapshotData, blocks: list, by_bs, rows: list[Row], cones: list, aux: dict, t: int, i: int,
+               weight: float) -> tuple[int, float]:
+    """Receiver i's azimuth information about target t (``terms.position_crlb``'s angle term): an auxiliary
+    scalar tau <= s F(R_i), F = T_dd - |T_da|^2 / T_aa the Schur complement of SPEC 5.3 (s = 1 / tr M_dd), as
+    the four rows of a second-order cone on every block of BS i (balanced like ``angle_crb_rows``), and its
+    bound row ``tau <= 2 s lambda_max(M_dd) P_i`` (``s T_dd`` never exceeds half that). Returns (tau's block,
+    the coefficient c with J_t += c tau e_perp e_perp^T / d^2, J_t in the solver's units before its
+    per-target scale): c = 2 L G_ii / (sigma^2 + I) p_ref / s, J_phi = 2 L G / (sigma^2 + I) F."""
+    net, ch = data.network, data.channels
+    m_dd, m_aa, m_da = angle_matrices(ch, i, t)
+    s = 1.0 / max(float(np.trace(m_dd).real), 1e-300)
+    k2 = float(np.trace(m_dd).real / max(np.trace(m_aa).real, 1e-300))
+    m1, m2 = hermitian_part(m_da * np.sqrt(k2))
+    X = len(blocks)
+    blocks.append(CoopBlock(i, None, 1, (), (), name=f"angle_t{t}_bs{i}"))
+    cones.append(list(range(len(rows), len(rows) + 4)))
+    for name, m, on_tau in (("sum", m_dd + k2 * m_aa, -1.0), ("re", 2 * m1, 0.0), ("im", 2 * m2, 0.0),
+                            ("diff", m_dd - k2 * m_aa, -1.0)):
+        terms: list[Term] = [(Y, s * lam, _embed(blocks[Y], i, v)) for lam, v in rank_one_terms(m)
+                             for Y in by_bs.get(i, [])]
+        if on_tau:
+            terms.append((X, on_tau, None))
+        rows.append(Row(f"angle:{t}:{i}:{name}", 0.0, terms=terms))
+    aux[X] = len(rows)
+    cap = 2.0 * s * float(np.linalg.eigvalsh(m_dd)[-1]) * data.budget(i)
+    rows.append(Row(f"angle_bound:{t}:{i}", -cap, terms=[(X, -1.0, None)]))
+    kappa = 2.0 * net.system.samples * ch.radar_gain[i, i, t] / ch.noise_w * weight
+    return X, kappa * data.p_ref / s
 
 
 def interference_rows(opts, data: SnapshotData, assoc: Association, blocks, by_bs, sensing_of,

@@ -86,6 +86,18 @@ class LinearSDP:
     # 'max_t' with limits: this many further levels, numbered after the weighted ones, that enter only through
     # the limits (as inverses, weight 0 in the objective: a max-min-rate step under root-CRLB limits)
     limited_levels: int = 0
+    # auxiliary nonnegative scalars as 1 x 1 blocks (a position CRLB's angle information tau_{t,i}): no power
+    # and no cost, each bounded by a row ``-tau >= -tau_max`` (block index -> that row) which the dual repair
+    # raises as the budget rows are raised for the BSs' blocks
+    aux_rows: dict[int, int] = field(default_factory=dict)
+
+    def block_cost_of(self, X: int) -> float:
+        """The objective's c on block X (C_X = -c I): ``block_cost``, or 0 on an auxiliary block."""
+        return 0.0 if X in self.aux_rows else self.block_cost
+
+    def power_of(self, mats: list) -> float:
+        """Total power of the blocks' matrices (solver units): every block's trace but the auxiliary ones."""
+        return float(sum(np.trace(m).real for X, m in enumerate(mats) if X not in self.aux_rows))
 
     def blocks_of(self, b: int) -> list[int]:
         return [i for i, blk in enumerate(self.blocks) if blk.bs == b]

@@ -225,7 +225,8 @@ def solve_restricted_once(sdp: LinearSDP, terms: list[BlockTerms], bases: list[N
             cols.append(np.repeat(t.id_rows, nsv))
             vals.append((t.id_alpha[:, None] * svec(np.eye(n))).ravel())
             rows.append(np.tile(np.arange(start, start + nsv), t.id_rows.size))
-        parts_b.append(svec(np.eye(n)) * sdp.block_cost if sdp.block_cost else np.zeros(nsv))  # C_X = -c I
+        cost = sdp.block_cost_of(X)
+        parts_b.append(svec(np.eye(n)) * cost if cost else np.zeros(nsv))  # C_X = -c I
         cones.append(clarabel.PSDTriangleConeT(n))
         start += nsv
     if start:

@@ -150,11 +150,13 @@ def certify(sdp: LinearSDP, terms: list[BlockTerms], y: NDArray[np.float64],
             if w > 0 and total <= 0:
                 return np.inf, [], y
             y[mine] *= w / total if w > 0 else 0.0
-    shift = -sdp.block_cost
-    zs = [t.dual_matrix(y, shift) for t in terms]
+    zs = [t.dual_matrix(y, -sdp.block_cost_of(X)) for X, t in enumerate(terms)]
     worst: dict[int, float] = {}
-    for blk, z in zip(sdp.blocks, zs):
+    for X, (blk, z) in enumerate(zip(sdp.blocks, zs)):
         lam = float(np.linalg.eigvalsh(z)[-1]) if z.size else 0.0
+        if X in sdp.aux_rows:  # an auxiliary scalar: its own bound row's M = -1 on it
+            y[sdp.aux_rows[X]] += max(lam, 0.0)
+            continue
         for b in blk.spans:
             worst[b] = max(worst.get(b, 0.0), lam)
     for b, lam in worst.items():
@@ -232,6 +234,8 @@ def achieved_levels(sdp: LinearSDP, vals: NDArray[np.float64], rhs: NDArray[np.f
         if mine.any():
             levels[g] = float(np.min((vals[mine] - rhs[mine]) / -taus[mine]))
     for group in sdp.cones:  # the Schur complement's level: F / (its coefficient)
+        if taus[group[0]] == 0:  # a cone without a level (an auxiliary scalar's): a constraint only
+            continue
         g = groups[group[0]]
         levels[g] = min(levels[g], float(fisher_levels(vals[group] - rhs[group])[0]) / -taus[group[0]])
     levels[~np.isfinite(levels) & (levels > 0)] = 0.0  # a group without rows
@@ -324,12 +328,12 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
         mats = [u @ psd_part(y) @ u.conj().T for u, y in zip(bases, res.blocks)]
         vals = row_values(sdp, terms, mats)
         if sdp.minimises_power:
-            value = float(sum(np.trace(m).real for m in mats))
+            value = sdp.power_of(mats)
             slack = vals - rhs
         else:
             value, levels = achieved_levels(sdp, vals, rhs, taus, groups)
             if sdp.power_price:  # a priced power on top of the CRLBs
-                value += sdp.power_price * float(sum(np.trace(m).real for m in mats))
+                value += sdp.power_price * sdp.power_of(mats)
             slack = vals + taus * np.where(np.isfinite(levels), levels, 0.0)[groups] - rhs
         slack, cone_viol = cone_violation(sdp, slack)
         viol = max(float(max(0.0, -slack.min())) if slack.size else 0.0, cone_viol)
