@@ -111,9 +111,9 @@ class CooperativeISAC(ProblemModel):
     certificate_tol: float = Field(1e-6, gt=0, le=1e-1)
     relaxation: Literal["auto", "sdp", "subspace"] = Field(
         "auto", description="how the relaxation is solved: 'auto' (the default: 'subspace' for the CRLB objectives and "
-        "min_power and max_min_rate's steps, with or without root-CRLB limits and eavesdropper caps, and every "
-        "step of the CRLB-interference iteration; not with angle information, nor CRLB interference in "
-        "max_min_rate; else 'sdp'), "
+        "min_power and max_min_rate's steps, with or without root-CRLB limits, eavesdropper caps and angle "
+        "information, and every step of the CRLB-interference iteration; not max_min_rate with angle "
+        "information or CRLB interference; else 'sdp'), "
         "'sdp' (cvxpy, compiled once per structure), 'subspace' (the dual LMI form with Clarabel directly and a "
         "dual certificate, no compilation; an error where it does not apply; the cvxpy SDP is its fallback)")
 
