@@ -155,12 +155,13 @@ def cooperative_linear_sdp(opts, data: SnapshotData, assoc: Association, *, util
         if not limited:
             return LinearSDP(blocks, rows, "max_t", budget_rows, level_floor=-1.0, gap_floor=1e-3,
                              in_power_units=False)
-        # root-CRLB limits: the targets' levels after t (group 0), in the limits only (no angle information:
-        # its bound rows would need the budgets' scaling by alpha; fast_path.why_not keeps it on cvxpy)
-        weights, cones, ref, _ = crlb_rows(opts, data, assoc, blocks, by_bs, sensing_of, rows, first_group=1)
+        # root-CRLB limits: the targets' levels after t (group 0), in the limits only (angle information's
+        # bound rows scaled by alpha as the budgets are)
+        weights, cones, ref, aux = crlb_rows(opts, data, assoc, blocks, by_bs, sensing_of, rows, first_group=1,
+                                             angles=opts.angle_information, scaled=True)
         limits = crlb_limits(caps, weights, ref, first_group=1)
         return LinearSDP(blocks, rows, "max_t", budget_rows, level_floor=-1.0, gap_floor=1e-3, in_power_units=False,
-                         cones=cones, limits=limits, limited_levels=len(weights))
+                         cones=cones, limits=limits, limited_levels=len(weights), aux_rows=aux)
     if form not in CRLB_FORMS and not limited:  # the total power
         return LinearSDP(blocks, rows, "min_power", budget_rows)
     weights, cones, ref, aux = crlb_rows(opts, data, assoc, blocks, by_bs, sensing_of, rows, levels=interference,
@@ -224,13 +225,14 @@ def crlb_limit(t: int, weights: tuple[float, ...], cap: float | None, first_grou
 
 
 def crlb_rows(opts, data: SnapshotData, assoc: Association, blocks, by_bs, sensing_of, rows: list[Row],
-              first_group: int = 0, levels: dict | None = None, angles: bool = False):
+              first_group: int = 0, levels: dict | None = None, angles: bool = False, scaled: bool = False):
     """Append every target's two Schur-complement cones to ``rows``; (weights, cone groups, CRLB unit [m^2]).
     The levels are numbered from ``first_group`` (after the objective's own, in a max-min-rate step).
     ``levels``: interference I_bar_{t,j} [W] at each receiver j of target t's cluster, its pairs' SNRs then
     SINRs, sigma^2 / (sigma^2 + I_bar_j) times (``terms.position_crlb`` does the same). ``angles``: every
     monostatic receiver's azimuth information too (``angle_rows``: an auxiliary block per receiver appended
-    to ``blocks``); the fourth value maps each auxiliary block to its bound row.
+    to ``blocks``; ``scaled``: their bound rows scaled by the utilisation level as the budgets); the fourth
+    value maps each auxiliary block to its bound row.
 
     J_t (solver units, divided by j_t = 1 / CRLB_t of the isotropic full-power design, so O(1)) is
     ``sum_i mono_i a_i^H R_i a_i + cross_i a_i^H R0_i a_i``; CRLB_t = tr(J_t^-1) / j_t."""
@@ -263,7 +265,7 @@ def crlb_rows(opts, data: SnapshotData, assoc: Association, blocks, by_bs, sensi
             geo = angle_geometry(net, t)
             for i in cluster:
                 X, coef = angle_rows(data, blocks, by_bs, rows, cones, aux, t, i,
-                                     1.0 if weight is None else float(weight[i]))
+                                     1.0 if weight is None else float(weight[i]), scaled)
                 parts.append((X, geo[i] * coef / scales[t], None))
         iso = fims[t] / scales[t]
         for p, q in ((0, 1), (1, 0)):
@@ -280,11 +282,12 @@ def crlb_rows(opts, data: SnapshotData, assoc: Association, blocks, by_bs, sensi
 
 
 def angle_rows(data: SnapshotData, blocks: list, by_bs, rows: list[Row], cones: list, aux: dict, t: int, i: int,
-               weight: float) -> tuple[int, float]:
+               weight: float, scaled: bool = False) -> tuple[int, float]:
     """Receiver i's azimuth information about target t (``terms.position_crlb``'s angle term): an auxiliary
     scalar tau <= s F(R_i), F = T_dd - |T_da|^2 / T_aa the Schur complement of SPEC 5.3 (s = 1 / tr M_dd), as
     the four rows of a second-order cone on every block of BS i (balanced like ``angle_crb_rows``), and its
-    bound row ``tau <= 2 s lambda_max(M_dd) P_i`` (``s T_dd`` never exceeds half that). Returns (tau's block,
+    bound row ``tau <= 2 s lambda_max(M_dd) P_i`` (``s T_dd`` never exceeds half that; ``scaled``: times alpha,
+    the budgets' scale in a max-min-rate step, ``-tau - cap t >= 0`` with t = -alpha). Returns (tau's block,
     the coefficient c with J_t += c tau e_perp e_perp^T / d^2, J_t in the solver's units before its
     per-target scale): c = 2 L G_ii / (sigma^2 + I) p_ref / s, J_phi = 2 L G / (sigma^2 + I) F."""
     net, ch = data.network, data.channels
@@ -304,7 +307,8 @@ def angle_rows(data: SnapshotData, blocks: list, by_bs, rows: list[Row], cones: 
         rows.append(Row(f"angle:{t}:{i}:{name}", 0.0, terms=terms))
     aux[X] = len(rows)
     cap = 2.0 * s * float(np.linalg.eigvalsh(m_dd)[-1]) * data.budget(i)
-    rows.append(Row(f"angle_bound:{t}:{i}", -cap, terms=[(X, -1.0, None)]))
+    rows.append(Row(f"angle_bound:{t}:{i}", 0.0, tau=-cap, terms=[(X, -1.0, None)]) if scaled else
+                Row(f"angle_bound:{t}:{i}", -cap, terms=[(X, -1.0, None)]))
     kappa = 2.0 * net.system.samples * ch.radar_gain[i, i, t] / ch.noise_w * weight
     return X, kappa * data.p_ref / s
 

@@ -88,3 +88,23 @@ def test_the_bound_holds_for_any_multipliers(seed):
             y = rng.exponential(rng.choice([1e-3, 1.0, 10.0]), len(sdp.rows)) * (rng.random(len(sdp.rows)) < 0.5)
         bound, _, _ = certify(sdp, terms, y)
         assert bound <= optimum * (1 + 1e-9)
+
+
+@pytest.mark.parametrize("seed", range(64, 67))
+def test_max_min_rate_under_root_crlb_limits_with_angle_information(seed):
+    """Each bisection step with the targets' Fisher levels in the limits and the angle scalars' bound rows
+    scaled by alpha as the budgets: the same common rate and bound as the cvxpy steps, the limit binding."""
+    net, extra = instance(seed)
+    extra = {k: v for k, v in extra.items() if k != "objective"} | {"angle_information": True}
+    net = net.with_updates(users=[u.model_copy(update={"sinr_db": None}) for u in net.users])
+    free = CooperativeISAC(objective="max_min_rate", **extra).solve(net)
+    best = CooperativeISAC(**{**extra, "objective": "min_max_crlb"}).solve(net)
+    limit = float(0.5 * (np.sqrt(best.objective) + max(t.root_crlb_m for t in free.targets)))
+    opts = {**extra, "objective": "max_min_rate", "root_crlb_m": limit}
+    sdp, fast = [CooperativeISAC(relaxation=r, **opts).solve(net) for r in ("sdp", "auto")]
+    assert fast.status == sdp.status == "optimal", (fast.reason, sdp.reason)
+    assert all(a.startswith("subspace") for a in fast.attempts), fast.attempts
+    tol = max(CooperativeISAC().rate_tol, fast.bound - fast.objective, sdp.bound - sdp.objective)
+    assert fast.objective == pytest.approx(sdp.objective, abs=tol)
+    assert fast.objective < free.objective - CooperativeISAC().rate_tol  # the limit binds
+    assert max(t.root_crlb_m for t in fast.targets) <= limit * (1 + 1e-6) and fast.certificate.holds
