@@ -32,9 +32,14 @@ def test_exact_predictions_give_the_perfect_csi_design():
                   filter_accel_std_mps2=1e-3)
     run = run_tracking(sc, 4)
     for f in run.frames:
-        assert f.sinr_db["predictive"] == pytest.approx(f.sinr_db["perfect"], abs=1e-2)
-        assert min(f.sinr_db["predictive"]) == pytest.approx(10.0, abs=1e-3)  # the binding user at its target
+        # the same power; the binding user at its target in both; a user with SINR to spare may get any of the
+        # optimal designs' surplus (11.75 or 11.79 dB on two CPUs): above its target, not a fixed value
         assert f.objective["predictive"] == pytest.approx(f.objective["perfect"], rel=1e-5)
+        for design in ("predictive", "perfect"):
+            assert min(f.sinr_db[design]) == pytest.approx(10.0, abs=1e-3)
+            assert np.all(np.asarray(f.sinr_db[design]) >= 10.0 - 1e-3)
+        binding = np.argmin(f.sinr_db["perfect"])
+        assert f.sinr_db["predictive"][binding] == pytest.approx(f.sinr_db["perfect"][binding], abs=1e-3)
     assert run.position_errors().max() < 1e-3  # the filter tracks the noiseless truth
 
 
