@@ -90,7 +90,7 @@ def test_the_bound_holds_for_any_multipliers(seed):
         assert bound <= optimum * (1 + 1e-9)
 
 
-@pytest.mark.parametrize("seed", range(64, 67))
+@pytest.mark.parametrize("seed", [64, 65])
 def test_max_min_rate_under_root_crlb_limits_with_angle_information(seed):
     """Each bisection step with the targets' Fisher levels in the limits and the angle scalars' bound rows
     scaled by alpha as the budgets: the same common rate and bound as the cvxpy steps, the limit binding."""

@@ -106,7 +106,7 @@ def test_a_cluster_search_with_an_eavesdropper_takes_the_default_path():
     for relaxation in ("sdp", "auto"):
         base = iso.CooperativeISAC(objective="min_sum_crlb", rate_bps_hz=1.0, pairs="multistatic",
                                    relaxation=relaxation)
-        found[relaxation] = iso.ClusterSelection(method="exhaustive", candidates=3, base=base).solve(net)
+        found[relaxation] = iso.ClusterSelection(method="exhaustive", candidates=2, base=base).solve(net)
     sdp, fast = found["sdp"], found["auto"]
     assert fast.status == sdp.status == "optimal", (fast.reason, sdp.reason)
     assert fast.attempts[0].startswith("subspace")
