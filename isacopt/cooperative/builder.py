@@ -112,8 +112,8 @@ class CooperativeISAC(ProblemModel):
     relaxation: Literal["auto", "sdp", "subspace"] = Field(
         "auto", description="how the relaxation is solved: 'auto' (the default: 'subspace' for the CRLB objectives and "
         "min_power and max_min_rate's steps, with or without root-CRLB limits, eavesdropper caps and angle "
-        "information, and every step of the CRLB-interference iteration; not max_min_rate with CRLB "
-        "interference; else 'sdp'), "
+        "information, and every step of the CRLB-interference iteration; else (max_sum_rate, "
+        "max_energy_efficiency) 'sdp'), "
         "'sdp' (cvxpy, compiled once per structure), 'subspace' (the dual LMI form with Clarabel directly and a "
         "dual certificate, no compilation; an error where it does not apply; the cvxpy SDP is its fallback)")
 

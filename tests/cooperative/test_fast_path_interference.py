@@ -72,3 +72,20 @@ def test_the_local_method_on_the_default_path(seed):
     assert last <= first * (1 + 1e-5)  # never worse than where it started
     assert fast.objective == pytest.approx(sdp.objective, rel=2e-2)
     assert fast.certificate.holds
+
+
+def test_max_min_rate_with_crlb_interference_takes_the_default_path():
+    """With CRLB interference a max-min rate has no root-CRLB limits (refused: the iteration needs a CRLB
+    objective), so its steps are those without it: the same common rate and bound on both paths, and the
+    reported CRLBs are the interference-aware ones of each path's design."""
+    net, extra = instance(60)
+    extra = {k: v for k, v in extra.items() if k != "objective"}
+    net = net.with_updates(users=[u.model_copy(update={"sinr_db": None}) for u in net.users])
+    sdp, fast = [CooperativeISAC(objective="max_min_rate", crlb_interference=True, relaxation=r, **extra).solve(net)
+                 for r in ("sdp", "auto")]
+    assert fast.status == sdp.status == "optimal" and all(a.startswith("subspace") for a in fast.attempts)
+    tol = CooperativeISAC().rate_tol
+    assert fast.objective == pytest.approx(sdp.objective, abs=tol) and fast.bound == pytest.approx(sdp.bound, abs=tol)
+    plain = CooperativeISAC(objective="max_min_rate", **extra).solve(net)
+    assert fast.objective == pytest.approx(plain.objective, abs=1e-9)  # the same steps
+    assert all(a.root_crlb_m > b.root_crlb_m for a, b in zip(fast.targets, plain.targets))  # interference counts
