@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import ValidationError
-from ..network.layouts import rng_for
+from ..network.seeded_streams import generators
 from ..network.model import Network
 from .arrays import azimuth, steering
 from .pathloss import path_gain
@@ -16,8 +18,10 @@ _STREAM_EVE, _STREAM_EVE_PHASE = 12, 13  # eavesdroppers: their own streams, the
 
 
 def _cn(rng: np.random.Generator, shape: tuple[int, ...]) -> NDArray[np.complex128]:
-    """i.i.d. CN(0, 1) samples."""
-    return (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)) / np.sqrt(2.0)
+    """i.i.d. CN(0, 1) samples: real parts, then imaginary parts, from one draw (the same numbers as two)."""
+    n = math.prod(shape)
+    x = rng.standard_normal(2 * n)
+    return ((x[:n] + 1j * x[n:]) / np.sqrt(2.0)).reshape(shape)
 
 
 def comm_channels(network: Network) -> tuple[NDArray[np.complex128], ...]:
@@ -48,17 +52,20 @@ def _drawn(network: Network, positions: NDArray[np.float64], stream: int, phase_
     n = len(positions)
     out = []
     amps, steers = _geometry(network, positions)
+    n_bs = network.n_bs
+    draws = generators([(spec.seed, stream, b) for b in range(n_bs)]) if spec.model != "los" else []
+    phases = generators([(spec.seed, phase_stream, b) for b in range(n_bs)]) if spec.model == "rician" else []
     for b, bs in enumerate(network.base_stations):
         nt = bs.tx_antennas
         amp, los = amps[b], steers[b]
         if spec.model == "los":
             h = amp * los
         elif spec.model == "rayleigh":
-            h = amp * _cn(rng_for(spec.seed, stream, b), (n, nt))
+            h = amp * _cn(draws[b], (n, nt))
         else:  # rician
             kappa = spec.k_factor
-            theta = rng_for(spec.seed, phase_stream, b).uniform(0, 2 * np.pi, size=(n, 1))
-            nlos = _cn(rng_for(spec.seed, stream, b), (n, nt))
+            theta = phases[b].uniform(0, 2 * np.pi, size=(n, 1))
+            nlos = _cn(draws[b], (n, nt))
             h = amp * (np.sqrt(kappa / (1 + kappa)) * los * np.exp(1j * theta) + np.sqrt(1 / (1 + kappa)) * nlos)
         out.append(h.reshape(n, nt))
     return tuple(out)

@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from ..errors import ValidationError
 from ..network.layouts import rng_for
+from ..network.seeded_streams import generators
 from ..network.model import Network
 from .arrays import azimuth, steering
 from .comm import _cn, check_array
@@ -73,6 +74,7 @@ class CrossLinkRow(Sequence):
             else:
                 rx = net.base_stations[self._b]
                 self._stacked = np.zeros((net.n_bs, rx.rx_antennas, nts.pop()), dtype=complex)
+                self._make_many([j for j in range(net.n_bs) if j != self._b and j not in self._links])
                 for j in range(net.n_bs):
                     if j != self._b:
                         self._stacked[j] = self[j]
@@ -100,6 +102,22 @@ class CrossLinkRow(Sequence):
                           (rx.rx_antennas, tx.tx_antennas))
         g.flags.writeable = False
         return g
+
+    def _make_many(self, js: list[int]) -> None:
+        """Rayleigh links j of this row (equal transmit arrays): their generators seeded in one pass, each
+        link's draw taken from its own, the arithmetic of ``_make`` on all of them at once (the same bits)."""
+        if not js:
+            return
+        net, b = self._network, self._b
+        seed = getattr(net.channels, "seed", 0)
+        shape = (net.base_stations[b].rx_antennas, net.base_stations[js[0]].tx_antennas)
+        n = shape[0] * shape[1]
+        x = np.stack([g.standard_normal(2 * n) for g in generators([(seed, _STREAM_CROSS, b, j) for j in js])])
+        amp = np.array([math.sqrt(path_gain_of(float(self._distances()[j]), net.system)) for j in js])
+        links = amp[:, None, None] * ((x[:, :n] + 1j * x[:, n:]) / np.sqrt(2.0)).reshape(len(js), *shape)
+        links.flags.writeable = False
+        for j, g in zip(js, links):
+            self._links[j] = g
 
 
 class CrossLinks(Sequence):
