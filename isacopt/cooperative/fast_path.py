@@ -23,14 +23,12 @@ from ..results import Solution, Timing
 from ..solve.extract import psd_part
 from ..solve.outcome import certified_status, make_solution
 from ..solve.runner import SolveRecord
-from ..solve.subspace import SubspaceResult, unrefined_first
+from ..solve.subspace import SubspaceResult, accepted, unrefined_first
 from .finish import design_of_blocks
 from .interference_mm import interference_keys, iterate
 from .linear_form import cooperative_linear_sdp
 
 FULL_DIM = 8  # blocks of at most this many dimensions are solved whole (one LMI solve), as for coordinated
-ACCEPT_GAP = 1e-5  # a loop that stops short of its gap but certifies this much is accepted (the Solution says so)
-ACCEPT_VIOLATION = 1e-6  # with the relaxed design's rows met to this (solver units; the certificate checks SI)
 OUTCOMES = {"optimal": "optimal", "feasible": "optimal", "time_limit": "time_limit",  # a record's outcome
             "infeasible": "infeasible"}
 # the objectives' linear forms cooperative.linear_form builds
@@ -99,10 +97,10 @@ def certified_solve(sdp, data: SnapshotData, time_limit_s: float | None, t0: flo
                                    + (f"; {res.message}" if res.message else "")))
         if outcome != "error":
             break
-        if res.gap <= ACCEPT_GAP and res.violation <= ACCEPT_VIOLATION:
+        if accepted(res) is not None:
             # a whole-space solve that Clarabel's accuracy stops just short of the 1e-6 gap (seen at 1.1e-6 to
             # 1.9e-6 on small min-power problems, refined or not): optimal to the gap it certifies, reported
-            res = replace(res, status="optimal", message=f"accepted at the certified gap {res.gap:.1e}")
+            res = accepted(res)
             records[-1] = replace(records[-1], outcome="optimal", message=records[-1].message + "; accepted")
             break
     return res
