@@ -61,7 +61,6 @@ def solve_fast(opts, data: SnapshotData, assoc: Association, time_limit_s: float
     certified = design_of_result(opts, data, assoc, sdp, res, bound)
     note = ""
     if interference:
-        te = time.perf_counter()
 
         def step(levels: dict):
             nonlocal res
