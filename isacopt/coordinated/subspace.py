@@ -17,12 +17,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..design import TransmitDesign
 from ..formulation.data import SnapshotData
 from ..formulation.linear import linear_sdp
+from ..metrics.comm import sinr
+from ..metrics.sensing import at_heads, sensing_sinr
 from ..solve.bisection import bisect, single_user_bound_db
 from ..solve.extract import psd_part
 from ..solve.runner import SolveRecord
 from ..solve.subspace import SETTLED, accepted, unrefined_first
+from ..units import linear_to_db
 from .optimise import Outcome, accept_design, design_from
 from .sensing_bisection import LOWEST_DB, single_target_bound_db
 from .structure import Structure
@@ -123,7 +127,7 @@ def _bisection(opts, data: SnapshotData, st: Structure, time_limit_s: float | No
             if res.bases:
                 last["bases"] = res.bases
             if res.status in ("optimal", "feasible"):
-                best.update(db=db, sdp=sdp, res=res, data=step)
+                best.update(db=db, sdp=sdp, res=res, data=step, up=None)
                 return True
             if res.status == "infeasible":
                 return False
@@ -132,18 +136,58 @@ def _bisection(opts, data: SnapshotData, st: Structure, time_limit_s: float | No
                 break
         return None  # nothing shown either way: narrows the search, never moves the proven bound
 
-    result = bisect(feasible, lo, hi, opts.bisection_tol_db)
+    def reached(db: float) -> float:
+        """The worst SINR (or sensing SINR) [dB] that the least-power design of the level just shown reachable
+        reaches once scaled up to the budgets: every ratio of signal to interference plus noise grows with a
+        common scale, zero-forcing nulls and the users' own targets hold, and the budgets bound the scale
+        (not with eavesdroppers, whose SINR grows too, or per-antenna budgets: the level itself then). The
+        level the search goes on from; the design reported is solved at it like every other level's."""
+        step, net = best["data"], best["data"].network
+        if net.n_eavesdroppers or opts.per_antenna_power:
+            return db
+        design, rank_one, method = _extracted(step, st, best["sdp"], best["res"], opts)
+        used = np.asarray(design.power_w, float)
+        budgets = np.array([b.power_w for b in net.base_stations])
+        scale = float(np.min(budgets[used > 0] / used[used > 0])) * (1 - 1e-6) if np.any(used > 0) else 1.0
+        if not scale > 1:
+            return db
+        up = TransmitDesign(tuple(b * np.sqrt(scale) for b in design.beams), tuple(s * scale for s in design.sensing))
+        if opts.objective_class.sensing_level:
+            heads = list(step.sensing)
+            worst = sensing_sinr(net, step.channels, up, pairs=at_heads(step.channels.target_distance_m.shape, heads))
+            values = [worst[b, t] for t, b in enumerate(heads)]
+        else:
+            g = sinr(net, step.channels, up, "coherent")
+            values = [g[k] for k, b in enumerate(step.serving) if b >= 0]
+        level = float(linear_to_db(min(values))) if values else -np.inf
+        if not np.isfinite(level) or level <= db:
+            return db
+        best["up"] = (up, rank_one, method)
+        return level
+
+    result = bisect(feasible, lo, hi, opts.bisection_tol_db, reached=reached)
     if stopped:
         out.status, out.reason = "time_limit", stopped[0]
         return True
     if result.lo_db is None:
         return False  # the SDP path decides (and names conflicts when even the lowest level is out of reach)
+    up = best.get("up")
+    if up is not None and result.lo_db > best["db"] and feasible(result.lo_db):
+        up = None  # the least-power design of the level reached, as at every other level
     out.data = best["data"]
-    _accept(opts, best["data"], st, best["sdp"], best["res"], result.proven_hi_db, out)
+    if up is not None:  # that solve failed: the scaled design of the level below, certified when found
+        accept_design(opts, best["data"], st, up, result.proven_hi_db, True, out)
+    else:
+        _accept(opts, best["data"], st, best["sdp"], best["res"], result.proven_hi_db, out)
     return out.status == "solved"
 
 
 def _accept(opts, data: SnapshotData, st: Structure, sdp, res, bound: float, out: Outcome) -> None:
+    accept_design(opts, data, st, _extracted(data, st, sdp, res, opts), bound, True, out)
+
+
+def _extracted(data: SnapshotData, st: Structure, sdp, res, opts):
+    """The design extracted from a subspace result's matrices (``design_from``: beams, sensing, method)."""
     w: dict[int, np.ndarray] = {}
     r0 = [np.zeros((bs.tx_antennas,) * 2, complex) for bs in data.network.base_stations]
     for blk, m in zip(sdp.blocks, res.matrices):
@@ -156,4 +200,4 @@ def _accept(opts, data: SnapshotData, st: Structure, sdp, res, bound: float, out
     for k, b in enumerate(st.serving):  # served users whose BS has no transmit dimension left
         if b >= 0 and k not in w:
             w[k] = np.zeros((data.network.base_stations[b].tx_antennas,) * 2, complex)
-    accept_design(opts, data, st, design_from(opts, data, st, w, r0), bound, True, out)
+    return design_from(opts, data, st, w, r0)

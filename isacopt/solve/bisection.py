@@ -30,7 +30,7 @@ def single_user_bound_db(data: SnapshotData, users: list[int]) -> float:
 
 
 def bisect(feasible: Callable[[float], bool | None], lo_db: float, hi_db: float, tol_db: float,
-           max_open: int = 6) -> BisectionResult:
+           max_open: int = 6, reached: Callable[[float], float] | None = None) -> BisectionResult:
     """``feasible(db)`` returns True, False (proven out of reach), or None (nothing shown: a solver failure,
     a design that missed its certificate). Only False moves the proven bound: ``hi_db`` on entry must itself
     be a valid upper bound.
@@ -39,12 +39,16 @@ def bisect(feasible: Callable[[float], bool | None], lo_db: float, hi_db: float,
     the budget), so the search does not stop under it: it probes alternately between the reached level and
     the open one (to reach closer) and between the open one and the proven bound (to prove closer), until
     the reached level and the bound are within ``tol_db`` or ``max_open`` steps in a row show nothing (a
-    wide band the solver cannot decide; the gap then says so)."""
+    wide band the solver cannot decide; the gap then says so). ``reached(db)``, after ``feasible(db)`` was
+    True: the level the design found there reaches (at least db; a certified design's own worst SINR), and
+    the search goes on from there instead of from db."""
     proven = hi_db
     first = feasible(lo_db)
     if not first:
         return BisectionResult(None, lo_db, 1, 1, lo_db if first is False else proven)
     found, steps, solves = lo_db, 0, 1
+    if reached is not None:
+        found = max(found, min(reached(lo_db), proven))
     open_db: float | None = None  # the last level left open, inside (found, proven)
     below, unsure = True, 0
     while proven - found > tol_db and steps < 200 and unsure < max_open:
@@ -58,7 +62,7 @@ def bisect(feasible: Callable[[float], bool | None], lo_db: float, hi_db: float,
         ok = feasible(mid)
         unsure = unsure + 1 if ok is None else 0
         if ok:
-            found = mid
+            found = mid if reached is None else max(mid, min(reached(mid), proven))
         elif ok is False:
             proven = mid
         else:

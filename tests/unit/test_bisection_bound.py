@@ -48,3 +48,26 @@ def test_a_wide_undecided_band_around_the_threshold_stops_and_the_bound_stays_tr
 def test_an_unsure_lowest_level_is_not_infeasibility():
     assert bisect(lambda db: None, -30.0, 20.0, 1e-3).proven_hi_db == pytest.approx(20.0)
     assert bisect(lambda db: False, -30.0, 20.0, 1e-3).proven_hi_db == pytest.approx(-30.0)
+
+
+def test_a_reached_level_moves_the_search_and_keeps_its_answer():
+    """A step that reports the level its design reaches (above the probed one: a least-power design scaled up
+    to the budgets) moves the lower end there: the same answer to the tolerance in fewer solves; a reached
+    level above the proven bound is clipped to it."""
+    from isacopt.solve.bisection import bisect
+
+    optimum = 7.3
+
+    def feasible(db):
+        return db <= optimum
+
+    def reached(db):  # halfway from the probed level to the optimum, as a scaled design might reach
+        return db + (optimum - db) / 2
+
+    plain = bisect(feasible, -30.0, 40.0, 0.004)
+    moved = bisect(feasible, -30.0, 40.0, 0.004, reached=reached)
+    for r in (plain, moved):
+        assert r.lo_db <= optimum < r.proven_hi_db and r.proven_hi_db - r.lo_db <= 0.004
+    assert moved.solves < plain.solves
+    clipped = bisect(feasible, -30.0, 40.0, 0.004, reached=lambda db: 100.0)
+    assert clipped.lo_db <= clipped.proven_hi_db
