@@ -23,7 +23,8 @@ from ..results import Solution, Timing
 from ..solve.extract import psd_part
 from ..solve.outcome import certified_status, make_solution
 from ..solve.runner import SolveRecord
-from ..solve.subspace import SubspaceResult, accepted, unrefined_first
+from ..solve.acceptance import accepted
+from ..solve.subspace import SubspaceResult, unrefined_first
 from .finish import design_of_blocks
 from .interference_mm import interference_keys, iterate
 from .linear_form import cooperative_linear_sdp

@@ -25,7 +25,8 @@ from ..metrics.sensing import at_heads, sensing_sinr
 from ..solve.bisection import bisect, single_user_bound_db
 from ..solve.extract import psd_part
 from ..solve.runner import SolveRecord
-from ..solve.subspace import SETTLED, accepted, unrefined_first
+from ..solve.acceptance import accepted
+from ..solve.subspace import SETTLED, unrefined_first
 from ..units import linear_to_db
 from .optimise import Outcome, accept_design, design_from
 from .sensing_bisection import LOWEST_DB, single_target_bound_db
