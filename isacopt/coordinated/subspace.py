@@ -17,18 +17,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..design import TransmitDesign
 from ..formulation.data import SnapshotData
 from ..formulation.linear import linear_sdp
-from ..metrics.comm import sinr
-from ..metrics.sensing import at_heads, sensing_sinr
 from ..solve.bisection import bisect, single_user_bound_db
 from ..solve.extract import psd_part
 from ..solve.runner import SolveRecord
 from ..solve.acceptance import accepted
 from ..solve.subspace import SETTLED, unrefined_first
-from ..units import linear_to_db
 from .optimise import Outcome, accept_design, design_from
+from .scaled_level import scaled_up
 from .sensing_bisection import LOWEST_DB, single_target_bound_db
 from .structure import Structure
 
@@ -138,33 +135,16 @@ def _bisection(opts, data: SnapshotData, st: Structure, time_limit_s: float | No
         return None  # nothing shown either way: narrows the search, never moves the proven bound
 
     def reached(db: float) -> float:
-        """The worst SINR (or sensing SINR) [dB] that the least-power design of the level just shown reachable
-        reaches once scaled up to the budgets: every ratio of signal to interference plus noise grows with a
-        common scale, zero-forcing nulls and the users' own targets hold, and the budgets bound the scale
-        (not with eavesdroppers, whose SINR grows too, or per-antenna budgets: the level itself then). The
-        level the search goes on from; the design reported is solved at it like every other level's."""
-        step, net = best["data"], best["data"].network
-        if net.n_eavesdroppers or opts.per_antenna_power:
+        """The level the least-power design of the level just shown reachable reaches once scaled up to the
+        budgets (coordinated.scaled_level), where the search goes on; the design reported is solved at it
+        like every other level's."""
+        design, rank_one, method = _extracted(best["data"], st, best["sdp"], best["res"], opts)
+        found = scaled_up(best["data"], design, sensing=opts.objective_class.sensing_level,
+                          per_antenna_power=opts.per_antenna_power)
+        if found is None or found[1] <= db:
             return db
-        design, rank_one, method = _extracted(step, st, best["sdp"], best["res"], opts)
-        used = np.asarray(design.power_w, float)
-        budgets = np.array([b.power_w for b in net.base_stations])
-        scale = float(np.min(budgets[used > 0] / used[used > 0])) * (1 - 1e-6) if np.any(used > 0) else 1.0
-        if not scale > 1:
-            return db
-        up = TransmitDesign(tuple(b * np.sqrt(scale) for b in design.beams), tuple(s * scale for s in design.sensing))
-        if opts.objective_class.sensing_level:
-            heads = list(step.sensing)
-            worst = sensing_sinr(net, step.channels, up, pairs=at_heads(step.channels.target_distance_m.shape, heads))
-            values = [worst[b, t] for t, b in enumerate(heads)]
-        else:
-            g = sinr(net, step.channels, up, "coherent")
-            values = [g[k] for k, b in enumerate(step.serving) if b >= 0]
-        level = float(linear_to_db(min(values))) if values else -np.inf
-        if not np.isfinite(level) or level <= db:
-            return db
-        best["up"] = (up, rank_one, method)
-        return level
+        best["up"] = (found[0], rank_one, method)
+        return found[1]
 
     result = bisect(feasible, lo, hi, opts.bisection_tol_db, reached=reached)
     if stopped:
