@@ -99,8 +99,7 @@ class TransmitDesign:
     @cached_property
     def power_w(self) -> NDArray[np.float64]:
         """Per-BS transmit power tr(R_b) [W] (read-only, computed once)."""
-        return read_only(np.array([float(np.sum(np.abs(w) ** 2) + np.real(np.trace(r)))
-                                    for w, r in zip(self.beams, self.sensing)]))
+        return read_only(self.comm_power_w + self.sensing_power_w)  # the same sums, each made once
 
     @cached_property
     def comm_power_w(self) -> NDArray[np.float64]:

@@ -72,17 +72,22 @@ def evaluate(network: Network, channels: Channels, design: TransmitDesign, assoc
     served = np.array([bool(c) for c in association.serving], dtype=bool)
     probed_mask = np.ones(network.n_targets, dtype=bool) if probed is None else np.asarray(probed, dtype=bool)
     g_db = linear_to_db(g)  # every conversion in one array operation, not one call per node
-    users = [UserResult(id=u.id, serving_bs=[ids[b] for b in association.serving[k]], served=bool(served[k]),
-                        sinr_db=float(g_db[k]), sinr_target_db=imposed[k], rate_bps_hz=float(r[k]),
-                        throughput_bps=float(s.bandwidth_hz * r[k])) for k, u in enumerate(network.users)]
-    radar = radar_rate(np.array([ssinr[b, t] for t, b in enumerate(heads)]))
-    ssinr_db = linear_to_db(np.array([ssinr[b, t] for t, b in enumerate(heads)]))
-    targets = [TargetResult(id=t.id, sensing_bs=[ids[b] for b in association.sensing[i]], probed=bool(probed_mask[i]),
-                            beampattern_gain_w=float(gains[heads[i], i]),
-                            sensing_sinr_db=float(ssinr_db[i]),
-                            radar_rate_bps_hz=float(radar[i]), angle_crb_rad2=float(crb[heads[i], i]),
-                            angle_crb_deg=float(np.degrees(np.sqrt(crb[heads[i], i]))),
-                            root_crlb_m=float(np.sqrt(crlb[i]))) for i, t in enumerate(network.targets)]
+    # each per-node value from one array operation, read out as Python floats in one call (scalar indexing
+    # and numpy scalar arithmetic per node cost more than the results' validation)
+    users = [UserResult(id=u.id, serving_bs=[ids[b] for b in association.serving[k]], served=sv, sinr_db=gk,
+                        sinr_target_db=imposed[k], rate_bps_hz=rk, throughput_bps=tk)
+             for k, (u, sv, gk, rk, tk) in enumerate(zip(network.users, served.tolist(), g_db.tolist(), r.tolist(),
+                                                         (s.bandwidth_hz * r).tolist()))]
+    at = (np.asarray(heads, dtype=int), np.arange(len(heads)))
+    head_sinr = ssinr[at]
+    radar = radar_rate(head_sinr)
+    head_crb = crb[at]
+    columns = zip(network.targets, probed_mask.tolist(), gains[at].tolist(), linear_to_db(head_sinr).tolist(),
+                  radar.tolist(), head_crb.tolist(), np.degrees(np.sqrt(head_crb)).tolist(), np.sqrt(crlb).tolist())
+    targets = [TargetResult(id=t.id, sensing_bs=[ids[b] for b in association.sensing[i]], probed=pm,
+                            beampattern_gain_w=gain, sensing_sinr_db=sdb, radar_rate_bps_hz=rr, angle_crb_rad2=c,
+                            angle_crb_deg=deg, root_crlb_m=root)
+               for i, (t, pm, gain, sdb, rr, c, deg, root) in enumerate(columns)]
     power, comm_power, sensing_power = design.power_w, design.comm_power_w, design.sensing_power_w  # once, not per BS
     dof = nulls.dof if nulls else None  # a tuple built per read: once, not per BS
     bss = [BaseStationResult(id=b.id, power_w=float(power[j]), comm_power_w=float(comm_power[j]),

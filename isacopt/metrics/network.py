@@ -13,9 +13,9 @@ from ..network.model import Network
 def in_window(network: Network) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
     """Masks of the users and the targets inside the evaluation window (all, without a window)."""
     w = network.window
-    users = np.array([w is None or w.contains(u.position_m) for u in network.users], dtype=bool)
-    targets = np.array([w is None or w.contains(t.position_m) for t in network.targets], dtype=bool)
-    return users, targets
+    if w is None:
+        return np.ones(network.n_users, dtype=bool), np.ones(network.n_targets, dtype=bool)
+    return w.contains_all(network.user_positions), w.contains_all(network.target_positions)
 
 
 def window_area_km2(network: Network) -> float:

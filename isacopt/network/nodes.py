@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+import numpy as np
 from pydantic import Field, model_validator
 
 from .._model import FrozenModel
@@ -93,3 +94,9 @@ class Window(FrozenModel):
     def contains(self, point: Point) -> bool:
         """True if ``point`` (x, y) [m] lies in the window (edges included)."""
         return self.lower_m[0] <= point[0] <= self.upper_m[0] and self.lower_m[1] <= point[1] <= self.upper_m[1]
+
+    def contains_all(self, points) -> "np.ndarray":
+        """:meth:`contains` of every row of ``points`` (n, 2) [m] at once: a boolean (n,) array."""
+        p = np.asarray(points, dtype=float).reshape(-1, 2)
+        return ((self.lower_m[0] <= p[:, 0]) & (p[:, 0] <= self.upper_m[0])
+                & (self.lower_m[1] <= p[:, 1]) & (p[:, 1] <= self.upper_m[1]))
