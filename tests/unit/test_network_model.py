@@ -137,3 +137,21 @@ def test_the_shared_preparation_steps():
     assert linear_sinr_targets(net, 3.0) == pytest.approx((10.0, 10 ** 0.3))
     assert linear_sinr_targets(net, None) == (pytest.approx(10.0), None)
     assert linear_sinr_targets(net, 3.0, served=[False, True]) == (None, pytest.approx(10 ** 0.3))
+
+
+def test_window_masks_equal_the_pointwise_test_edges_included():
+    """``contains_all`` (the evaluation's vectorised window masks) is ``contains`` on every point: corners,
+    edges, points just outside and random ones."""
+    import numpy as np
+
+    from isacopt.network.nodes import Window
+    w = Window(lower_m=(-250.0, 10.0), upper_m=(750.0, 510.0))
+    eps = 1e-9
+    rng = np.random.default_rng(3)
+    special = [(x, y) for x in (-250.0, 750.0, -250.0 - eps, 750.0 + eps, 0.0)
+               for y in (10.0, 510.0, 10.0 - eps, 510.0 + eps, 100.0)]
+    points = np.vstack([np.array(special), rng.uniform(-500, 1000, size=(200, 2))])
+    expected = [w.contains(tuple(p)) for p in points]
+    assert w.contains_all(points).tolist() == expected
+    assert any(expected) and not all(expected)
+    assert w.contains_all(np.zeros((0, 2))).shape == (0,)
