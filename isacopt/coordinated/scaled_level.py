@@ -1,4 +1,4 @@
-"""The level a bisection step's design reaches once scaled up to the budgets (both level searches use it).
+"""The level a bisection step's design reaches once scaled up to the budgets (the subspace path's level searches).
 
 A least-power design at a reachable level usually leaves budget unused. Scaled by the largest common factor
 the budgets allow, every ratio of signal to interference plus noise grows (signal and interference scale
