@@ -201,7 +201,6 @@ def max_sum_rate(opts, data, assoc, time_limit_s, t0):
     sinr_users = tuple(k for k, g in enumerate(data.sinr_targets) if g is not None)
     compiled, recompiled = opts.compiled(data, assoc, RateSurrogate, sinr_users, all_users=users)
     set_rate_caps(opts, data, assoc, compiled)
-    rx, v = compiled.rx, compiled.vars
     interference = np.zeros(len(users))
     received = np.zeros(len(users))
     records: list = []
@@ -213,8 +212,8 @@ def max_sum_rate(opts, data, assoc, time_limit_s, t0):
             if it == 0 or outcome == "time_limit":
                 return opts.failed(outcome, data, compiled, records, t0, recompiled)
             break  # keep the last solved surrogate point
-        received = np.array([max(float(rx.received(v, k).value), 0.0) for k in users])
-        interference = np.array([max(float(rx.interference(v, k).value), 0.0) for k in users])
+        received = np.maximum(compiled.user_powers[0].value, 0.0)
+        interference = np.maximum(compiled.user_powers[1].value, 0.0)
         history.append(float(np.sum(np.log2(1 + (received - interference) / (1 + interference)))))
         if it and history[-1] - history[-2] <= 1e-5 * max(1.0, abs(history[-1])):
             break

@@ -10,7 +10,7 @@ transmit power (Dinkelbach's parameter lambda in solver units, mu = lambda ln2 p
 import cvxpy as cp
 
 from .base import Objective
-from .rate_surrogate import RateSurrogate
+from .rate_surrogate import RateSurrogate, user_powers
 
 
 def _price(compiled):
@@ -36,9 +36,9 @@ class EnergyBound(Objective):
 
     @classmethod
     def expression(cls, compiled):
-        rx, v = compiled.rx, compiled.vars
-        useful = [rx.received(v, k) - rx.interference(v, k) for k in compiled.all_users]
-        return cp.Maximize(cp.sum([cp.log(1 + s) for s in useful]) - _price(compiled)), []
+        users = compiled.all_users
+        received, interference, rows = user_powers(compiled, users)
+        return cp.Maximize(cp.sum(cp.log(1 + received - interference)) - _price(compiled)), rows
 
     @classmethod
     def bound_si(cls, compiled, data, value):

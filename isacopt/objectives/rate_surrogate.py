@@ -15,27 +15,41 @@ class RateSurrogate(Objective):
 
     @classmethod
     def expression(cls, compiled):
-        rx, v, users = compiled.rx, compiled.vars, compiled.all_users
+        users = compiled.all_users
+        received, interference, rows = user_powers(compiled, users)
         compiled.sca_slope = cp.Parameter(len(users), nonneg=True, name="sca_slope")
-        rows = backhaul_caps(compiled, users)
-        return cp.Maximize(cp.sum([cp.log(1 + rx.received(v, k)) - compiled.sca_slope[i] * rx.interference(v, k)
-                                   for i, k in enumerate(users)])), rows
+        rows += backhaul_caps(compiled, users, received, interference)
+        return cp.Maximize(cp.sum(cp.log(1 + received) - cp.multiply(compiled.sca_slope, interference))), rows
 
     @classmethod
     def bound_si(cls, compiled, data, value):
         return None  # a surrogate's optimum bounds nothing: the sum rate is a local optimum
 
 
-def backhaul_caps(compiled, users) -> list:
+def user_powers(compiled, users) -> tuple[cp.Variable, cp.Variable, list]:
+    """Variables equal to each user's received and interference power (noise units), with the rows that tie
+    them to the covariances. The linearisation's Parameters multiply these, never the channel-parametrised
+    expressions themselves: a Parameter times a Parameter-affine expression is outside cvxpy's DPP rules,
+    and the surrogate would be canonicalised afresh at every step (about 1 s each at 7 cells)."""
+    rx, v = compiled.rx, compiled.vars
+    received, interference = cp.Variable(len(users), name="received"), cp.Variable(len(users), name="interference")
+    # kept for reading the powers of a solved step from the covariances (built once, not per step)
+    compiled.user_powers = (cp.hstack([rx.received(v, k) for k in users]),
+                            cp.hstack([rx.interference(v, k) for k in users]))
+    rows = [received == compiled.user_powers[0], interference == compiled.user_powers[1]]
+    return received, interference, rows
+
+
+def backhaul_caps(compiled, users, received, interference) -> list:
     """Backhaul with rates free (SPEC.md 7): for every BS b that receives shared data,
     B sum_{k shared by b} r_k <= C_b - sensing load. r_k is bounded above by the tangent of
     log(1 + received) at the current point minus log(1 + interference): a convex, conservative cap."""
     compiled.cap = {b: cp.Parameter(nonneg=True, name=f"rate_cap_{b}") for b in compiled.shared}
     compiled.tangent = cp.Parameter(len(users), nonneg=True, name="sca_tangent")
     compiled.offset = cp.Parameter(len(users), name="sca_offset")
-    v, rx, out = compiled.vars, compiled.rx, []
+    out = []
     for b, ks in compiled.shared.items():
-        upper = [compiled.offset[users.index(k)] + compiled.tangent[users.index(k)] * rx.received(v, k)
-                 - cp.log(1 + rx.interference(v, k)) for k in ks]
+        idx = [users.index(k) for k in ks]
+        upper = [compiled.offset[i] + compiled.tangent[i] * received[i] - cp.log(1 + interference[i]) for i in idx]
         out.append(cp.sum(upper) <= compiled.cap[b])
     return out

@@ -26,19 +26,21 @@ class WeightedTradeoff(Objective):
     def expression(cls, compiled):
         v, beam, sinr = compiled.vars, compiled.terms["beampattern"], compiled.terms["sinr"]
         n_t = len(compiled.structure.sensing)
-        compiled.gain_scale = cp.Parameter(n_t, nonneg=True, name="gain_scale")
-        compiled.margin_scale = cp.Parameter(len(sinr.users), nonneg=True, name="margin_scale")
+        # the normalisers multiply the levels, not the Parameter-affine gains and margins: a Parameter times
+        # a Parameter-affine expression is outside cvxpy's DPP rules (a fresh canonicalisation every solve)
+        compiled.gain_norm = cp.Parameter(n_t, pos=True, name="gain_norm")
+        compiled.margin_norm = cp.Parameter(len(sinr.users), pos=True, name="margin_norm")
         ts, tc = cp.Variable(name="sensing_level"), cp.Variable(name="comm_margin")
-        cons = [ts <= compiled.gain_scale[i] * beam.gain(v, i) for i in range(n_t)]
-        cons += [tc <= compiled.margin_scale[i] * sinr.margin(v, k) for i, k in enumerate(sinr.users)]
+        cons = [compiled.gain_norm[i] * ts <= beam.gain(v, i) for i in range(n_t)]
+        cons += [compiled.margin_norm[i] * tc <= sinr.margin(v, k) for i, k in enumerate(sinr.users)]
         w = compiled.opts.weight
         return cp.Maximize(w * ts + (1 - w) * tc), cons
 
     @classmethod
     def update(cls, compiled, data) -> None:
-        compiled.gain_scale.value = np.array([1.0 / (data.network.base_stations[b].tx_antennas * data.budget(b))
-                                              for b in data.sensing])
-        compiled.margin_scale.value = np.array([1.0 / margin_ceiling(data, k) for k in compiled.terms["sinr"].users])
+        compiled.gain_norm.value = np.array([data.network.base_stations[b].tx_antennas * data.budget(b)
+                                             for b in data.sensing])
+        compiled.margin_norm.value = np.array([margin_ceiling(data, k) for k in compiled.terms["sinr"].users])
 
     @classmethod
     def value(cls, opts, data, ev, design) -> float:

@@ -12,8 +12,11 @@ def sensing_only(seed=0, n_bs=3):
     return small_multicell(seed, n_bs=n_bs, users_per_bs=0, targets_per_bs=2, channels={"model": "los"})
 
 
-def test_resolve_keeps_cvxpy_compiled_program():
-    problem = CoordinatedBeamforming(objective="max_min_beampattern", sinr_db=3.0, relaxation="sdp")  # the cvxpy path
+@pytest.mark.parametrize("objective,extra", [("max_min_beampattern", {}), ("weighted", {"weight": 0.5})])
+def test_resolve_keeps_cvxpy_compiled_program(objective, extra):
+    """The weighted trade-off's normalisers scale its levels, not the Parameter-affine gains and margins: a
+    Parameter times a Parameter-affine expression is not DPP and would be canonicalised at every solve."""
+    problem = CoordinatedBeamforming(objective=objective, sinr_db=3.0, relaxation="sdp", **extra)  # the cvxpy path
     planner = problem.compile(small_multicell(20))
     compiled = next(iter(problem._cache.values()))
     program = compiled.problem._cache.param_prog
@@ -22,8 +25,8 @@ def test_resolve_keeps_cvxpy_compiled_program():
     assert compiled.problem._cache.param_prog is program  # never recompiled
     assert problem.compiled_count() == 1 and not any(s.timing.recompiled for s in sols)
     for seed, sol in zip((21, 22, 23), sols):
-        fresh = CoordinatedBeamforming(objective="max_min_beampattern", sinr_db=3.0,
-                                       relaxation="sdp").solve(small_multicell(seed))
+        fresh = CoordinatedBeamforming(objective=objective, sinr_db=3.0, relaxation="sdp",
+                                       **extra).solve(small_multicell(seed))
         assert sol.objective == pytest.approx(fresh.objective, rel=1e-6)
 
 
