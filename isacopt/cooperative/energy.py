@@ -102,11 +102,13 @@ def energy_bound(opts, data, assoc, sinr_users, users, lam, price, circuit, time
     if circuit <= 0:
         return None, "no bound: without circuit power the bound's division by P_c is undefined"
     compiled, _ = opts.compiled(data, assoc, EnergyBound, sinr_users, all_users=users)
-    v = compiled.vars
+    rx, v = compiled.rx, compiled.vars
     best = math.inf  # every lambda gives a valid bound; the smallest is kept
     for _ in range(opts.sca_iterations):
         compiled.ee_price.value = lam * price
-        if opts.run_chain(compiled, CLARABEL_ONLY, time_limit_s, records) != "solved" or not compiled.accurate:
+        # a bound needs an accurate optimum: an "inaccurate" attempt hands over to the next (tighter) one
+        if (opts.run_chain(compiled, CLARABEL_ONLY, time_limit_s, records, accept_inaccurate=False) != "solved"
+                or not compiled.accurate):
             break
         # F(lambda) = max B sum log2(1 + S_k) - lambda D, from the solver's optimum (nats, priced power);
         # F < 0 means every design has EE < lambda
@@ -114,8 +116,7 @@ def energy_bound(opts, data, assoc, sinr_users, users, lam, price, circuit, time
         value = float(compiled.problem.value)
         f = bandwidth / math.log(2) * (value + SOLVER_GAP * (1 + abs(value))) - lam * circuit
         best = min(best, lam + max(f, 0.0) / circuit)
-        received, interference = (e.value for e in compiled.user_powers)
-        useful = np.maximum(received - interference, 0.0)
+        useful = np.array([max(float((rx.received(v, k) - rx.interference(v, k)).value), 0.0) for k in users])
         p = max(sum(float(v.power(b).value) for b in range(net.n_bs)) * data.p_ref, 0.0)
         ratio = bandwidth * float(np.log2(1 + useful).sum()) / (p / eta + circuit)
         if ratio - lam <= opts.dinkelbach_tol * max(ratio, 1e-300):

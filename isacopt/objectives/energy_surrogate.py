@@ -36,9 +36,9 @@ class EnergyBound(Objective):
 
     @classmethod
     def expression(cls, compiled):
-        users = compiled.all_users
-        received, interference, rows = user_powers(compiled, users)
-        return cp.Maximize(cp.sum(cp.log(1 + received - interference)) - _price(compiled)), rows
+        rx, v = compiled.rx, compiled.vars
+        useful = [rx.received(v, k) - rx.interference(v, k) for k in compiled.all_users]
+        return cp.Maximize(cp.sum([cp.log(1 + s) for s in useful]) - _price(compiled)), []
 
     @classmethod
     def bound_si(cls, compiled, data, value):

@@ -1,8 +1,8 @@
 """The successive-convex-approximation searches (max_sum_rate, max_energy_efficiency) compile each surrogate
 once: a step moves the linearisation point by assigning Parameters, and a new snapshot of the same structure
-re-uses the compiled programs. Their Parameters multiply auxiliary variables (the users' received and
-interference powers), never the channel-parametrised expressions, which cvxpy's DPP rules would refuse
-(each step was canonicalised afresh: about 1 s per step at seven cells)."""
+re-uses the compiled programs. Their Parameters multiply variables bounding the users' interference and
+received powers from above, never the channel-parametrised expressions, which cvxpy's DPP rules would
+refuse (each step was canonicalised afresh: about 0.5 s per step at seven cells)."""
 
 import pytest
 
