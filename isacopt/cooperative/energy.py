@@ -102,7 +102,7 @@ def energy_bound(opts, data, assoc, sinr_users, users, lam, price, circuit, time
     if circuit <= 0:
         return None, "no bound: without circuit power the bound's division by P_c is undefined"
     compiled, _ = opts.compiled(data, assoc, EnergyBound, sinr_users, all_users=users)
-    rx, v = compiled.rx, compiled.vars
+    v = compiled.vars
     best = math.inf  # every lambda gives a valid bound; the smallest is kept
     for _ in range(opts.sca_iterations):
         compiled.ee_price.value = lam * price
@@ -116,7 +116,8 @@ def energy_bound(opts, data, assoc, sinr_users, users, lam, price, circuit, time
         value = float(compiled.problem.value)
         f = bandwidth / math.log(2) * (value + SOLVER_GAP * (1 + abs(value))) - lam * circuit
         best = min(best, lam + max(f, 0.0) / circuit)
-        useful = np.array([max(float((rx.received(v, k) - rx.interference(v, k)).value), 0.0) for k in users])
+        received, interference = (e.value for e in compiled.user_powers)
+        useful = np.maximum(received - interference, 0.0)
         p = max(sum(float(v.power(b).value) for b in range(net.n_bs)) * data.p_ref, 0.0)
         ratio = bandwidth * float(np.log2(1 + useful).sum()) / (p / eta + circuit)
         if ratio - lam <= opts.dinkelbach_tol * max(ratio, 1e-300):

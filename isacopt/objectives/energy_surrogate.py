@@ -36,9 +36,10 @@ class EnergyBound(Objective):
 
     @classmethod
     def expression(cls, compiled):
-        rx, v = compiled.rx, compiled.vars
-        useful = [rx.received(v, k) - rx.interference(v, k) for k in compiled.all_users]
-        return cp.Maximize(cp.sum([cp.log(1 + s) for s in useful]) - _price(compiled)), []
+        received, interference = user_powers(compiled, compiled.all_users)
+        # one vector log over every user (per-user logs made cvxpy's DPP compilation 5x dearer: 18 s and
+        # 10 GB for 19 BSs and 11 users in CoMP pairs)
+        return cp.Maximize(cp.sum(cp.log(1 + received - interference)) - _price(compiled)), []
 
     @classmethod
     def bound_si(cls, compiled, data, value):
