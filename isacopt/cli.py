@@ -289,21 +289,27 @@ def sweep(file: str = typer.Argument(..., metavar="FILE", help="sweep file, or a
           quick: bool = typer.Option(False, "--quick", help="the file's quick size (minutes on 2 cores)"),
           progress: bool = typer.Option(True, help="show a progress bar")) -> None:
     """Run a Monte Carlo sweep; every finished snapshot is stored at once in OUT/results.sqlite."""
-    from .sweep.interrupt import SweepInterrupted
+    def before_start() -> None:  # the store may exist already (a rerun)
+        _interrupted(f"interrupted before the sweep started: {_stored_rows(out)} snapshots stored in all; "
+                     "rerun the same command to resume")
 
     try:
-        with sigint_deferred():  # an interrupted C-extension import would say ImportError, not Ctrl-C
+        # the sweep package imports numpy, cvxpy, matplotlib, dask: a Ctrl-C inside a C extension's
+        # initialisation would surface as ImportError, or leave it half-made for the interpreter's shutdown
+        with sigint_deferred():
             from .sweep import load_sweep, run_sweep
-
+            from .sweep.interrupt import SweepInterrupted
+    except KeyboardInterrupt:
+        before_start()
+    try:
         spec = load_sweep(resolve_sweep(file), quick=quick)
         run = run_sweep(spec, out, workers=workers, dask=dask, progress=progress, quick=quick)
     except ValidationError as err:
         _fail(err)
     except SweepInterrupted as stop:
         _interrupted(str(stop))
-    except KeyboardInterrupt:  # before the workers started: the store may exist already
-        _interrupted(f"interrupted before the sweep started: {_stored_rows(out)} snapshots stored in all; "
-                     "rerun the same command to resume")
+    except KeyboardInterrupt:  # before the workers started
+        before_start()
     typer.echo(run.summary())
     typer.echo(f"results in {out}; summarise with 'isacopt report {out}'")
 
