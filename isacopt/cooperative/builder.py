@@ -295,11 +295,13 @@ class CooperativeISAC(ProblemModel):
                                             private=net.private_eavesdroppers, gated=structure is not None)
         compiled = self._cache[key]
         compiled.update(data, self.limits(net), active=assoc if structure is not None else None)
+        # a new solve starts the chain afresh: its rows must not depend on what was solved before it
+        compiled.preferred, compiled.accurate = None, True
         return compiled, built
 
     def run_chain(self, compiled, chain, time_limit_s, records, accept_inaccurate: bool = True) -> str:
-        """Run the chain, starting from the attempt that last worked on this compiled structure
-        (a bisection or SCA would otherwise repeat the same failing attempts at every step)."""
+        """Run the chain, starting from the attempt that last worked on this compiled structure in this
+        solve (a bisection or SCA would otherwise repeat the same failing attempts at every step)."""
         if compiled.preferred in chain:
             chain = (compiled.preferred,) + tuple(a for a in chain if a != compiled.preferred)
         before = len(records)

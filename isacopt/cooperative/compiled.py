@@ -61,7 +61,7 @@ class CompiledCoop:
         cons = list(self.vars.psd) + [c for t in self.terms.values() for c in t.constraints(self.vars)]
         self.problem = cp.Problem(goal, cons + self._split() + extra)
         self.accurate = True
-        self.preferred = None  # the solver attempt that last reached "optimal" on this problem
+        self.preferred = None  # the solver attempt that last reached "optimal" on this problem in this solve
         self.solves = 0
         self.data: SnapshotData | None = None
 
