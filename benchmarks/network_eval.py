@@ -5,7 +5,8 @@ cross-link made up front (what isacopt did before links were made on first read)
 
 Cases: a large sparse snapshot (about 250 BSs, single antenna, MRT, isotropic sensing: the cost of
 B^2 cross-links) and seed-size snapshots of Fig. 3/4 (PPP 1 BS, 20 users, 20 targets per km^2 over
-3 km x 3 km, Nt = 4, Nr = 5, the Fig. 4 design). Reports the median and best wall time of ``solve`` per
+3 km x 3 km, Nt = 4, Nr = 5, the Fig. 4 design; with a populated 500 m guard band, about 24 BSs, and
+without it, the issue's 9 BSs). Reports the median and best wall time of ``solve`` per
 case and the eager / default ratio; the results of the two paths must agree (checked here to 1e-12). The
 MRT cases are also evaluated by a plain numpy script written from SPEC.md (benchmarks/plain_numpy.py, the
 same random streams, fewer metrics): its time, and its numbers checked against isacopt's to 1e-12.
@@ -45,12 +46,17 @@ def cases() -> dict[str, tuple[iso.Network, iso.BaselineDesign]]:
     seed = PoissonLayout(seed=4, window_m=3000, guard_m=500, bs_per_km2=1.0, users_per_km2=20, targets_per_km2=20,
                          tx_antennas=4, rx_antennas=5, backhaul_bps=1e9)
     rician = {"model": "rician", "k_factor": 5, "seed": 4}
+    # the seed size exactly: the 3 km window alone (no guard band), 9 BSs, 173 users, 178 targets
+    nine = PoissonLayout(seed=1, window_m=3000, guard_m=0, bs_per_km2=1.0, users_per_km2=20, targets_per_km2=20,
+                         tx_antennas=4, rx_antennas=5, backhaul_bps=1e9)
     return {
         "250-bs-mrt": (big.generate(channels={"model": "rayleigh", "seed": 1}),
                        iso.BaselineDesign(precoder="mrt", sensing="isotropic")),
         "seed-size-mrt": (seed.generate(channels=rician),
                           iso.BaselineDesign(precoder="mrt", sensing="isotropic", users_per_bs=2, targets_per_bs=1)),
         "seed-size-fig4": (seed.generate(channels=rician), iso.BaselineDesign(**FIG4)),
+        "seed-window-mrt": (nine.generate(channels={**rician, "seed": 1}),
+                            iso.BaselineDesign(precoder="mrt", sensing="isotropic", users_per_bs=2, targets_per_bs=1)),
     }
 
 
