@@ -161,10 +161,11 @@ def measurement_table(network: Network, channels: Channels, design: TransmitDesi
     snr_scale = channels.noise_w / noise  # SNR -> SINR per (receiver, target)
     angle = angle_fisher(network, channels, design) * snr_scale if angle_information else None
     rows: list[tuple[int, int, int, bool, float]] = []  # (target, tx, rx, azimuth, fim scale)
+    scales: dict[PairSet, float] = {}  # per kind of pair, not per target
     for t, cluster in enumerate(clusters):
         pt = pairs if target_pairs is None else target_pairs[t]
         if range_information:
-            scale = fim_scale(network, pt)
+            scale = scales[pt] if pt in scales else scales.setdefault(pt, fim_scale(network, pt))
             rows += [(t, i, j, False, scale) for i, j in pairs_of(cluster, pt)]
         if angle is not None:
             rows += [(t, i, i, True, 1.0) for i in cluster]
