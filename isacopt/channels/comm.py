@@ -53,8 +53,11 @@ def _drawn(network: Network, positions: NDArray[np.float64], stream: int, phase_
     out = []
     amps, steers = _geometry(network, positions)
     n_bs = network.n_bs
-    draws = generators([(spec.seed, stream, b) for b in range(n_bs)]) if spec.model != "los" else []
-    phases = generators([(spec.seed, phase_stream, b) for b in range(n_bs)]) if spec.model == "rician" else []
+    # both streams' generators in one call: their seeds are hashed in one vectorised pass
+    keys = ([(spec.seed, stream, b) for b in range(n_bs)] if spec.model != "los" else []) + \
+        ([(spec.seed, phase_stream, b) for b in range(n_bs)] if spec.model == "rician" else [])
+    made = generators(keys)
+    draws, phases = (made[:n_bs], made[n_bs:]) if spec.model != "los" else ([], [])
     for b, bs in enumerate(network.base_stations):
         nt = bs.tx_antennas
         amp, los = amps[b], steers[b]
