@@ -5,7 +5,7 @@ SINR_{e,k} <= gamma_e rearranged (the own stream added to both sides):
 
     gamma_e (sum_j g~_{j,e}^H R_j g~_{j,e} + 1) - (1 + gamma_e) g~_{b,e}^H W_k g~_{b,e} >= 0
 
-linear in the covariances: every other stream and every sensing covariance R0_j count at the
+divided by max(1, gamma_e) (the row's scale: :func:`row_scale`), linear in the covariances: every other stream and every sensing covariance R0_j count at the
 eavesdropper as interference, so the sensing signal doubles as artificial noise.
 """
 
@@ -38,11 +38,19 @@ class EavesdropperCaps(Term):
 
     def update(self, data) -> None:
         caps = np.array([10 ** (eve.max_sinr_db / 10) for eve in data.network.eavesdroppers])
-        self.cap.value = caps
+        scale = row_scale(caps)
+        self.cap.value = caps * scale
         for e in self.eves:
             for j in self.active:
                 g = data.eve_channel(j, e)
-                set_functional(self.reach[(j, e)], np.outer(g, g.conj()), caps[e])
+                set_functional(self.reach[(j, e)], np.outer(g, g.conj()), caps[e] * scale[e])
             for k in self.users:
                 g = data.eve_channel(self.serving[k], e)
-                set_functional(self.own[(k, e)], np.outer(g, g.conj()), 1.0 + caps[e])
+                set_functional(self.own[(k, e)], np.outer(g, g.conj()), (1.0 + caps[e]) * scale[e])
+
+
+def row_scale(caps: np.ndarray) -> np.ndarray:
+    """1 / max(1, gamma_e): each row divided by its cap when the cap is above 1, so its coefficients stay of
+    the order of the channels whatever the cap (a loose 80 dB cap multiplied them by 1e8: Clarabel then
+    ended the reference SDP "inaccurate", or failed with a beampattern cap as loose beside it)."""
+    return 1.0 / np.maximum(caps, 1.0)

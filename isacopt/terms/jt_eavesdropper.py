@@ -4,6 +4,7 @@ k's data there, SINR_{e,k} <= gamma_e, rearranged (own blocks added to both side
 
     gamma_e (sum_{all blocks i} q_{i,e}(S_i) + sum_b g_{b,e}^H R0_b g_{b,e} + 1) - (1 + gamma_e) sum_{i of k} q_{i,e}(S_i) >= 0
 
+(divided by max(1, gamma_e), as in ``eavesdropper``).
 Coherent blocks stack a user's cluster (the copies add in amplitude at the eavesdropper as at the user);
 non-coherent ones are one block per BS (their powers add), as in ``jt_sinr``. The sensing covariances are
 interference there: artificial noise.
@@ -15,6 +16,7 @@ import cvxpy as cp
 import numpy as np
 
 from .base import Term, functional_param, lin, set_functional
+from .eavesdropper import row_scale
 
 
 class JointEavesdropperCaps(Term):
@@ -40,15 +42,16 @@ class JointEavesdropperCaps(Term):
     def update(self, data) -> None:
         scale = np.sqrt(data.p_ref / data.noise)
         caps = np.array([10 ** (eve.max_sinr_db / 10) for eve in data.network.eavesdroppers])
-        self.cap.value = caps
+        rows = row_scale(caps)  # each row divided by max(1, its cap)
+        self.cap.value = caps * rows
         for e in self.eves:
             for i, blk in enumerate(self.blocks):
                 g = np.concatenate([data.channels.eve[b][e] for b in blk.bss]) * scale
                 gg = np.outer(g, g.conj())
-                set_functional(self.reach[(i, e)], gg, caps[e])
+                set_functional(self.reach[(i, e)], gg, caps[e] * rows[e])
                 if (i, e) in self.own:
-                    set_functional(self.own[(i, e)], gg, 1.0 + caps[e])
+                    set_functional(self.own[(i, e)], gg, (1.0 + caps[e]) * rows[e])
             for (b, ee), p in self.sense.items():
                 if ee == e:
                     g = data.channels.eve[b][e] * scale
-                    set_functional(p, np.outer(g, g.conj()), caps[e])
+                    set_functional(p, np.outer(g, g.conj()), caps[e] * rows[e])
