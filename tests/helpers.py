@@ -61,6 +61,17 @@ def small_multicell(seed: int = 0, *, n_bs: int = 3, nt: int = 4, users_per_bs: 
                       channels=channels or {"model": "rayleigh", "seed": seed})
 
 
+# CoMP pairs with capped backhaul, no SINR targets: the energy and sum-rate SCA searches' small case (their
+# surrogates' backhaul rows, the tangent Parameters, are then in the problem too)
+SCA_OPTS = dict(comm_cluster=2, sensing_cluster=1, pairs="fusion", joint_transmission="non_coherent")
+
+
+def sca_network(seed: int) -> iso.Network:
+    """Three BSs, one user and one target each, 150 Mbit/s backhaul, 1 W circuit power (see ``SCA_OPTS``)."""
+    return small_multicell(seed, n_bs=3, nt=4, users_per_bs=1, targets_per_bs=1, sinr_db=None, backhaul_bps=150e6,
+                           circuit_power_w=1.0)
+
+
 def one_bs(nt: int = 8, users=(), targets=((150.0, 60.0),), channels: dict | None = None, power_w: float = 1.0,
            sinr_db: float | None = 10.0) -> iso.Network:
     return iso.Network(

@@ -10,14 +10,7 @@ import pytest
 
 from isacopt.cooperative import CooperativeISAC
 from isacopt.solve.runner import DEFAULT_CHAIN
-from tests.helpers import small_multicell
-
-OPTS = dict(comm_cluster=2, sensing_cluster=1, pairs="fusion", joint_transmission="non_coherent")
-
-
-def _net(seed):
-    return small_multicell(seed, n_bs=3, nt=4, users_per_bs=1, targets_per_bs=1, sinr_db=None, backhaul_bps=150e6,
-                           circuit_power_w=1.0)
+from tests.helpers import SCA_OPTS as OPTS, sca_network as _net
 
 
 @pytest.mark.parametrize("objective", ["max_sum_rate", "max_energy_efficiency"])

@@ -7,15 +7,7 @@ refuse (each step was canonicalised afresh: about 0.5 s per step at seven cells)
 import pytest
 
 from isacopt.cooperative import CooperativeISAC
-from tests.helpers import small_multicell
-
-# CoMP with capped backhaul: the surrogate's backhaul rows (the tangent Parameters) are in the problem too
-OPTS = dict(comm_cluster=2, sensing_cluster=1, pairs="fusion", joint_transmission="non_coherent")
-
-
-def _net(seed):
-    return small_multicell(seed, n_bs=3, nt=4, users_per_bs=1, targets_per_bs=1, sinr_db=None, backhaul_bps=150e6,
-                           circuit_power_w=1.0)
+from tests.helpers import SCA_OPTS as OPTS, sca_network as _net
 
 
 @pytest.mark.parametrize("objective", ["max_sum_rate", "max_energy_efficiency"])
