@@ -27,6 +27,7 @@ class EavesdropperCaps(Term):
         self.own = {(k, e): functional_param(dims[serving[k]], f"eve_own_{k}_{e}") for e in self.eves
                     for k in self.users}
         self.cap = cp.Parameter(n_eves, nonneg=True, name="eve_cap")
+        self.loose: set[str] = set()  # rows that hold for every design within the budgets (see update)
 
     def margin(self, v: Variables, e: int, k: int) -> cp.Expression:
         """>= 0 exactly when user k's data stays at or below the cap at eavesdropper e."""
@@ -47,6 +48,10 @@ class EavesdropperCaps(Term):
             for k in self.users:
                 g = data.eve_channel(self.serving[k], e)
                 set_functional(self.own[(k, e)], np.outer(g, g.conj()), (1.0 + caps[e]) * scale[e])
+        # user k's data reaches e with at most budget x |g~|^2 (noise units), its SINR there no more
+        self.loose = {f"eavesdropper:{e}:{k}" for e in self.eves for k in self.users
+                      if data.budget(self.serving[k]) * np.linalg.norm(data.eve_channel(self.serving[k], e)) ** 2
+                      <= caps[e]}
 
 
 def row_scale(caps: np.ndarray) -> np.ndarray:

@@ -29,6 +29,7 @@ class JointEavesdropperCaps(Term):
         self.sense = {(b, e): functional_param(nt, f"jt_eve_sense_{b}_{e}") for e in self.eves
                       for b, nt in enumerate(antennas)} if sensing_streams else {}
         self.cap = cp.Parameter(n_eves, nonneg=True, name="jt_eve_cap")
+        self.loose: set[str] = set()  # rows that hold for every design within the budgets (see update)
 
     def margin(self, v, e: int, k: int) -> cp.Expression:
         heard = [lin(p, v.S[i]) for (i, ee), p in self.reach.items() if ee == e]
@@ -44,9 +45,12 @@ class JointEavesdropperCaps(Term):
         caps = np.array([10 ** (eve.max_sinr_db / 10) for eve in data.network.eavesdroppers])
         rows = row_scale(caps)  # each row divided by max(1, its cap)
         self.cap.value = caps * rows
+        reach = {k: np.zeros(len(caps)) for k in self.users}  # the most of user k's data that reaches e
         for e in self.eves:
             for i, blk in enumerate(self.blocks):
                 g = np.concatenate([data.channels.eve[b][e] for b in blk.bss]) * scale
+                if blk.user in reach:  # a block's power is at most its BSs' budgets
+                    reach[blk.user][e] += np.vdot(g, g).real * sum(data.budget(b) for b in blk.bss)
                 gg = np.outer(g, g.conj())
                 set_functional(self.reach[(i, e)], gg, caps[e] * rows[e])
                 if (i, e) in self.own:
@@ -55,3 +59,4 @@ class JointEavesdropperCaps(Term):
                 if ee == e:
                     g = data.channels.eve[b][e] * scale
                     set_functional(p, np.outer(g, g.conj()), caps[e] * rows[e])
+        self.loose = {f"eavesdropper:{e}:{k}" for e in self.eves for k in self.users if reach[k][e] <= caps[e]}
