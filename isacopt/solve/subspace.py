@@ -61,6 +61,10 @@ class SubspaceResult:
     bases: list[NDArray[np.complex128]] = field(default_factory=list)  # final basis per block (a later start)
 
 
+# how a restricted solve's message begins when its dual bound proves that no design exists (a proof, unlike
+# rows left short at a penalised optimum)
+INFEASIBILITY_PROOF = "certified: the dual bound"
+
 def initial_bases(sdp: LinearSDP, terms: list[BlockTerms], data: SnapshotData,
                   full_dim: int = 0) -> list[NDArray[np.complex128]]:
     """Regularised zero-forcing direction and own channel for a user's beam; target directions for R0;
@@ -357,7 +361,7 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
         if np.isfinite(bound) and (below_floor if max_t else over_budget):
             # a feasible design has t >= 0 (gains are non-negative) and uses at most every budget, so
             # this bound, valid for any multipliers, proves that no design meets every row
-            status, message = "infeasible", f"certified: the dual bound {bound:.3g} excludes every design"
+            status, message = "infeasible", f"{INFEASIBILITY_PROOF} {bound:.3g} excludes every design"
             break
         # (a max t with a floor asks whether t reaches it: a utilisation step's alpha <= 1)
         reached = not max_t or sdp.level_floor is None or value >= sdp.level_floor

@@ -83,13 +83,19 @@ def test_any_nonnegative_duals_give_a_valid_bound(objective):
             assert bound <= opt * (1 + 1e-9)
 
 
-def test_infeasible_targets_fall_back_to_the_sdp_report():
+def test_infeasibility_proven_by_the_dual_bound_is_explained_like_the_sdp_path():
+    """The subspace loop's dual bound proves it; the conflicts are named on the SDP's terms (phase one)
+    without solving the SDP again, and they are the ones the SDP path itself reports."""
     net = small_multicell(0, nt=10, sinr_db=45.0)
     sol = CoordinatedBeamforming(objective="max_min_beampattern", relaxation="subspace",
                                  explain_backoff=False).solve(net)
     assert sol.status == "infeasible"
-    assert sol.attempts[0].startswith("subspace: infeasible") and len(sol.attempts) > 1
-    assert sol.conflicts
+    assert len(sol.attempts) == 1 and sol.attempts[0].startswith("subspace: infeasible")
+    assert "certified: the dual bound" in sol.attempts[0]
+    reference = CoordinatedBeamforming(objective="max_min_beampattern", relaxation="sdp",
+                                       explain_backoff=False).solve(net)
+    assert reference.status == "infeasible" and not reference.attempts[0].startswith("subspace")
+    assert sol.conflicts and sol.conflicts == reference.conflicts
 
 
 def test_time_limit_is_a_status():
