@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from ..solve.planner import Planner
 from ..solve.explain import phase_one
 from ..solve.runner import DEFAULT_CHAIN, Attempt, run_chain
+from ..solve.subspace import proven_infeasible
 from . import fast_path
 from .compiled import CompiledCoop
 from .finish import finish, status_solution
@@ -197,6 +198,8 @@ class CooperativeISAC(ProblemModel):
         compiled, recompiled = self.compiled(data, assoc, self.objective_class, sinr_users, structure=structure)
         if self.crlb_interference and "crlb" in compiled.terms:
             return interference_iteration(self, data, assoc, compiled, chain, time_limit_s, t0, recompiled)
+        if proven_infeasible(records):  # the fast path's dual bound proves it: only the conflicts are left to name
+            return self.failed("infeasible", data, compiled, records, t0, recompiled)
         outcome = self.run_chain(compiled, chain, time_limit_s, records)
         if outcome != "solved":
             return self.failed(outcome, data, compiled, records, t0, recompiled)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..formulation.data import SnapshotData
 from ..solve.runner import Attempt
-from ..solve.subspace import INFEASIBILITY_PROOF
+from ..solve.subspace import proven_infeasible
 from .optimise import Outcome, explain_infeasible, optimise_compiled
 from .structure import Structure
 from .subspace import by_subspaces
@@ -24,17 +24,10 @@ def optimise(opts: "CoordinatedBeamforming", data: SnapshotData, st: Structure, 
         out = Outcome("failed", data)
         if by_subspaces(opts, data, st, time_limit_s, out):
             return out
-        if proven_infeasible(out) and not (opts.objective_class.bisection or opts.objective_class.sensing_level):
+        if proven_infeasible(out.records) and not (opts.objective_class.bisection or opts.objective_class.sensing_level):
             return explain_infeasible(opts, data, st, out)
         # not certified (or infeasible): the same relaxation with cvxpy names the conflicts or solves it
         fallback = optimise_compiled(opts, data, st, chain, time_limit_s, "sdp")
         fallback.records[:0] = out.records
         return fallback
     return optimise_compiled(opts, data, st, chain, time_limit_s, opts.method)
-
-
-def proven_infeasible(out: Outcome) -> bool:
-    """The subspace loop ended with a dual bound that excludes every design (valid for any multipliers: a
-    proof, unlike rows left short at a penalised optimum, which the SDP path settles)."""
-    return bool(out.records) and out.records[-1].outcome == "infeasible" and \
-        INFEASIBILITY_PROOF in out.records[-1].message

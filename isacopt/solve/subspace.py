@@ -65,6 +65,12 @@ class SubspaceResult:
 # rows left short at a penalised optimum)
 INFEASIBILITY_PROOF = "certified: the dual bound"
 
+
+def proven_infeasible(records) -> bool:
+    """The last solve record is a subspace loop's dual bound excluding every design (valid for any
+    multipliers: a proof, unlike rows left short at a penalised optimum, which the SDP path settles)."""
+    return bool(records) and records[-1].outcome == "infeasible" and INFEASIBILITY_PROOF in records[-1].message
+
 def initial_bases(sdp: LinearSDP, terms: list[BlockTerms], data: SnapshotData,
                   full_dim: int = 0) -> list[NDArray[np.complex128]]:
     """Regularised zero-forcing direction and own channel for a user's beam; target directions for R0;

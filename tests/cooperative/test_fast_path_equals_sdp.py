@@ -5,7 +5,8 @@ unified and orthogonal waveforms, Type-II receivers, a fixed power split, min_su
 The same status and relaxation optimum (bound) to 1e-5, the designs' values too where the relaxation is tight
 (a fixed split with coherent blocks is not always: the extraction's surplus ``W - w w^H`` may not all go
 to R0), every design's value at or above the bound; an infeasible instance infeasible on both (the default path
-hands it to the SDP, which names the conflict); the problems it does not take go through cvxpy alone."""
+hands it to the SDP, which names the conflict; where its dual bound proves it, the conflicts are named on
+the SDP's terms without solving it); the problems it does not take go through cvxpy alone."""
 
 import dataclasses
 
@@ -74,6 +75,17 @@ def test_an_infeasible_instance_is_infeasible_on_both():
     assert sdp.status == fast.status == "infeasible"
     assert fast.attempts[0].startswith("subspace") and len(fast.attempts) > 1  # the SDP named the conflict
     assert fast.conflicts == sdp.conflicts
+
+
+def test_infeasibility_proven_by_the_dual_bound_names_the_sdp_paths_conflicts():
+    """Targets far out of reach: the default path's dual bound proves it at once, and the conflicts are named
+    on the compiled SDP's terms without solving the SDP again; they are the ones the SDP path reports."""
+    net = small_multicell(0, n_bs=3, nt=4, users_per_bs=2, targets_per_bs=1, sinr_db=45.0)
+    sdp, fast = both(net, {"objective": "min_power", "comm_cluster": 2, "sensing_cluster": 2})
+    assert sdp.status == fast.status == "infeasible"
+    assert len(fast.attempts) == 1 and "certified: the dual bound" in fast.attempts[0]
+    assert not sdp.attempts[0].startswith("subspace")
+    assert fast.conflicts and fast.conflicts == sdp.conflicts
 
 
 def test_the_bound_holds_for_any_multipliers():
