@@ -111,11 +111,15 @@ def accept_design(opts, data: SnapshotData, st: Structure, extracted: tuple[Tran
 
 
 def explain_infeasible(opts: "CoordinatedBeamforming", data: SnapshotData, st: Structure, proven: Outcome) -> Outcome:
-    """The outcome of a problem already proven infeasible (``proven``: the records that prove it): the
+    """The outcome of a problem already proven infeasible (``proven``: the records that prove it; for a
+    sensing-level search, at its lowest level, the only level a search without a reachable one proves): the
     conflicting constraints, named on the compiled SDP's terms without solving it (its solver chain would
     only prove the same again: on an infeasible seven-cell snapshot two failed Clarabel attempts, 24 s)."""
     compiled, recompiled = opts._compiled_for(st, "sdp")
     compiled.update(data)
+    if opts.objective_class.sensing_level:  # proven at the level search's lowest level: explained there, as
+        set_level, lowest, _ = sensing_levels(data, compiled)  # the SDP path's own search would
+        set_level(lowest)
     out = Outcome("failed", data, records=list(proven.records), recompiled=recompiled)
     _infeasible(opts, data, compiled, out)
     return out

@@ -24,7 +24,7 @@ def optimise(opts: "CoordinatedBeamforming", data: SnapshotData, st: Structure, 
         out = Outcome("failed", data)
         if by_subspaces(opts, data, st, time_limit_s, out):
             return out
-        if proven_infeasible(out.records) and not (opts.objective_class.bisection or opts.objective_class.sensing_level):
+        if proven_infeasible(out.records) and not opts.objective_class.bisection:
             return explain_infeasible(opts, data, st, out)
         # not certified (or infeasible): the same relaxation with cvxpy names the conflicts or solves it
         fallback = optimise_compiled(opts, data, st, chain, time_limit_s, "sdp")

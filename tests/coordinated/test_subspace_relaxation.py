@@ -83,17 +83,17 @@ def test_any_nonnegative_duals_give_a_valid_bound(objective):
             assert bound <= opt * (1 + 1e-9)
 
 
-def test_infeasibility_proven_by_the_dual_bound_is_explained_like_the_sdp_path():
-    """The subspace loop's dual bound proves it; the conflicts are named on the SDP's terms (phase one)
-    without solving the SDP again, and they are the ones the SDP path itself reports."""
+@pytest.mark.parametrize("objective", ["max_min_beampattern", "max_min_sensing_sinr"])
+def test_infeasibility_proven_by_the_dual_bound_is_explained_like_the_sdp_path(objective):
+    """The subspace loop's dual bound proves it (for the sensing-SINR search: at its lowest level); the
+    conflicts are named on the SDP's terms (phase one) without solving the SDP again, and they are the ones
+    the SDP path itself reports."""
     net = small_multicell(0, nt=10, sinr_db=45.0)
-    sol = CoordinatedBeamforming(objective="max_min_beampattern", relaxation="subspace",
-                                 explain_backoff=False).solve(net)
+    sol = CoordinatedBeamforming(objective=objective, relaxation="subspace", explain_backoff=False).solve(net)
     assert sol.status == "infeasible"
     assert len(sol.attempts) == 1 and sol.attempts[0].startswith("subspace: infeasible")
     assert "certified: the dual bound" in sol.attempts[0]
-    reference = CoordinatedBeamforming(objective="max_min_beampattern", relaxation="sdp",
-                                       explain_backoff=False).solve(net)
+    reference = CoordinatedBeamforming(objective=objective, relaxation="sdp", explain_backoff=False).solve(net)
     assert reference.status == "infeasible" and not reference.attempts[0].startswith("subspace")
     assert sol.conflicts and sol.conflicts == reference.conflicts
 
