@@ -63,8 +63,12 @@ def _solve(opts, data: SnapshotData, st: Structure, form: str, time_limit_s: flo
     # per-antenna power rows make the sensing covariances full-rank (each antenna's power is pinned):
     # small subspaces then converge slowly, so every block gets its whole space (one LMI solve)
     full_dim = max(st.dims, default=0) if opts.per_antenna_power else full_dim
+    # a bisection's feasibility step left open is not solved again: the bisection probes around an open level
+    # anyway, and a retry (refined, then on whole blocks) left the same levels open on every sampled row of
+    # seed-fig3-optimised at the cost of about twenty restricted problems each (docs/performance.md)
     for refined, res in unrefined_first(sdp, data, gap_tol=opts.subspace_gap, time_limit_s=time_limit_s,
-                                        full_dim=full_dim, stop_when_feasible=stop_when_feasible, start=start):
+                                        full_dim=full_dim, stop_when_feasible=stop_when_feasible, start=start,
+                                        retry=not stop_when_feasible):
         outcome = {"optimal": "optimal", "feasible": "optimal", "time_limit": "time_limit",
                    "infeasible": "infeasible"}.get(res.status, "error")
         note = f"{res.iterations} restricted SDPs, largest basis {max(res.sizes, default=0)}, " + (
@@ -114,24 +118,18 @@ def _bisection(opts, data: SnapshotData, st: Structure, time_limit_s: float | No
         step, sensing = at(db)
         # subspaces from the start even for small blocks: a feasibility step ends at the first design
         # meeting every target, usually on the first or second small restricted problem; a step the loop
-        # leaves open (at the very edge of feasibility) is solved once more on whole blocks where they are
-        # small (one cheap LMI solve); larger ones cost seconds and fail at the edge as the loop did, and
-        # the bisection probes around an open level anyway
-        whole = max(st.dims, default=0)
-        for full_dim in (0, whole) if whole <= FULL_DIM else (0,):
-            sdp, res = _solve(opts, step, st, opts.objective_class.linear_form, time_limit_s, out,
-                              stop_when_feasible=True, full_dim=full_dim, sensing_sinr=sensing,
-                              start=last.get("bases"))
-            if res.bases:
-                last["bases"] = res.bases
-            if res.status in ("optimal", "feasible"):
-                best.update(db=db, sdp=sdp, res=res, data=step, up=None)
-                return True
-            if res.status == "infeasible":
-                return False
-            if res.status == "time_limit":
-                stopped.append(res.message)
-                break
+        # leaves open (at the very edge of feasibility) stays open: the bisection probes around it
+        sdp, res = _solve(opts, step, st, opts.objective_class.linear_form, time_limit_s, out,
+                          stop_when_feasible=True, full_dim=0, sensing_sinr=sensing, start=last.get("bases"))
+        if res.bases:
+            last["bases"] = res.bases
+        if res.status in ("optimal", "feasible"):
+            best.update(db=db, sdp=sdp, res=res, data=step, up=None)
+            return True
+        if res.status == "infeasible":
+            return False
+        if res.status == "time_limit":
+            stopped.append(res.message)
         return None  # nothing shown either way: narrows the search, never moves the proven bound
 
     def reached(db: float) -> float:

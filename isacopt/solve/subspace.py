@@ -415,11 +415,12 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
                           [u.shape[1] for u in bases], message, bases)
 
 
-def unrefined_first(sdp: LinearSDP, data: SnapshotData, *, time_limit_s: float | None = None,
+def unrefined_first(sdp: LinearSDP, data: SnapshotData, *, time_limit_s: float | None = None, retry: bool = True,
                     **kw) -> Iterator[tuple[bool, SubspaceResult]]:
     """``solve_subspace`` with ``UNREFINED``, then (when the caller asks for the next one, i.e. the first was
-    not settled or not good enough for it) once more with Clarabel's defaults; yields (refined, result)."""
+    not settled or not good enough for it, and ``retry``) once more with Clarabel's defaults; yields
+    (refined, result)."""
     t0 = time.perf_counter()
-    for refined in (False, True):
+    for refined in (False, True) if retry else (False,):
         left = None if time_limit_s is None else time_limit_s - (time.perf_counter() - t0)
         yield refined, solve_subspace(sdp, data, time_limit_s=left, settings=None if refined else UNREFINED, **kw)
