@@ -110,7 +110,8 @@ def accept_design(opts, data: SnapshotData, st: Structure, extracted: tuple[Tran
     out.status = "solved" if cert.holds else "failed"
 
 
-def explain_infeasible(opts: "CoordinatedBeamforming", data: SnapshotData, st: Structure, proven: Outcome) -> Outcome:
+def explain_infeasible(opts: "CoordinatedBeamforming", data: SnapshotData, st: Structure,
+                       proven: Outcome) -> Outcome:
     """The outcome of a problem already proven infeasible (``proven``: the records that prove it; for a
     sensing-level search, at its lowest level, the only level a search without a reachable one proves): the
     conflicting constraints, named on the compiled SDP's terms without solving it (its solver chain would

@@ -5,8 +5,9 @@ SINR_{e,k} <= gamma_e rearranged (the own stream added to both sides):
 
     gamma_e (sum_j g~_{j,e}^H R_j g~_{j,e} + 1) - (1 + gamma_e) g~_{b,e}^H W_k g~_{b,e} >= 0
 
-divided by max(1, gamma_e) (the row's scale: :func:`row_scale`), linear in the covariances: every other stream and every sensing covariance R0_j count at the
-eavesdropper as interference, so the sensing signal doubles as artificial noise.
+divided by max(1, gamma_e) (the row's scale: :func:`row_scale`), linear in the covariances: every other
+stream and every sensing covariance R0_j count at the eavesdropper as interference, so the sensing signal
+doubles as artificial noise.
 """
 
 from __future__ import annotations
