@@ -42,6 +42,7 @@ class EavesdropperCaps(Term):
         caps = np.array([10 ** (eve.max_sinr_db / 10) for eve in data.network.eavesdroppers])
         scale = row_scale(caps)
         self.cap.value = caps * scale
+        loose: set[str] = set()
         for e in self.eves:
             for j in self.active:
                 g = data.eve_channel(j, e)
@@ -49,10 +50,10 @@ class EavesdropperCaps(Term):
             for k in self.users:
                 g = data.eve_channel(self.serving[k], e)
                 set_functional(self.own[(k, e)], np.outer(g, g.conj()), (1.0 + caps[e]) * scale[e])
-        # user k's data reaches e with at most budget x |g~|^2 (noise units), its SINR there no more
-        self.loose = {f"eavesdropper:{e}:{k}" for e in self.eves for k in self.users
-                      if data.budget(self.serving[k]) * np.linalg.norm(data.eve_channel(self.serving[k], e)) ** 2
-                      <= caps[e]}
+                # user k's data reaches e with at most budget x |g~|^2 (noise units), its SINR there no more
+                if data.budget(self.serving[k]) * np.vdot(g, g).real <= caps[e]:
+                    loose.add(f"eavesdropper:{e}:{k}")
+        self.loose = loose
 
 
 def row_scale(caps: np.ndarray) -> np.ndarray:
