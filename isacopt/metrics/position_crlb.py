@@ -160,20 +160,8 @@ def measurement_table(network: Network, channels: Channels, design: TransmitDesi
     noise = receiver_noise(channels, design, waveform, interference, clusters)
     snr_scale = channels.noise_w / noise  # SNR -> SINR per (receiver, target)
     angle = angle_fisher(network, channels, design) * snr_scale if angle_information else None
-    rows: list[tuple[int, int, int, bool, float]] = []  # (target, tx, rx, azimuth, fim scale)
-    scales: dict[PairSet, float] = {}  # per kind of pair, not per target
-    for t, cluster in enumerate(clusters):
-        pt = pairs if target_pairs is None else target_pairs[t]
-        if range_information:
-            scale = scales[pt] if pt in scales else scales.setdefault(pt, fim_scale(network, pt))
-            rows += [(t, i, j, False, scale) for i, j in pairs_of(cluster, pt)]
-        if angle is not None:
-            rows += [(t, i, i, True, 1.0) for i in cluster]
-    if not rows:
-        empty = np.zeros(0, dtype=np.int64)
-        return MeasurementTable(empty, empty, empty, np.zeros(0, dtype=bool), np.zeros(0))
-    t, tx, rx, az, scale = (np.array(col) for col in zip(*rows))
-    t, tx, rx, az = t.astype(np.int64), tx.astype(np.int64), rx.astype(np.int64), az.astype(bool)
+    t, tx, rx, az, scale = _measurement_rows(network, clusters, pairs, target_pairs, range_information,
+                                             angle is not None)
     nr = np.array([b.rx_antennas for b in network.base_stations], dtype=float)
     gains = np.where(tx == rx, mono[tx, t], cross[tx, t])
     # SNR_ij = L Nr_j G(d_i, d_j) g_i(phi_it) / sigma^2, times the receiver's SNR -> SINR factor
@@ -182,6 +170,47 @@ def measurement_table(network: Network, channels: Channels, design: TransmitDesi
     if angle is not None:
         info = np.where(az, angle[rx, t], info)
     return MeasurementTable(t, tx, rx, az, info.astype(float))
+
+
+def _measurement_rows(network: Network, clusters: Sequence[Sequence[int]], pairs: PairSet,
+                      target_pairs: Sequence[PairSet] | None, range_information: bool, angle: bool):
+    """The rows of :func:`measurement_table` (target, tx, rx, azimuth, FIM scale) as arrays, per target its
+    range pairs (in :func:`pairs_of`'s order) and then its azimuths: made per group of targets with clusters of
+    one size and one kind of pair (usually one group), not row by row."""
+    groups: dict[tuple[int, PairSet], list[int]] = {}
+    for t, cluster in enumerate(clusters):
+        groups.setdefault((len(cluster), pairs if target_pairs is None else target_pairs[t]), []).append(t)
+    parts = []
+    for (n, pt), ts in groups.items():
+        if n == 0:
+            continue
+        if pt not in ("fusion", "multistatic", "coherent"):
+            pairs_of([], pt)  # raises: its error names the choices
+        members = np.array([clusters[t] for t in ts], dtype=np.int64).reshape(len(ts), n)  # (m, n)
+        local = np.arange(n)
+        tx_at, rx_at = (local, local) if pt == "fusion" else (np.repeat(local, n), np.tile(local, n))
+        tx_parts, rx_parts, az_parts, scale_parts = [], [], [], []
+        if range_information:
+            tx_parts.append(members[:, tx_at])
+            rx_parts.append(members[:, rx_at])
+            az_parts.append(np.zeros(len(tx_at), dtype=bool))
+            scale_parts.append(np.full(len(tx_at), fim_scale(network, pt)))
+        if angle:
+            tx_parts.append(members)
+            rx_parts.append(members)
+            az_parts.append(np.ones(n, dtype=bool))
+            scale_parts.append(np.ones(n))
+        if not tx_parts:
+            continue
+        tx, rx = np.concatenate(tx_parts, axis=1), np.concatenate(rx_parts, axis=1)  # (m, rows per target)
+        parts.append((np.repeat(np.array(ts, dtype=np.int64), tx.shape[1]), tx.ravel(), rx.ravel(),
+                      np.tile(np.concatenate(az_parts), len(ts)), np.tile(np.concatenate(scale_parts), len(ts))))
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty, np.zeros(0, dtype=bool), np.zeros(0)
+    t, tx, rx, az, scale = (np.concatenate(col) for col in zip(*parts))
+    order = np.argsort(t, kind="stable")  # target by target, each in its group's order
+    return t[order], tx[order], rx[order], az[order], scale[order]
 
 
 def position_measurements(network: Network, channels: Channels, design: TransmitDesign,
