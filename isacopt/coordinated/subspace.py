@@ -19,11 +19,11 @@ import numpy as np
 
 from ..formulation.data import SnapshotData
 from ..formulation.linear import linear_sdp
-from ..solve.bisection import bisect, single_user_bound_db
+from ..solve.bisection import bisect, lowest_refuted, single_user_bound_db
 from ..solve.extract import psd_part
 from ..solve.runner import SolveRecord
 from ..solve.acceptance import accepted
-from ..solve.subspace import SETTLED, unrefined_first
+from ..solve.subspace import SETTLED, refutes, unrefined_first
 from .optimise import Outcome, accept_design, design_from
 from .scaled_level import scaled_up
 from .sensing_bisection import LOWEST_DB, single_target_bound_db
@@ -57,9 +57,7 @@ def _solve(opts, data: SnapshotData, st: Structure, form: str, time_limit_s: flo
     ``start``: bases to begin from (the last bisection step's)."""
     if sensing_sinr is None and opts.sensing_sinr_db is not None:
         sensing_sinr = 10 ** (opts.sensing_sinr_db / 10)
-    sdp = linear_sdp(data, st, form=form, sensing_streams=opts.sensing_streams,
-                     per_antenna_power=opts.per_antenna_power, beampattern_floor=opts.beampattern_floor_w,
-                     sensing_sinr=sensing_sinr, weight=opts.weight, crb=opts.crb)
+    sdp = _step_sdp(opts, data, st, sensing_sinr, form)
     # per-antenna power rows make the sensing covariances full-rank (each antenna's power is pinned):
     # small subspaces then converge slowly, so every block gets its whole space (one LMI solve)
     full_dim = max(st.dims, default=0) if opts.per_antenna_power else full_dim
@@ -83,6 +81,13 @@ def _solve(opts, data: SnapshotData, st: Structure, form: str, time_limit_s: flo
             out.records[-1] = replace(out.records[-1], outcome="optimal", message=out.records[-1].message + "; accepted")
             break
     return sdp, res
+
+
+def _step_sdp(opts, data: SnapshotData, st: Structure, sensing_sinr: float | None, form: str | None = None):
+    """The linear SDP of ``data`` (a level's SINR targets) at the sensing level ``sensing_sinr`` (linear)."""
+    return linear_sdp(data, st, form=form or opts.objective_class.linear_form, sensing_streams=opts.sensing_streams,
+                      per_antenna_power=opts.per_antenna_power, beampattern_floor=opts.beampattern_floor_w,
+                      sensing_sinr=sensing_sinr, weight=opts.weight, crb=opts.crb)
 
 
 def _bisection(opts, data: SnapshotData, st: Structure, time_limit_s: float | None, out: Outcome) -> bool:
@@ -127,6 +132,7 @@ def _bisection(opts, data: SnapshotData, st: Structure, time_limit_s: float | No
             best.update(db=db, sdp=sdp, res=res, data=step, up=None)
             return True
         if res.status == "infeasible":
+            last["duals"] = (res.duals, [r.label for r in sdp.rows])
             return False
         if res.status == "time_limit":
             stopped.append(res.message)
@@ -144,7 +150,21 @@ def _bisection(opts, data: SnapshotData, st: Structure, time_limit_s: float | No
         best["up"] = (found[0], rank_one, method)
         return found[1]
 
-    result = bisect(feasible, lo, hi, opts.bisection_tol_db, reached=reached)
+    def refuted(db: float, found: float) -> float:
+        """The lowest level in (found, db] the multipliers that proved db out of reach also prove out of reach
+        (each check one bound, no solve: the rows at another level, the same multipliers, ``refutes``)."""
+        duals, labels = last.get("duals", (None, None))
+        if duals is None:
+            return db
+
+        def out_of_reach(level_db: float) -> bool:
+            step, sensing = at(level_db)
+            sdp = _step_sdp(opts, step, st, sensing)
+            # the same rows (a row whose terms vanish at some level is left out there): else nothing is shown
+            return [r.label for r in sdp.rows] == labels and refutes(sdp, duals)
+        return lowest_refuted(out_of_reach, found, db, opts.bisection_tol_db)
+
+    result = bisect(feasible, lo, hi, opts.bisection_tol_db, reached=reached, refuted=refuted)
     if stopped:
         out.status, out.reason = "time_limit", stopped[0]
         return True

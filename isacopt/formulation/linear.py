@@ -103,6 +103,11 @@ class LinearSDP:
         return [i for i, blk in enumerate(self.blocks) if blk.bs == b]
 
     @property
+    def budget_total(self) -> float:
+        """The sum of the BSs' budgets (solver units): no design uses more."""
+        return float(sum(-self.rows[i].rhs for i in self.budget_rows.values()))
+
+    @property
     def minimises_power(self) -> bool:
         """The objective is the total power (its dual matrices carry C_X = -I)."""
         return self.objective not in ("max_t", "inverse_sum", "inverse_max")

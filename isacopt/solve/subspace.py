@@ -60,6 +60,7 @@ class SubspaceResult:
     sizes: list[int] = field(default_factory=list)  # final basis size per block
     message: str = ""
     bases: list[NDArray[np.complex128]] = field(default_factory=list)  # final basis per block (a later start)
+    duals: NDArray[np.float64] | None = None  # the repaired row multipliers of the last bound (certify's)
 
 
 # how a restricted solve's message begins when its dual bound proves that no design exists (a proof, unlike
@@ -71,6 +72,24 @@ def proven_infeasible(records) -> bool:
     """The last solve record is a subspace loop's dual bound excluding every design (valid for any
     multipliers: a proof, unlike rows left short at a penalised optimum, which the SDP path settles)."""
     return bool(records) and records[-1].outcome == "infeasible" and INFEASIBILITY_PROOF in records[-1].message
+
+def excludes_every_design(sdp: LinearSDP, bound: float, feas_tol: float = 1e-6) -> bool:
+    """A dual bound that no design can meet: a feasible design has t >= 0 (gains are non-negative) and uses at
+    most every budget, so a bound on t below the level's floor, or on the power above the budgets' sum, valid
+    for any multipliers, proves that no design meets every row."""
+    if not np.isfinite(bound):
+        return False
+    if sdp.objective == "max_t":
+        return sdp.level_floor is not None and bound < sdp.level_floor - sdp.budget_total * feas_tol
+    return sdp.minimises_power and bound > sdp.budget_total * (1 + feas_tol)
+
+
+def refutes(sdp: LinearSDP, duals: NDArray[np.float64], feas_tol: float = 1e-6) -> bool:
+    """Do ``duals`` (the multipliers of a problem with the same rows, e.g. another level of a bisection) prove
+    that no design meets every row of ``sdp``? ``certify`` repairs any multipliers into a valid bound."""
+    bound = certify(sdp, BlockTerms.group(sdp), np.array(duals, dtype=float))[0]
+    return excludes_every_design(sdp, bound, feas_tol)
+
 
 def certify(sdp: LinearSDP, terms: list[BlockTerms], y: NDArray[np.float64],
             mu: NDArray[np.float64] | None = None) -> tuple[float, list[NDArray], NDArray]:
@@ -236,10 +255,11 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
     groups = np.array([r.group for r in sdp.rows], dtype=int)
     elastic = np.array([r.elastic for r in sdp.rows], bool)
     own = own_signal_terms(sdp)
-    budget_total = float(sum(-sdp.rows[i].rhs for i in sdp.budget_rows.values()))
+    budget_total = sdp.budget_total
     gap_floor = 1e-3 * budget_total if sdp.gap_floor is None else sdp.gap_floor
     solver_s, value, bound, gap, viol = 0.0, np.nan, np.nan, np.inf, np.inf
     mats: list[NDArray] = []
+    y_dual = None
     status, message = "not_converged", ""
     tight = all(blk.dim <= full_dim for blk in sdp.blocks)  # one full solve: no point in a loose first pass
     if tight:  # every block whole: a further solve only rotates the bases (which sometimes settles a solve that
@@ -297,11 +317,7 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
         # relative gap; tiny objectives (a min power at -30 dB targets) are judged against 1e-3 of the
         # budgets instead, since Clarabel's absolute tolerance (~1e-9 here) is all the accuracy there is
         gap = abs(bound - penalised) / max(abs(bound), gap_floor, 1e-300) if np.isfinite(bound) else np.inf
-        below_floor = sdp.level_floor is not None and bound < sdp.level_floor - budget_total * feas_tol
-        over_budget = sdp.minimises_power and bound > budget_total * (1 + feas_tol)
-        if np.isfinite(bound) and (below_floor if max_t else over_budget):
-            # a feasible design has t >= 0 (gains are non-negative) and uses at most every budget, so
-            # this bound, valid for any multipliers, proves that no design meets every row
+        if excludes_every_design(sdp, bound, feas_tol):
             status, message = "infeasible", f"{INFEASIBILITY_PROOF} {bound:.3g} excludes every design"
             break
         # (a max t with a floor asks whether t reaches it: a utilisation step's alpha <= 1)
@@ -347,7 +363,7 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
         if it == max_iterations:
             message = f"gap {gap:.1e} after {it} restricted solves"
     return SubspaceResult(status, mats, value, bound, gap, viol, it, solver_s, time.perf_counter() - t0,
-                          [u.shape[1] for u in bases], message, bases)
+                          [u.shape[1] for u in bases], message, bases, y_dual)
 
 
 def unrefined_first(sdp: LinearSDP, data: SnapshotData, *, time_limit_s: float | None = None, retry: bool = True,

@@ -71,3 +71,33 @@ def test_a_reached_level_moves_the_search_and_keeps_its_answer():
     assert moved.solves < plain.solves
     clipped = bisect(feasible, -30.0, 40.0, 0.004, reached=lambda db: 100.0)
     assert clipped.lo_db <= clipped.proven_hi_db
+
+
+@pytest.mark.parametrize("slide", [0.0, 0.3, 0.9, 1.0])
+def test_a_refuted_level_moves_the_bound_and_the_answer_stays(slide):
+    """``refuted`` (a certificate that also holds below its level) moves the proven bound down, a fraction
+    ``slide`` of the way to the threshold; the search then probes just under the bound, and after a probe there
+    that fails, halves once: the same answer to the tolerance, never more than twice the plain steps, and a
+    tight certificate (slide 1) ends the search in a step or two after the first refutation."""
+    plain = bisect(oracle(None), -30.0, 20.0, 1e-3)
+    seen = []
+
+    def refuted(db, found):
+        seen.append((db, found))
+        return db - slide * (db - THRESHOLD) + (1e-4 if slide == 1.0 else 0.0)
+
+    r = bisect(oracle(None), -30.0, 20.0, 1e-3, refuted=refuted)
+    assert r.lo_db <= THRESHOLD <= r.proven_hi_db and r.proven_hi_db - r.lo_db <= 1e-3
+    assert all(found < db for db, found in seen)
+    assert r.steps <= 2 * plain.steps
+    if slide == 1.0:
+        assert r.steps <= 4, r.steps  # -5 (reachable), 7.5 (refuted to the edge), just under it: done
+    if slide == 0.0:
+        assert r.steps <= plain.steps + 1
+
+
+def test_a_refuted_level_at_or_below_the_reached_one_is_ignored():
+    """A certificate cannot refute a level a design reached: such an answer leaves the bound at the probed
+    level (it would be a contradiction, e.g. from rounding)."""
+    r = bisect(oracle(None), -30.0, 20.0, 1e-3, refuted=lambda db, found: found - 1.0)
+    assert r.lo_db <= THRESHOLD <= r.proven_hi_db and r.proven_hi_db - r.lo_db <= 1e-3
