@@ -87,6 +87,7 @@ def bisect(feasible: Callable[[float], bool | None], lo_db: float, hi_db: float,
     hi = proven if open_db is None else open_db
     return BisectionResult(found, hi, steps, solves, proven)
 
+
 def lowest_refuted(out_of_reach: Callable[[float], bool], found_db: float, proven_db: float, tol_db: float,
                    checks: int = 20) -> float:
     """The lowest level in (found_db, proven_db] that ``out_of_reach`` is shown to hold at, by bisection of at
