@@ -75,13 +75,23 @@ def _regulariser(network: Network, channels: Channels, nulls: "NullSpaces | None
     return len(users) * (channels.noise_w + float(np.mean(interference))) / power
 
 
-def _free_of_users(basis: NDArray[np.complex128], h_reduced: NDArray[np.complex128]) -> NDArray[np.complex128]:
-    """Orthonormal basis (Nt, d') of the part of span(basis) orthogonal to the users' channels."""
-    if h_reduced.shape[0] == 0:
-        return basis
-    _, sv, vh = np.linalg.svd(h_reduced, full_matrices=True)
-    rank = int(np.sum(sv > 1e-9 * max(sv.max(initial=0.0), np.finfo(float).tiny)))
-    return basis @ vh[rank:].conj().T
+def _free_of_users_all(bases: list[NDArray[np.complex128]], reduced: list[NDArray[np.complex128]]):
+    """Per BS j, an orthonormal basis (Nt, d') of the part of span(bases[j]) orthogonal to the users' channels
+    (rows ``reduced[j]``, in the basis's coordinates); the SVDs of equal shapes in one call (numpy runs LAPACK
+    on each matrix of a stack as on a single one: the same bits)."""
+    out: list[NDArray[np.complex128] | None] = [None] * len(bases)
+    groups: dict[tuple[int, ...], list[int]] = {}
+    for j, h in enumerate(reduced):
+        if h.shape[0] == 0:
+            out[j] = bases[j]
+        else:
+            groups.setdefault(h.shape, []).append(j)
+    for js in groups.values():
+        _, svs, vhs = np.linalg.svd(np.stack([reduced[j] for j in js]), full_matrices=True)
+        for j, sv, vh in zip(js, svs, vhs):
+            rank = int(np.sum(sv > 1e-9 * max(sv.max(initial=0.0), np.finfo(float).tiny)))
+            out[j] = bases[j] @ vh[rank:].conj().T
+    return out
 
 
 def closed_form_design(network: Network, channels: Channels, *, served: Sequence[int],
@@ -105,9 +115,14 @@ def closed_form_design(network: Network, channels: Channels, *, served: Sequence
         raise ValidationError([("sensing_streams", f"must be 'shared' or 'dedicated', got {sensing_streams!r}")])
     beams, covs = [], []
     carried = nodes_of(served, network.n_bs) if carried is None else carried
+    bases = [nulls.bases[j] if nulls is not None else np.eye(bs.tx_antennas, dtype=complex)
+             for j, bs in enumerate(network.base_stations)]
+    reduced = [channels.comm[j][list(carried[j])].conj() @ bases[j] if len(carried[j]) else
+               np.zeros((0, bases[j].shape[1]), dtype=complex) for j in range(network.n_bs)]
+    free = _free_of_users_all(bases, reduced) if project_sensing else bases
     for j, bs in enumerate(network.base_stations):
         nt = bs.tx_antennas
-        basis = nulls.bases[j] if nulls is not None else np.eye(nt, dtype=complex)
+        basis = bases[j]
         users = list(carried[j])
         targets = list(illuminated[j])
         senses = sensing != "none" and (sensing == "isotropic" or bool(targets))
@@ -118,7 +133,7 @@ def closed_form_design(network: Network, channels: Channels, *, served: Sequence
         else:
             frac = comm_fraction
         w = np.zeros((nt, network.n_users), dtype=complex)
-        h_red = channels.comm[j][users].conj() @ basis if users else np.zeros((0, basis.shape[1]), dtype=complex)
+        h_red = reduced[j]
         if users and frac > 0:
             z = data_directions(h_red, precoder, _regulariser(network, channels, nulls, j, users, precoder),
                                 f"base_stations[{j}] ({bs.id})", nt)
@@ -130,7 +145,7 @@ def closed_form_design(network: Network, channels: Channels, *, served: Sequence
             w[:, users] = basis @ z * np.sqrt(frac * bs.power_w * share)
         beams.append(w)
         p_sense = (1.0 - frac) * bs.power_w if senses else 0.0
-        space = basis if frac == 0 or not project_sensing else _free_of_users(basis, h_red)
+        space = basis if frac == 0 else free[j]
         covs.append(_sensing_covariance(channels, j, space, targets, p_sense, sensing, nt))
     return TransmitDesign(tuple(beams), tuple(covs))
 
