@@ -73,6 +73,7 @@ def proven_infeasible(records) -> bool:
     multipliers: a proof, unlike rows left short at a penalised optimum, which the SDP path settles)."""
     return bool(records) and records[-1].outcome == "infeasible" and INFEASIBILITY_PROOF in records[-1].message
 
+
 def excludes_every_design(sdp: LinearSDP, bound: float, feas_tol: float = 1e-6) -> bool:
     """A dual bound that no design can meet: a feasible design has t >= 0 (gains are non-negative) and uses at
     most every budget, so a bound on t below the level's floor, or on the power above the budgets' sum, valid
