@@ -75,7 +75,7 @@ def _regulariser(network: Network, channels: Channels, nulls: "NullSpaces | None
     return len(users) * (channels.noise_w + float(np.mean(interference))) / power
 
 
-def _free_of_users_all(bases: list[NDArray[np.complex128]], reduced: list[NDArray[np.complex128]]):
+def _free_of_users_all(bases: list[NDArray[np.complex128]], reduced: list[NDArray[np.complex128]]) -> list:
     """Per BS j, an orthonormal basis (Nt, d') of the part of span(bases[j]) orthogonal to the users' channels
     (rows ``reduced[j]``, in the basis's coordinates); the SVDs of equal shapes in one call (numpy runs LAPACK
     on each matrix of a stack as on a single one: the same bits)."""
