@@ -75,6 +75,24 @@ def test_comm_channels_of_mixed_and_equal_arrays_agree_with_the_per_bs_formula()
             assert np.allclose(ch.comm[b], expected, rtol=1e-13, atol=0)
 
 
+def test_target_steering_of_both_arrays_is_each_arrays_own_to_the_last_bit():
+    """The transmit and receive steering toward the targets come from one array of the larger count, sliced:
+    each must be exactly what its own count gives, whichever array is larger, and for mixed arrays."""
+    for arrays in (((4, 5), (4, 5)), ((8, 3), (8, 3)), ((6, 6), (6, 6)), ((4, 5), (6, 2))):
+        bss = [{"id": f"b{i}", "position_m": (350.0 * i, -60.0 * i), "tx_antennas": nt, "rx_antennas": nr,
+                "power_w": 1.0, "orientation_deg": 25.0 * i + 5} for i, (nt, nr) in enumerate(arrays)]
+        targets = [{"id": f"t{k}", "position_m": (71.0 * k - 90.0, 45.0 * k - 30.0)} for k in range(6)]
+        net = iso.Network(base_stations=bss, users=[], targets=targets, channels={"model": "los"})
+        ch = derive_channels(net)
+        for b, bs in enumerate(net.base_stations):
+            phi, psi = ch.target_azimuth[b], math.radians(bs.orientation_deg)
+            for n, a, a_dot in ((bs.tx_antennas, ch.tx_steering[b], ch.tx_steering_dot[b]),
+                                (bs.rx_antennas, ch.rx_steering[b], ch.rx_steering_dot[b])):
+                own = steering(n, phi, psi)
+                assert np.array_equal(a, own) and np.array_equal(a_dot, steering_derivative(n, phi, psi, own))
+                assert a.flags.c_contiguous and a_dot.flags.c_contiguous
+
+
 def test_steering_derivative_matches_finite_difference():
     for psi in (0.0, 0.7):
         phi, h = 1.1, 1e-6
