@@ -18,6 +18,7 @@ from ..solve.bisection import bisect, single_user_bound_db
 from ..solve.certify import Checks, certificate
 from ..solve.explain import phase_one
 from ..solve.runner import DEFAULT_CHAIN, Attempt, SolveRecord, run, run_chain
+from ..solve.sinr_room import room_text, sinr_room_db
 from ..terms.base import Variables
 from .compiled import CompiledSDP
 from .preparation import association_of
@@ -87,10 +88,18 @@ def _chain(opts, data, compiled, chain, time_limit_s, out: Outcome) -> None:
     tried = "; ".join(r.describe() for r in out.records)
     if out.certificate is not None:
         out.reason = (f"no attempt gave a certified design (worst: {out.certificate.worst_constraint}, violation "
-                      f"{out.certificate.max_violation:.2e}); attempts: {tried}")
+                      f"{out.certificate.max_violation:.2e}){_room(compiled, out.certificate)}; attempts: {tried}")
     else:
         out.reason = f"every solver attempt failed: {tried}"
     out.status = "failed"
+
+
+def _room(compiled, cert: Certificate) -> str:
+    """When an SINR target is what the designs missed: how much room the targets leave (solve/sinr_room.py),
+    one more solve on a path that has already failed."""
+    if not cert.worst_constraint.startswith("SINR of user") or not hasattr(compiled, "terms"):
+        return ""
+    return room_text(sinr_room_db(compiled.terms, compiled.vars))
 
 
 def _accept(opts, data, compiled, bound, accurate, out: Outcome) -> None:
