@@ -65,7 +65,10 @@ def bisect(feasible: Callable[[float], bool | None], lo_db: float, hi_db: float,
         elif open_db is None:
             mid = (found + proven) / 2
         else:
-            mid = (found + open_db) / 2 if below else (open_db + proven) / 2
+            # an open level marks the edge to within what the solver can decide: a probe below it goes no
+            # lower than one tolerance under it (reachable all but surely, and within reach of the end),
+            # where halving from a reached level far below took up to ten more steps
+            mid = max((found + open_db) / 2, open_db - tol_db) if below else (open_db + proven) / 2
             below = not below
         steps += 1
         solves += 1

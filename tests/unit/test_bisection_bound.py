@@ -101,3 +101,28 @@ def test_a_refuted_level_at_or_below_the_reached_one_is_ignored():
     level (it would be a contradiction, e.g. from rounding)."""
     r = bisect(oracle(None), -30.0, 20.0, 1e-3, refuted=lambda db, found: found - 1.0)
     assert r.lo_db <= THRESHOLD <= r.proven_hi_db and r.proven_hi_db - r.lo_db <= 1e-3
+
+
+def test_probes_below_an_open_level_stay_within_a_tolerance_of_it():
+    """An open level marks the edge: the probes under it go no lower than one tolerance below the lowest open
+    level, so a search whose reached level is far below does not halve its way up from there."""
+    tol, probes, opened = 4e-3, [], []
+
+    def feasible(db: float):
+        probes.append(db)
+        if THRESHOLD - 2e-4 <= db <= THRESHOLD + 2e-4:
+            opened.append(db)
+            return None
+        return db <= THRESHOLD
+
+    def refuted(db: float, found: float) -> float:  # a certificate that holds down to 0.9 tol above the edge,
+        return max(found, min(db, THRESHOLD + 0.9 * tol))  # so the probe just under it lands on the edge
+
+    r = bisect(feasible, -30.0, 20.0, tol, refuted=refuted)
+    assert r.lo_db <= THRESHOLD <= r.proven_hi_db and r.proven_hi_db - r.lo_db <= tol
+    assert opened, "the scenario must leave a level open"
+    first = probes.index(opened[0])
+    for i, db in enumerate(probes[first + 1:], start=first + 1):
+        lowest_open = min(o for o in opened if probes.index(o) < i)
+        assert db >= lowest_open - tol - 1e-12
+    assert len(probes) - first <= 4  # plain halving up from the reached level took 11 more steps here
