@@ -58,9 +58,12 @@ def snapshot_metrics(network: Network, solution: Solution | None, *, crlb_thresh
     row: dict[str, Any] = {"n_bs": network.n_bs, "n_users": int(users_in.sum()), "n_targets": int(targets_in.sum())}
     if solution is None or not solution.ok or solution.network is None:
         return row
-    served = users_in & np.array([u.served for u in solution.users], dtype=bool)
-    probed = targets_in & np.array([t.probed for t in solution.targets], dtype=bool)
-    rates = np.array([u.rate_bps_hz for u in solution.users])[served]
+    anywhere_served = np.array([u.served for u in solution.users], dtype=bool)
+    anywhere_probed = np.array([t.probed for t in solution.targets], dtype=bool)
+    served, probed = users_in & anywhere_served, targets_in & anywhere_probed
+    all_rates = np.array([u.rate_bps_hz for u in solution.users])
+    all_radar = np.array([t.radar_rate_bps_hz for t in solution.targets])
+    rates = all_rates[served]
     sinr_db = np.array([u.sinr_db for u in solution.users])[users_in]
     root = np.array([t.root_crlb_m for t in solution.targets])[probed]  # unprobed targets get no resources
     finite = np.isfinite(root)
@@ -68,8 +71,12 @@ def snapshot_metrics(network: Network, solution: Solution | None, *, crlb_thresh
     caps = np.array([b.backhaul_capacity_bps or 0.0 for b in solution.base_stations])
     util = [ld / c for ld, c in zip(loads, caps) if c > 0]
     area = network.window.area_km2 if network.window is not None else math.nan
-    radar = np.array([t.radar_rate_bps_hz for t in solution.targets])[probed]
+    radar = all_radar[probed]
     row.update(
+        # the worst served user and probed target anywhere (the guard band too): what a max-min design's level
+        # follows, kept as regressors of a control variate (control_variate.py); 0 where there is none
+        worst_rate=float(all_rates[anywhere_served].min()) if anywhere_served.any() else 0.0,
+        worst_radar_rate=float(all_radar[anywhere_probed].min()) if anywhere_probed.any() else 0.0,
         n_served=int(served.sum()),
         n_probed=int(probed.sum()),
         sum_radar_window=float(radar.sum()),

@@ -150,14 +150,16 @@ def _with_control(entry: dict, spec, design, point: str, members: list[dict], ok
     cpoint = json.dumps(spec.relevant(control, json.loads(point)), sort_keys=True, separators=(",", ":"))
     ctrl = {r["snapshot"]: r for r in groups.get((control.name, cpoint), [])
             if r["snapshot"] < spec.snapshots_of(control.name) and standing(r, spec.max_gap) == "ok"}
-    used = 0
+    used, regressors = 0, 1
     for name in METRICS:
-        est = controlled_metric(name, RATIOS, members, {r["snapshot"] for r in ok}, ctrl, spec.snapshots_of(design.name))
+        est = controlled_metric(name, RATIOS, members, {r["snapshot"] for r in ok}, ctrl, spec.snapshots_of(design.name),
+                                nodes=design.control_nodes)
         if est is None or not math.isfinite(est.value):
             continue
         entry[name], entry[f"{name}_ci95"], entry[f"{name}_rho"] = est.value, est.half_width, est.rho
-        used += 1
-    entry["estimator"] = f"control {control.name} ({len(ctrl)} snapshots)" if used else \
+        used, regressors = used + 1, max(regressors, est.controls)
+    nodes = f", up to {regressors} regressors with its node counts and worst rates" if regressors > 1 else ""
+    entry["estimator"] = f"control {control.name} ({len(ctrl)} snapshots{nodes})" if used else \
         f"plain ({_why_plain(control.name, design.name, members, ok, ctrl)})"
 
 

@@ -54,6 +54,10 @@ class DesignSpec(FrozenModel):
     control: str | None = Field(None, description="a cheaper design of this sweep whose rows on the same snapshots "
                                 "serve as control variate for this design's means and intervals (run it with more "
                                 "snapshots); it may vary only with grid keys this design varies with")
+    control_nodes: bool = Field(True, description="with a control: also regress on the control's served users "
+                                "and probed targets in the window and those counts times its worst served user's "
+                                "and probed target's rates (multiple control variates; what a max-min design's ASEs "
+                                "follow); false: the control's same metric only")
 
 
 class PointSpec(FrozenModel):
