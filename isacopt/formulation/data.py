@@ -9,7 +9,8 @@ work on the extracted design, never on solver values.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -28,15 +29,28 @@ class SnapshotData:
     nulls: NullSpaces
     sinr_targets: tuple[float | None, ...]  # linear SINR target per user (None: no constraint)
     p_ref: float
+    # vectors computed once per snapshot (``kept``); a replaced copy starts empty, since it may hold other
+    # channels or null spaces
+    _kept: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def noise(self) -> float:
         return self.channels.noise_w
 
+    def kept(self, key: Hashable, compute: Callable[[], NDArray]) -> NDArray:
+        """``compute()`` once per snapshot and ``key`` (read-only): a bisection builds the same rows at every
+        level, and its refutation checks build them at up to twenty more."""
+        value = self._kept.get(key)
+        if value is None:
+            value = compute()
+            value.flags.writeable = False
+            self._kept[key] = value
+        return value
+
     def user_channel(self, j: int, k: int) -> NDArray[np.complex128]:
         """h~_{j,k} = V_j^H h_{j,k} sqrt(p_ref / sigma^2): the reduced, normalised channel (d_j,)."""
-        v = self.nulls.bases[j]
-        return v.conj().T @ self.channels.comm[j][k] * np.sqrt(self.p_ref / self.noise)
+        return self.kept(("user", j, k), lambda: self.nulls.bases[j].conj().T @ self.channels.comm[j][k]
+                         * np.sqrt(self.p_ref / self.noise))
 
     def eve_channel(self, j: int, e: int) -> NDArray[np.complex128]:
         """g~_{j,e} = V_j^H g_{j,e} sqrt(p_ref / sigma^2): BS j's reduced, normalised channel to eavesdropper e."""

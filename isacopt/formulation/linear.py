@@ -283,13 +283,16 @@ def sensing_sinr_rows(data: SnapshotData, st, by_bs: dict[int, list[int]], level
         nr = net.base_stations[b].rx_antennas
         signal = net.system.samples * nr * ch.radar_gain[b, b, t] * scale
         m = max(1.0, signal / (SENSING_ROW_CAP * level))
-        a = data.reduced(b, ch.tx_steering[b][t]) * np.sqrt(signal / (level * m))
+        a = data.kept(("steering", b, t), lambda: data.reduced(b, ch.tx_steering[b][t])) \
+            * np.sqrt(signal / (level * m))
         terms: list[tuple[int, float, NDArray[np.complex128] | None]] = [(i, 1.0, a) for i in by_bs.get(b, [])]
-        u = ch.rx_steering[b][t] / np.sqrt(nr)
         for j, members in by_bs.items():
             if j == b:
                 continue
-            g = data.reduced(j, ch.crosslink[b][j].conj().T @ u) * np.sqrt(scale / m)
+            # the level only scales the row: its vectors are made once per snapshot (kept)
+            g = data.kept(("leak", b, t, j), lambda: data.reduced(j, ch.crosslink[b][j].conj().T
+                                                                   @ (ch.rx_steering[b][t] / np.sqrt(nr)))) \
+                * np.sqrt(scale / m)
             if np.vdot(g, g).real > 0:
                 terms.extend((i, -1.0, g) for i in members)
         rows.append(Row(f"sensing_sinr:{t}", 1.0 / m, terms=terms, elastic=True))
