@@ -41,7 +41,7 @@ class SubspaceLevels:
     def __call__(self, db: float) -> bool | None:
         data, n = self.data, self.data.network.n_users
         level = 10 ** (db / 10)
-        step = replace(data, sinr_targets=(level,) * n)
+        step = data.with_sinr_targets((level,) * n)
         sdp = cooperative_linear_sdp(self.opts, step, self.assoc, utilisation=True)
         # the first design with alpha <= 1 settles the level (the loop need not find the least alpha)
         res = certified_solve(sdp, step, self.time_limit_s, self.t0, self.records, start=self.bases, gap_tol=GAP_TOL,

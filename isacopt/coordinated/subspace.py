@@ -78,7 +78,8 @@ def _solve(opts, data: SnapshotData, st: Structure, form: str, time_limit_s: flo
             break
         if accepted(res) is not None:  # stopped just short of its gap by Clarabel's accuracy: reported as such
             res = accepted(res)
-            out.records[-1] = replace(out.records[-1], outcome="optimal", message=out.records[-1].message + "; accepted")
+            last = out.records[-1]
+            out.records[-1] = replace(last, outcome="optimal", message=last.message + "; accepted")
             break
     return sdp, res
 
@@ -114,8 +115,7 @@ def _bisection(opts, data: SnapshotData, st: Structure, time_limit_s: float | No
 
         def at(db: float) -> tuple[SnapshotData, float | None]:
             level = 10 ** (db / 10)
-            return replace(data, sinr_targets=tuple(level if k in served else None
-                                                    for k in range(len(data.serving)))), None
+            return data.with_sinr_targets(tuple(level if k in served else None for k in range(len(data.serving)))), None
 
     def feasible(db: float) -> bool | None:
         if stopped:

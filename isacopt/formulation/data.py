@@ -10,7 +10,7 @@ work on the extracted design, never on solver values.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -46,6 +46,13 @@ class SnapshotData:
             value.flags.writeable = False
             self._kept[key] = value
         return value
+
+    def with_sinr_targets(self, targets: tuple[float | None, ...]) -> "SnapshotData":
+        """A copy with other SINR targets that keeps what ``kept`` made (none of it depends on the targets): a
+        max-min SINR bisection's levels and refutation checks then share the snapshot's vectors."""
+        copy = replace(self, sinr_targets=tuple(targets))
+        object.__setattr__(copy, "_kept", self._kept)
+        return copy
 
     def user_channel(self, j: int, k: int) -> NDArray[np.complex128]:
         """h~_{j,k} = V_j^H h_{j,k} sqrt(p_ref / sigma^2): the reduced, normalised channel (d_j,)."""
