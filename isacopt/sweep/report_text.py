@@ -85,8 +85,10 @@ def _control_lines(table, metrics: list[str], width: int) -> list[str]:
             control = used["estimator"].iloc[0].split()[1]
             ranges = [f"{SHORT.get(m, m)} {used[m + '_rho'].min():.2f}-{used[m + '_rho'].max():.2f}"
                       for m in metrics if m + "_rho" in used.columns and used[m + "_rho"].notna().any()]
+            # with the node regressors the _rho columns hold the multiple correlation R (>= 0)
+            kind = "multiple correlation" if used["estimator"].str.contains("regressors").any() else "correlation"
             text = (f"{design}: control {control} at {len(used)} of {len(part)} points"
                     + ("" if len(used) == len(part) else ", plain means elsewhere (the CSV's estimator column says why)")
-                    + (f"; correlation {', '.join(ranges)}" if ranges else ""))
+                    + (f"; {kind} {', '.join(ranges)}" if ranges else ""))
         lines += textwrap.wrap(text, width=max(width, 40), initial_indent="  ", subsequent_indent="    ")
     return ["", "intervals with a control variate (the same networks; see the sweeps how-to):", *lines] if lines else []

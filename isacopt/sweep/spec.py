@@ -264,6 +264,7 @@ class SweepFile(FrozenModel):
                 d.pop("snapshots", None)
         for d in data.get("designs", []):
             d.pop("control", None)  # how the report estimates, not what the rows are
+            d.pop("control_nodes", None)
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
 

@@ -160,7 +160,7 @@ def test_a_design_identical_to_its_control_is_its_long_run_mean(tmp_path):
     assert math.isnan(table.loc["zf", "comm_ase_rho"])
     lines = report_lines(table.reset_index(), ["layout.tx_antennas"], ["comm_ase", "sensing_ase"], width=100)
     said = "\n".join(lines)
-    assert "mrt: control zf at 1 of 1 points; correlation comm ASE" in said.replace("\n    ", " ")
+    assert "mrt: control zf at 1 of 1 points; multiple correlation comm ASE" in said.replace("\n    ", " ")
     assert max(len(line) for line in lines) <= 100
 
 
@@ -201,3 +201,22 @@ def test_a_control_without_further_snapshots_leaves_plain_means_and_says_why(tmp
     assert "comm_ase_rho" not in table.columns
     said = "\n".join(report_lines(table, ["layout.tx_antennas"], ["comm_ase"], width=100))
     assert "mrt: plain means at every point (control zf has no further snapshots (yet))" in said
+
+
+def test_control_nodes_false_keeps_the_one_control(tmp_path):
+    """The node regressors narrow the interval where they explain more; switched off, the estimate is the one
+    control's (the signed correlation, no regressors named), from the same store."""
+    path = tmp_path / "cv.yaml"
+    path.write_text(yaml.safe_dump(SWEEP))
+    run_sweep(load_sweep(path), tmp_path / "out", workers=1, progress=False)
+    nodes = summarise(tmp_path / "out").set_index("design").loc["mrt"]
+    spec = yaml.safe_load(yaml.safe_dump(SWEEP))
+    spec["designs"][2]["control_nodes"] = False
+    path.write_text(yaml.safe_dump(spec))
+    run_sweep(load_sweep(path), tmp_path / "out", workers=1, progress=False)  # nothing left to solve
+    one = summarise(tmp_path / "out").set_index("design").loc["mrt"]
+    assert one["estimator"] == "control zf (40 snapshots)"
+    assert "regressors" in nodes["estimator"]
+    for metric in ("comm_ase", "sensing_ase"):
+        assert nodes[f"{metric}_rho"] >= abs(one[f"{metric}_rho"]) - 1e-12  # R is at least |rho|
+        assert nodes[metric] != one[metric]
