@@ -14,11 +14,12 @@ are what the control corrects. This needs the design's ok snapshots inside U (a 
 where the design succeeds would change the population); otherwise the plain estimate stands.
 
 With n snapshots in U and m more control-only snapshots (T), mean_U(Z) - mu_Z = m / (n + m)
-(mean_U(Z) - mean_T(Z)) and the variance is var(phi - beta' Z) / n + beta'^2 var(Z_T) / m, with
-beta' = beta m / (n + m). The variance shrinks by about 1 - rho^2 as m grows (rho: the correlation).
+(mean_U(Z) - mean_T(Z)) and the variance is var(phi - beta' Z) / n + beta'^2 var(Z_T) / m (the first with
+n - 2 degrees of freedom), with beta' = beta m / (n + m). The variance shrinks by about 1 - rho^2 as m grows (rho: the correlation).
 Several controls at once (Z of n x p: the metric plus the control's node counts and worst rates,
 NODE_CONTROLS) are the same with beta the least-squares coefficients of phi on Z, the variance
-var(phi - Z beta') / n + beta'^T cov(Z_T) beta' / m, and 1 - R^2 for 1 - rho^2.
+var(phi - Z beta') / n (n - 1 - p degrees of freedom) + beta'^T cov(Z_T) beta' / m, and 1 - R^2 for
+1 - rho^2.
 """
 
 from __future__ import annotations
@@ -76,7 +77,13 @@ def controlled_ratio(a: np.ndarray, b: np.ndarray, z: np.ndarray, z_more: np.nda
     beta_s = beta * shrink
     value = r - float(beta_s @ (z.mean(axis=0) - z_more.mean(axis=0)))
     spread = np.atleast_2d(np.cov(z_more, rowvar=False, ddof=1))
-    var = np.var(phi - z @ beta_s, ddof=1) / n + float(beta_s @ spread @ beta_s) / m
+    # var(phi - Z beta') splits in-sample into the least-squares residual's variance and (1 - shrink)^2 that
+    # of Z beta (the residual is orthogonal to Z); the residual's with the p fitted coefficients' degrees of
+    # freedom taken off (ddof 1 alone narrows the interval by sqrt((n - 1 - p) / (n - 1)): a fifth at n = 15
+    # with the node controls)
+    fitted = zc @ beta
+    residual = float(np.sum((dphi - fitted) ** 2)) / (n - 1 - p) + (1 - shrink) ** 2 * np.var(fitted, ddof=1)
+    var = residual / n + float(beta_s @ spread @ beta_s) / m
     half = float(stats.t.ppf(0.975, n - 1 - p) * math.sqrt(var))
     return ControlledMean(float(value), half, rho, n, m, p)
 
