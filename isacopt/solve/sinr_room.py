@@ -55,6 +55,9 @@ def room_text(room_db: float | None) -> str:
         return (f"; the SINR targets sit on the edge of what the network reaches (noise margin {room_db:.2g} dB: "
                 "the feasible set has next to no interior, where no solver settles): lower them by a few "
                 f"hundredths of a dB, or ask for the largest common SINR with objective {MaxMinSinr.name}")
+    if room_db < 0:
+        return (f"; the SINR targets are out of reach (they would hold only with the noise {-room_db:.3g} dB lower): "
+                "lower them")
     return f"; the SINR targets leave a noise margin of {room_db:.3g} dB"
 
 

@@ -51,3 +51,11 @@ def test_a_target_at_the_corner_fails_with_the_edge_named():
     found = re.search(r"sit on the edge of what the network reaches \(noise margin (\S+) dB", sol.reason)
     assert found, sol.reason
     assert abs(float(found.group(1))) < EDGE_MARGIN_DB
+
+
+def test_the_room_reads_as_the_user_acts_on_it():
+    from isacopt.solve.sinr_room import room_text
+    assert "edge" in room_text(0.004) and "edge" in room_text(-0.004)
+    assert "out of reach" in room_text(-1.2) and "1.2 dB lower" in room_text(-1.2)
+    assert room_text(3.0) == "; the SINR targets leave a noise margin of 3 dB"
+    assert room_text(None) == ""
