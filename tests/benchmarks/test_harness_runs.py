@@ -35,3 +35,15 @@ def test_quick_selection_benchmark_reports_counts_and_gaps(tmp_path):
     assert row["branch_and_bound"]["convex_solves"] < row["exhaustive"]["convex_solves"]
     assert abs(row["bnb_vs_exhaustive"]) < 1e-4 and row["greedy_gap"] >= -1e-6
     assert "greedy gap" in r.stdout and "B&B solves" in r.stdout
+
+
+def test_study_estimate_draws_rows_from_every_design(tmp_path):
+    out = tmp_path / "estimate.json"
+    r = subprocess.run([sys.executable, "benchmarks/study_estimate.py", "tests/sweep/tiny.yaml", "--rows", "2",
+                        "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(out.read_text())
+    assert data["designs"] and all(d["drawn"] == min(2, d["tasks"]) for d in data["designs"].values())
+    for d in data["designs"].values():  # the row time is the drawn mean times the design's tasks
+        assert abs(d["row_time_h"] - d["tasks"] * d["row_s"] / 3600) < 1e-12
+    assert "on two workers" in r.stdout
