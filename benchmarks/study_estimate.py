@@ -72,8 +72,8 @@ def main() -> None:
     total = 0.0
     for design, r in result.items():
         total += r["row_time_h"]
-        print(f"{design:24s} {r['tasks']:7d} rows, {r['row_s'] * 1e3:8.1f} ms per row (+- {r['row_s_ci95'] * 1e3:.1f}), "
-              f"row time {r['row_time_h']:.2f} h")
+        print(f"{design:24s} {r['tasks']:7d} rows, {r['row_s'] * 1e3:8.1f} ms per row "
+              f"(+- {r['row_s_ci95'] * 1e3:.1f}), row time {r['row_time_h']:.2f} h")
     print(f"row time {total:.2f} h; on two workers about {total / 2:.2f} h")
     if args.out:
         with open(args.out, "w") as f:
