@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from ..channels.pathloss import radar_gain
 from ..metrics.network import in_window
 from ..network.model import Network
 from ..results import Solution
@@ -77,6 +78,7 @@ def snapshot_metrics(network: Network, solution: Solution | None, *, crlb_thresh
         # follows, kept as regressors of a control variate (control_variate.py); 0 where there is none
         worst_rate=float(all_rates[anywhere_served].min()) if anywhere_served.any() else 0.0,
         worst_radar_rate=float(all_radar[anywhere_probed].min()) if anywhere_probed.any() else 0.0,
+        alone_radar_rate=_alone_radar_rate(network, solution, anywhere_probed),
         n_served=int(served.sum()),
         n_probed=int(probed.sum()),
         sum_radar_window=float(radar.sum()),
@@ -94,3 +96,22 @@ def snapshot_metrics(network: Network, solution: Solution | None, *, crlb_thresh
         total_power=float(solution.network.total_power_w),
     )
     return row
+
+
+def _alone_radar_rate(network: Network, solution: Solution, probed: np.ndarray) -> float:
+    """log2(1 + the weakest probed target's SINR alone), anywhere: the SINR it gets with its (first) sensing
+    BS's whole budget aimed at it and no interference, L Nr G(d, d) P Nt / sigma^2 (SPEC.md 10's single-target
+    bound). Geometry only, the same for every design at a point: what bounds a max-min sensing design's
+    level, a regressor of the control variate (0 where no target is probed)."""
+    if not probed.any():
+        return 0.0
+    index = {b.id: i for i, b in enumerate(network.base_stations)}
+    tgt = np.flatnonzero(probed)
+    bss = [index[solution.targets[t].sensing_bs[0]] for t in tgt]
+    dist = np.linalg.norm(network.target_positions[tgt] - network.bs_positions[bss], axis=-1)
+    rcs = np.array([network.targets[t].rcs_m2 for t in tgt])
+    budget = np.array([network.base_stations[b].rx_antennas * network.base_stations[b].power_w
+                       * network.base_stations[b].tx_antennas for b in bss])
+    snr = network.system.samples * budget * radar_gain(dist, dist, rcs, network.system) / network.system.noise_w
+    return float(np.log2(1.0 + snr.min()))
+

@@ -156,7 +156,7 @@ def test_a_design_identical_to_its_control_is_its_long_run_mean(tmp_path):
     assert abs(again["mean_rate"] - zf["mean_rate"]) < again["mean_rate_ci95"]
     assert again["mean_rate_rho"] > 0.5
     assert (table["ok"] == [40, 15, 15]).all()
-    assert table.loc["mrt", "estimator"].startswith("control zf (40 snapshots, up to 5 regressors")
+    assert table.loc["mrt", "estimator"].startswith("control zf (40 snapshots, up to 6 regressors")
     assert math.isnan(table.loc["zf", "comm_ase_rho"])
     lines = report_lines(table.reset_index(), ["layout.tx_antennas"], ["comm_ase", "sensing_ase"], width=100)
     said = "\n".join(lines)
