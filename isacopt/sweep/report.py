@@ -103,10 +103,21 @@ def summarise(store_or_dir: ResultStore | str | Path):
     """One row per (design, grid point): counts, exclusions and every metric with ``_ci95``. A DataFrame."""
     import pandas as pd
 
+    return pd.DataFrame([entry for _, _, entry in point_entries(store_or_dir)])
+
+
+def point_entries(store_or_dir: ResultStore | str | Path) -> list[tuple[str, str, dict]]:
+    """(design, canonical point, summary entry) per design and grid point, in report order: what
+    :func:`summarise` tabulates and what a ``precision`` round reads. A point's count is its design's, or
+    the count a ``precision`` round last planned for it."""
     store = store_or_dir if isinstance(store_or_dir, ResultStore) else ResultStore(store_or_dir)
     spec = store.spec()
+    plan = store.plan() if spec.precision is not None else {}
+
+    def planned(design: str, point: str) -> int:
+        return plan.get(f"{design}|{point}", spec.snapshots_of(design))
     # the first snapshots_of(design) snapshots of each point: a store run with more keeps its extra rows
-    rows = [r for r in store.rows() if r["snapshot"] < spec.snapshots_of(r["design"])]
+    rows = [r for r in store.rows() if r["snapshot"] < planned(r["design"], r["point"])]
     in_db = designs_in_db(spec)
     for r in rows:  # a gap in dB is taken on the linear quantity, as the certificate takes it
         r["db"] = in_db.get(r["design"], False)
@@ -123,9 +134,10 @@ def summarise(store_or_dir: ResultStore | str | Path):
         for r in members:
             if (why := standing(r, spec.max_gap)) != "ok":
                 excluded[why] = excluded.get(why, 0) + 1
+        count = planned(design, point)
         entry = {"design": design, **json.loads(point), "snapshots": len(members), "ok": len(ok),
-                 "complete": len(ok) == spec.snapshots_of(design),
-                 "certified_share": len(ok) / spec.snapshots_of(design), "excluded": json.dumps(excluded, sort_keys=True)}
+                 "complete": len(ok) == count, "certified_share": len(ok) / count,
+                 "excluded": json.dumps(excluded, sort_keys=True)}
         picks = Counter(r["choice"] for r in ok if r.get("choice"))
         if picks:  # a selection: how often each choice won
             entry["choices"] = json.dumps(dict(sorted(picks.items())))
@@ -138,12 +150,13 @@ def summarise(store_or_dir: ResultStore | str | Path):
             entry[name], entry[f"{name}_ci95"] = m, h
         design_spec = spec.design(design)
         if design_spec is not None and design_spec.control is not None:
-            _with_control(entry, spec, design_spec, point, members, ok, groups)
-        out.append(entry)
-    return pd.DataFrame(out)
+            _with_control(entry, spec, design_spec, point, members, ok, groups, count)
+        out.append((design, point, entry))
+    return out
 
 
-def _with_control(entry: dict, spec, design, point: str, members: list[dict], ok: list[dict], groups) -> None:
+def _with_control(entry: dict, spec, design, point: str, members: list[dict], ok: list[dict], groups,
+                  count: int) -> None:
     """Replace the plain means and intervals by control-variate ones where the control allows
     (control_variate.py); ``estimator`` says which, ``<metric>_rho`` how correlated the control was."""
     control = spec.design(design.control)
@@ -152,13 +165,13 @@ def _with_control(entry: dict, spec, design, point: str, members: list[dict], ok
             if r["snapshot"] < spec.snapshots_of(control.name) and standing(r, spec.max_gap) == "ok"}
     used, regressors = 0, 1
     for name in METRICS:
-        est = controlled_metric(name, RATIOS, members, {r["snapshot"] for r in ok}, ctrl, spec.snapshots_of(design.name),
+        est = controlled_metric(name, RATIOS, members, {r["snapshot"] for r in ok}, ctrl, count,
                                 nodes=design.control_nodes)
         if est is None or not math.isfinite(est.value):
             continue
         entry[name], entry[f"{name}_ci95"], entry[f"{name}_rho"] = est.value, est.half_width, est.rho
         used, regressors = used + 1, max(regressors, est.controls)
-    nodes = f", up to {regressors} regressors with its node counts and worst rates" if regressors > 1 else ""
+    nodes = f", up to {regressors} regressors with its node counts and rates" if regressors > 1 else ""
     entry["estimator"] = f"control {control.name} ({len(ctrl)} snapshots{nodes})" if used else \
         f"plain ({_why_plain(control.name, design.name, members, ok, ctrl)})"
 

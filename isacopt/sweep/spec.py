@@ -40,6 +40,7 @@ from ..network.system import SystemParams
 from ..problems import ProblemSpec
 from ..results import DEFAULT_MAX_GAP
 from ..yaml_files import read_yaml
+from .metrics import METRICS
 
 SECTIONS = ("system", "channels", "layout", "problem")
 MAX_TASKS = 5_000_000
@@ -56,8 +57,9 @@ class DesignSpec(FrozenModel):
                                 "snapshots); it may vary only with grid keys this design varies with")
     control_nodes: bool = Field(True, description="with a control: also regress on the control's served users "
                                 "and probed targets in the window and those counts times its worst served user's "
-                                "and probed target's rates (multiple control variates; what a max-min design's ASEs "
-                                "follow); false: the control's same metric only")
+                                "and probed target's rates, and the probed count times the weakest probed target's "
+                                "rate alone (multiple control variates; what a max-min design's ASEs follow); false: "
+                                "the control's same metric only")
 
 
 class PointSpec(FrozenModel):
@@ -116,6 +118,24 @@ class Selection(FrozenModel):
     minimise: bool = True
 
 
+class PrecisionSpec(FrozenModel):
+    """Run each point until its means are as precise as asked instead of a fixed count (the snapshot counts
+    become caps): every ``first`` snapshots, then rounds, each point of each listed design extended to the
+    count its intervals predict, until every listed metric's 95 % half-width is within ``relative`` of its
+    mean. A fixed-width sequential interval (Chow and Robbins 1965): its coverage tends to the nominal 95 %
+    as the width shrinks; the points that vary least stop first (docs/howto/sweeps.md)."""
+
+    relative: float = Field(0.05, gt=0, lt=1, description="stop a point once every listed metric's 95 % "
+                            "half-width is at most this share of its mean")
+    metrics: list[str] = Field(min_length=1, description="the metrics held to it (those the figures draw)")
+    designs: list[str] | None = Field(None, description="the designs held to it; default: every design that is "
+                                      "not another's control (a control runs its whole count: its mean is the "
+                                      "control variate's)")
+    first: int = Field(100, ge=20, le=1_000_000, description="snapshots of every point before the first check")
+    margin: float = Field(1.1, ge=1.0, le=2.0, description="a round extends a point to this times the count its "
+                          "interval predicts (fewer rounds; each round ends when its slowest row does)")
+
+
 class QuickSpec(FrozenModel):
     snapshots: int = Field(2, ge=1, le=10_000)
     grid: dict[str, list[Any]] = {}
@@ -140,6 +160,7 @@ class SweepFile(FrozenModel):
                            "farther ones are counted apart as 'gap_exceeded' (a report setting: no rerun needed)")
     select: tuple[Selection, ...] = ()
     report: tuple[PlotSpec, ...] = ()
+    precision: PrecisionSpec | None = None
     quick: QuickSpec | None = None
     full_run: str = Field("", max_length=2000, description="measured run time of the full size (documentation)")
 
@@ -181,6 +202,8 @@ class SweepFile(FrozenModel):
             if inert:
                 raise ValueError(f"select {sel.name!r}: design {sel.design!r} does not vary with {inert}")
         known = names + [sel.name for sel in self.select]
+        if self.precision is not None:
+            self._check_precision(names)
         for plot in self.report:
             unknown = [d for d in (plot.designs or []) + ([plot.baseline] if plot.baseline else []) if d not in known]
             if unknown:
@@ -189,6 +212,23 @@ class SweepFile(FrozenModel):
                 if axis is not None and axis not in self.grid and axis != "design":
                     raise ValueError(f"report: {axis!r} is not a grid key (known: {sorted(self.grid)} or 'design')")
         return self
+
+    def _check_precision(self, names: list[str]) -> None:
+        bad = [m for m in self.precision.metrics if m not in METRICS]
+        if bad:
+            raise ValueError(f"precision.metrics: {bad} are not metrics (known: {sorted(METRICS)})")
+        bad = [d for d in self.precision.designs or [] if d not in names]
+        if bad:
+            raise ValueError(f"precision.designs: {bad} are not designs (known: {names})")
+
+    def held_to_precision(self) -> list[str]:
+        """The designs a ``precision`` block extends point by point (none without one)."""
+        if self.precision is None:
+            return []
+        if self.precision.designs is not None:
+            return list(self.precision.designs)
+        controls = {d.control for d in self.designs}
+        return [d.name for d in self.designs if d.name not in controls]
 
     def _check_control(self, design: DesignSpec, names: list[str]) -> None:
         if design.control is None:
@@ -256,8 +296,8 @@ class SweepFile(FrozenModel):
 
     def _digest(self, legacy: bool) -> str:
         # defaults left out: a later isacopt that adds an option (with a default) still opens old stores
-        data = self.model_dump(mode="json", exclude={"description", "report", "quick", "full_run", "select", "max_gap"},
-                               exclude_defaults=True)
+        data = self.model_dump(mode="json", exclude={"description", "report", "quick", "full_run", "select", "max_gap",
+                                                     "precision"}, exclude_defaults=True)
         if not legacy:
             data.pop("snapshots", None)
             for d in data.get("designs", []):

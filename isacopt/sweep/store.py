@@ -80,6 +80,17 @@ class ResultStore:
         row = self._db.execute("SELECT value FROM meta WHERE name = 'quick'").fetchone()
         return row is not None and row[0] == "1"
 
+    def plan(self) -> dict[str, int]:
+        """Per ``design|point``, the snapshot count a sweep with a ``precision`` block last planned (empty
+        without one: every point then has its design's count)."""
+        row = self._db.execute("SELECT value FROM meta WHERE name = 'plan'").fetchone()
+        return {} if row is None else {k: int(v) for k, v in json.loads(row[0]).items()}
+
+    def set_plan(self, plan: dict[str, int]) -> None:
+        """Record the planned counts (before the round that runs them: an interrupted round reads as incomplete)."""
+        with self._db:
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('plan', ?)", (json.dumps(plan, sort_keys=True),))
+
     def done_keys(self) -> set[str]:
         """Task keys already stored (a resumed sweep skips them)."""
         return {k for (k,) in self._db.execute("SELECT key FROM rows")}
