@@ -16,10 +16,10 @@ where the design succeeds would change the population); otherwise the plain esti
 With n snapshots in U and m more control-only snapshots (T), mean_U(Z) - mu_Z = m / (n + m)
 (mean_U(Z) - mean_T(Z)) and the variance is var(phi - beta' Z) / n + beta'^2 var(Z_T) / m (the first with
 n - 2 degrees of freedom), with beta' = beta m / (n + m). The variance shrinks by about 1 - rho^2 as m grows (rho: the correlation).
-Several controls at once (Z of n x p: the metric plus the control's node counts, worst rates and lone-target rate,
-NODE_CONTROLS, LATER_CONTROLS) are the same with beta the least-squares coefficients of phi on Z, the variance
-var(phi - Z beta') / n (n - 1 - p degrees of freedom) + beta'^T cov(Z_T) beta' / m, and 1 - R^2 for
-1 - rho^2.
+Several controls at once (Z of n x p: the metric plus the control's node counts, worst rates and
+lone-target rate, NODE_CONTROLS, LATER_CONTROLS) are the same with beta the least-squares coefficients
+of phi on Z, the variance var(phi - Z beta') / n (n - 1 - p degrees of freedom) + beta'^T cov(Z_T) beta' / m,
+and 1 - R^2 for 1 - rho^2.
 """
 
 from __future__ import annotations
@@ -150,4 +150,5 @@ def controlled_metric(name: str, ratios, members: list[dict], ok: set[int], cont
     return controlled_ratio(a, b, z[:, 0] if z.shape[1] == 1 else z, z_more[:, 0] if z.shape[1] == 1 else z_more)
 
 
-__all__ = ["ControlledMean", "LATER_CONTROLS", "MIN_PAIRED", "NODE_CONTROLS", "control_columns", "controlled_metric", "controlled_ratio"]
+__all__ = ["ControlledMean", "LATER_CONTROLS", "MIN_PAIRED", "NODE_CONTROLS", "control_columns", "controlled_metric",
+           "controlled_ratio"]

@@ -203,14 +203,27 @@ def report_figure(spec: SweepFile, table, path: str | Path, *, quick: bool | Non
     complete = int(table["complete"].sum())
     conditional = _conditional_footer(spec, table)
     size = "QUICK SIZE, not the study's figure\n" if quick else ""
-    counts = "; ".join(f"{d.name}: {spec.snapshots_of(d.name)}" for d in spec.designs if d.snapshots) if any(
-        d.snapshots for d in spec.designs) else ""
-    fig.text(0.01, 0.005, f"{size}{spec.snapshots} snapshots per point" + (f" ({counts})" if counts else "") +
-             f", 95 % intervals{_control_footer(spec)}\n{complete} of {len(table)} "
-             "design/point averages have every snapshot certified" + conditional, fontsize=7, color="tab:red" if quick else "0.4")
+    fig.text(0.01, 0.005, f"{size}{_snapshot_footer(spec, table)}, 95 % intervals{_control_footer(spec)}\n"
+             f"{complete} of {len(table)} design/point averages have every snapshot certified" + conditional,
+             fontsize=7, color="tab:red" if quick else "0.4")
     fig.tight_layout(rect=(0, 0.07 if quick else 0.05, 1, 1))
     place_notes(fig)
     return save_figure(fig, path, dpi=130)
+
+
+def _snapshot_footer(spec: SweepFile, table) -> str:
+    """How many snapshots each point averages: the sweep's counts, or with a ``precision`` block the range
+    each design's points ran to (and the rule that stopped them)."""
+    held = spec.held_to_precision()
+    if held and "snapshots" in table:
+        ran = "; ".join(f"{d}: {int(part.min())}" + (f"-{int(part.max())}" if part.max() > part.min() else "")
+                        for d in held if len(part := table.loc[table["design"] == d, "snapshots"]))
+        fixed = "; ".join(f"{d.name}: {spec.snapshots_of(d.name)}" for d in spec.designs if d.name not in held)
+        return (f"snapshots per point until every mean of {', '.join(spec.precision.metrics)} is within "
+                f"{100 * spec.precision.relative:g} % ({ran}" + (f"; {fixed}" if fixed else "") + ")")
+    counts = "; ".join(f"{d.name}: {spec.snapshots_of(d.name)}" for d in spec.designs if d.snapshots) if any(
+        d.snapshots for d in spec.designs) else ""
+    return f"{spec.snapshots} snapshots per point" + (f" ({counts})" if counts else "")
 
 
 def _control_footer(spec: SweepFile) -> str:

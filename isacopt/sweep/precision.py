@@ -42,14 +42,13 @@ def planned_tasks(spec: SweepFile, plan: dict[str, int]) -> list[Task]:
 
 def predicted_count(n: int, entry: dict, metrics: list[str], relative: float, margin: float) -> int | None:
     """The count at which every metric of ``entry`` (a summary over ``n`` snapshots) should be within
-    ``relative``; None when it already is. A metric the design does not produce (no finite mean) is not
-    held; a mean of 0 is met only by a half-width of 0."""
+    ``relative``; None when it already is. A metric without a finite mean (the design does not produce it,
+    or no snapshot was certified: a point the figures do not draw) is not held; a mean of 0 is met only by
+    a half-width of 0."""
     need = 0.0
     for name in metrics:
         m, h = entry.get(name, math.nan), entry.get(f"{name}_ci95", math.nan)
-        if not math.isfinite(m):
-            if entry.get("ok", 0) < 2:  # nothing certified yet to judge by: more snapshots
-                need = max(need, GROWTH_MAX * n)
+        if not math.isfinite(m):  # no certified snapshot (refused for lack of antennas...): nothing to draw
             continue
         if not math.isfinite(h):
             need = max(need, GROWTH_MAX * n)

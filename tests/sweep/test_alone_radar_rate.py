@@ -39,14 +39,16 @@ def test_the_weakest_target_sets_the_column_and_bounds_every_design():
     for t, spec in zip(sol.targets, targets):
         b = next(x for x in bss if x["id"] == t.sensing_bs[0])
         one = iso.Network(base_stations=[b], targets=[spec], system={"samples": 1000})
-        alone.append(iso.CoordinatedBeamforming(objective="max_min_sensing_sinr", bisection_tol_db=1e-3).solve(one).objective)
+        problem = iso.CoordinatedBeamforming(objective="max_min_sensing_sinr", bisection_tol_db=1e-3)
+        alone.append(problem.solve(one).objective)
     assert _rate_db(row["alone_radar_rate"]) == pytest.approx(min(alone), abs=0.01)
     assert sol.objective <= min(alone) + 1e-3
     assert row["worst_radar_rate"] <= row["alone_radar_rate"] + 1e-9
 
 
 def test_nothing_probed_gives_zero():
-    net = iso.Network(base_stations=[{"id": "a", "position_m": (0, 0), "tx_antennas": 4, "rx_antennas": 2, "power_w": 1.0}],
+    bs = {"id": "a", "position_m": (0, 0), "tx_antennas": 4, "rx_antennas": 2, "power_w": 1.0}
+    net = iso.Network(base_stations=[bs],
                       users=[{"id": "u", "position_m": (50, 20)}])
     sol = iso.CoordinatedBeamforming(objective="min_power", sinr_db=5).solve(net)
     assert sol.ok, sol.reason

@@ -54,7 +54,8 @@ def test_a_met_interval_asks_for_nothing_and_a_zero_mean_is_held_only_by_a_zero_
     assert predicted_count(100, {"x": 0.0, "x_ci95": 0.1, "ok": 100}, ["x"], 0.05, 1.1) == 400
     # twice the width asked: four times the count (times the margin), within the per-round growth limit
     assert predicted_count(100, {"x": 1.0, "x_ci95": 0.1, "ok": 100}, ["x"], 0.05, 1.0) == 400
-    assert predicted_count(100, {"x": 1.0, "x_ci95": 0.052, "ok": 100}, ["x"], 0.05, 1.0) == 110  # a tenth more at least
+    # a tenth more at least
+    assert predicted_count(100, {"x": 1.0, "x_ci95": 0.052, "ok": 100}, ["x"], 0.05, 1.0) == 110
     assert predicted_count(100, {"x": math.nan, "x_ci95": math.nan, "ok": 100}, ["x"], 0.05, 1.0) is None
 
 
