@@ -5,8 +5,9 @@ others, controls included, their whole count). After each round, a point whose l
 a 95 % half-width h within ``relative`` of their mean m stops; another is extended to the count its
 widest metric predicts, n (h / (relative |m|))^2 times ``margin`` (half-widths shrink as 1 / sqrt(n)),
 at least a tenth more and at most four times n per round (an early interval is itself noisy), and never
-beyond the design's snapshot count, the cap. Snapshots are always a prefix 0..n-1 of the same seeds, so
-a stopped point's rows are those a fixed count would have given it.
+beyond the design's snapshot count, the cap. A point no figure would draw (fewer of its snapshots
+certified than the figures' ``min_certified``) stops: its interval is not shown. Snapshots are always a
+prefix 0..n-1 of the same seeds, so a stopped point's rows are those a fixed count would have given it.
 
 Stopping when the interval is narrow enough is Chow and Robbins' fixed-width sequential interval: its
 coverage tends to the nominal level as the width shrinks, and ``first`` keeps the early variance
@@ -59,6 +60,13 @@ def predicted_count(n: int, entry: dict, metrics: list[str], relative: float, ma
     return int(math.ceil(min(max(need, GROWTH_MIN * n), GROWTH_MAX * n) - 1e-9))  # 1.1 * 100 is 110, not 111
 
 
+def drawn_share(spec: SweepFile, design: str) -> float:
+    """The least share of certified snapshots at which one of the report's figures draws a point of
+    ``design`` (0 when no figure shows it: every point is then held to the precision)."""
+    shares = [p.min_certified for p in spec.report if p.designs is None or design in p.designs]
+    return min(shares, default=0.0)
+
+
 def next_plan(spec: SweepFile, plan: dict[str, int], entries: list[tuple[str, str, dict]]) -> dict[str, int]:
     """The next round's counts from the summary ``entries`` (report.point_entries) of the current one."""
     assert spec.precision is not None
@@ -71,10 +79,12 @@ def next_plan(spec: SweepFile, plan: dict[str, int], entries: list[tuple[str, st
         n, cap = plan[key], spec.snapshots_of(design)
         if entry["snapshots"] < n:  # the round did not finish here (interrupted): run it again as planned
             continue
+        if entry["certified_share"] < drawn_share(spec, design):  # no figure draws it: no precision to reach
+            continue
         want = predicted_count(n, entry, prec.metrics, prec.relative, prec.margin)
         if want is not None:
             out[key] = min(want, cap)
     return out
 
 
-__all__ = ["first_plan", "next_plan", "plan_key", "planned_tasks", "predicted_count"]
+__all__ = ["drawn_share", "first_plan", "next_plan", "plan_key", "planned_tasks", "predicted_count"]

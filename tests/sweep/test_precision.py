@@ -16,7 +16,7 @@ import yaml
 
 from isacopt.errors import ValidationError
 from isacopt.sweep import ResultStore, load_sweep, run_sweep, summarise
-from isacopt.sweep.precision import predicted_count
+from isacopt.sweep.precision import first_plan, next_plan, predicted_count
 from isacopt.sweep.report import mean_ci
 from tests.sweep.conftest import TINY, stored_rows
 
@@ -94,6 +94,19 @@ def test_a_precise_sweep_stops_each_point_at_its_own_count(tmp_path):
     assert all(precise[r["key"]] == r for r in stored_rows(fixed))
     again = run_sweep(spec, tmp_path / "out", workers=1, progress=False)
     assert again.stored == 0 and again.rounds == 1
+
+
+def test_a_point_no_figure_draws_is_not_extended(tmp_path):
+    """The tiny sweep's figure draws a point only with every snapshot certified (min_certified 1): a point
+    with nine in ten certified is not drawn, so its wide interval asks for nothing more."""
+    spec = _precise_spec(tmp_path, 0.05)
+    plan = first_plan(spec)
+    key = next(iter(plan))
+    design, point = key.split("|", 1)
+    wide = {"snapshots": 20, "ok": 18, "certified_share": 0.9, "comm_ase": 1.0, "comm_ase_ci95": 0.5,
+            "sensing_ase": 1.0, "sensing_ase_ci95": 0.05}
+    assert next_plan(spec, plan, [(design, point, wide)])[key] == 20
+    assert next_plan(spec, plan, [(design, point, {**wide, "ok": 20, "certified_share": 1.0})])[key] == 80
 
 
 def test_a_reference_run_of_the_tiny_sweep_is_unchanged_by_the_module(reference_rows, tiny_spec):
