@@ -16,7 +16,7 @@ import typer
 
 from . import catalogue
 from .errors import ValidationError
-from .signals import sigint_deferred
+from .signals import sigint_deferred, sigterm_as_interrupt
 from .io import load_network, load_problem
 from .yaml_files import read_yaml
 from .summary import count_noun
@@ -303,7 +303,8 @@ def sweep(file: str = typer.Argument(..., metavar="FILE", help="sweep file, or a
         before_start()
     try:
         spec = load_sweep(resolve_sweep(file), quick=quick)
-        run = run_sweep(spec, out, workers=workers, dask=dask, progress=progress, quick=quick)
+        with sigterm_as_interrupt():  # kill or a scheduler's stop: the workers stopped, the rows kept
+            run = run_sweep(spec, out, workers=workers, dask=dask, progress=progress, quick=quick)
     except ValidationError as err:
         _fail(err)
     except SweepInterrupted as stop:

@@ -36,3 +36,22 @@ def sigint_deferred() -> Iterator[None]:
         previous(signal.SIGINT, None)
     else:  # SIG_DFL or a handler installed outside Python: what Python's default does
         raise KeyboardInterrupt
+
+
+@contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """Inside the block, SIGTERM (``kill``, ``timeout``, a batch scheduler's stop) acts as Ctrl-C: a
+    ``KeyboardInterrupt`` in the main thread, so that a sweep stops its workers and reports what is stored
+    instead of dying with its worker processes left running. Outside the main thread it changes nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -87,3 +87,29 @@ def _alive(group: int) -> list[str]:
             return []
         time.sleep(0.1)
     return alive
+
+
+def test_sigterm_to_the_coordinator_stops_the_workers_too(tmp_path, reference_rows):
+    """``kill PID`` (or a batch scheduler's stop) reaches the coordinator alone: it must stop as on Ctrl-C
+    and leave no worker running (before, the workers outlived it, still solving)."""
+    out, sweep_file = tmp_path / "terminated", tmp_path / "longer.yaml"
+    sweep_file.write_text(TINY.read_text().replace("snapshots: 3", f"snapshots: {SNAPSHOTS}"))
+    cmd = [sys.executable, "-m", "isacopt", "sweep", str(sweep_file), "--out", str(out), "--workers", "2",
+           "--no-progress"]
+    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 180
+    while time.time() < deadline and _stored(out / "results.sqlite") < 5 and proc.poll() is None:
+        time.sleep(0.02)
+    if proc.poll() is not None:
+        pytest.fail(f"the sweep finished before SIGTERM landed: {proc.communicate()}")
+    os.kill(proc.pid, signal.SIGTERM)
+    try:
+        stdout, stderr = proc.communicate(timeout=HANG)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        pytest.fail(f"the sweep hung for {HANG:.0f} s after SIGTERM")
+    assert proc.returncode == 130, stdout + stderr
+    assert "rerun the same command to resume" in stderr and "Traceback" not in stdout + stderr
+    assert not _alive(proc.pid), "a worker outlived the sweep"
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    assert [r for r in stored_rows(out) if r["snapshot"] < 3] == reference_rows
