@@ -15,7 +15,7 @@ from ..formulation.realsdp import real_form
 from ..results import Certificate
 from ..solve import extract
 from ..solve.bisection import bisect, single_user_bound_db
-from ..solve.certify import Checks, certificate
+from ..solve.certify import Checks, certificate, is_sinr_label
 from ..solve.explain import phase_one
 from ..solve.runner import DEFAULT_CHAIN, Attempt, SolveRecord, run, run_chain
 from ..solve.sinr_room import room_text, sinr_room_db
@@ -97,7 +97,7 @@ def _chain(opts, data, compiled, chain, time_limit_s, out: Outcome) -> None:
 def _room(compiled, cert: Certificate) -> str:
     """When an SINR target is what the designs missed: how much room the targets leave (solve/sinr_room.py),
     one more solve on a path that has already failed."""
-    if not cert.worst_constraint.startswith("SINR of user") or not hasattr(compiled, "terms"):
+    if not is_sinr_label(cert.worst_constraint) or not hasattr(compiled, "terms"):
         return ""
     return room_text(sinr_room_db(compiled.terms, compiled.vars))
 

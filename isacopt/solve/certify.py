@@ -26,13 +26,21 @@ class Checks:
     eavesdroppers: bool = False  # every served user's SINR at every eavesdropper at most its cap
 
 
+SINR_LABEL = "SINR of user "  # a user's SINR constraint in a certificate: "SINR of user u3"
+
+
+def is_sinr_label(label: str) -> bool:
+    """Whether a certificate's constraint label names a user's SINR target (what ``violations`` writes)."""
+    return label.startswith(SINR_LABEL)
+
+
 def violations(data: SnapshotData, design: TransmitDesign, ev: Evaluation, checks: Checks) -> dict[str, float]:
     """Relative violation of every constraint (0 when met)."""
     net = data.network
     out: dict[str, float] = {}
     for k in checks.sinr_users:
         gamma = data.sinr_targets[k]
-        out[f"SINR of user {net.users[k].id}"] = max(0.0, (gamma - ev.sinr[k]) / gamma)
+        out[f"{SINR_LABEL}{net.users[k].id}"] = max(0.0, (gamma - ev.sinr[k]) / gamma)
     power = design.power_w  # once: the property sums every BS
     for b, bs in enumerate(net.base_stations):
         out[f"power of {bs.id}"] = max(0.0, (power[b] - bs.power_w) / bs.power_w)

@@ -59,3 +59,24 @@ def test_the_room_reads_as_the_user_acts_on_it():
     assert "out of reach" in room_text(-1.2) and "1.2 dB lower" in room_text(-1.2)
     assert room_text(3.0) == "; the SINR targets leave a noise margin of 3 dB"
     assert room_text(None) == ""
+
+
+def test_the_hint_recognises_the_sinr_labels_the_certificate_writes():
+    """The edge-of-feasibility hint fires when a certificate's worst constraint is a user's SINR: the label test
+    and the labels written must agree (before, the hint matched its own copy of the text). A min-power design
+    at half its power misses every SINR target and no power budget."""
+    from isacopt.coordinated.preparation import association_of
+    from isacopt.evaluate import evaluate
+    from isacopt.coordinated.optimise import checks_for
+    from isacopt.solve.certify import certificate, is_sinr_label
+
+    net = _common_target(iso.load_network("problems/single-cell-teaching.yaml"))
+    problem = iso.CoordinatedBeamforming(objective="min_power", sinr_db=0.0, relaxation="sdp")
+    data = problem._prepare(net)
+    half = problem.solve(net).design.scaled(0.5)
+    ev = evaluate(data.network, data.channels, half, association_of(data), nulls=data.nulls,
+                  sinr_targets=data.sinr_targets)
+    cert = certificate(data, half, ev, checks_for(problem, problem._structure(data)), rank_one=True, extraction="",
+                       objective=None, bound=None)
+    assert not cert.holds and is_sinr_label(cert.worst_constraint), cert.worst_constraint
+    assert not is_sinr_label("power of bs0")
