@@ -114,4 +114,3 @@ def _alone_radar_rate(network: Network, solution: Solution, probed: np.ndarray) 
                        * network.base_stations[b].tx_antennas for b in bss])
     snr = network.system.samples * budget * radar_gain(dist, dist, rcs, network.system) / network.system.noise_w
     return float(np.log2(1.0 + snr.min()))
-

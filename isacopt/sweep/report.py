@@ -256,4 +256,3 @@ def write_csv(table, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(path, index=False)
     return path
-
