@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from isacopt.sweep import ResultStore
-from isacopt.sweep.control_variate import LATER_CONTROLS, NODE_CONTROLS, controlled_ratio
+from isacopt.sweep.control_variate import controlled_ratio, node_controls
 from isacopt.sweep.report import corners, designs_in_db, mean_ci, pareto, standing, summarise
 
 KEYS = ["layout.tx_antennas", "problem.users_per_bs", "problem.sensing_cluster"]
@@ -49,12 +49,14 @@ def marginal(table: pd.DataFrame, drawn: set[str]) -> tuple[list[str], list[floa
 
 
 def controls_of(zq1: pd.DataFrame, metric: str) -> pd.DataFrame:
-    """The control variate's regressors per snapshot, as the report builds them: the control's metric, its node
-    counts and worst rates, and the probed count times the weakest target's lone rate."""
+    """The control variate's regressors per snapshot, as the report builds them (control_variate.node_controls):
+    the control's metric, its node counts and worst rates, and the probed count times the weakest target's
+    lone rate."""
+    rows = [{k: v for k, v in row.items() if not (isinstance(v, float) and np.isnan(v))}
+            for row in zq1.to_dict("records")]
     cols = {"metric": zq1[metric].astype(float)}
-    for i, names in enumerate(NODE_CONTROLS + LATER_CONTROLS):
-        if all(c in zq1 for c in names):
-            cols[f"z{i}"] = np.prod([zq1[c].astype(float) for c in names], axis=0)
+    for i, names in enumerate(node_controls(rows)):
+        cols[f"z{i}"] = np.prod([zq1[c].astype(float) for c in names], axis=0)
     return pd.DataFrame(cols, index=zq1.snapshot)
 
 
@@ -76,7 +78,7 @@ def paired(df: pd.DataFrame) -> list[str]:
         both = part.merge(ref, on="snapshot", suffixes=("", "_zf"))
         if len(both) < 2:
             continue
-        ran = set(df[(df.design == key[0]) & _at(df, key)].snapshot)
+        ran = set(rows_of(df, {"design": key[0], **dict(zip(KEYS + ["problem.sinr_db"], key[1:]))}).index)
         cells = []
         for metric in ("comm_ase", "sensing_ase"):
             d = (both[metric] - both[metric + "_zf"]).to_numpy(float)
@@ -99,17 +101,9 @@ def paired(df: pd.DataFrame) -> list[str]:
     return lines
 
 
-def _at(df: pd.DataFrame, key: tuple) -> pd.Series:
-    """Rows of df at the grid point of a paired() group key (design, Nt, K, Q, SINR target)."""
-    mask = pd.Series(True, index=df.index)
-    for k, v in zip(KEYS + ["problem.sinr_db"], key[1:]):
-        mask &= df[k].isna() if pd.isna(v) else df[k] == v
-    return mask
-
-
-def rows_of(ok: pd.DataFrame, point: dict) -> pd.DataFrame:
-    """The certified rows of one design and grid point, indexed by snapshot."""
-    mine = ok[ok.design == point["design"]]
+def rows_of(rows: pd.DataFrame, point: dict) -> pd.DataFrame:
+    """The rows (of ``rows``: the certified ones, or all) of one design and grid point, indexed by snapshot."""
+    mine = rows[rows.design == point["design"]]
     for key in KEYS + ["problem.sinr_db"]:
         value = point.get(key)
         mine = mine[mine[key].isna()] if value is None or pd.isna(value) else mine[mine[key] == value]

@@ -105,6 +105,16 @@ NODE_CONTROLS = (("n_served",), ("n_probed",), ("n_served", "worst_rate"), ("n_p
 LATER_CONTROLS = (("n_probed", "alone_radar_rate"),)
 
 
+def node_controls(control_rows) -> tuple[tuple[str, ...], ...]:
+    """The column products that join the control's metric as regressors: :data:`NODE_CONTROLS` where every
+    control row has their columns (none otherwise: rows stored before them), then each of the
+    :data:`LATER_CONTROLS` whose columns every control row has."""
+    rows = list(control_rows)
+    if not all(all(c in row for cols in NODE_CONTROLS for c in cols) for row in rows):
+        return ()
+    return NODE_CONTROLS + tuple(cols for cols in LATER_CONTROLS if all(c in row for c in cols for row in rows))
+
+
 def controlled_metric(name: str, ratios, members: list[dict], ok: set[int], control: dict[int, dict],
                       n_design: int, nodes: bool = False) -> ControlledMean | None:
     """Metric ``name`` of one design and point with its control: ``members`` the design's rows (snapshots below
@@ -134,9 +144,8 @@ def controlled_metric(name: str, ratios, members: list[dict], ok: set[int], cont
         return None
     r_c, mean_x = sum(zy.values()) / sum(zx.values()), sum(zx.values()) / len(zx)
     z_of = {s: [(zy[s] - r_c * zx[s]) / mean_x] for s in control}
-    if nodes and all(all(c in row for cols in NODE_CONTROLS for c in cols) for row in control.values()):
-        usable = NODE_CONTROLS + tuple(cols for cols in LATER_CONTROLS
-                                       if all(c in row for c in cols for row in control.values()))
+    if nodes:
+        usable = node_controls(control.values())
         for s, row in control.items():
             z_of[s] += [math.prod(float(row[c]) for c in cols) for cols in usable]
     width = len(next(iter(z_of.values()))) if z_of else 1
