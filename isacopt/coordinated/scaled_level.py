@@ -34,12 +34,19 @@ def scaled_up(step: SnapshotData, design: TransmitDesign, *, sensing: bool,
     if not scale > 1:
         return None
     up = TransmitDesign(tuple(b * np.sqrt(scale) for b in design.beams), tuple(s * scale for s in design.sensing))
+    level = worst_level(step, up, sensing=sensing)
+    return (up, level) if np.isfinite(level) else None
+
+
+def worst_level(step: SnapshotData, design: TransmitDesign, *, sensing: bool) -> float:
+    """The design's worst SINR [dB] over the served users, or over the probed targets' sensing SINR when
+    ``sensing`` (-inf when there is none)."""
+    net = step.network
     if sensing:
         heads = list(step.sensing)
-        worst = sensing_sinr(net, step.channels, up, pairs=at_heads(step.channels.target_distance_m.shape, heads))
+        worst = sensing_sinr(net, step.channels, design, pairs=at_heads(step.channels.target_distance_m.shape, heads))
         values = [worst[b, t] for t, b in enumerate(heads)]
     else:
-        g = sinr(net, step.channels, up, "coherent")
+        g = sinr(net, step.channels, design, "coherent")
         values = [g[k] for k, b in enumerate(step.serving) if b >= 0]
-    level = float(linear_to_db(min(values))) if values else -np.inf
-    return (up, level) if np.isfinite(level) else None
+    return float(linear_to_db(min(values))) if values else -np.inf

@@ -19,19 +19,22 @@ import numpy as np
 
 from ..formulation.data import SnapshotData
 from ..formulation.linear import linear_sdp
+from ..formulation.level_margin import SENSING_ROWS, USER_ROWS, interference_ceiling, level_bound_db, margin_problem
 from ..solve.bisection import bisect, lowest_refuted, single_user_bound_db
 from ..solve.extract import psd_part
+from ..solve.relevel import LevelFamily
 from ..solve.runner import SolveRecord
 from ..solve.acceptance import accepted
 from ..solve.subspace import SETTLED, refutes, unrefined_first
 from .optimise import Outcome, accept_design, design_from
-from .scaled_level import scaled_up
+from .scaled_level import scaled_up, worst_level
 from .sensing_bisection import LOWEST_DB, single_target_bound_db
 from .structure import Structure
 
 if TYPE_CHECKING:
     from .coordinated import CoordinatedBeamforming
 
+MET = 1e-6  # a restricted design meets a row short by no more than this (solver units; solve_subspace's feas_tol)
 FULL_DIM = 8  # blocks of at most this many dimensions are solved whole: one LMI solve beats a loop there
 
 
@@ -52,12 +55,13 @@ def by_subspaces(opts: "CoordinatedBeamforming", data: SnapshotData, st: Structu
 
 def _solve(opts, data: SnapshotData, st: Structure, form: str, time_limit_s: float | None, out: Outcome,
            stop_when_feasible: bool = False, full_dim: int = FULL_DIM, sensing_sinr: float | None = None,
-           start: list | None = None):
+           start: list | None = None, margin: bool = False):
     """``sensing_sinr``: a sensing-level bisection's level (linear); else the problem's own floor, if any;
-    ``start``: bases to begin from (the last bisection step's)."""
+    ``start``: bases to begin from (the last bisection step's); ``margin``: the level's margin problem
+    (formulation.level_margin) instead of its least power."""
     if sensing_sinr is None and opts.sensing_sinr_db is not None:
         sensing_sinr = 10 ** (opts.sensing_sinr_db / 10)
-    sdp = _step_sdp(opts, data, st, sensing_sinr, form)
+    sdp = _step_sdp(opts, data, st, sensing_sinr, form, margin)
     # per-antenna power rows make the sensing covariances full-rank (each antenna's power is pinned):
     # small subspaces then converge slowly, so every block gets its whole space (one LMI solve)
     full_dim = max(st.dims, default=0) if opts.per_antenna_power else full_dim
@@ -84,26 +88,38 @@ def _solve(opts, data: SnapshotData, st: Structure, form: str, time_limit_s: flo
     return sdp, res
 
 
-def _step_sdp(opts, data: SnapshotData, st: Structure, sensing_sinr: float | None, form: str | None = None):
-    """The linear SDP of ``data`` (a level's SINR targets) at the sensing level ``sensing_sinr`` (linear)."""
-    return linear_sdp(data, st, form=form or opts.objective_class.linear_form, sensing_streams=opts.sensing_streams,
-                      per_antenna_power=opts.per_antenna_power, beampattern_floor=opts.beampattern_floor_w,
-                      sensing_sinr=sensing_sinr, weight=opts.weight, crb=opts.crb)
+def _step_sdp(opts, data: SnapshotData, st: Structure, sensing_sinr: float | None, form: str | None = None,
+              margin: bool = False):
+    """The linear SDP of ``data`` (a level's SINR targets) at the sensing level ``sensing_sinr`` (linear), as
+    the level's margin problem when ``margin`` (a level search's step)."""
+    sdp = linear_sdp(data, st, form=form or opts.objective_class.linear_form, sensing_streams=opts.sensing_streams,
+                     per_antenna_power=opts.per_antenna_power, beampattern_floor=opts.beampattern_floor_w,
+                     sensing_sinr=sensing_sinr, weight=opts.weight, crb=opts.crb)
+    return margin_problem(sdp, level_rows(opts)) if margin else sdp
+
+
+def level_rows(opts) -> str:
+    """The rows a level search sets: the probed targets' sensing floors, or the served users' SINR rows."""
+    return SENSING_ROWS if opts.objective_class.sensing_level else USER_ROWS
 
 
 def _bisection(opts, data: SnapshotData, st: Structure, time_limit_s: float | None, out: Outcome) -> bool:
     """Max-min SINR (a common target of the served users) or max-min sensing SINR (a common floor of the
-    probed targets, the users keeping their own targets): bisection, each step a least-power problem on
-    growing subspaces. A level counts as reachable only with a design; as out of reach only with the dual
-    certificate (or a penalised optimum that leaves rows short); a level left open narrows the search
-    without moving the certified bound, so the reported gap says what it cost. Only a search that finds
-    no level at all hands the problem to the SDP path."""
+    probed targets, the users keeping their own targets): bisection, each step the level's margin problem on
+    growing subspaces (formulation.level_margin; the least power where Clarabel does not settle it). A level
+    counts as reachable only with a design; as out of reach only with the dual certificate (or a penalised
+    optimum that leaves rows short). The margin's bound also caps the optimum, and its design reaches a level
+    even where the level asked is out of reach; the design reported is the one that reached the best level
+    (scaled up to the budgets where that gains). A level left open narrows the search without moving the
+    certified bound, so the reported gap says what it cost. Only a search that finds no level at all hands
+    the problem to the SDP path."""
     best: dict = {}
     stopped: list[str] = []  # the time limit's message, once it is reached
     # each step starts from the bases the previous one ended with: the levels differ by a fraction of a dB
     # near the end, where nearly every restricted solve of a cold start would regrow the same subspaces
     last: dict = {}
-    if opts.objective_class.sensing_level:
+    sensing_level = opts.objective_class.sensing_level
+    if sensing_level:
         hi = single_target_bound_db(data) + 1e-6
         lo = min(LOWEST_DB, hi - 1.0)
 
@@ -124,57 +140,70 @@ def _bisection(opts, data: SnapshotData, st: Structure, time_limit_s: float | No
         # subspaces from the start even for small blocks: a feasibility step ends at the first design
         # meeting every target, usually on the first or second small restricted problem; a step the loop
         # leaves open (at the very edge of feasibility) stays open: the bisection probes around it
-        sdp, res = _solve(opts, step, st, opts.objective_class.linear_form, time_limit_s, out,
-                          stop_when_feasible=True, full_dim=0, sensing_sinr=sensing, start=last.get("bases"))
+        def solved(margin: bool):
+            return _solve(opts, step, st, opts.objective_class.linear_form, time_limit_s, out, stop_when_feasible=True,
+                          full_dim=0, sensing_sinr=sensing, start=last.get("bases"), margin=margin)
+        sdp, res = solved(margin=True)
+        last["bound_db"] = level_bound_db(db, res.bound, interference_ceiling(sdp, level_rows(opts)))
+        if res.status not in SETTLED:  # Clarabel did not settle the margin problem: the least power instead
+            sdp, res = solved(margin=False)
         if res.bases:
             last["bases"] = res.bases
-        if res.status in ("optimal", "feasible"):
-            best.update(db=db, sdp=sdp, res=res, data=step, up=None)
+        if res.status in ("optimal", "feasible") and not (sdp.objective == "max_t" and res.value < 0):
+            best.update(db=db, sdp=sdp, res=res, data=step, up=None, level=db)
+            last["design"] = (sdp, res, step)
             return True
         if res.status == "infeasible":
-            last["duals"] = (res.duals, [r.label for r in sdp.rows])
+            last["duals"] = (res.duals, sdp, step, db)
+            # a margin step out of reach still ends at a design that meets every other row (the margin takes
+            # the shortfall): near the optimum it is a near-optimal design, a reachable level (reached)
+            if sdp.objective == "max_t" and res.matrices and res.violation <= MET:
+                last["design"] = (sdp, res, step)
             return False
         if res.status == "time_limit":
             stopped.append(res.message)
-        return None  # nothing shown either way: narrows the search, never moves the proven bound
+        return None  # nothing shown either way: narrows the search (only a margin bound moves the proven one)
 
     def reached(db: float) -> float:
-        """The level the least-power design of the level just shown reachable reaches once scaled up to the
-        budgets (coordinated.scaled_level), where the search goes on; the design reported is solved at it
-        like every other level's."""
-        design, rank_one, method = _extracted(best["data"], st, best["sdp"], best["res"], opts)
-        found = scaled_up(best["data"], design, sensing=opts.objective_class.sensing_level,
-                          per_antenna_power=opts.per_antenna_power)
-        if found is None or found[1] <= db:
-            return db
-        best["up"] = (found[0], rank_one, method)
+        """The level the design of the step just run reaches, scaled up to the budgets when that gains
+        (coordinated.scaled_level; a level shown reachable: at least db), where the search goes on and whose
+        design is reported should the search end there."""
+        got = last.pop("design", None)
+        if got is None:
+            return -np.inf
+        design, rank_one, method = _extracted(got[2], st, got[0], got[1], opts)
+        found = scaled_up(got[2], design, sensing=sensing_level, per_antenna_power=opts.per_antenna_power)
+        if found is None and got[1] is not best.get("res"):  # a margin design at a level out of reach
+            found = (design, worst_level(got[2], design, sensing=sensing_level))
+        if found is None or found[1] <= best.get("level", -np.inf):
+            return -np.inf
+        best.update(up=(found[0], rank_one, method), level=found[1], data=at(found[1])[0])
         return found[1]
 
     def refuted(db: float, found: float) -> float:
         """The lowest level in (found, db] the multipliers that proved db out of reach also prove out of reach
         (each check one bound, no solve: the rows at another level, the same multipliers, ``refutes``)."""
-        duals, labels = last.get("duals", (None, None))
+        duals, sdp, step, level_db = last.get("duals", (None, None, None, None))
         if duals is None:
             return db
+        # the rows at another level are these rescaled (solve.relevel), not made anew for every check
+        family = LevelFamily.of(sdp, step, st, 10 ** (level_db / 10), sdp.objective == "max_t", level_rows(opts))
 
-        def out_of_reach(level_db: float) -> bool:
-            step, sensing = at(level_db)
-            sdp = _step_sdp(opts, step, st, sensing)
-            # the same rows (a row whose terms vanish at some level is left out there): else nothing is shown
-            return [r.label for r in sdp.rows] == labels and refutes(sdp, duals)
+        def out_of_reach(check_db: float) -> bool:
+            problem, terms = family.at(10 ** (check_db / 10))
+            return refutes(problem, duals, terms=terms)
         return lowest_refuted(out_of_reach, found, db, opts.bisection_tol_db)
 
-    result = bisect(feasible, lo, hi, opts.bisection_tol_db, reached=reached, refuted=refuted)
+    result = bisect(feasible, lo, hi, opts.bisection_tol_db, reached=reached, refuted=refuted,
+                    bounded=lambda db: last.pop("bound_db", np.inf), start_at_top=sensing_level)
     if stopped:
         out.status, out.reason = "time_limit", stopped[0]
         return True
     if result.lo_db is None:
         return False  # the SDP path decides (and names conflicts when even the lowest level is out of reach)
     up = best.get("up")
-    if up is not None and result.lo_db > best["db"] and feasible(result.lo_db):
-        up = None  # the least-power design of the level reached, as at every other level
     out.data = best["data"]
-    if up is not None:  # that solve failed: the scaled design of the level below, certified when found
+    if up is not None:  # a design the search scaled up, or found at a level out of reach
         accept_design(opts, best["data"], st, up, result.proven_hi_db, True, out)
     else:
         _accept(opts, best["data"], st, best["sdp"], best["res"], result.proven_hi_db, out)

@@ -13,9 +13,10 @@ class MaxMinSensingSinr(Objective):
     needs = "targets"
     description = "worst probed target's monostatic sensing SINR at its sensing BS (cross-BS interference counted)"
     # for a level t the floor L Nr G a^H R_b a >= t (sum_j u^H G R_j G^H u + sigma^2) is linear in the
-    # covariances: each bisection step is a feasibility SDP (the least power that meets it)
+    # covariances: each bisection step is a feasibility SDP (the cvxpy path: the least power that meets it;
+    # the subspace path: the largest common margin, formulation.level_margin)
     sensing_level = True
-    linear_form = "min_power"  # each bisection step's form on the subspace path
+    linear_form = "min_power"  # each bisection step's rows on the subspace path (made a margin problem there)
     empty_part_bound = float("inf")
 
     @classmethod

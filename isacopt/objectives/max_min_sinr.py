@@ -14,7 +14,7 @@ class MaxMinSinr(Objective):
     bisection = True
     hard_sinr_targets = False  # the SINRs are the objective itself
     empty_part_bound = float("inf")
-    linear_form = "min_power"  # each bisection step's form
+    linear_form = "min_power"  # each bisection step's rows (the subspace path makes it a margin problem)
 
     @classmethod
     def value(cls, opts, data, ev, design) -> float:
@@ -22,5 +22,5 @@ class MaxMinSinr(Objective):
 
     @classmethod
     def expression(cls, compiled):
-        # each bisection step: the least power that meets the common level (feasibility, scaled)
+        # each bisection step of the cvxpy path: the least power that meets the common level (feasibility)
         return MinPower.expression(compiled)

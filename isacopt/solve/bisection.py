@@ -31,10 +31,11 @@ def single_user_bound_db(data: SnapshotData, users: list[int]) -> float:
 
 def bisect(feasible: Callable[[float], bool | None], lo_db: float, hi_db: float, tol_db: float,
            max_open: int = 6, reached: Callable[[float], float] | None = None,
-           refuted: Callable[[float, float], float] | None = None) -> BisectionResult:
+           refuted: Callable[[float, float], float] | None = None,
+           bounded: Callable[[float], float] | None = None, start_at_top: bool = False) -> BisectionResult:
     """``feasible(db)`` returns True, False (proven out of reach), or None (nothing shown: a solver failure,
-    a design that missed its certificate). Only False moves the proven bound: ``hi_db`` on entry must itself
-    be a valid upper bound.
+    a design that missed its certificate). Only False (and ``bounded``) moves the proven bound: ``hi_db`` on
+    entry must itself be a valid upper bound.
 
     A level left open usually sits at the very edge of feasibility (a least-power step within rounding of
     the budget), so the search does not stop under it: it probes alternately between the reached level and
@@ -42,22 +43,48 @@ def bisect(feasible: Callable[[float], bool | None], lo_db: float, hi_db: float,
     the reached level and the bound are within ``tol_db`` or ``max_open`` steps in a row show nothing (a
     wide band the solver cannot decide; the gap then says so). ``reached(db)``, after ``feasible(db)`` was
     True: the level the design found there reaches (at least db; a certified design's own worst SINR), and
-    the search goes on from there instead of from db. ``refuted(db, found)``, after ``feasible(db)`` was False:
+    the search goes on from there instead of from db; after False, the level of a design the step found all
+    the same (-inf: none). ``refuted(db, found)``, after ``feasible(db)`` was False:
     the lowest level in (found, db] that the same proof also puts out of reach (a dual certificate usually
-    holds well below the level it was found at), where the proven bound then moves."""
-    proven = hi_db
-    first = feasible(lo_db)
-    if not first:
-        return BisectionResult(None, lo_db, 1, 1, lo_db if first is False else proven)
-    found, steps, solves = lo_db, 0, 1
-    if reached is not None:
-        found = max(found, min(reached(lo_db), proven))
+    holds well below the level it was found at), where the proven bound then moves. ``bounded(db)``, after
+    any step: a level the step's certificate puts out of reach whatever the step's answer (inf: none), e.g.
+    the parametric bound of a margin problem (formulation.level_margin). ``start_at_top``: the first probe
+    sits just under ``hi_db`` (where the optimum usually is, and a design found above it usually lands near
+    it); ``lo_db`` is then probed only when that step found no design at or above it."""
+    proven, found, edge, solves = hi_db, None, False, 0
+    if start_at_top:  # a design found just under the bound usually shows a level near the optimum
+        top = hi_db - 0.9 * tol_db
+        ok, solves = feasible(top), 1
+        if ok:
+            found = top if reached is None else max(top, min(reached(top), proven))
+        elif ok is False:
+            proven = top
+            if refuted is not None:
+                lower = refuted(top, lo_db)
+                if lo_db < lower < top:
+                    proven, edge = lower, True
+            level = -np.inf if reached is None else min(reached(top), proven)
+            if level >= lo_db:
+                found = level  # a level some design reaches: the lowest level need not be asked
+        if bounded is not None:
+            proven = min(proven, max(bounded(top), lo_db if found is None else found))
+    if found is None:
+        first = feasible(lo_db)
+        solves += 1
+        if not first:
+            return BisectionResult(None, lo_db, 1, solves, lo_db if first is False else proven)
+        found = lo_db
+        if reached is not None:
+            found = max(found, min(reached(lo_db), proven))
+        if bounded is not None:
+            proven = min(proven, max(bounded(lo_db), found))
+    steps = 0
     open_db: float | None = None  # the last level left open, inside (found, proven)
     below, unsure = True, 0
     # once a certificate has moved the bound (it usually lands within a few tolerances of the edge), a probe
     # just under it ends the search when reachable; one that is not is followed by a halving step, so the
     # search never takes more than twice the steps of plain halving
-    edge, guessed = False, False
+    guessed = False
     while proven - found > tol_db and steps < 200 and unsure < max_open:
         guess = open_db is None and edge and not guessed
         if guess:
@@ -83,8 +110,12 @@ def bisect(feasible: Callable[[float], bool | None], lo_db: float, hi_db: float,
                 lower = refuted(mid, found)
                 if found < lower < mid:
                     proven, edge = lower, True
+            if reached is not None:  # a level out of reach may still have shown a design below it
+                found = max(found, min(reached(mid), proven))
         else:
             open_db = mid
+        if bounded is not None:  # a certificate, but seldom a tight one (no guess under it): at least the
+            proven = min(proven, max(bounded(mid), found))  # level found is reachable, whatever it says
         if open_db is not None and not found < open_db < proven:
             open_db = None
     hi = proven if open_db is None else open_db

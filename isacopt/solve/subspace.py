@@ -85,10 +85,13 @@ def excludes_every_design(sdp: LinearSDP, bound: float, feas_tol: float = 1e-6) 
     return sdp.minimises_power and bound > sdp.budget_total * (1 + feas_tol)
 
 
-def refutes(sdp: LinearSDP, duals: NDArray[np.float64], feas_tol: float = 1e-6) -> bool:
+def refutes(sdp: LinearSDP, duals: NDArray[np.float64], feas_tol: float = 1e-6,
+            terms: list[BlockTerms] | None = None) -> bool:
     """Do ``duals`` (the multipliers of a problem with the same rows, e.g. another level of a bisection) prove
-    that no design meets every row of ``sdp``? ``certify`` repairs any multipliers into a valid bound."""
-    bound = certify(sdp, BlockTerms.group(sdp), np.array(duals, dtype=float))[0]
+    that no design meets every row of ``sdp``? ``certify`` repairs any multipliers into a valid bound.
+    ``terms``: sdp's grouped block terms, when they are at hand (relevel)."""
+    terms = BlockTerms.group(sdp) if terms is None else terms
+    bound = certify(sdp, terms, np.array(duals, dtype=float))[0]
     return excludes_every_design(sdp, bound, feas_tol)
 
 

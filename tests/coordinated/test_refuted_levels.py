@@ -26,8 +26,8 @@ def _solve(monkeypatch, refute: bool):
         moves.append((proven_db, level))
         return level
 
-    def counted(feasible, lo, hi, tol, reached=None, refuted=None):
-        return bisect(feasible, lo, hi, tol, reached=reached, refuted=refuted if refute else None)
+    def counted(feasible, lo, hi, tol, reached=None, refuted=None, **kw):
+        return bisect(feasible, lo, hi, tol, reached=reached, refuted=refuted if refute else None, **kw)
 
     monkeypatch.setattr(subspace_path, "lowest_refuted", recorded)
     monkeypatch.setattr(subspace_path, "bisect", counted)

@@ -62,7 +62,7 @@ def test_a_reached_level_moves_the_search_and_keeps_its_answer():
         return db <= optimum
 
     def reached(db):  # halfway from the probed level to the optimum, as a scaled design might reach
-        return db + (optimum - db) / 2
+        return db + (optimum - db) / 2 if db <= optimum else float("-inf")  # out of reach: no design
 
     plain = bisect(feasible, -30.0, 40.0, 0.004)
     moved = bisect(feasible, -30.0, 40.0, 0.004, reached=reached)
@@ -126,3 +126,46 @@ def test_probes_below_an_open_level_stay_within_a_tolerance_of_it():
         lowest_open = min(o for o in opened if probes.index(o) < i)
         assert db >= lowest_open - tol - 1e-12
     assert len(probes) - first <= 4  # plain halving up from the reached level took 11 more steps here
+
+
+def test_designs_found_at_levels_out_of_reach_move_the_lower_end():
+    """A margin step out of reach still ends at a design (formulation.level_margin), the closer to the optimum
+    the closer the level: with ``reached`` after refusals too, and the first probe just under the bound, a
+    search with refutations (each certificate holding halfway down to the optimum) ends in fewer steps with
+    the same answer; the level found never passes the optimum."""
+    optimum, seen = 7.3, []
+
+    def reached(db):
+        seen.append(db)
+        return db + (optimum - db) / 2 if db <= optimum else optimum - (db - optimum)
+
+    def refuted(db, found):
+        return db - (db - optimum) / 2
+
+    def feasible(db):
+        return db <= optimum
+
+    before = bisect(feasible, -30.0, 40.0, 0.004, refuted=refuted)
+    r = bisect(feasible, -30.0, 40.0, 0.004, reached=reached, refuted=refuted, start_at_top=True)
+    assert r.lo_db <= optimum < r.proven_hi_db and r.proven_hi_db - r.lo_db <= 0.004
+    assert any(db > optimum for db in seen)  # refusals asked for their designs
+    assert r.solves < before.solves, (r.solves, before.solves)
+
+
+@pytest.mark.parametrize("looseness", [0.0, 0.5, 2.0])
+def test_a_bound_from_every_step_moves_the_proven_end(looseness):
+    """``bounded`` (a margin step's parametric bound, valid whatever the step's answer: at least the optimum)
+    moves the proven bound after reachable steps too: the same answer, no more steps than without it, and
+    never a bound under the level found."""
+    optimum = 7.3
+
+    def bounded(db):
+        return optimum + looseness * abs(optimum - db)
+
+    plain = bisect(lambda db: db <= optimum, -30.0, 40.0, 0.004)
+    r = bisect(lambda db: db <= optimum, -30.0, 40.0, 0.004, bounded=bounded)
+    assert r.lo_db <= optimum <= r.proven_hi_db and r.proven_hi_db - r.lo_db <= 0.004
+    assert r.solves <= plain.solves
+    # a bound below a reached level (rounding) is taken as the level found: the search ends there
+    low = bisect(lambda db: db <= optimum, -30.0, 40.0, 0.004, bounded=lambda db: -50.0)
+    assert low.lo_db == low.proven_hi_db == -30.0
