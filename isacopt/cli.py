@@ -473,18 +473,18 @@ def main() -> None:
     import warnings
 
     warnings.showwarning = _show_warning
+    resume = "; rerun the same command to resume" if "sweep" in sys.argv[1:] else ""
     try:
         app()
     except SystemExit as done:  # typer turns a Ctrl-C it catches itself (while parsing, say) into a silent 130
         if done.code == 130 and not _INTERRUPT_SAID:
-            resume = "; rerun the same command to resume" if "sweep" in sys.argv[1:] else ""
             typer.echo(f"interrupted{resume}", err=True)
         raise
     except ValidationError as err:  # raised outside a command's own handling
         typer.echo(f"error: {err}", err=True)
         sys.exit(2)
-    except KeyboardInterrupt:  # Ctrl-C outside a sweep (which reports its own counts): no traceback
-        typer.echo("interrupted", err=True)
+    except KeyboardInterrupt:  # Ctrl-C outside a sweep's own handling (it reports its counts): no traceback
+        typer.echo(f"interrupted{resume}", err=True)  # (a sweep's Ctrl-C can land before its handling starts)
         sys.exit(130)
     except Exception as err:  # noqa: BLE001 - the promised exit code 1, with the cause on one line
         typer.echo(f"internal error: {type(err).__name__}: {err}", err=True)
