@@ -140,13 +140,18 @@ def _bisection(opts, data: SnapshotData, st: Structure, time_limit_s: float | No
         # subspaces from the start even for small blocks: a feasibility step ends at the first design
         # meeting every target, usually on the first or second small restricted problem; a step the loop
         # leaves open (at the very edge of feasibility) stays open: the bisection probes around it
-        def solved(margin: bool):
+        def solved(margin: bool, start):
             return _solve(opts, step, st, opts.objective_class.linear_form, time_limit_s, out, stop_when_feasible=True,
-                          full_dim=0, sensing_sinr=sensing, start=last.get("bases"), margin=margin)
-        sdp, res = solved(margin=True)
+                          full_dim=0, sensing_sinr=sensing, start=start, margin=margin)
+        sdp, res = solved(True, last.get("bases"))
         last["bound_db"] = level_bound_db(db, res.bound, interference_ceiling(sdp, level_rows(opts)))
-        if res.status not in SETTLED:  # Clarabel did not settle the margin problem: the least power instead
-            sdp, res = solved(margin=False)
+        # Clarabel did not settle the margin problem: again from the channels' own directions (the bases
+        # carried over can be what it fails on: a Fig. 3 row failed six levels in a row that way), then
+        # the least power
+        for margin, start in ((True, None), (False, None)):
+            if res.status in SETTLED or (margin and last.get("bases") is None):
+                continue
+            sdp, res = solved(margin, start)
         if res.bases:
             last["bases"] = res.bases
         if res.status in ("optimal", "feasible") and not (sdp.objective == "max_t" and res.value < 0):
