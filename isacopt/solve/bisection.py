@@ -52,20 +52,29 @@ def bisect(feasible: Callable[[float], bool | None], lo_db: float, hi_db: float,
     sits just under ``hi_db`` (where the optimum usually is, and a design found above it usually lands near
     it); ``lo_db`` is then probed only when that step found no design at or above it."""
     proven, found, edge, solves = hi_db, None, False, 0
+
+    def learn(db: float, ok: bool | None, low: float) -> tuple[float | None, bool]:
+        """What a step at db showed: a level some design reaches above ``low`` (None: none) and whether a
+        certificate moved the proven bound (which it lowers) toward the edge."""
+        nonlocal proven
+        got, moved = None, False
+        if ok:
+            got = db if reached is None else max(db, min(reached(db), proven))
+        elif ok is False:
+            proven = db
+            if refuted is not None:
+                lower = refuted(db, low)
+                if low < lower < db:
+                    proven, moved = lower, True
+            if reached is not None:  # a level out of reach may still have shown a design below it
+                level = min(reached(db), proven)
+                got = level if level >= low else None
+        return got, moved
+
     if start_at_top:  # a design found just under the bound usually shows a level near the optimum
         top = hi_db - 0.9 * tol_db
         ok, solves = feasible(top), 1
-        if ok:
-            found = top if reached is None else max(top, min(reached(top), proven))
-        elif ok is False:
-            proven = top
-            if refuted is not None:
-                lower = refuted(top, lo_db)
-                if lo_db < lower < top:
-                    proven, edge = lower, True
-            level = -np.inf if reached is None else min(reached(top), proven)
-            if level >= lo_db:
-                found = level  # a level some design reaches: the lowest level need not be asked
+        found, edge = learn(top, ok, lo_db)  # found: the lowest level need not be asked
         if bounded is not None:
             proven = min(proven, max(bounded(top), lo_db if found is None else found))
     if found is None:
@@ -102,17 +111,9 @@ def bisect(feasible: Callable[[float], bool | None], lo_db: float, hi_db: float,
         ok = feasible(mid)
         guessed = guess and not ok
         unsure = unsure + 1 if ok is None else 0
-        if ok:
-            found = mid if reached is None else max(mid, min(reached(mid), proven))
-        elif ok is False:
-            proven = mid
-            if refuted is not None:
-                lower = refuted(mid, found)
-                if found < lower < mid:
-                    proven, edge = lower, True
-            if reached is not None:  # a level out of reach may still have shown a design below it
-                found = max(found, min(reached(mid), proven))
-        else:
+        got, moved = learn(mid, ok, found)
+        found, edge = max(found, got if got is not None else found), edge or moved
+        if ok is None:
             open_db = mid
         if bounded is not None:  # a certificate, but seldom a tight one (no guess under it): at least the
             proven = min(proven, max(bounded(mid), found))  # level found is reachable, whatever it says
