@@ -1,5 +1,6 @@
 """A tiny sweep run once per session: the reference rows the engine tests compare against."""
 
+import signal
 from pathlib import Path
 
 import pytest
@@ -30,3 +31,17 @@ def reference_dir(tiny_spec, tmp_path_factory):
 @pytest.fixture(scope="session")
 def reference_rows(reference_dir):
     return stored_rows(reference_dir)
+
+
+def terminal_sigint() -> None:
+    """A child's SIGINT as under a terminal (``preexec_fn``): a suite started in the background
+    (``make test &``) inherits SIGINT ignored, and Ctrl-C tests would then see nothing happen."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.fixture
+def python_sigint():
+    """This process's SIGINT raising KeyboardInterrupt (Python's own handler), whatever was inherited."""
+    old = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, old)

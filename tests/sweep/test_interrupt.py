@@ -17,7 +17,7 @@ import time
 
 import pytest
 
-from tests.sweep.conftest import TINY, stored_rows
+from tests.sweep.conftest import TINY, stored_rows, terminal_sigint
 
 HANG = 60.0  # seconds after SIGINT that count as a hang (the sweep itself stops in about one)
 SNAPSHOTS = 8  # the tiny sweep with more snapshots (48 rows), so that an interrupt lands mid-run
@@ -45,7 +45,7 @@ def test_ctrl_c_stops_cleanly_and_a_rerun_resumes(tmp_path, reference_rows, back
     cmd = [sys.executable, "-m", "isacopt", "sweep", str(sweep_file), "--out", str(out), "--workers", "2"]
     if backend == "dask":
         cmd += ["--dask", "local"]
-    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, start_new_session=True, preexec_fn=terminal_sigint, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     db = out / "results.sqlite"
     deadline = time.time() + 180
     while time.time() < deadline and _stored(db) < after_rows and proc.poll() is None:
@@ -72,7 +72,7 @@ def test_ctrl_c_stops_cleanly_and_a_rerun_resumes(tmp_path, reference_rows, back
     print(f"stopped {took:.2f} s after SIGINT with {stored} rows stored")
     assert not _alive(proc.pid), "a worker outlived the sweep"
     subprocess.run(cmd + ["--no-progress"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   start_new_session=True)
+                   start_new_session=True, preexec_fn=terminal_sigint)
     rows = stored_rows(out)  # seeds depend on the snapshot index only: the first 3 are the tiny sweep's
     assert len(rows) == SNAPSHOTS * len(reference_rows) // 3
     assert [r for r in rows if r["snapshot"] < 3] == reference_rows
@@ -96,7 +96,7 @@ def test_sigterm_to_the_coordinator_stops_the_workers_too(tmp_path, reference_ro
     sweep_file.write_text(TINY.read_text().replace("snapshots: 3", f"snapshots: {SNAPSHOTS}"))
     cmd = [sys.executable, "-m", "isacopt", "sweep", str(sweep_file), "--out", str(out), "--workers", "2",
            "--no-progress"]
-    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, start_new_session=True, preexec_fn=terminal_sigint, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 180
     while time.time() < deadline and _stored(out / "results.sqlite") < 5 and proc.poll() is None:
         time.sleep(0.02)
@@ -111,5 +111,5 @@ def test_sigterm_to_the_coordinator_stops_the_workers_too(tmp_path, reference_ro
     assert proc.returncode == 130, stdout + stderr
     assert "rerun the same command to resume" in stderr and "Traceback" not in stdout + stderr
     assert not _alive(proc.pid), "a worker outlived the sweep"
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, preexec_fn=terminal_sigint)
     assert [r for r in stored_rows(out) if r["snapshot"] < 3] == reference_rows

@@ -10,6 +10,9 @@ import time
 import pytest
 
 from isacopt.signals import sigint_deferred
+from tests.sweep.conftest import terminal_sigint
+
+pytestmark = pytest.mark.usefixtures("python_sigint")  # (whatever SIGINT handling the suite inherited)
 
 
 def test_an_interrupt_inside_the_block_is_raised_after_it():
@@ -61,7 +64,8 @@ MID_START = textwrap.dedent("""
 
 
 def test_a_worker_interrupted_while_it_starts_is_started_whole():
-    done = subprocess.run([sys.executable, "-c", MID_START], capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", MID_START], capture_output=True, text=True, timeout=120,
+                          preexec_fn=terminal_sigint)
     assert "interrupted after the start" in done.stdout, done.stdout + done.stderr
     assert "child exit code 0" in done.stdout, done.stdout + done.stderr
     assert "Traceback" not in done.stderr and "EOFError" not in done.stderr, done.stderr
