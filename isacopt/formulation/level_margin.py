@@ -6,11 +6,12 @@ noise units (so ``D_i >= 1``), is asked as: maximise the common margin
 
     t <= S_i / l - D_i   for every row of the level,   t <= CAP,
 
-under every other row (the users' own targets in a sensing search, the budgets). ``t >= 0`` is a design that meets the level, a certified bound
-``t_bar < 0`` proves the level out of reach, and any bound says more. A design at the optimum level l* has
+under every other row (the users' own targets in a sensing search, the budgets). ``t >= 0`` is a design
+that meets the level, a certified bound ``t_bar < 0`` proves the level out of reach, and any bound says
+more. A design at the optimum level l* has
 ``S_i >= l* D_i``, so its margin at l is at least ``(l*/l - 1) D_i``: above l that is at least ``l*/l - 1``
 (``D_i >= 1``), below l at least ``(l*/l - 1) D_max`` with ``D_max`` the most interference plus noise the
-budgets allow at any probed target. A bound ``t_bar < CAP`` thus gives ``l* <= l (1 + t_bar)`` when
+budgets allow at any row of the level. A bound ``t_bar < CAP`` thus gives ``l* <= l (1 + t_bar)`` when
 ``t_bar >= 0`` and ``l* <= l (1 + t_bar / D_max)`` when not (the parametric bound of Dinkelbach's method for
 max-min ratios; Crouzeix, Ferland and Schaible 1985). The search learns an upper bound from every step, not
 only from failed ones.

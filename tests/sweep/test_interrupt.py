@@ -45,7 +45,8 @@ def test_ctrl_c_stops_cleanly_and_a_rerun_resumes(tmp_path, reference_rows, back
     cmd = [sys.executable, "-m", "isacopt", "sweep", str(sweep_file), "--out", str(out), "--workers", "2"]
     if backend == "dask":
         cmd += ["--dask", "local"]
-    proc = subprocess.Popen(cmd, start_new_session=True, preexec_fn=terminal_sigint, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, start_new_session=True, preexec_fn=terminal_sigint, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
     db = out / "results.sqlite"
     deadline = time.time() + 180
     while time.time() < deadline and _stored(db) < after_rows and proc.poll() is None:
@@ -96,7 +97,8 @@ def test_sigterm_to_the_coordinator_stops_the_workers_too(tmp_path, reference_ro
     sweep_file.write_text(TINY.read_text().replace("snapshots: 3", f"snapshots: {SNAPSHOTS}"))
     cmd = [sys.executable, "-m", "isacopt", "sweep", str(sweep_file), "--out", str(out), "--workers", "2",
            "--no-progress"]
-    proc = subprocess.Popen(cmd, start_new_session=True, preexec_fn=terminal_sigint, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, start_new_session=True, preexec_fn=terminal_sigint, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 180
     while time.time() < deadline and _stored(out / "results.sqlite") < 5 and proc.poll() is None:
         time.sleep(0.02)
@@ -111,5 +113,6 @@ def test_sigterm_to_the_coordinator_stops_the_workers_too(tmp_path, reference_ro
     assert proc.returncode == 130, stdout + stderr
     assert "rerun the same command to resume" in stderr and "Traceback" not in stdout + stderr
     assert not _alive(proc.pid), "a worker outlived the sweep"
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, preexec_fn=terminal_sigint)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                   preexec_fn=terminal_sigint)
     assert [r for r in stored_rows(out) if r["snapshot"] < 3] == reference_rows
