@@ -144,7 +144,9 @@ def _bisection(opts, data: SnapshotData, st: Structure, time_limit_s: float | No
             return _solve(opts, step, st, opts.objective_class.linear_form, time_limit_s, out, stop_when_feasible=True,
                           full_dim=0, sensing_sinr=sensing, start=start, margin=margin)
         sdp, res = solved(True, last.get("bases"))
-        last["bound_db"] = level_bound_db(db, res.bound, interference_ceiling(sdp, level_rows(opts)))
+        # the ceiling matters only to a bound below 0 (a level out of reach): not made on every step
+        ceiling = interference_ceiling(sdp, level_rows(opts)) if res.bound < 0 else 1.0
+        last["bound_db"] = level_bound_db(db, res.bound, ceiling)
         # Clarabel did not settle the margin problem: again from the channels' own directions (the bases
         # carried over can be what it fails on: a Fig. 3 row failed six levels in a row that way), then
         # the least power
