@@ -222,8 +222,8 @@ def linear_sdp(data: SnapshotData, st, *, form: str, sensing_streams: bool, per_
             level, group = (crb_data.weights[t], 0) if crb == "max" else (1.0, t)
             cones.append(list(range(len(rows), len(rows) + 4)))
             rows.extend(angle_crb_rows(crb_data, t, by_bs.get(b, []), level, group))
-        if crb == "max":
-            return LinearSDP(blocks, rows, "max_t", budget_rows, cones=cones, crb_ref=crb_data.ref)
+        if crb == "max":  # u is not a power: its gap is relative to u itself (a near-blind target's u is tiny)
+            return LinearSDP(blocks, rows, "max_t", budget_rows, gap_floor=1e-12, cones=cones, crb_ref=crb_data.ref)
         return LinearSDP(blocks, rows, "inverse_sum", budget_rows, weights=tuple(crb_data.weights),
                          level_floor=None, gap_floor=1e-12, cones=cones, crb_ref=crb_data.ref)
     if weighted:  # the margins may be negative: no floor under the objective; it is dimensionless

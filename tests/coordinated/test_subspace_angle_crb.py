@@ -105,3 +105,28 @@ def test_an_objective_without_a_linear_form_is_refused_with_the_field(monkeypatc
     with pytest.raises(ValidationError, match="relaxation"):
         CoordinatedBeamforming(objective="min_angle_crb", relaxation="subspace").solve(small_multicell(0))
     assert CoordinatedBeamforming(objective="min_angle_crb").method == "sdp"  # auto falls back to the SDP
+
+
+def test_a_tiny_largest_crb_level_is_certified_relative_to_itself():
+    """The largest-CRB level u is no power: where it is tiny (a near-blind target, whose CRB is 1e6 times the
+    median's, as on a 19-cell snapshot), the loop's gap must be relative to u itself. The same problem with every
+    level coefficient scaled by K has the optimum u / K: the loop either certifies that to its own tolerance or
+    claims no optimum (a gap measured against 1e-3 of the budgets claimed an optimum 1e-3..1e-2 short of it)."""
+    from dataclasses import replace
+
+    from isacopt.solve.subspace import solve_subspace
+
+    net = small_multicell(1, nt=10, sinr_db=6.0)
+    prob = CoordinatedBeamforming(objective="min_angle_crb", crb="max")
+    data = prob._prepare(net)
+    sdp = linear_sdp(data, prob._structure(data), form="angle_crb", sensing_streams=True, per_antenna_power=False,
+                     beampattern_floor=None, crb="max")
+    ref = solve_subspace(sdp, data)
+    assert ref.status == "optimal" and ref.gap <= 1e-6
+    k = 5e5  # u / K ~ 2e-7: below the budgets' 1e-3, where the old gap was measured
+    tiny = replace(sdp, rows=[replace(r, tau=r.tau * k) for r in sdp.rows])
+    res = solve_subspace(tiny, data)
+    if res.status == "optimal":
+        assert res.value * k == pytest.approx(ref.value, rel=1e-5)
+        assert res.bound * k == pytest.approx(ref.bound, rel=1e-5)
+    assert res.status in ("optimal", "not_converged", "solver_error")
