@@ -36,6 +36,7 @@ from ..formulation.linear import LinearSDP
 from .extract import psd_part
 from .restricted import RETRY_SETTINGS, SOLVED, BlockTerms, solve_restricted
 from .subspace_bases import dual_beam, initial_bases, next_basis, own_signal_terms
+from .subspace_tail import extrapolated, level_rescaled, rescalable
 
 # Clarabel without iterative refinement of its KKT solves: 44 % less solver time on the 7-cell cooperative CRLB
 # problems, 25-30 % on the large max-min beampattern benchmark (19 BSs, Nt 16) and on Fig. 3 bisections at
@@ -264,8 +265,10 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
     solver_s, value, bound, gap, viol = 0.0, np.nan, np.nan, np.inf, np.inf
     mats: list[NDArray] = []
     y_dual = None
+    history: list[NDArray[np.float64]] = []  # the repaired multipliers so far (their extrapolation prices too)
+    unit = 1.0  # the level's unit: t = unit t' (subspace_tail)
     status, message = "not_converged", ""
-    tight = all(blk.dim <= full_dim for blk in sdp.blocks)  # one full solve: no point in a loose first pass
+    tight = whole = all(blk.dim <= full_dim for blk in sdp.blocks)  # one full solve: no loose first pass
     if tight:  # every block whole: a further solve only rotates the bases (which sometimes settles a solve that
         # stopped short), so a few, not 40 (two 7-cell max-min-rate steps spent 40 each at a gap of 1e-4)
         max_iterations = min(max_iterations, WHOLE_SPACE_SOLVES)
@@ -301,6 +304,11 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
             slack = vals - rhs
         else:
             value, levels = achieved_levels(sdp, vals, rhs, taus, groups)
+            if unit == 1.0 and rescalable(sdp, value):
+                unit, sdp = value, level_rescaled(sdp, value)
+                taus = np.array([r.tau for r in sdp.rows])
+                history.clear()  # multipliers normalised in the old unit
+                value, levels = achieved_levels(sdp, vals, rhs, taus, groups)
             if sdp.power_price:  # a priced power on top of the CRLBs
                 value += sdp.power_price * sdp.power_of(mats)
             slack = vals + taus * np.where(np.isfinite(levels), levels, 0.0)[groups] - rhs
@@ -311,6 +319,12 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
         short_rows = np.clip(-slack[elastic], 0.0, None)  # elastic rows' shortfalls (their slacks sigma)
         shortfall, short = float(short_rows.sum()), float(short_rows.max(initial=0.0))
         bound, zs, y_dual = certify(sdp, terms, res.y, res.mu)
+        history.append(y_dual)
+        ahead = None if whole else extrapolated(history)  # (whole blocks have nothing left to price)
+        if ahead is not None:
+            bound_ahead, zs_ahead, y_ahead = certify(sdp, terms, ahead, res.mu)
+            if np.isfinite(bound_ahead) and (bound_ahead < bound if max_t else bound_ahead > bound):
+                bound = bound_ahead
         # the bound also bounds the penalised problem (its duals respect y <= penalty), whose value is below;
         # rows short by no more than the feasibility tolerance count as met (as the status below counts
         # them), else Clarabel's last digits, times the penalty, hold the gap open on a whole-space solve
@@ -350,7 +364,11 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
             new = vec[:, lam > 1e-9 * scale][:, ::-1][:, :add_per_block]
             if X in own and new.shape[1]:
                 row, alpha, v = own[X]
-                new = np.concatenate([new, dual_beam(z - y_dual[row] * alpha * np.outer(v, v.conj()), v)], axis=1)
+                beams = [dual_beam(z - y_dual[row] * alpha * np.outer(v, v.conj()), v)]
+                if ahead is not None and zs_ahead:  # the beam the extrapolated multipliers ask for
+                    za = zs_ahead[X]
+                    beams.append(dual_beam(za - y_ahead[row] * alpha * np.outer(v, v.conj()), v))
+                new = np.concatenate([new, *beams], axis=1)
             grown |= new.shape[1] > 0
             bases[X] = next_basis(u, y, new, memory, max(1e-7, 10 * tol))
         if not grown:
@@ -366,7 +384,8 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
             tight = True  # the open gap may be the loose solve's own: solve the same subspaces accurately
         if it == max_iterations:
             message = f"gap {gap:.1e} after {it} restricted solves"
-    return SubspaceResult(status, mats, value, bound, gap, viol, it, solver_s, time.perf_counter() - t0,
+    return SubspaceResult(status, mats, value * unit, bound * unit, gap, viol, it, solver_s,
+                          time.perf_counter() - t0,
                           [u.shape[1] for u in bases], message, bases, y_dual)
 
 
