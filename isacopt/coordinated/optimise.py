@@ -76,6 +76,8 @@ def _chain(opts, data, compiled, chain, time_limit_s, out: Outcome) -> None:
 
     before = len(out.records)
     ended = run_chain(compiled.problem, chain, out.records, time_limit_s=time_limit_s, accept=certified)
+    if ended.outcome == "solved" and opts.objective_class.rescaled(compiled):  # the same problem, level near 1
+        ended = run_chain(compiled.problem, chain, out.records, time_limit_s=time_limit_s, accept=certified)
     compiled.solves += len(out.records) - before
     if ended.outcome == "solved":
         return

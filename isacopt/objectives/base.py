@@ -74,6 +74,12 @@ class Objective:
         """Assign the objective's own Parameters from a snapshot (most objectives have none)."""
 
     @classmethod
+    def rescaled(cls, compiled) -> bool:
+        """After a solve: put the relaxation's level in a unit where Clarabel's absolute tolerances are small
+        against it, when it is not; True when it did (the caller solves again). Most objectives need not."""
+        return False
+
+    @classmethod
     def bound_si(cls, compiled, data, value: float) -> float | None:
         """The relaxation's optimal ``value`` (solver units) in the objective's SI unit; None when the
         relaxation's value bounds nothing the user asked for (a sub-problem's)."""
