@@ -267,6 +267,7 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
     y_dual = None
     history: list[NDArray[np.float64]] = []  # the repaired multipliers so far (their extrapolation prices too)
     unit = 1.0  # the level's unit: t = unit t' (subspace_tail)
+    gaps: list[float] = []
     status, message = "not_converged", ""
     tight = whole = all(blk.dim <= full_dim for blk in sdp.blocks)  # one full solve: no loose first pass
     if tight:  # every block whole: a further solve only rotates the bases (which sometimes settles a solve that
@@ -320,7 +321,10 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
         shortfall, short = float(short_rows.sum()), float(short_rows.max(initial=0.0))
         bound, zs, y_dual = certify(sdp, terms, res.y, res.mu)
         history.append(y_dual)
-        ahead = None if whole else extrapolated(history)  # (whole blocks have nothing left to price)
+        # (whole blocks have nothing left to price; a loop whose gap stopped halving is not converging, and
+        # an estimate of its limit only grows the bases)
+        converging = len(gaps) >= 2 and gaps[-1] < 0.5 * gaps[-2]
+        ahead = extrapolated(history) if converging and not whole else None
         if ahead is not None:
             bound_ahead, zs_ahead, y_ahead = certify(sdp, terms, ahead, res.mu)
             if np.isfinite(bound_ahead) and (bound_ahead < bound if max_t else bound_ahead > bound):
@@ -335,6 +339,7 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
         # relative gap; tiny objectives (a min power at -30 dB targets) are judged against 1e-3 of the
         # budgets instead, since Clarabel's absolute tolerance (~1e-9 here) is all the accuracy there is
         gap = abs(bound - penalised) / max(abs(bound), gap_floor, 1e-300) if np.isfinite(bound) else np.inf
+        gaps.append(gap)
         if excludes_every_design(sdp, bound, feas_tol):
             status, message = "infeasible", f"{INFEASIBILITY_PROOF} {bound:.3g} excludes every design"
             break

@@ -6,7 +6,8 @@ answer (the bound is always the repaired duals' of some multipliers, the design 
   y_k, chases the optimal multipliers one fixed-point step at a time. The Aitken-type estimate
   ``y_k + rho / (1 - rho) (y_k - y_{k-1})``, with rho the ratio of the last two steps, is nearer to where they
   go; its dual beams join the bases as well, and its bound counts where it is better (any multipliers,
-  repaired, give a valid bound).
+  repaired, give a valid bound). Only while the gap keeps halving: on a loop that stalls (a sum of angle
+  CRBs with a near-blind target) the estimate only grew the bases, 92 s against 68 s; with the condition 48 s.
 - **A level in its own units.** A level that is not a power (the largest angle CRB's u) has its gap measured
   relative to itself; where u is tiny (1e-4..1e-6 for a target with little power left for it) Clarabel's
   absolute tolerances (1e-8) were all the accuracy there was and the loop stalled. The level is rescaled once
