@@ -90,6 +90,11 @@ class LinearSDP:
     # and no cost, each bounded by a row ``-tau >= -tau_max`` (block index -> that row) which the dual repair
     # raises as the budget rows are raised for the BSs' blocks
     aux_rows: dict[int, int] = field(default_factory=dict)
+    # 'max_t' plus ``sum_j log_weights[j] log(1 + log_scales[j] s_j)``: concave levels s_j numbered after every
+    # other level (a sum-rate surrogate's received powers, in units of the scale: the rows and their multipliers
+    # stay O(1)); solve.log_levels: in the dual each is an exponential cone (solve.restricted)
+    log_weights: tuple[float, ...] = ()
+    log_scales: tuple[float, ...] = ()  # empty: every scale 1
 
     def block_cost_of(self, X: int) -> float:
         """The objective's c on block X (C_X = -c I): ``block_cost``, or 0 on an auxiliary block."""
@@ -126,7 +131,13 @@ class LinearSDP:
 
     @property
     def n_levels(self) -> int:
-        return len(self.weights) + (self.limited_levels if self.objective == "max_t" else 0)
+        return len(self.weights) + (self.limited_levels + len(self.log_weights) if self.objective == "max_t" else 0)
+
+    def log_groups(self) -> list[tuple[int, float, float]]:
+        """(level, its weight, its scale) for every level that enters through ``w log(1 + scale s)``."""
+        first = len(self.weights) + self.limited_levels
+        scales = self.log_scales or (1.0,) * len(self.log_weights)
+        return [(first + j, w, sc) for j, (w, sc) in enumerate(zip(self.log_weights, scales))]
 
     @property
     def block_cost(self) -> float:

@@ -155,7 +155,8 @@ def solve_restricted_once(sdp: LinearSDP, terms: list[BlockTerms], bases: list[N
     levels = sdp.inverse_groups()  # q_g <= sqrt(w_g lambda_g): the bound's terms, as variables
     n_levels = len(levels)
     n_limits = len(sdp.limits)  # mu_L >= 0, the limits' multipliers (after the q_g)
-    n_vars = n_rows + n_levels + n_limits
+    logs = sdp.log_groups()  # v_j >= -log lambda_j, the log levels' bound terms (after the mu_L)
+    n_vars = n_rows + n_levels + n_limits + len(logs)
     rhs = np.array([r.rhs for r in sdp.rows])
     elastic = np.array([i for i, r in enumerate(sdp.rows) if r.elastic], int)
     in_cone = sdp.cone_rows()
@@ -194,8 +195,17 @@ def solve_restricted_once(sdp: LinearSDP, terms: list[BlockTerms], bases: list[N
                     rows[2, n_rows + n_levels + m] -= weight
         parts_a.append(sp.csc_matrix(rows)), parts_b.append(np.array([w, 0.0, w]))
         cones.append(clarabel.SecondOrderConeT(3))
+    for j, (g, w, _) in enumerate(logs):
+        # sup_s w log(1 + c s) - lambda s = w log(w c / lambda) - w + lambda / c, lambda = sum_{i in g} (-tau_i) y_i:
+        # w v_j + lambda / c (+ w log(w c) - w, a constant) with (-v_j, 1, lambda) in Clarabel's exponential cone
+        # {(x, y, z): y exp(x / y) <= z}, i.e. lambda >= exp(-v_j)
+        rows = np.zeros((3, n_vars))
+        rows[0, n_rows + n_levels + n_limits + j] = 1.0
+        rows[2, :n_rows] = np.where(groups == g, taus, 0.0)
+        parts_a.append(sp.csc_matrix(rows)), parts_b.append(np.array([0.0, 1.0, 0.0]))
+        cones.append(clarabel.ExponentialConeT())
     zero_rows = 0
-    if max_t:  # stationarity in each level t_g: sum_{i in g} (-tau_i) y_i = w_g
+    if max_t and sdp.weights:  # stationarity in each level t_g: sum_{i in g} (-tau_i) y_i = w_g
         zero_rows = len(sdp.weights)
         stationarity = np.zeros((zero_rows, n_vars))
         for g in range(zero_rows):
@@ -237,7 +247,11 @@ def solve_restricted_once(sdp: LinearSDP, terms: list[BlockTerms], bases: list[N
     # maximise the bound -sum_i y_i c_i (max t), sum_i y_i c_i (min power) or sum_i y_i c_i + 2 sum_g q_g
     # (inverse sum), as a minimisation, with - sum_L mu_L cap_L for limits; minimise the bound of max t under
     # limits, -sum_i y_i c_i - 2 sum_g q_g + sum_L mu_L cap_L: the same vector
-    q = np.concatenate([-rhs, np.full(n_levels, -2.0), [0.0 if cap is None else cap for _, _, cap in sdp.limits]])
+    # (plus sum_j w_j v_j + lambda_j / c_j for log levels)
+    q = np.concatenate([-rhs, np.full(n_levels, -2.0), [0.0 if cap is None else cap for _, _, cap in sdp.limits],
+                        [w for _, w, _ in logs]])
+    for g, _, scale in logs:
+        q[:n_rows] -= np.where(groups == g, taus, 0.0) / scale
     opts = clarabel.DefaultSettings()
     opts.verbose = False
     for key, val in {**(FAER_SETTINGS if a.nnz >= FAER_MIN_NNZ else {}), **(settings or {})}.items():
@@ -251,7 +265,7 @@ def solve_restricted_once(sdp: LinearSDP, terms: list[BlockTerms], bases: list[N
         first = (str(err).splitlines() or [type(err).__name__])[0][:200]
         return RestrictedSolution(f"panic: {first}", np.zeros(n_rows), [], np.zeros(0), 0.0, 0)
     y = np.asarray(sol.x)[:n_rows].copy()
-    mu = np.clip(np.asarray(sol.x)[n_rows + n_levels:], 0.0, None)
+    mu = np.clip(np.asarray(sol.x)[n_rows + n_levels:n_rows + n_levels + n_limits], 0.0, None)
     y[plain] = np.clip(y[plain], 0.0, None)  # a cone group's multipliers keep their signs
     z = np.asarray(sol.z)
     blocks = []

@@ -34,6 +34,8 @@ from ..formulation.angle_crb_data import fisher_levels
 from ..formulation.data import SnapshotData
 from ..formulation.linear import LinearSDP
 from .extract import psd_part
+from .limit_sums import limit_sums, limit_violation
+from .log_levels import log_conjugates, log_value
 from .restricted import RETRY_SETTINGS, SOLVED, BlockTerms, solve_restricted
 from .subspace_bases import dual_beam, initial_bases, next_basis, own_signal_terms
 from .subspace_tail import extrapolated, level_rescaled, rescalable
@@ -105,7 +107,8 @@ def certify(sdp: LinearSDP, terms: list[BlockTerms], y: NDArray[np.float64],
     mu = np.clip(np.zeros(len(sdp.limits)) if mu is None else np.asarray(mu, float), 0.0, None)
     taus = np.array([-r.tau for r in sdp.rows])
     groups = np.array([r.group for r in sdp.rows])
-    if max_t and len(sdp.weights) == 1:
+    homogeneous = max_t and len(sdp.weights) == 1 and not sdp.log_weights
+    if homogeneous:
         level = np.where(groups == 0, taus, 0.0)  # the objective's level (not the limits' levels)
         total = float(level @ y)
         if total <= 0:
@@ -116,9 +119,9 @@ def certify(sdp: LinearSDP, terms: list[BlockTerms], y: NDArray[np.float64],
         for g, w in enumerate(sdp.weights):
             mine = (groups == g) & (taus != 0)
             total = float(taus[mine] @ y[mine])
-            if w > 0 and total <= 0:
+            if w != 0 and total * w <= 0:  # (a negative weight prices a level bounded from below)
                 return np.inf, [], y
-            y[mine] *= w / total if w > 0 else 0.0
+            y[mine] *= w / total if w != 0 else 0.0
     zs = [t.dual_matrix(y, -sdp.block_cost_of(X)) for X, t in enumerate(terms)]
     worst: dict[int, float] = {}
     for X, (blk, z) in enumerate(zip(sdp.blocks, zs)):
@@ -133,15 +136,16 @@ def certify(sdp: LinearSDP, terms: list[BlockTerms], y: NDArray[np.float64],
             # the budget row's M = -E_b (b's antennas) on every block of b; over a block the E_b of the BSs
             # it spans add up to I, so raising each by at least the block's largest eigenvalue repairs it
             y[sdp.budget_rows[b]] += lam
-    if max_t and len(sdp.weights) == 1 and any(sdp.rows[i].tau for i in sdp.budget_rows.values()):
+    if homogeneous and any(sdp.rows[i].tau for i in sdp.budget_rows.values()):
         # budget rows that carry the level (a utilisation problem, t = -alpha): the repair moved the epigraph
         # multipliers' sum off one; with C_X = 0 a positive rescaling keeps every Z_X <= 0 and restores it
         total = float(level @ y)
         y /= total
         mu /= total
     rhs = np.array([r.rhs for r in sdp.rows])
+    log_part = log_conjugates(sdp, taus, groups, y)
     if not (sdp.inverse or sdp.limited_levels):
-        bound = float(-(y @ rhs)) if max_t else float(y @ rhs)
+        bound = float(-(y @ rhs) + log_part) if max_t else float(y @ rhs)
         return bound, zs, y
     # inf over t_g > 0 of w_g / t_g + lambda_g t_g is 2 sqrt(w_g lambda_g), lambda_g = sum_{i in g} (-tau_i) y_i;
     # a limit sum_{g in L} w_Lg / t_g <= c_L with multiplier mu_L adds mu_L w_Lg to w_g and -mu_L c_L
@@ -160,7 +164,7 @@ def certify(sdp: LinearSDP, terms: list[BlockTerms], y: NDArray[np.float64],
         inverse_part -= mu[m] * (cap or 0.0)
     inverse_part += 2 * np.sqrt(w * np.clip(lam, 0.0, None)).sum()
     if max_t:  # max t under limits: t <= -sum_i y_i c_i - (2 sum_g sqrt(w_g lambda_g) - sum_L mu_L c_L)
-        return float(-(y @ rhs) - inverse_part), zs, y
+        return float(-(y @ rhs) - inverse_part + log_part), zs, y
     return float(inverse_part + y @ rhs), zs, y
 
 
@@ -216,23 +220,7 @@ def achieved_levels(sdp: LinearSDP, vals: NDArray[np.float64], rhs: NDArray[np.f
         with np.errstate(divide="ignore"):
             inverse = np.where(levels > 0, np.asarray(sdp.weights) / np.where(levels > 0, levels, 1.0), np.inf)
         return float(inverse.sum()), levels
-    return float(np.dot(sdp.weights, levels[:len(sdp.weights)])), levels
-
-
-def limit_sums(sdp: LinearSDP, levels: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Each limit's ``sum_{g in L} w_Lg / t_g`` at the levels (inf where a level is not positive)."""
-    out = np.zeros(len(sdp.limits))
-    for m, (groups, weights, _) in enumerate(sdp.limits):
-        t = levels[list(groups)]
-        out[m] = float(np.sum(np.asarray(weights) / t)) if np.all(t > 0) else np.inf
-    return out
-
-
-def limit_violation(sdp: LinearSDP, levels: NDArray[np.float64]) -> float:
-    """The worst capped limit's excess over its cap, relative to the cap."""
-    sums = limit_sums(sdp, levels)
-    return max((max(0.0, (sums[m] - cap) / cap) for m, (_, _, cap) in enumerate(sdp.limits) if cap is not None),
-               default=0.0)
+    return float(np.dot(sdp.weights, levels[:len(sdp.weights)])) + log_value(sdp, levels), levels
 
 
 def row_values(sdp: LinearSDP, terms: list[BlockTerms], mats: list[NDArray]) -> NDArray[np.float64]:
@@ -310,8 +298,8 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
                 taus = np.array([r.tau for r in sdp.rows])
                 history.clear()  # multipliers normalised in the old unit
                 value, levels = achieved_levels(sdp, vals, rhs, taus, groups)
-            if sdp.power_price:  # a priced power on top of the CRLBs
-                value += sdp.power_price * sdp.power_of(mats)
+            if sdp.power_price:  # a priced power on top of the CRLBs (a cost), or of a max t's levels
+                value += (-1.0 if max_t else 1.0) * sdp.power_price * sdp.power_of(mats)
             slack = vals + taus * np.where(np.isfinite(levels), levels, 0.0)[groups] - rhs
         slack, cone_viol = cone_violation(sdp, slack)
         viol = max(float(max(0.0, -slack.min())) if slack.size else 0.0, cone_viol)
@@ -398,8 +386,9 @@ def unrefined_first(sdp: LinearSDP, data: SnapshotData, *, time_limit_s: float |
                     **kw) -> Iterator[tuple[bool, SubspaceResult]]:
     """``solve_subspace`` with ``UNREFINED``, then (when the caller asks for the next one, i.e. the first was
     not settled or not good enough for it, and ``retry``) once more with Clarabel's defaults; yields
-    (refined, result)."""
+    (refined, result). Problems with log levels are solved refined only: unrefined, the exponential cones'
+    matrices kept tails of 1e-6 that cost a sum-rate design 2e-5 of its value."""
     t0 = time.perf_counter()
-    for refined in (False, True) if retry else (False,):
+    for refined in (True,) if sdp.log_weights else (False, True) if retry else (False,):
         left = None if time_limit_s is None else time_limit_s - (time.perf_counter() - t0)
         yield refined, solve_subspace(sdp, data, time_limit_s=left, settings=None if refined else UNREFINED, **kw)
