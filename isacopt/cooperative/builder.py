@@ -111,10 +111,11 @@ class CooperativeISAC(ProblemModel):
                                   "an iteration raises the EE by less than this fraction")
     certificate_tol: float = Field(1e-6, gt=0, le=1e-1)
     relaxation: Literal["auto", "sdp", "subspace"] = Field(
-        "auto", description="how the relaxation is solved: 'auto' (the default: 'subspace' for the CRLB objectives and "
-        "min_power and max_min_rate's steps, with or without root-CRLB limits, eavesdropper caps and angle "
-        "information, and every step of the CRLB-interference iteration; else (max_sum_rate, "
-        "max_energy_efficiency) 'sdp'), "
+        "auto", description="how the relaxation is solved: 'auto' (the default: 'subspace' for every objective, "
+        "max_min_rate's steps and the SCA steps of max_sum_rate and max_energy_efficiency included, with or "
+        "without root-CRLB limits, eavesdropper caps and angle information, and every step of the "
+        "CRLB-interference iteration; 'sdp' where a weight is 0 and, for the SCA objectives, where a backhaul "
+        "rate cap can bind), "
         "'sdp' (cvxpy, compiled once per structure), 'subspace' (the dual LMI form with Clarabel directly and a "
         "dual certificate, no compilation; an error where it does not apply; the cvxpy SDP is its fallback)")
 
@@ -178,7 +179,8 @@ class CooperativeISAC(ProblemModel):
             return status_solution(self, "infeasible", "backhaul capacity exceeded: " + "; ".join(over), t0, [], over,
                                    network=network)
         records: list = []
-        if structure is None and not self.objective_class.bisection and fast_path.why_not(self, network) is None:
+        if (structure is None and not (self.objective_class.bisection or self.objective_class.local)
+                and fast_path.why_not(self, network) is None):
             fast = fast_path.solve_fast(self, data, assoc, time_limit_s, t0, records)
             if fast is not None:
                 return fast

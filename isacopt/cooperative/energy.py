@@ -19,14 +19,17 @@ Type-II receivers without data interference) the bound meets the design and the 
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 
 from ..errors import ValidationError
 from ..objectives.energy_surrogate import EnergyBound, EnergySurrogate
 from ..solve.runner import DEFAULT_CHAIN
+from . import fast_path
 from .finish import finish
 from .rates import CLARABEL_ONLY, linearise, set_rate_caps
+from .sca_fast import energy_fast
 
 CERTIFIED_GAP = 1e-4  # a bound within this relative distance of the design's EE certifies it optimal
 SOLVER_GAP = 1e-8  # Clarabel's default absolute and relative duality-gap tolerances (the chain's loosest)
@@ -43,6 +46,13 @@ def max_energy_efficiency(opts, data, assoc, time_limit_s, t0):
                                 "and without SINR floors has no maximiser (the EE grows as the transmit power "
                                 "falls to zero): give the BSs a circuit_power_w > 0 or the users a sinr_db / "
                                 "rate_bps_hz floor")])
+    records: list = []
+    if fast_path.why_not(opts, net) is None:
+        fast = energy_fast(opts, data, assoc, time_limit_s, t0, records)
+        if fast is not None:
+            return fast
+        if time_limit_s is not None:  # what is left of the limit for the cvxpy SDP
+            time_limit_s = max(time_limit_s - (time.perf_counter() - t0), 1e-3)
     # lambda [bit/J] -> the price of one solver unit of power in the nat-valued surrogate
     price = math.log(2) * data.p_ref / (bandwidth * eta)
 
@@ -56,7 +66,6 @@ def max_energy_efficiency(opts, data, assoc, time_limit_s, t0):
 
     compiled, recompiled = opts.compiled(data, assoc, EnergySurrogate, sinr_users, all_users=users)
     set_rate_caps(opts, data, assoc, compiled)
-    records: list = []
     received, interference = np.zeros(len(users)), np.zeros(len(users))
     lam, history, stopped = 0.0, [], ""
     for it in range(opts.sca_iterations):
@@ -86,7 +95,7 @@ def max_energy_efficiency(opts, data, assoc, time_limit_s, t0):
     bound, bound_note = energy_bound(opts, data, assoc, sinr_users, users, lam, price, circuit, time_limit_s,
                                      records)
     note = (f"Dinkelbach over successive convex approximations: {len(history)} SDPs{stopped}, relaxation EE "
-            f"{history[-1]:.6g} bit/J; {bound_note}")
+            f"{history[-1]:.8g} bit/J; {bound_note}")
     solution = finish(opts, data, assoc, compiled, records, t0, recompiled, bound=bound, local=True, note=note)
     if (solution.status == "local_optimum" and bound is not None and solution.objective is not None
             and bound - solution.objective <= CERTIFIED_GAP * abs(bound)):

@@ -38,10 +38,11 @@ FORMS = frozenset({"min_power", "position_crlb", "weighted_crlb", "max_crlb"})
 
 def why_not(opts, network) -> str | None:
     """Why this problem takes the cvxpy SDP (None: it takes the subspace path; ``max_min_rate``: each step of
-    its bisection does)."""
+    its bisection does; ``max_sum_rate`` and ``max_energy_efficiency``: each SCA step, cooperative.sca_fast)."""
     if opts.relaxation == "sdp":
         return "relaxation 'sdp' asked for"
-    if opts.objective_class.linear_form not in FORMS and not opts.objective_class.bisection:
+    if opts.objective_class.linear_form not in FORMS and not (opts.objective_class.bisection
+                                                               or opts.objective_class.local):
         return f"objective {opts.objective!r} is solved through cvxpy"
     if opts.objective_class.linear_form == "weighted_crlb" and not (opts._weights(network) > 0).all():
         return "a target of weight 0 has no level to price (its CRLB may be infinite)"

@@ -104,49 +104,9 @@ def cooperative_linear_sdp(opts, data: SnapshotData, assoc: Association, *, util
     alpha with every budget and split share scaled by alpha, as ``max t`` with ``t = -alpha`` (the budget
     rows carry the level: ``-tr(E_b X) - P_b t >= 0``); ``t >= -1`` is a reachable level, and a certified
     bound below -1 proves the level out of reach (``level_floor``)."""
-    net, ch = data.network, data.channels
-    coherent = opts.joint_transmission == "coherent"
-    blocks = coop_blocks(data, assoc, coherent, opts.sensing_streams)
-    by_bs: dict[int, list[int]] = {}
-    for X, blk in enumerate(blocks):
-        for b in blk.bss:
-            by_bs.setdefault(b, []).append(X)
-    sensing_of = {blk.bs: X for X, blk in enumerate(blocks) if blk.user is None}
-    rows: list[Row] = []
-    budget_rows = {}
-    def cap(label: str, amount: float, terms: list[Term]) -> Row:  # -power >= -amount (times alpha: utilisation)
-        return Row(label, 0.0, tau=-amount, terms=terms) if utilisation else Row(label, -amount, terms=terms)
-
-    for b in range(net.n_bs):
-        budget_rows[b] = len(rows)
-        terms = [t for X in by_bs.get(b, []) for t in _part_identity(blocks[X], b, -1.0, X)]
-        rows.append(cap(f"power:{b}", data.budget(b), terms))
-    if opts.comm_fraction is not None:
-        rho = opts.comm_fraction
-        for b in range(net.n_bs):
-            comm = [t for X in by_bs.get(b, []) if blocks[X].user is not None
-                    for t in _part_identity(blocks[X], b, -1.0, X)]
-            rows.append(cap(f"comm_power:{b}", rho * data.budget(b), comm))
-            if b in sensing_of:
-                rows.append(cap(f"sensing_power:{b}", (1 - rho) * data.budget(b), [(sensing_of[b], -1.0, None)]))
-    scale = np.sqrt(data.p_ref / data.noise)
-    for k, gamma in enumerate(data.sinr_targets):
-        if gamma is None:
-            continue
-        type2 = net.users[k].receiver == "type2"
-        terms: list[Term] = []
-        for X, blk in enumerate(blocks):
-            if blk.user is None:
-                if not type2:
-                    h = ch.comm[blk.bs][k] * scale
-                    terms.append((X, -1.0, h))
-                continue
-            h = np.concatenate([ch.comm[b][k] for b in blk.bss]) * scale
-            if blk.user == k:  # (1 + 1/Gamma) the useful power, minus everything received
-                terms.append((X, 1.0 + 1.0 / gamma, h))
-            terms.append((X, -1.0, h))
-        rows.append(Row(f"sinr:{k}", 1.0, terms=terms, elastic=True))
-    rows.extend(eavesdropper_rows(data, blocks, by_bs, scale))
+    base = common_rows(opts, data, assoc, utilisation)
+    blocks, by_bs, sensing_of, rows, budget_rows = (base.blocks, base.by_bs, base.sensing_of, base.rows,
+                                                    base.budget_rows)
     form = opts.objective_class.linear_form
     caps = opts.limits(data.network)
     limited = any(lim is not None for lim in caps)
@@ -183,6 +143,72 @@ def cooperative_linear_sdp(opts, data: SnapshotData, assoc: Association, *, util
         price = opts.power_weight_m2_per_w * data.p_ref / ref
     return LinearSDP(blocks, rows, "inverse_sum", budget_rows, weights=weights, level_floor=None, gap_floor=1e-12,
                      cones=cones, crb_ref=ref, power_price=price, limits=limits, aux_rows=aux)
+
+
+@dataclass
+class CommonRows:
+    """The rows every cooperative form shares: budgets, the split, the SINR floors, the eavesdroppers' caps."""
+
+    blocks: list[CoopBlock]
+    by_bs: dict[int, list[int]]  # BS -> the blocks spanning it
+    sensing_of: dict[int, int]  # BS -> its R0 block
+    rows: list[Row]
+    budget_rows: dict[int, int]
+
+
+def common_rows(opts, data: SnapshotData, assoc: Association, utilisation: bool = False) -> CommonRows:
+    """``utilisation``: every budget and split share scaled by the level (``cooperative_linear_sdp``)."""
+    net = data.network
+    blocks = coop_blocks(data, assoc, opts.joint_transmission == "coherent", opts.sensing_streams)
+    by_bs: dict[int, list[int]] = {}
+    for X, blk in enumerate(blocks):
+        for b in blk.bss:
+            by_bs.setdefault(b, []).append(X)
+    sensing_of = {blk.bs: X for X, blk in enumerate(blocks) if blk.user is None}
+    rows: list[Row] = []
+    budget_rows = {}
+
+    def cap(label: str, amount: float, terms: list[Term]) -> Row:  # -power >= -amount (times alpha: utilisation)
+        return Row(label, 0.0, tau=-amount, terms=terms) if utilisation else Row(label, -amount, terms=terms)
+
+    for b in range(net.n_bs):
+        budget_rows[b] = len(rows)
+        terms = [t for X in by_bs.get(b, []) for t in _part_identity(blocks[X], b, -1.0, X)]
+        rows.append(cap(f"power:{b}", data.budget(b), terms))
+    if opts.comm_fraction is not None:
+        rho = opts.comm_fraction
+        for b in range(net.n_bs):
+            comm = [t for X in by_bs.get(b, []) if blocks[X].user is not None
+                    for t in _part_identity(blocks[X], b, -1.0, X)]
+            rows.append(cap(f"comm_power:{b}", rho * data.budget(b), comm))
+            if b in sensing_of:
+                rows.append(cap(f"sensing_power:{b}", (1 - rho) * data.budget(b), [(sensing_of[b], -1.0, None)]))
+    for k, gamma in enumerate(data.sinr_targets):
+        if gamma is None:
+            continue
+        terms: list[Term] = []
+        for X, h, own in received_by(data, blocks, k):
+            if own:  # (1 + 1/Gamma) the useful power, minus everything received
+                terms.append((X, 1.0 + 1.0 / gamma, h))
+            terms.append((X, -1.0, h))
+        rows.append(Row(f"sinr:{k}", 1.0, terms=terms, elastic=True))
+    rows.extend(eavesdropper_rows(data, blocks, by_bs, float(np.sqrt(data.p_ref / data.noise))))
+    return CommonRows(blocks, by_bs, sensing_of, rows, budget_rows)
+
+
+def received_by(data: SnapshotData, blocks: list[CoopBlock], k: int) -> list[tuple[int, NDArray[np.complex128], bool]]:
+    """What user k receives (``terms.jt_sinr``): (block, its stacked channel toward k in noise units, whether the
+    block is k's own) for every user block, and every R0 block unless k is a Type-II receiver (it cancels them)."""
+    ch, scale = data.channels, np.sqrt(data.p_ref / data.noise)
+    type2 = data.network.users[k].receiver == "type2"
+    out = []
+    for X, blk in enumerate(blocks):
+        if blk.user is None:
+            if not type2:
+                out.append((X, ch.comm[blk.bs][k] * scale, False))
+            continue
+        out.append((X, np.concatenate([ch.comm[b][k] for b in blk.bss]) * scale, blk.user == k))
+    return out
 
 
 def eavesdropper_rows(data: SnapshotData, blocks: list[CoopBlock], by_bs: dict[int, list[int]],

@@ -33,6 +33,7 @@ from ..solve.runner import DEFAULT_CHAIN
 from . import fast_path
 from .finish import design_from, finish, status_solution
 from .rate_steps import SubspaceLevels
+from .sca_fast import sum_rate_fast
 
 BISECTION_DRAWS = 5  # random directions per bisection step when the coherent stacked beams need repair
 UTILISATION_TOL = 1e-6  # alpha above 1 + this (an accurate optimum) proves the level out of reach
@@ -196,6 +197,13 @@ def linearise(compiled, received: np.ndarray, interference: np.ndarray) -> None:
 
 
 def max_sum_rate(opts, data, assoc, time_limit_s, t0):
+    records: list = []
+    if fast_path.why_not(opts, data.network) is None:
+        fast = sum_rate_fast(opts, data, assoc, time_limit_s, t0, records)
+        if fast is not None:
+            return fast
+        if time_limit_s is not None:  # what is left of the limit for the cvxpy SDP
+            time_limit_s = max(time_limit_s - (time.perf_counter() - t0), 1e-3)
     net = data.network
     users = tuple(range(net.n_users))
     sinr_users = tuple(k for k, g in enumerate(data.sinr_targets) if g is not None)
@@ -203,7 +211,6 @@ def max_sum_rate(opts, data, assoc, time_limit_s, t0):
     set_rate_caps(opts, data, assoc, compiled)
     interference = np.zeros(len(users))
     received = np.zeros(len(users))
-    records: list = []
     history: list[float] = []
     for it in range(opts.sca_iterations):
         linearise(compiled, received, interference)
@@ -217,7 +224,7 @@ def max_sum_rate(opts, data, assoc, time_limit_s, t0):
         history.append(float(np.sum(np.log2(1 + (received - interference) / (1 + interference)))))
         if it and history[-1] - history[-2] <= 1e-5 * max(1.0, abs(history[-1])):
             break
-    note = f"successive convex approximation: {len(history)} surrogate SDPs, relaxation sum rate {history[-1]:.6g}"
+    note = f"successive convex approximation: {len(history)} surrogate SDPs, relaxation sum rate {history[-1]:.8g}"
     return finish(opts, data, assoc, compiled, records, t0, recompiled, local=True, note=note)
 
 

@@ -105,7 +105,7 @@ def test_the_bound_holds_for_any_multipliers():
 
 
 @pytest.mark.parametrize("extra, reason", [
-    ({"objective": "max_sum_rate", "sinr_db": 0.0}, "objective"),
+    ({"objective": "weighted", "crlb_weights": {"t0": 0.0, "t1": 1.0, "t2": 1.0}}, "weight 0"),
 ])
 def test_what_the_default_path_does_not_take_goes_through_cvxpy(extra, reason):
     net = small_multicell(1, n_bs=3, nt=2, users_per_bs=1, targets_per_bs=1, sinr_db=0.0)
