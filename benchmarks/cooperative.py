@@ -92,7 +92,8 @@ def measure(spec, update: dict, repeat: int) -> dict:
 
 def problem_class(spec, change: dict):
     """The objective class of a case (its change may replace the file's objective)."""
-    return spec.problem.model_copy(update={"objective": change.get("objective", spec.problem.objective)}).objective_class
+    objective = change.get("objective", spec.problem.objective)
+    return spec.problem.model_copy(update={"objective": objective}).objective_class
 
 
 def certified_of(row: dict) -> int:
@@ -147,7 +148,8 @@ def main() -> None:
                                 f"({certified_of(r)} of {repeat_of(r)} certified)"
                                 for p, r in out.items() if isinstance(r, dict)),
               f"| {out.get('first_ratio', '')}x / {out.get('resolve_ratio', '')}x",
-              f"| local optima: default vs sdp {out['local_optimum_rel_diff']}" if "local_optimum_rel_diff" in out else "",
+              f"| local optima: default vs sdp {out['local_optimum_rel_diff']}" if "local_optimum_rel_diff" in out
+              else "",
               flush=True)
     out_path = Path(args.out)
     earlier = json.loads(out_path.read_text())["cases"] if out_path.exists() else {}  # a subset run keeps the rest

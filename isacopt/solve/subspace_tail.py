@@ -42,8 +42,8 @@ def extrapolated(history: list[NDArray[np.float64]]) -> NDArray[np.float64] | No
 def rescalable(sdp: LinearSDP, value: float) -> bool:
     """A single level that is no power (its gap is relative to itself), tiny and positive."""
     return (sdp.objective == "max_t" and len(sdp.weights) == 1 and not sdp.limits and not sdp.limited_levels
-            and not sdp.log_weights and not sdp.power_price and sdp.gap_floor is not None and sdp.gap_floor < 1e-6 and np.isfinite(value)
-            and 0 < value < SMALL_LEVEL)
+            and not sdp.log_weights and not sdp.power_price and sdp.gap_floor is not None and sdp.gap_floor < 1e-6
+            and np.isfinite(value) and 0 < value < SMALL_LEVEL)
 
 
 def level_rescaled(sdp: LinearSDP, scale: float) -> LinearSDP:
