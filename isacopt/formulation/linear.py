@@ -95,6 +95,10 @@ class LinearSDP:
     # stay O(1)); solve.log_levels: in the dual each is an exponential cone (solve.restricted)
     log_weights: tuple[float, ...] = ()
     log_scales: tuple[float, ...] = ()  # empty: every scale 1
+    # rows whose left side also holds log levels' values: row -> the levels' positions j in ``log_weights``
+    # (a backhaul cap's ``- log(1 + I_k)``, written ``+ z_j`` on the capped side): their multipliers add to
+    # the levels' weights in the dual
+    log_rows: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
     def block_cost_of(self, X: int) -> float:
         """The objective's c on block X (C_X = -c I): ``block_cost``, or 0 on an auxiliary block."""

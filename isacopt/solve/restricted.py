@@ -199,10 +199,14 @@ def solve_restricted_once(sdp: LinearSDP, terms: list[BlockTerms], bases: list[N
         # sup_s w log(1 + c s) - lambda s = w log(w c / lambda) - w + lambda / c, lambda = sum_{i in g} (-tau_i) y_i:
         # w v_j + lambda / c (+ w log(w c) - w, a constant) with (-v_j, 1, lambda) in Clarabel's exponential cone
         # {(x, y, z): y exp(x / y) <= z}, i.e. lambda >= exp(-v_j)
+        # a level that also stands in rows (log_rows) has the weight W_j = w_j + sum of their y_i: then
+        # v_j >= W_j log(W_j / lambda_j), the cone (-v_j, W_j, lambda_j), and the cost v_j + W_j (log c - 1)
         rows = np.zeros((3, n_vars))
         rows[0, n_rows + n_levels + n_limits + j] = 1.0
         rows[2, :n_rows] = np.where(groups == g, taus, 0.0)
-        parts_a.append(sp.csc_matrix(rows)), parts_b.append(np.array([0.0, 1.0, 0.0]))
+        holders = [i for i, js in sdp.log_rows.items() if j in js]
+        rows[1, holders] = -1.0
+        parts_a.append(sp.csc_matrix(rows)), parts_b.append(np.array([0.0, 1.0 if not holders else w, 0.0]))
         cones.append(clarabel.ExponentialConeT())
     zero_rows = 0
     if max_t and sdp.weights:  # stationarity in each level t_g: sum_{i in g} (-tau_i) y_i = w_g
@@ -248,10 +252,13 @@ def solve_restricted_once(sdp: LinearSDP, terms: list[BlockTerms], bases: list[N
     # (inverse sum), as a minimisation, with - sum_L mu_L cap_L for limits; minimise the bound of max t under
     # limits, -sum_i y_i c_i - 2 sum_g q_g + sum_L mu_L cap_L: the same vector
     # (plus sum_j w_j v_j + lambda_j / c_j for log levels)
+    held = [any(j in js for js in sdp.log_rows.values()) for j in range(len(logs))]
     q = np.concatenate([-rhs, np.full(n_levels, -2.0), [0.0 if cap is None else cap for _, _, cap in sdp.limits],
-                        [w for _, w, _ in logs]])
+                        [1.0 if h else w for (_, w, _), h in zip(logs, held)]])
     for g, _, scale in logs:
         q[:n_rows] -= np.where(groups == g, taus, 0.0) / scale
+    for i, js in sdp.log_rows.items():
+        q[i] += sum(np.log(logs[j][2]) - 1.0 for j in js)
     opts = clarabel.DefaultSettings()
     opts.verbose = False
     for key, val in {**(FAER_SETTINGS if a.nnz >= FAER_MIN_NNZ else {}), **(settings or {})}.items():

@@ -35,7 +35,7 @@ from ..formulation.data import SnapshotData
 from ..formulation.linear import LinearSDP
 from .extract import psd_part
 from .limit_sums import limit_sums, limit_violation
-from .log_levels import log_conjugates, log_value
+from .log_levels import log_conjugates, log_row_values, log_value, without_unpriced_holders
 from .restricted import RETRY_SETTINGS, SOLVED, BlockTerms, solve_restricted
 from .subspace_bases import dual_beam, initial_bases, next_basis, own_signal_terms
 from .subspace_tail import extrapolated, level_rescaled, rescalable
@@ -122,6 +122,8 @@ def certify(sdp: LinearSDP, terms: list[BlockTerms], y: NDArray[np.float64],
             if w != 0 and total * w <= 0:  # (a negative weight prices a level bounded from below)
                 return np.inf, [], y
             y[mine] *= w / total if w != 0 else 0.0
+    if sdp.log_rows:
+        y = without_unpriced_holders(sdp, taus, groups, y)
     zs = [t.dual_matrix(y, -sdp.block_cost_of(X)) for X, t in enumerate(terms)]
     worst: dict[int, float] = {}
     for X, (blk, z) in enumerate(zip(sdp.blocks, zs)):
@@ -300,7 +302,7 @@ def solve_subspace(sdp: LinearSDP, data: SnapshotData, *, gap_tol: float = 1e-6,
                 value, levels = achieved_levels(sdp, vals, rhs, taus, groups)
             if sdp.power_price:  # a priced power on top of the CRLBs (a cost), or of a max t's levels
                 value += (-1.0 if max_t else 1.0) * sdp.power_price * sdp.power_of(mats)
-            slack = vals + taus * np.where(np.isfinite(levels), levels, 0.0)[groups] - rhs
+            slack = vals + taus * np.where(np.isfinite(levels), levels, 0.0)[groups] - rhs + log_row_values(sdp, levels)
         slack, cone_viol = cone_violation(sdp, slack)
         viol = max(float(max(0.0, -slack.min())) if slack.size else 0.0, cone_viol)
         if sdp.limits:

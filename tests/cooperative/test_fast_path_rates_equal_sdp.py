@@ -4,7 +4,7 @@ in linear form with exponential cones, solved and certified by the subspace loop
 receivers, a fixed split, rate floors, root-CRLB limits, an eavesdropper. Both run the same iteration from the
 same point, so the same status, the same relaxation value at the last point to 1e-5 (the design's value too
 where both relaxations are rank one; else each extraction reads its own optimal matrices) and, for the energy
-efficiency, the same bound; a backhaul rate cap that can bind sends the problem to cvxpy."""
+efficiency, the same bound; binding backhaul rate caps too."""
 
 import re
 
@@ -54,8 +54,11 @@ def test_the_default_path_runs_the_sdp_paths_iteration(seed, objective):
     assert fast.status == sdp.status and fast.status in ("local_optimum", "optimal"), (fast.reason, sdp.reason)
     assert fast.certificate.holds
     assert relaxation_value(fast) == pytest.approx(relaxation_value(sdp), rel=1e-5)
-    if fast.certificate.rank_one and sdp.certificate.rank_one:  # else each extraction reads its own optimum
-        assert fast.objective == pytest.approx(sdp.objective, rel=1e-5)
+    # the designs' values where both relaxations are rank one (else each extraction reads its own optimum), to
+    # 5e-5: the top eigenvector of matrices that Clarabel solved to its reduced accuracy with exponential
+    # cones (AlmostSolved, tails of 1e-7 to 1e-6) moves a sum rate by up to 2e-5
+    if fast.certificate.rank_one and sdp.certificate.rank_one:
+        assert fast.objective == pytest.approx(sdp.objective, rel=5e-5)
     if objective == "max_energy_efficiency":
         assert fast.bound == pytest.approx(sdp.bound, rel=1e-5)
         assert fast.bound >= fast.objective * (1 - 1e-9)
@@ -68,13 +71,19 @@ def test_the_default_path_runs_the_sdp_paths_iteration(seed, objective):
 
 
 @pytest.mark.parametrize("objective", ["max_sum_rate", "max_energy_efficiency"])
-def test_a_backhaul_rate_cap_that_can_bind_goes_to_cvxpy(objective):
-    net = sca_network(4)  # CoMP pairs over a 150 Mbit/s backhaul: the surrogate's rate caps (log rows)
-    sol = CooperativeISAC(objective=objective, **SCA_OPTS).solve(net)
-    assert sol.attempts[0].startswith("clarabel") and sol.status in ("local_optimum", "optimal")
-    unlimited = net.with_updates(base_stations=[b.model_copy(update={"backhaul_bps": None})
-                                                for b in net.base_stations])
-    assert CooperativeISAC(objective=objective, **SCA_OPTS).solve(unlimited).attempts[0].startswith("subspace")
+@pytest.mark.parametrize("seed", [3, 5])
+def test_binding_backhaul_rate_caps_on_the_default_path(seed, objective):
+    """CoMP pairs over a 150 Mbit/s backhaul: the surrogate's rate caps (rows holding log(1 + I_k) levels) bind
+    (the sum rate is capped at 6 bit/s/Hz); the same local optimum as the cvxpy path's."""
+    net = sca_network(seed)
+    sdp, fast = (CooperativeISAC(objective=objective, relaxation=r, **SCA_OPTS).solve(net) for r in ("sdp", "auto"))
+    assert all(a.startswith("subspace") for a in fast.attempts), fast.attempts
+    assert fast.status == sdp.status and fast.certificate.holds
+    assert fast.objective == pytest.approx(sdp.objective, rel=1e-5)
+    if objective == "max_sum_rate":
+        assert fast.objective == pytest.approx(6.0, rel=1e-6)  # three users at the cap's 2 bit/s/Hz
+        loads = [b.backhaul_load_bps / b.backhaul_capacity_bps for b in fast.base_stations]
+        assert max(loads) <= 1 + 1e-6 and max(loads) > 0.99  # (the certificate checked it; the caps bind)
 
 
 def test_sdp_on_request_keeps_the_cvxpy_path():

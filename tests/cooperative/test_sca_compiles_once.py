@@ -7,7 +7,9 @@ refuse (each step was canonicalised afresh: about 0.5 s per step at seven cells)
 import pytest
 
 from isacopt.cooperative import CooperativeISAC
-from tests.helpers import SCA_OPTS as OPTS, sca_network as _net
+from tests.helpers import SCA_OPTS, sca_network as _net
+
+OPTS = {**SCA_OPTS, "relaxation": "sdp"}  # the cvxpy path (the default solves the surrogates on subspaces)
 
 
 @pytest.mark.parametrize("objective", ["max_sum_rate", "max_energy_efficiency"])

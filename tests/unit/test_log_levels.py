@@ -85,3 +85,41 @@ def test_any_multipliers_give_a_valid_bound(seed):
     bound = certify(sdp, terms, y)[0]
     assert bound >= best - 1e-9
     assert certify(sdp, terms, solve_subspace(sdp, None).duals)[0] == pytest.approx(best, rel=1e-6)
+
+
+def capped(seed: int, cap: float) -> LinearSDP:
+    """max log(1 + h^H X1 h) + log(1 + g^H X2 g), tr X1 + tr X2 <= 2, and a cap that a log relaxes:
+    0.3 h^H X1 h - log(1 + g^H X2 g) <= cap (a backhaul cap's shape: a tangent minus a log, at most C)."""
+    h, g = channels(seed)
+    rows = [Row("power:0", -2.0, terms=[(0, -1.0, None), (1, -1.0, None)]),
+            Row("cap", -cap, terms=[(0, -0.3, h)]),
+            Row("received:0", 0.0, tau=-1.0, group=0, terms=[(0, 1.0, h)]),
+            Row("received:1", 0.0, tau=-1.0, group=1, terms=[(1, 1.0 / 4.0, g)]),  # in units of a scale 4
+            Row("capped:1", 0.0, tau=-1.0, group=2, terms=[(1, 1.0, g)])]
+    return LinearSDP([Block(0, 0, 4), Block(0, 1, 4)], rows, "max_t", {0: 0}, weights=(), level_floor=None,
+                     gap_floor=1e-3, in_power_units=False, log_weights=(1.0, 1.0, 0.0), log_scales=(1.0, 4.0, 1.0),
+                     log_rows={1: (2,)})
+
+
+def capped_cvxpy(seed: int, cap: float) -> float:
+    h, g = channels(seed)
+    x1, x2 = cp.Variable((4, 4), hermitian=True), cp.Variable((4, 4), hermitian=True)
+    quad = lambda v, x: cp.real(cp.trace(np.outer(v, v.conj()) @ x))  # noqa: E731
+    prob = cp.Problem(cp.Maximize(cp.log(1 + quad(h, x1)) + cp.log(1 + quad(g, x2))),
+                      [x1 >> 0, x2 >> 0, cp.real(cp.trace(x1 + x2)) <= 2.0,
+                       0.3 * quad(h, x1) - cp.log(1 + quad(g, x2)) <= cap])
+    prob.solve(solver="CLARABEL")
+    return float(prob.value)
+
+
+@pytest.mark.parametrize("seed, cap", [(0, 0.5), (1, 0.05), (2, 2.0), (3, 20.0)])
+def test_a_log_in_a_row_meets_cvxpys_primal_form(seed, cap):
+    """The level's weight in the dual is its rows' multipliers (0 in the objective): binding and slack caps."""
+    sdp = capped(seed, cap)
+    res = solve_subspace(sdp, None)
+    expected = capped_cvxpy(seed, cap)
+    assert res.status == "optimal", res.message
+    assert res.value == pytest.approx(expected, rel=1e-6, abs=1e-7)
+    assert res.bound >= expected - 1e-7
+    y = np.random.default_rng(seed).uniform(0, 3, size=len(sdp.rows))  # any multipliers: a valid bound
+    assert certify(sdp, BlockTerms.group(sdp), y)[0] >= expected - 1e-9
