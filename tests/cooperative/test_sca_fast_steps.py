@@ -38,20 +38,41 @@ def network(users_per_bs: int = 1):
 
 @pytest.mark.parametrize("objective", ["max_sum_rate", "max_energy_efficiency"])
 def test_an_unsettled_step_hands_the_problem_to_cvxpy(objective, monkeypatch):
+    """The second step fails, and so does its retry at the point's gap: the cvxpy path's answer."""
     net, opts = network(), dict(objective=objective, sensing_cluster=2)
     real, calls = sca_fast.certified_solve, []
 
     def second_fails(sdp, *args, **kw):
         res = real(sdp, *args, **kw)
-        calls.append(1)
-        return replace(res, status="solver_error", gap=0.5, bound=2 * res.value + 1) if len(calls) == 2 else res
+        calls.append(kw.get("gap_tol"))
+        failed = replace(res, status="solver_error", gap=0.5, bound=2 * res.value + 1)
+        return failed if len(calls) in (2, 3) else res
 
     monkeypatch.setattr(sca_fast, "certified_solve", second_fails)
     sol = CooperativeISAC(**opts).solve(net)
     reference = CooperativeISAC(relaxation="sdp", **opts).solve(net)
+    assert calls[:3] == [None, None, sca_fast.STEP_GAP]  # the retry stops at the first usable point
     assert [a.split(":")[0] for a in sol.attempts[:3]] == ["subspace", "subspace", "subspace"]
-    assert "not settled" in sol.attempts[2] and sol.attempts[3].startswith("clarabel")
+    assert "not settled" in sol.attempts[3] and sol.attempts[4].startswith("clarabel")
     assert sol.status == reference.status and sol.objective == pytest.approx(reference.objective, rel=1e-9)
+
+
+def test_a_step_left_open_is_retried_at_the_points_gap(monkeypatch):
+    """Only the second step's first attempt fails: its retry (stopping at a gap of STEP_GAP) is a point, the
+    iteration goes on on subspaces and ends where the cvxpy path does."""
+    net, opts = network(users_per_bs=2), dict(objective="max_sum_rate", sensing_cluster=2)
+    real, calls = sca_fast.certified_solve, []
+
+    def second_fails_once(sdp, *args, **kw):
+        res = real(sdp, *args, **kw)
+        calls.append(kw.get("gap_tol"))
+        return replace(res, status="solver_error", gap=0.5, bound=2 * res.value + 1) if len(calls) == 2 else res
+
+    monkeypatch.setattr(sca_fast, "certified_solve", second_fails_once)
+    sol = CooperativeISAC(**opts).solve(net)
+    assert calls[2] == sca_fast.STEP_GAP and all(a.startswith("subspace") for a in sol.attempts)
+    reference = CooperativeISAC(relaxation="sdp", **opts).solve(net)
+    assert sol.objective == pytest.approx(reference.objective, rel=1e-4)
 
 
 def test_a_step_that_loses_ends_the_iteration(monkeypatch):
