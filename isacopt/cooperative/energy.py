@@ -29,10 +29,7 @@ from ..solve.runner import DEFAULT_CHAIN
 from . import fast_path
 from .finish import finish
 from .rates import CLARABEL_ONLY, linearise, set_rate_caps
-from .sca_fast import energy_fast
-
-CERTIFIED_GAP = 1e-4  # a bound within this relative distance of the design's EE certifies it optimal
-SOLVER_GAP = 1e-8  # Clarabel's default absolute and relative duality-gap tolerances (the chain's loosest)
+from .sca_fast import CERTIFIED_GAP, at_the_cap, dinkelbach_bound, energy_fast, promoted
 
 
 def max_energy_efficiency(opts, data, assoc, time_limit_s, t0):
@@ -89,51 +86,40 @@ def max_energy_efficiency(opts, data, assoc, time_limit_s, t0):
             break
         lam = ee
     else:
-        stopped = (f" (stopped at sca_iterations = {opts.sca_iterations}, the last step still gaining "
-                   f"{history[-1] / history[-2] - 1 if len(history) > 1 else 1:.1e})")
+        stopped = at_the_cap(opts, history)
     # the design is extracted from the last SCA point, which the bound's solves below do not touch
     bound, bound_note = energy_bound(opts, data, assoc, sinr_users, users, lam, price, circuit, time_limit_s,
                                      records)
     note = (f"Dinkelbach over successive convex approximations: {len(history)} SDPs{stopped}, relaxation EE "
             f"{history[-1]:.8g} bit/J; {bound_note}")
     solution = finish(opts, data, assoc, compiled, records, t0, recompiled, bound=bound, local=True, note=note)
-    if (solution.status == "local_optimum" and bound is not None and solution.objective is not None
-            and bound - solution.objective <= CERTIFIED_GAP * abs(bound)):
-        solution = solution.model_copy(update={"status": "optimal" if compiled.accurate else
-                                               "optimal_reduced_accuracy"})
-    return solution
+    return promoted(solution, bound, compiled.accurate)
 
 
 def energy_bound(opts, data, assoc, sinr_users, users, lam, price, circuit, time_limit_s, records):
     """(upper bound on the EE or None, a note): Dinkelbach on the interference-free rates from ``lam``."""
     net = data.network
-    bandwidth, eta = net.system.bandwidth_hz, net.system.pa_efficiency
     if circuit <= 0:
         return None, "no bound: without circuit power the bound's division by P_c is undefined"
     compiled, _ = opts.compiled(data, assoc, EnergyBound, sinr_users, all_users=users)
     v = compiled.vars
-    best = math.inf  # every lambda gives a valid bound; the smallest is kept
-    for _ in range(opts.sca_iterations):
-        compiled.ee_price.value = lam * price
+
+    def solved_at(level: float):
+        compiled.ee_price.value = level * price
         # a bound needs an accurate optimum: an "inaccurate" attempt hands over to the next (tighter) one
         if (opts.run_chain(compiled, CLARABEL_ONLY, time_limit_s, records, accept_inaccurate=False) != "solved"
                 or not compiled.accurate):
-            break
-        # F(lambda) = max B sum log2(1 + S_k) - lambda D, from the solver's optimum (nats, priced power);
-        # F < 0 means every design has EE < lambda
-        # (the solver's primal value; the dual's, which bounds F, is within Clarabel's duality-gap tolerance of it)
-        value = float(compiled.problem.value)
-        f = bandwidth / math.log(2) * (value + SOLVER_GAP * (1 + abs(value))) - lam * circuit
-        best = min(best, lam + max(f, 0.0) / circuit)
+            return None
+        # F(lambda) = max B sum log2(1 + S_k) - lambda D, from the solver's optimum (nats, priced power): the
+        # solver's primal value; the dual's, which bounds F, is within Clarabel's duality-gap tolerance of it
         received, interference = (e.value for e in compiled.user_powers)
-        useful = np.maximum(received - interference, 0.0)
-        p = max(sum(float(v.power(b).value) for b in range(net.n_bs)) * data.p_ref, 0.0)
-        ratio = bandwidth * float(np.log2(1 + useful).sum()) / (p / eta + circuit)
-        if ratio - lam <= opts.dinkelbach_tol * max(ratio, 1e-300):
-            break
-        lam = ratio
+        power = sum(float(v.power(b).value) for b in range(net.n_bs)) * data.p_ref
+        return float(compiled.problem.value), (np.maximum(received - interference, 0.0), power)
+
+    best = dinkelbach_bound(opts, net, lam, circuit, solved_at)
     if not math.isfinite(best):
         return None, "no bound: a bound step did not solve accurately"
     return best, f"bound {best:.6g} bit/J (Dinkelbach on the interference-free rates)"
+
 
 __all__ = ["CERTIFIED_GAP", "energy_bound", "max_energy_efficiency"]

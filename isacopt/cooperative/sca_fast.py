@@ -23,8 +23,8 @@ from ..solve.subspace import row_values
 from .fast_path import certified_solve, design_of_result, solution
 from .rate_form import GAP_FLOOR, rate_surrogate_sdp, user_powers
 
-CERTIFIED_GAP = 1e-4  # as energy.CERTIFIED_GAP: a bound this close to the design's EE certifies it optimal
-SOLVER_GAP = 1e-8  # as energy.SOLVER_GAP
+CERTIFIED_GAP = 1e-4  # a bound within this relative distance of the design's EE certifies it optimal (both paths)
+SOLVER_GAP = 1e-8  # Clarabel's default absolute and relative duality-gap tolerances (the chain's loosest)
 # a step is a point to linearise at when its gap is certified to STEP_GAP and its rows met to STEP_FEAS: the
 # iteration only needs a better point than the last (checked: a step that loses ends it), and the design
 # extracted at the end is certified on its own. Seen: rows met to 2.9e-6 only (a root-CRLB limit of the
@@ -83,9 +83,8 @@ def sum_rate_fast(opts, data, assoc, time_limit_s: float | None, t0: float,
         if it and history[-1] - history[-2] <= 1e-5 * max(1.0, abs(history[-1])):
             break
     te = time.perf_counter()
-    found = design_of_result(opts, data, assoc, *kept, None)
-    if not found[1].holds:
-        records.append(_failed(found))
+    found = certified_design(opts, data, assoc, kept, None, records)
+    if found is None:
         return None
     note = (f"successive convex approximation: {len(history)} surrogate problems on subspaces, relaxation sum "
             f"rate {history[-1]:.8g}")
@@ -127,20 +126,15 @@ def energy_fast(opts, data, assoc, time_limit_s: float | None, t0: float,
             break
         lam = ee
     else:
-        stopped = (f" (stopped at sca_iterations = {opts.sca_iterations}, the last step still gaining "
-                   f"{history[-1] / history[-2] - 1 if len(history) > 1 else 1:.1e})")
+        stopped = at_the_cap(opts, history)
     bound, bound_note = energy_bound_fast(opts, data, assoc, lam, price, circuit, time_limit_s, t0, records)
     te = time.perf_counter()
-    found = design_of_result(opts, data, assoc, *kept, bound)
-    if not found[1].holds:
-        records.append(_failed(found))
+    found = certified_design(opts, data, assoc, kept, bound, records)
+    if found is None:
         return None
     note = (f"Dinkelbach over successive convex approximations: {len(history)} problems on subspaces{stopped}, "
             f"relaxation EE {history[-1]:.8g} bit/J; {bound_note}")
-    out = solution(opts, data, found, bound, records, t0, te, note, local=True)
-    if bound is not None and out.objective is not None and bound - out.objective <= CERTIFIED_GAP * abs(bound):
-        out = out.model_copy(update={"status": "optimal"})
-    return out
+    return promoted(solution(opts, data, found, bound, records, t0, te, note, local=True), bound, accurate=True)
 
 
 def energy_bound_fast(opts, data, assoc, lam: float, price: float, circuit: float, time_limit_s: float | None,
@@ -149,36 +143,74 @@ def energy_bound_fast(opts, data, assoc, lam: float, price: float, circuit: floa
     max sum_k log(1 + S_k) - lambda D gives EE <= lambda + F(lambda) / P_c for every design."""
     if circuit <= 0:
         return None, "no bound: without circuit power the bound's division by P_c is undefined"
-    net = data.network
-    bandwidth, eta = net.system.bandwidth_hz, net.system.pa_efficiency
-    best, bases, useful = math.inf, None, None  # every lambda gives a valid bound; the smallest is kept
-    for _ in range(opts.sca_iterations):
-        sdp = rate_surrogate_sdp(opts, data, assoc, None, price=lam * price, near=useful)
-        res = certified_solve(sdp, data, time_limit_s, t0, records, start=bases)
+    kept: dict = {"bases": None, "useful": None}
+
+    def solved_at(level: float):
+        sdp = rate_surrogate_sdp(opts, data, assoc, None, price=level * price, near=kept["useful"])
+        res = certified_solve(sdp, data, time_limit_s, t0, records, start=kept["bases"])
         if not np.isfinite(res.bound):  # (any multipliers bound F, whatever the solve's status)
-            break
-        bases = res.bases or bases
-        # F(lambda) in bit/J from the certified bound in nats (priced power included): F < 0 means every design
-        # has EE < lambda. Padded as on the cvxpy path: the bound covers designs within the budgets, and an
-        # extracted design may use its budget to the solver's feasibility tolerance (seen: 5e-9 above the bound)
-        f = bandwidth / math.log(2) * (res.bound + SOLVER_GAP * (1 + abs(res.bound))) - lam * circuit
-        best = min(best, lam + max(f, 0.0) / circuit)
-        if not usable(res):  # no point to move lambda to
-            break
-        useful, _ = _powers(sdp, res)
-        p = max(sdp.power_of(res.matrices) * data.p_ref, 0.0)
-        ratio = bandwidth * float(np.log2(1 + useful).sum()) / (p / eta + circuit)
-        if ratio - lam <= opts.dinkelbach_tol * max(ratio, 1e-300):
-            break
-        lam = ratio
+            return None
+        kept["bases"] = res.bases or kept["bases"]
+        if not usable(res):  # no point to move lambda to: the bound alone
+            return res.bound, None
+        kept["useful"] = _powers(sdp, res)[0]
+        return res.bound, (kept["useful"], sdp.power_of(res.matrices) * data.p_ref)
+
+    best = dinkelbach_bound(opts, data.network, lam, circuit, solved_at)
     if not math.isfinite(best):
         return None, "no bound: the first bound step gave no finite dual bound"
     return best, f"bound {best:.6g} bit/J (Dinkelbach on the interference-free rates, certified steps)"
 
 
-def _failed(found) -> SolveRecord:
-    return SolveRecord("subspace", "error", 0.0, 0.0,  # type: ignore[arg-type]
-                       f"the extracted design's certificate failed ({found[1].worst_constraint})")
+def dinkelbach_bound(opts, net, lam: float, circuit: float, solved_at) -> float:
+    """Dinkelbach on the interference-free rates from ``lam`` (both paths): ``solved_at(lambda)`` gives F's
+    value in nats (priced power included; a bound on it) and the point (useful powers, transmit power [W]),
+    or None for the value alone, or None when the step gave nothing. Every lambda gives a valid bound
+    lambda + F(lambda) / P_c; the smallest is returned (inf: none)."""
+    bandwidth, eta = net.system.bandwidth_hz, net.system.pa_efficiency
+    best = math.inf
+    for _ in range(opts.sca_iterations):
+        got = solved_at(lam)
+        if got is None:
+            break
+        value, point = got
+        # padded by Clarabel's tolerance: the bound covers designs within the budgets, and an extracted design may
+        # use its budget to the solver's feasibility tolerance (seen: 5e-9 above the bound); F < 0 means every
+        # design has EE < lambda
+        f = bandwidth / math.log(2) * (value + SOLVER_GAP * (1 + abs(value))) - lam * circuit
+        best = min(best, lam + max(f, 0.0) / circuit)
+        if point is None:
+            break
+        useful, power_w = point
+        ratio = bandwidth * float(np.log2(1 + useful).sum()) / (max(power_w, 0.0) / eta + circuit)
+        if ratio - lam <= opts.dinkelbach_tol * max(ratio, 1e-300):
+            break
+        lam = ratio
+    return best
 
 
-__all__ = ["energy_bound_fast", "energy_fast", "sum_rate_fast"]
+def certified_design(opts, data, assoc, kept, bound, records: list[SolveRecord]):
+    """The design of the last kept step and its certificate, or None (recorded) when the certificate fails."""
+    found = design_of_result(opts, data, assoc, *kept, bound)
+    if found[1].holds:
+        return found
+    records.append(SolveRecord("subspace", "error", 0.0, 0.0,  # type: ignore[arg-type]
+                               f"the extracted design's certificate failed ({found[1].worst_constraint})"))
+    return None
+
+
+def at_the_cap(opts, history: list[float]) -> str:
+    """The note of an iteration stopped by ``sca_iterations`` (both paths)."""
+    gain = history[-1] / history[-2] - 1 if len(history) > 1 else 1
+    return f" (stopped at sca_iterations = {opts.sca_iterations}, the last step still gaining {gain:.1e})"
+
+
+def promoted(sol: Solution, bound: float | None, accurate: bool) -> Solution:
+    """A local optimum whose EE bound is within ``CERTIFIED_GAP`` of it is certified optimal (both paths)."""
+    if (sol.status == "local_optimum" and bound is not None and sol.objective is not None
+            and bound - sol.objective <= CERTIFIED_GAP * abs(bound)):
+        return sol.model_copy(update={"status": "optimal" if accurate else "optimal_reduced_accuracy"})
+    return sol
+
+
+__all__ = ["at_the_cap", "dinkelbach_bound", "energy_bound_fast", "energy_fast", "promoted", "sum_rate_fast"]
