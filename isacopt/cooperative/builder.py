@@ -114,7 +114,7 @@ class CooperativeISAC(ProblemModel):
         "auto", description="how the relaxation is solved: 'auto' (the default: 'subspace' for every objective, "
         "max_min_rate's steps and the SCA steps of max_sum_rate and max_energy_efficiency included, with or "
         "without root-CRLB limits, eavesdropper caps and angle information, and every step of the "
-        "CRLB-interference iteration, backhaul rate caps included; 'sdp' where a weight is 0), "
+        "CRLB-interference iteration, backhaul rate caps included), "
         "'sdp' (cvxpy, compiled once per structure), 'subspace' (the dual LMI form with Clarabel directly and a "
         "dual certificate, no compilation; an error where it does not apply; the cvxpy SDP is its fallback)")
 

@@ -44,8 +44,6 @@ def why_not(opts, network) -> str | None:
     if opts.objective_class.linear_form not in FORMS and not (opts.objective_class.bisection
                                                                or opts.objective_class.local):
         return f"objective {opts.objective!r} is solved through cvxpy"
-    if opts.objective_class.linear_form == "weighted_crlb" and not (opts._weights(network) > 0).all():
-        return "a target of weight 0 has no level to price (its CRLB may be infinite)"
     return None
 
 

@@ -219,8 +219,9 @@ def achieved_levels(sdp: LinearSDP, vals: NDArray[np.float64], rhs: NDArray[np.f
         free = [m for m, (_, _, cap) in enumerate(sdp.limits) if cap is None]
         return float(sums[free].max()), levels
     if sdp.objective == "inverse_sum":
-        with np.errstate(divide="ignore"):
-            inverse = np.where(levels > 0, np.asarray(sdp.weights) / np.where(levels > 0, levels, 1.0), np.inf)
+        w = np.asarray(sdp.weights)
+        with np.errstate(divide="ignore"):  # (a target of weight 0 adds 0)
+            inverse = np.where(w == 0, 0.0, np.where(levels > 0, w / np.where(levels > 0, levels, 1.0), np.inf))
         return float(inverse.sum()), levels
     return float(np.dot(sdp.weights, levels[:len(sdp.weights)])) + log_value(sdp, levels), levels
 

@@ -6,14 +6,14 @@ The same status and relaxation optimum (bound) to 1e-5, the designs' values too 
 (a fixed split with coherent blocks is not always: the extraction's surplus ``W - w w^H`` may not all go
 to R0), every design's value at or above the bound; an infeasible instance infeasible on both (the default path
 hands it to the SDP, which names the conflict; where its dual bound proves it, the conflicts are named on
-the SDP's terms without solving it); the problems it does not take go through cvxpy alone."""
+the SDP's terms without solving it); every objective takes it, targets of weight 0 included."""
 
 import dataclasses
+import typing
 
 import numpy as np
 import pytest
 
-import isacopt as iso
 from isacopt.cooperative import CooperativeISAC
 from isacopt.cooperative.fast_path import why_not
 from isacopt.cooperative.linear_form import cooperative_linear_sdp
@@ -104,17 +104,28 @@ def test_the_bound_holds_for_any_multipliers():
         assert bound <= optimum * (1 + 1e-9)
 
 
-@pytest.mark.parametrize("extra, reason", [
-    ({"objective": "weighted", "crlb_weights": {"t0": 0.0, "t1": 1.0, "t2": 1.0}}, "weight 0"),
-])
-def test_what_the_default_path_does_not_take_goes_through_cvxpy(extra, reason):
+def test_every_objective_takes_the_default_path_and_sdp_on_request():
     net = small_multicell(1, n_bs=3, nt=2, users_per_bs=1, targets_per_bs=1, sinr_db=0.0)
-    opts = CooperativeISAC(sensing_cluster=3, **extra)
-    assert reason in why_not(opts, net)
-    sol = opts.solve(net)
-    assert not any(a.startswith("subspace") for a in sol.attempts)
-    with pytest.raises(iso.ValidationError, match="relaxation"):
-        CooperativeISAC(sensing_cluster=3, relaxation="subspace", **extra).solve(net)
+    objectives = typing.get_args(CooperativeISAC.model_fields["objective"].annotation)
+    assert len(objectives) == 7
+    for objective in objectives:
+        assert why_not(CooperativeISAC(objective=objective), net) is None, objective
+        assert why_not(CooperativeISAC(objective=objective, relaxation="sdp"), net) == "relaxation 'sdp' asked for"
+
+
+@pytest.mark.parametrize("weights", [{"t0": 0.0, "t1": 1.0, "t2": 1.0}, {"t0": 0.0, "t1": 0.0, "t2": 2.0}])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_targets_of_weight_zero_on_the_default_path(seed, weights):
+    """``weighted`` with targets it ignores (weight 0: their CRLB may even be infinite): their levels add
+    nothing to the objective, and the optimum is the cvxpy SDP's."""
+    net = small_multicell(seed, n_bs=3, nt=2 + 2 * seed, users_per_bs=1, targets_per_bs=1, sinr_db=0.0)
+    extra = {"objective": "weighted", "crlb_weights": weights, "sensing_cluster": 3, "comm_cluster": 2,
+             "power_weight_m2_per_w": 1.0}
+    sdp, fast = both(net, extra)
+    assert all(a.startswith("subspace") for a in fast.attempts)
+    assert fast.status == sdp.status == "optimal" and fast.certificate.holds
+    assert fast.bound == pytest.approx(sdp.bound, rel=1e-5)
+    assert fast.objective == pytest.approx(sdp.objective, rel=1e-5)
 
 
 def test_a_solve_left_open_without_refinement_is_solved_again_refined(monkeypatch):
