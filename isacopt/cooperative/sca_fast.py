@@ -53,7 +53,7 @@ def step(sdp, data, time_limit_s: float | None, t0: float, records: list[SolveRe
     energy-efficiency study a first solve that left a gap of about 1e-5 was followed by accurate re-solves
     that Clarabel ended in InsufficientProgress, and only their failure came back."""
     res = certified_solve(sdp, data, time_limit_s, t0, records, start=start)
-    if not usable(res) and res.status != "time_limit":
+    if not usable(res) and res.status not in ("time_limit", "infeasible"):  # (those a retry would not change)
         res = certified_solve(sdp, data, time_limit_s, t0, records, start=start, gap_tol=STEP_GAP)
     return res
 
