@@ -94,3 +94,15 @@ def test_a_step_that_loses_ends_the_iteration(monkeypatch):
     assert len(calls) == 3 and "2 surrogate problems" in sol.reason
     assert sol.objective == pytest.approx(two.objective, rel=1e-12)
     assert plain.objective >= sol.objective * (1 - 1e-9)
+
+
+@pytest.mark.parametrize("objective", ["max_sum_rate", "max_energy_efficiency"])
+def test_unreachable_floors_and_a_spent_time_limit_end_as_statuses(objective):
+    """Rate floors no design meets: the cvxpy path names them (the subspace loop's short rows prove nothing);
+    a time limit spent before the first step: ``time_limit``."""
+    opts = dict(objective=objective, sensing_cluster=2)
+    high = small_multicell(1, n_bs=3, nt=2, users_per_bs=2, targets_per_bs=1, sinr_db=40.0, circuit_power_w=1.0)
+    sol = CooperativeISAC(**opts).solve(high)
+    assert sol.status == "infeasible" and sol.conflicts and "SINR of user" in sol.reason
+    assert sol.attempts[0].startswith("subspace: infeasible") and "not settled" in sol.attempts[1]
+    assert CooperativeISAC(**opts).solve(network(), time_limit_s=1e-3).status == "time_limit"
