@@ -29,7 +29,7 @@ from ..solve.runner import DEFAULT_CHAIN
 from . import fast_path
 from .finish import finish
 from .rates import CLARABEL_ONLY, linearise, set_rate_caps
-from .sca_fast import CERTIFIED_GAP, at_the_cap, dinkelbach_bound, energy_fast, promoted
+from .sca_fast import CERTIFIED_GAP, at_the_cap, dinkelbach_bound, dinkelbach_done, energy_fast, promoted
 
 
 def max_energy_efficiency(opts, data, assoc, time_limit_s, t0):
@@ -82,7 +82,7 @@ def max_energy_efficiency(opts, data, assoc, time_limit_s, t0):
             break
         ee = bandwidth * float(rates.sum()) / spent
         history.append(ee)
-        if ee - lam <= opts.dinkelbach_tol * max(ee, 1e-300):
+        if dinkelbach_done(opts, ee, lam):
             break
         lam = ee
     else:

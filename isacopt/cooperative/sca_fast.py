@@ -122,7 +122,7 @@ def energy_fast(opts, data, assoc, time_limit_s: float | None, t0: float,
             break
         kept, received, interference = (sdp, res), got, heard
         history.append(ee)
-        if ee - lam <= opts.dinkelbach_tol * max(ee, 1e-300):
+        if dinkelbach_done(opts, ee, lam):
             break
         lam = ee
     else:
@@ -183,7 +183,7 @@ def dinkelbach_bound(opts, net, lam: float, circuit: float, solved_at) -> float:
             break
         useful, power_w = point
         ratio = bandwidth * float(np.log2(1 + useful).sum()) / (max(power_w, 0.0) / eta + circuit)
-        if ratio - lam <= opts.dinkelbach_tol * max(ratio, 1e-300):
+        if dinkelbach_done(opts, ratio, lam):
             break
         lam = ratio
     return best
@@ -197,6 +197,12 @@ def certified_design(opts, data, assoc, kept, bound, records: list[SolveRecord])
     records.append(SolveRecord("subspace", "error", 0.0, 0.0,  # type: ignore[arg-type]
                                f"the extracted design's certificate failed ({found[1].worst_constraint})"))
     return None
+
+
+def dinkelbach_done(opts, ratio: float, lam: float) -> bool:
+    """Dinkelbach's stop (every loop of both paths): the step raised the ratio by less than ``dinkelbach_tol``
+    of it (or lowered it)."""
+    return ratio - lam <= opts.dinkelbach_tol * max(ratio, 1e-300)
 
 
 def at_the_cap(opts, history: list[float]) -> str:
@@ -213,4 +219,5 @@ def promoted(sol: Solution, bound: float | None, accurate: bool) -> Solution:
     return sol
 
 
-__all__ = ["at_the_cap", "dinkelbach_bound", "energy_bound_fast", "energy_fast", "promoted", "sum_rate_fast"]
+__all__ = ["at_the_cap", "dinkelbach_bound", "dinkelbach_done", "energy_bound_fast", "energy_fast", "promoted",
+           "sum_rate_fast"]
