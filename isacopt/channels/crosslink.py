@@ -124,8 +124,8 @@ class CrossLinks(Sequence):
     """``G[b][j]``: what BS j's transmitter leaks into BS b's receive array; ``None`` for b == j."""
 
     def __init__(self, network: Network) -> None:
-        los = _LosRows(network)
-        self._rows = tuple(CrossLinkRow(network, b, los) for b in range(network.n_bs))
+        self._los = _LosRows(network)
+        self._rows = tuple(CrossLinkRow(network, b, self._los) for b in range(network.n_bs))
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -135,6 +135,15 @@ class CrossLinks(Sequence):
 
     def __iter__(self) -> Iterator[CrossLinkRow]:
         return iter(self._rows)
+
+    def stacked_rows(self, receivers: Sequence[int]) -> NDArray[np.complex128] | None:
+        """(R, B, Nr, Nt): the rows of ``receivers`` (:meth:`CrossLinkRow.stacked`) as one array; None unless every
+        BS has the same arrays."""
+        every = self._los.every_row()
+        if every is not None:
+            return every[np.asarray(receivers, dtype=np.int64)]
+        rows = [self._rows[b].stacked() for b in receivers]
+        return None if any(r is None for r in rows) or len({r.shape for r in rows}) != 1 else np.stack(rows)
 
 
 class _LosRows:
@@ -147,14 +156,21 @@ class _LosRows:
     def __init__(self, network: Network) -> None:
         self._network = network
         self._all: NDArray[np.complex128] | None = None
+        self._at_once = network.channels.crosslink == "los" and network.n_bs <= self.ALL_AT_ONCE \
+            and network.uniform_antennas
 
     def row(self, b: int) -> NDArray[np.complex128]:
-        net = self._network
-        if net.n_bs > self.ALL_AT_ONCE or len({bs.rx_antennas for bs in net.base_stations}) != 1:
-            return _los_rows(net, np.array([b]))[0]
-        if self._all is None:
-            self._all = _los_rows(net, np.arange(net.n_bs))
-        return self._all[b]
+        """(B, Nr_b, Nt), zero at b (equal transmit arrays)."""
+        every = self.every_row()
+        return every[b] if every is not None else _los_rows(self._network, np.array([b]))[0]
+
+    def every_row(self) -> NDArray[np.complex128] | None:
+        """(B, B, Nr, Nt), read-only: every row, made at the first read; None in a large network, with unequal
+        arrays, or when the cross-links are not line of sight."""
+        if self._all is None and self._at_once:
+            self._all = _los_rows(self._network, np.arange(self._network.n_bs))
+            self._all.flags.writeable = False
+        return self._all
 
 
 def _los_rows(network: Network, receivers: NDArray[np.int64]) -> NDArray[np.complex128]:
@@ -188,6 +204,15 @@ def stacked_row(crosslink: CrossLinksLike, b: int) -> NDArray[np.complex128] | N
         return None
     zero = np.zeros_like(links[0])
     return np.stack([zero if g is None else g for g in row])
+
+
+def stacked_rows(crosslink: CrossLinksLike, receivers: Sequence[int]) -> NDArray[np.complex128] | None:
+    """(R, B, Nr, Nt): :func:`stacked_row` of each of ``receivers`` in one array; None unless they all have one
+    and of one shape."""
+    if isinstance(crosslink, CrossLinks):
+        return crosslink.stacked_rows(receivers)
+    rows = [stacked_row(crosslink, b) for b in receivers]
+    return None if any(r is None for r in rows) or len({r.shape for r in rows}) != 1 else np.stack(rows)
 
 
 def crosslink_channels(network: Network) -> CrossLinksLike:

@@ -56,7 +56,8 @@ def _all_trace_terms(channels: Channels, design: TransmitDesign) -> tuple[NDArra
 
 def _terms(at: NDArray, atd: NDArray, ar: NDArray, ard: NDArray, r: NDArray) -> tuple[NDArray, NDArray, NDArray]:
     """The traces for steering vectors (..., T, N) and covariances (..., N, N), any leading axes."""
-    q_aa, q_ad, q_dd = quadratic_forms(at, r, at), quadratic_forms(at, r, atd), quadratic_forms(atd, r, atd)
+    left = at.conj() @ r  # a_t^H R, shared by q_aa and q_ad (quadratic_forms' arithmetic, the same bits)
+    q_aa, q_ad, q_dd = np.sum(left * at, axis=-1), np.sum(left * atd, axis=-1), quadratic_forms(atd, r)
     nr2 = np.sum(np.abs(ar) ** 2, axis=-1)
     nrd2 = np.sum(np.abs(ard) ** 2, axis=-1)
     c = np.sum(ard.conj() * ar, axis=-1)  # adot_r^H a_r

@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..channels.arrays import quadratic_forms, steering
-from ..channels.crosslink import stacked_row
+from ..channels.crosslink import stacked_rows
 from ..channels.derive import Channels
 from ..design import TransmitDesign
 from ..network.model import Network
@@ -53,23 +53,49 @@ def sensing_interference_at(channels: Channels, design: TransmitDesign,
     out = np.where(want, 0.0, np.nan)
     covs = [design.covariance(j) - (design.sensing[j] if part == "data" else 0)
             for j in range(channels.n_bs)]  # once per BS, not per (receiver, BS) pair
-    loud = np.array([bool(np.any(r)) for r in covs])
     stacked_covs = _stack(covs)
-    for b in np.flatnonzero(want.any(axis=1)):
+    receivers = np.flatnonzero(want.any(axis=1))
+    if stacked_covs is not None and len({channels.rx_steering[b].shape for b in receivers}) == 1:
+        _all_pairs_at_once(channels, stacked_covs, want, out)
+        return out
+    loud = np.array([bool(np.any(r)) for r in covs])
+    for b in receivers:  # transmit arrays of different sizes: receiver by receiver, link by link
         ts = np.flatnonzero(want[b])
         u = channels.rx_steering[b][ts] / np.sqrt(channels.rx_steering[b].shape[-1])  # (T_b, Nr)
-        row = stacked_row(channels.crosslink, b) if stacked_covs is not None else None
-        if row is not None:  # every transmitter at once: (J, T_b, Nt) = u^H G_{b<-j}
-            js = np.flatnonzero(loud & (np.arange(channels.n_bs) != b))
-            v = np.matmul(u.conj()[None], row[js])  # batched products: einsum's three-operand form is slow
-            out[b, ts] = np.real(np.sum(np.matmul(v, stacked_covs[js]) * v.conj(), axis=(0, 2)))
-            continue
         for j, g in enumerate(channels.crosslink[b]):
             if g is None or not loud[j]:
                 continue
             v = u.conj() @ g  # (T_b, Nt_j): u^H G
             out[b, ts] += np.real(np.sum((v @ covs[j]) * v.conj(), axis=1))
     return out
+
+
+# complex entries of the cross-links gathered per batch of (receiver, target) pairs: a small network's pairs in one
+# batch, a large one's in a few (memory stays linear in BSs x targets)
+_BATCH_ENTRIES = 2**20
+
+
+def _all_pairs_at_once(channels: Channels, covs: NDArray[np.complex128], want: NDArray[np.bool_],
+                       out: NDArray[np.float64]) -> None:
+    """:func:`sensing_interference_at` with equal arrays: every wanted pair and every transmitter in a few array
+    operations (a receiver's own zero block and a silent transmitter's zero covariance add exact zeros)."""
+    rx, ts = np.nonzero(want)  # receiver by receiver
+    if len(rx) == 0:
+        return
+    n_bs, nt = covs.shape[0], covs.shape[-1]
+    nr = channels.rx_steering[int(rx[0])].shape[-1]
+    per = max(1, _BATCH_ENTRIES // (n_bs * nr * nt))
+    for start in range(0, len(rx), per):
+        r, t = rx[start:start + per], ts[start:start + per]
+        bs, at = np.unique(r, return_inverse=True)
+        rows = stacked_rows(channels.crosslink, bs)  # (R, J, Nr, Nt)
+        if rows is None:  # equal covariances, so equal arrays: not reached
+            raise ValueError("cross-link rows of unequal arrays")
+        links = rows.transpose(0, 2, 1, 3).reshape(len(bs), nr, n_bs * nt)  # (R, Nr, J Nt): [G_{b<-0} ...]
+        u = np.stack([channels.rx_steering[b] for b in bs])[at, t] / np.sqrt(nr)  # (P, Nr)
+        v = np.matmul(u.conj()[:, None, :], links[at])[:, 0]  # (P, J Nt): u^H G_{b<-j} for every j
+        v = v.reshape(len(r), n_bs, nt).transpose(1, 0, 2)  # (J, P, Nt)
+        out[r, t] = np.sum((np.matmul(v, covs) * v.conj()).real, axis=(0, 2))
 
 
 def _stack(covs: list[NDArray[np.complex128]]) -> NDArray[np.complex128] | None:

@@ -144,3 +144,15 @@ def test_a_large_network_evaluation_makes_only_the_links_its_heads_need(monkeypa
     made = sum(len(row._links) for row in seen[0].crosslink)
     # a sensing SINR at the head BS of each target reads that BS's row: at most T x B links, not B^2
     assert net.n_bs > 60 and made <= net.n_targets * net.n_bs < net.n_bs * (net.n_bs - 1) / 2
+
+
+@pytest.mark.parametrize("model", ["los", "rayleigh"])
+def test_interference_in_small_batches_is_the_same(model, rng, monkeypatch):
+    # a large network's pairs go a few at a time (bounded memory): the numbers do not depend on the batch size
+    import isacopt.metrics.sensing as sensing
+    net = small_multicell(4, n_bs=3, targets_per_bs=3, channels={"model": "rayleigh", "seed": 2, "crosslink": model})
+    ch, design = derive_channels(net), random_design(net, rng)
+    whole = sensing_interference_at(ch, design, "data")
+    monkeypatch.setattr(sensing, "_BATCH_ENTRIES", 1)  # one pair per batch
+    assert np.allclose(sensing_interference_at(derive_channels(net), design, "data"), whole, rtol=1e-12, atol=0)
+    assert np.allclose(whole, _literal_interference(net, ch, design, "data"), rtol=1e-10, atol=0)
