@@ -90,11 +90,35 @@ class TransmitDesign:
 
     @cached_property
     def _covariances(self) -> tuple[NDArray[np.complex128], ...]:
-        out = []
-        for w, r0 in zip(self.beams, self.sensing):
-            w = w[:, np.any(w != 0, axis=0)]  # the BS's own streams (the other columns are zero)
-            out.append(w @ w.conj().T + r0)
-        return tuple(out)
+        # each from the BS's own streams (the other columns are zero)
+        return tuple(w[:, cols] @ w[:, cols].conj().T + r0 for w, cols, r0 in zip(self.beams, self.streams, self.sensing))
+
+    @cached_property
+    def streams(self) -> tuple[NDArray[np.int64], ...]:
+        """Per BS, the users whose data it beams (its nonzero columns), ascending (read-only, computed once)."""
+        return tuple(read_only(np.flatnonzero(row)) for row in self._beaming)
+
+    @cached_property
+    def stream_bs(self) -> NDArray[np.int64] | None:
+        """Per user, the one BS beaming its data (-1: none); None when some user's data comes from several BSs
+        (CoMP). Read-only, computed once."""
+        beaming = self._beaming
+        count = beaming.sum(axis=0)
+        if np.any(count > 1):
+            return None
+        return read_only(np.where(count > 0, np.argmax(beaming, axis=0), -1))
+
+    @cached_property
+    def stacked_beams(self) -> NDArray[np.complex128] | None:
+        """(B, Nt, K): every W_b in one array when every BS has the same Nt (batched metrics), else None."""
+        return read_only(np.stack(self.beams)) if self.beams and len({w.shape for w in self.beams}) == 1 else None
+
+    @cached_property
+    def _beaming(self) -> NDArray[np.bool_]:
+        """(B, K): BS b beams user k's data."""
+        if self.stacked_beams is not None:
+            return np.any(self.stacked_beams != 0, axis=1)
+        return np.array([np.any(w != 0, axis=0) for w in self.beams], dtype=bool).reshape(len(self.beams), -1)
 
     @cached_property
     def power_w(self) -> NDArray[np.float64]:

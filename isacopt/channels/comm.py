@@ -58,6 +58,8 @@ def _drawn(network: Network, positions: NDArray[np.float64], stream: int, phase_
         ([(spec.seed, phase_stream, b) for b in range(n_bs)] if spec.model == "rician" else [])
     made = generators(keys)
     draws, phases = (made[:n_bs], made[n_bs:]) if spec.model != "los" else ([], [])
+    if not isinstance(amps, list):  # equal arrays: each BS's draws from its own stream, the arithmetic at once
+        return tuple(_combined(spec, amps, steers, draws, phases, n))
     for b, bs in enumerate(network.base_stations):
         nt = bs.tx_antennas
         amp, los = amps[b], steers[b]
@@ -72,6 +74,29 @@ def _drawn(network: Network, positions: NDArray[np.float64], stream: int, phase_
             h = amp * (np.sqrt(kappa / (1 + kappa)) * los * np.exp(1j * theta) + np.sqrt(1 / (1 + kappa)) * nlos)
         out.append(h.reshape(n, nt))
     return tuple(out)
+
+
+def _combined(spec, amp: NDArray[np.float64], los: NDArray[np.complex128], draws: list, phases: list,
+              n: int) -> NDArray[np.complex128]:
+    """(B, n, Nt): the loop of :func:`_drawn` for equal arrays, element for element the same arithmetic (and
+    bits): every BS's draws written into one array, then one expression for all of them (``uniform(0, 2 pi)``
+    is ``2 pi`` times ``random()``, bit for bit)."""
+    n_bs, nt = los.shape[0], los.shape[-1]
+    if spec.model == "los":
+        return amp * los
+    m = n * nt
+    x = np.empty((n_bs, 2 * m))
+    for b, rng in enumerate(draws):
+        rng.standard_normal(out=x[b])
+    nlos = ((x[:, :m] + 1j * x[:, m:]) / np.sqrt(2.0)).reshape(n_bs, n, nt)  # _cn's arithmetic
+    if spec.model == "rayleigh":
+        return amp * nlos
+    kappa = spec.k_factor
+    u = np.empty((n_bs, n, 1))
+    for b, rng in enumerate(phases):
+        rng.random(out=u[b, :, 0])
+    theta = 2 * np.pi * u
+    return amp * (np.sqrt(kappa / (1 + kappa)) * los * np.exp(1j * theta) + np.sqrt(1 / (1 + kappa)) * nlos)
 
 
 def _geometry(network: Network, positions: NDArray[np.float64]):

@@ -33,8 +33,7 @@ def stream_powers_at(rows: tuple[NDArray[np.complex128], ...], design: TransmitD
     n_users = design.beams[0].shape[1] if design.beams else 0
     total = np.zeros((rows[0].shape[0] if rows else 0, n_users),
                      dtype=complex if joint == "coherent" else float)
-    for h, w in zip(rows, design.beams):
-        cols = np.flatnonzero(np.any(w != 0, axis=0))  # a BS carries few of the streams: skip the others
+    for h, w, cols in zip(rows, design.beams, design.streams):  # a BS carries few of the streams: skip the others
         if cols.size == 0:
             continue
         amp = h.conj() @ w[:, cols]  # amplitude[k, j] = h_{b,k}^H w_{b,j}
@@ -63,11 +62,33 @@ def sinr(network: Network, channels: Channels, design: TransmitDesign,
 
 
 def _sinr(network: Network, channels: Channels, design: TransmitDesign, joint: JointTransmission) -> NDArray[np.float64]:
+    iota = np.array([u.receiver == "type1" for u in network.users], dtype=float)
+    one_bs = _one_bs_per_stream(channels, design)
+    if one_bs is not None:
+        signal, received, sensing = one_bs
+        return signal / (received - signal + iota * sensing + channels.noise_w)
     p = stream_powers(channels, design, joint)
     signal = np.diag(p).copy()
     inter = p.sum(axis=1) - signal
-    iota = np.array([u.receiver == "type1" for u in network.users], dtype=float)
     return signal / (inter + iota * sensing_interference(channels, design) + channels.noise_w)
+
+
+def _one_bs_per_stream(channels: Channels, design: TransmitDesign):
+    """(signal, data received, sensing received) per user [W] when every user's data comes from at most one BS
+    and every BS has the same Nt (no CoMP: coherent and non-coherent alike), else None. Then the data a user
+    receives from BS b is ``h^H (W_b W_b^H) h`` and the (K, K) stream powers are not needed: a few array
+    operations on (B, K, Nt) arrays instead of a loop over BSs and a K x K matrix."""
+    owner, w = design.stream_bs, design.stacked_beams  # (K,), (B, Nt, K)
+    if owner is None or w is None or len({h.shape for h in channels.comm}) != 1:
+        return None
+    h = np.stack(channels.comm)  # (B, K, Nt)
+    received = np.real(np.sum(quadratic_forms(h, w @ np.swapaxes(w, 1, 2).conj()), axis=0))
+    sensing = np.real(np.sum(quadratic_forms(h, np.stack(design.sensing)), axis=0))
+    users = np.flatnonzero(owner >= 0)
+    signal = np.zeros(len(owner))
+    b = owner[users]
+    signal[users] = np.abs(np.sum(h[b, users].conj() * w[b, :, users], axis=-1)) ** 2
+    return signal, received, sensing
 
 
 def rate(sinr_linear: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -72,3 +72,38 @@ def test_single_user_noise_limited_closed_form():
 
 def test_rate_is_log2_one_plus_sinr():
     assert np.allclose(rate(np.array([0.0, 1.0, 3.0, 1023.0])), [0.0, 1.0, 2.0, 10.0])
+
+
+@pytest.mark.parametrize("joint", ["coherent", "non_coherent"])
+def test_one_bs_per_stream_sinr_is_the_stream_power_formula(joint, rng, monkeypatch):
+    # without CoMP every user's data comes from one BS: isacopt then sums h^H (W_b W_b^H) h instead of forming
+    # the K x K stream powers; both must be the SPEC formula, written out here user by user
+    import isacopt.metrics.comm as comm
+    from isacopt.design import TransmitDesign
+
+    net = two_cell_network(channels={"model": "rayleigh", "seed": 3})
+    ch = derive_channels(net)
+    full = random_design(net, rng, scale=np.sqrt(ch.noise_w / np.mean([np.mean(np.abs(h) ** 2) for h in ch.comm])))
+    owner = [0, 1, -1, 1]  # u2 unserved
+    beams = [np.where(np.array(owner)[None, :] == b, w, 0) for b, w in enumerate(full.beams)]
+    design = TransmitDesign.from_arrays(net, beams, full.sensing)
+    assert design.stream_bs.tolist() == owner
+    want = []
+    for k, u in enumerate(net.users):
+        amp = [sum(ch.comm[b][k].conj() @ design.beams[b][:, j] for b in range(net.n_bs)) for j in range(net.n_users)]
+        data = [abs(a) ** 2 for a in amp]
+        sensing = sum((ch.comm[b][k].conj() @ design.sensing[b] @ ch.comm[b][k]).real for b in range(net.n_bs))
+        want.append(data[k] / (sum(data) - data[k] + (sensing if u.receiver == "type1" else 0) + ch.noise_w))
+    assert comm._one_bs_per_stream(ch, design) is not None
+    got = sinr(net, ch, design, joint)
+    assert np.allclose(got, want, rtol=1e-12, atol=0)
+    assert got[2] == 0.0
+    monkeypatch.setattr(comm, "_one_bs_per_stream", lambda *args: None)  # the K x K stream powers instead
+    assert np.allclose(sinr(net, ch, TransmitDesign(design.beams, design.sensing), joint), want, rtol=1e-12, atol=0)
+
+def test_comp_streams_take_the_stream_power_path(rng):
+    net = two_cell_network(channels={"model": "rayleigh", "seed": 3})
+    design = random_design(net, rng)  # every BS beams every user: CoMP
+    assert design.stream_bs is None
+    from isacopt.metrics.comm import _one_bs_per_stream
+    assert _one_bs_per_stream(derive_channels(net), design) is None
