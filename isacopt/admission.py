@@ -43,13 +43,14 @@ def admit_sensing(network: Network, clusters: Sequence[Sequence[int]], probed: S
     """Step 1 of the module's rule; unprobed targets keep their cluster and cost nothing."""
     s = network.system
     left = capacities(network)
-    heads = np.array([c[0] for c in clusters], dtype=np.int64)
-    gap = np.linalg.norm(network.target_positions - network.bs_positions[heads], axis=1) if len(heads) else []
-    order = sorted(range(len(clusters)), key=lambda t: gap[t])  # nearest first (stable: ties by index)
     out_c, out_s = list(map(tuple, clusters)), [False] * len(clusters)
-    for t in order:
-        if not probed[t] or len(clusters[t]) == 1:
-            continue
+    asking = [t for t, c in enumerate(clusters) if probed[t] and len(c) > 1]  # the others cost nothing
+    if not asking:
+        return SensingAdmission(tuple(out_c), tuple(out_s), left)
+    heads = np.array([clusters[t][0] for t in asking], dtype=np.int64)
+    gap = np.linalg.norm(network.target_positions[asking] - network.bs_positions[heads], axis=1)
+    for i in np.argsort(gap, kind="stable").tolist():  # nearest first (stable: ties by index)
+        t = asking[i]
         head, members = clusters[t][0], clusters[t][1:]
         raw = [s.raw_echo_bps(network.base_stations[b].rx_antennas) for b in members]
         if wants_signal and all(left[b] >= r for b, r in zip(members, raw)):
@@ -66,6 +67,8 @@ def admit_sensing(network: Network, clusters: Sequence[Sequence[int]], probed: S
 
 def trim_comp(clusters: Sequence[Sequence[int]], left_bps: np.ndarray) -> tuple[tuple[int, ...], ...]:
     """Step 2a: BSs with no capacity left leave the CoMP clusters they do not head."""
+    if all(len(c) <= 1 for c in clusters):  # no CoMP: nothing to trim
+        return tuple(map(tuple, clusters))
     return tuple(tuple(c[:1]) + tuple(b for b in c[1:] if left_bps[b] > 0) for c in clusters)
 
 

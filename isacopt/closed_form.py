@@ -88,8 +88,9 @@ def _free_of_users_all(bases: list[NDArray[np.complex128]], reduced: list[NDArra
             groups.setdefault(h.shape, []).append(j)
     for js in groups.values():
         _, svs, vhs = np.linalg.svd(np.stack([reduced[j] for j in js]), full_matrices=True)
-        for j, sv, vh in zip(js, svs, vhs):
-            rank = int(np.sum(sv > 1e-9 * max(sv.max(initial=0.0), np.finfo(float).tiny)))
+        largest = np.maximum(svs.max(axis=1, initial=0.0), np.finfo(float).tiny)
+        ranks = np.sum(svs > 1e-9 * largest[:, None], axis=1).tolist()  # every BS's rank in one pass
+        for j, rank, vh in zip(js, ranks, vhs):
             out[j] = bases[j] @ vh[rank:].conj().T
     return out
 

@@ -126,9 +126,12 @@ class BaselineDesign(LoadOptions):
         radar = nearest_clusters(network.bs_positions, network.target_positions, radar_cluster)
         comp = joint_cluster > 1
         check_cluster_sizes(network, comm_cluster=joint_cluster)
-        order = nearest_bs_orders(network, [k for k, h in enumerate(served) if h >= 0]) if comp else {}
-        serving = tuple(() if h < 0 else (h, *([b for b in order[k] if b != h][:joint_cluster - 1] if comp else ()))
-                        for k, h in enumerate(served))
+        if comp:
+            order = nearest_bs_orders(network, [k for k, h in enumerate(served) if h >= 0])
+            serving = tuple(() if h < 0 else (h, *[b for b in order[k] if b != h][:joint_cluster - 1])
+                            for k, h in enumerate(served))
+        else:
+            serving = tuple(() if h < 0 else (h,) for h in served)
         signal = tuple(False for _ in radar)
         left = None
         if self.backhaul == "admit" and any(b.backhaul_bps is not None for b in network.base_stations):

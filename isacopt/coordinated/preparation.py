@@ -15,16 +15,16 @@ from ..network.model import Network
 def serving_heads(network: Network, serving: dict[str, str] | None, max_users_per_bs: int | None) -> tuple[int, ...]:
     """Serving BS of every user: the explicit map, else the nearest BS; beyond ``max_users_per_bs``
     a BS serves its nearest users and the others are left unserved (-1)."""
+    nearest = nearest_bs(network.user_positions, network.bs_positions).tolist()
+    if not serving:
+        return served_users(network, nearest, max_users_per_bs)
     bs_index = {b.id: i for i, b in enumerate(network.base_stations)}
     user_ids = {u.id for u in network.users}
-    if serving is not None:
-        bad = [(f"serving[{u!r}]", f"unknown user id; known: {sorted(user_ids)[:8]}") for u in serving if u not in user_ids]
-        bad += [(f"serving[{u!r}]", f"unknown base station {b!r}") for u, b in serving.items() if b not in bs_index]
-        if bad:
-            raise ValidationError(bad)
-    nearest = nearest_bs(network.user_positions, network.bs_positions).tolist()
-    heads = [bs_index[serving[u.id]] if serving and u.id in serving else nearest[k]
-             for k, u in enumerate(network.users)]
+    bad = [(f"serving[{u!r}]", f"unknown user id; known: {sorted(user_ids)[:8]}") for u in serving if u not in user_ids]
+    bad += [(f"serving[{u!r}]", f"unknown base station {b!r}") for u, b in serving.items() if b not in bs_index]
+    if bad:
+        raise ValidationError(bad)
+    heads = [bs_index[serving[u.id]] if u.id in serving else nearest[k] for k, u in enumerate(network.users)]
     return served_users(network, heads, max_users_per_bs)
 
 

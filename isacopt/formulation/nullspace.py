@@ -81,7 +81,7 @@ def null_spaces(network: Network, channels: Channels, serving_heads: list[int], 
     bases, ranks, nulled, protected, short, stacks = [], [], [], [], [], []
     for j, bs in enumerate(network.base_stations):
         neighbours_c = nearest_other_bs(network, j, comm_cluster - 1)
-        users = tuple(np.flatnonzero(np.isin(heads, neighbours_c)).tolist())
+        users = tuple(np.flatnonzero(np.isin(heads, neighbours_c)).tolist()) if neighbours_c else ()
         victims = tuple(nearest_other_bs(network, j, sensing_cluster - 1))
         rows = [channels.comm[j][k].conj()[None, :] for k in users]  # h^H w = 0
         for b in victims:                                             # G_{b<-j} w = 0 (or part of it)

@@ -55,6 +55,8 @@ def sensing_interference_at(channels: Channels, design: TransmitDesign,
             for j in range(channels.n_bs)]  # once per BS, not per (receiver, BS) pair
     stacked_covs = _stack(covs)
     receivers = np.flatnonzero(want.any(axis=1))
+    if channels.n_bs == 1:  # no other transmitter
+        return out
     if stacked_covs is not None and len({channels.rx_steering[b].shape for b in receivers}) == 1:
         _all_pairs_at_once(channels, stacked_covs, want, out)
         return out
