@@ -8,6 +8,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..network.model import Network
+from ..shared_arrays import read_only
 from .arrays import azimuth, steering, steering_derivative
 from .comm import comm_channels, eavesdropper_channels
 from .crosslink import CrossLinksLike, crosslink_channels
@@ -47,6 +48,15 @@ class Channels:
     def n_bs(self) -> int:
         """Number of base stations B."""
         return len(self.comm)
+
+    def stacked(self, name: str) -> NDArray | None:
+        """The per-BS arrays of field ``name`` (``comm``, ``tx_steering``, ...) as one read-only (B, ...) array when
+        every BS's has the same shape, else None: made once per Channels (several metrics batch over BSs)."""
+        cache = self.__dict__.setdefault("_stacked", {})
+        if name not in cache:
+            parts = getattr(self, name)
+            cache[name] = read_only(np.stack(parts)) if parts and len({p.shape for p in parts}) == 1 else None
+        return cache[name]
 
     def subset(self, bss: list[int], users: list[int], targets: list[int]) -> "Channels":
         """The channels of some BSs, users and targets (in the order given)."""

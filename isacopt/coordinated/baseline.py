@@ -122,8 +122,9 @@ class BaselineDesign(LoadOptions):
         check_cluster_sizes(network, comm_cluster=comm_cluster, sensing_cluster=sensing_cluster)
         check_cluster_sizes(network, sensing_cluster=radar_cluster)
         served = serving_heads(network, None, self.users_per_bs)
-        probing = probed_targets(network, self.targets_per_bs)
         radar = nearest_clusters(network.bs_positions, network.target_positions, radar_cluster)
+        # a cluster's head is the nearest BS (ties: the lower index), as probed_targets would find again
+        probing = probed_targets(network, self.targets_per_bs, heads=[c[0] for c in radar])
         comp = joint_cluster > 1
         check_cluster_sizes(network, comm_cluster=joint_cluster)
         if comp:

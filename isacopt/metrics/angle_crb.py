@@ -46,10 +46,9 @@ def all_trace_terms(channels: Channels, design: TransmitDesign) -> tuple[NDArray
 
 def _all_trace_terms(channels: Channels, design: TransmitDesign) -> tuple[NDArray, NDArray, NDArray]:
     r = design.stacked_covariances
-    if r is not None and len(r) == channels.n_bs and len({a.shape for a in channels.tx_steering}) == 1 \
-            and len({a.shape for a in channels.rx_steering}) == 1:
-        return _terms(np.stack(channels.tx_steering), np.stack(channels.tx_steering_dot),
-                      np.stack(channels.rx_steering), np.stack(channels.rx_steering_dot), r)
+    steering = [channels.stacked(name) for name in ("tx_steering", "tx_steering_dot", "rx_steering", "rx_steering_dot")]
+    if r is not None and len(r) == channels.n_bs and all(a is not None for a in steering):
+        return _terms(*steering, r)
     rows = [trace_terms(channels, design, b) for b in range(channels.n_bs)]
     return tuple(np.stack([row[i] for row in rows]) for i in range(3))  # type: ignore[return-value]
 

@@ -78,10 +78,9 @@ def _one_bs_per_stream(channels: Channels, design: TransmitDesign):
     and every BS has the same Nt (no CoMP: coherent and non-coherent alike), else None. Then the data a user
     receives from BS b is ``h^H (W_b W_b^H) h`` and the (K, K) stream powers are not needed: a few array
     operations on (B, K, Nt) arrays instead of a loop over BSs and a K x K matrix."""
-    owner, w = design.stream_bs, design.stacked_beams  # (K,), (B, Nt, K)
-    if owner is None or w is None or len({h.shape for h in channels.comm}) != 1:
+    owner, w, h = design.stream_bs, design.stacked_beams, channels.stacked("comm")  # (K,), (B, Nt, K), (B, K, Nt)
+    if owner is None or w is None or h is None:
         return None
-    h = np.stack(channels.comm)  # (B, K, Nt)
     received = np.real(np.sum(quadratic_forms(h, w @ np.swapaxes(w, 1, 2).conj()), axis=0))
     sensing = np.real(np.sum(quadratic_forms(h, np.stack(design.sensing)), axis=0))
     users = np.flatnonzero(owner >= 0)

@@ -85,8 +85,9 @@ def cross_gains(channels: Channels, design: TransmitDesign, waveform: Waveform) 
     """(B, T): the beampattern gain a cross pair (i != j) sees: of R0_i (orthogonal) or of R_i (unified)."""
     if _checked(waveform) == "unified":
         return target_beampattern(channels, design)
-    if len({a.shape for a in channels.tx_steering}) == 1:  # every BS at once
-        return np.real(quadratic_forms(np.stack(channels.tx_steering), np.stack(design.sensing)))
+    a = channels.stacked("tx_steering")
+    if a is not None:  # every BS at once
+        return np.real(quadratic_forms(a, np.stack(design.sensing)))
     rows = [np.real(quadratic_forms(a, design.sensing[b])) for b, a in enumerate(channels.tx_steering)]
     return np.array(rows).reshape(channels.n_bs, -1)
 

@@ -32,9 +32,9 @@ def target_beampattern(channels: Channels, design: TransmitDesign) -> NDArray[np
 
 def _target_beampattern(channels: Channels, design: TransmitDesign) -> NDArray[np.float64]:
     r = design.stacked_covariances
-    if r is not None and len(r) == channels.n_bs and len({a.shape for a in channels.tx_steering}) == 1:
-        # every BS at once
-        return np.real(quadratic_forms(np.stack(channels.tx_steering), r)).reshape(channels.n_bs, -1)
+    a = channels.stacked("tx_steering")
+    if r is not None and len(r) == channels.n_bs and a is not None:  # every BS at once
+        return np.real(quadratic_forms(a, r)).reshape(channels.n_bs, -1)
     rows = [np.real(quadratic_forms(a, design.covariance(b)))
             for b, a in enumerate(channels.tx_steering)]
     return np.array(rows).reshape(channels.n_bs, -1)
@@ -51,13 +51,15 @@ def sensing_interference_at(channels: Channels, design: TransmitDesign,
     shape = channels.target_distance_m.shape
     want = np.ones(shape, dtype=bool) if pairs is None else np.asarray(pairs, dtype=bool)
     out = np.where(want, 0.0, np.nan)
-    covs = [design.covariance(j) - (design.sensing[j] if part == "data" else 0)
-            for j in range(channels.n_bs)]  # once per BS, not per (receiver, BS) pair
-    stacked_covs = _stack(covs)
+    if part == "data":  # once per BS, not per (receiver, BS) pair
+        covs = [design.covariance(j) - design.sensing[j] for j in range(channels.n_bs)]
+        stacked_covs = _stack(covs)
+    else:
+        covs, stacked_covs = [design.covariance(j) for j in range(channels.n_bs)], design.stacked_covariances
     receivers = np.flatnonzero(want.any(axis=1))
     if channels.n_bs == 1:  # no other transmitter
         return out
-    if stacked_covs is not None and len({channels.rx_steering[b].shape for b in receivers}) == 1:
+    if stacked_covs is not None and channels.stacked("rx_steering") is not None:
         _all_pairs_at_once(channels, stacked_covs, want, out)
         return out
     loud = np.array([bool(np.any(r)) for r in covs])
@@ -94,7 +96,7 @@ def _all_pairs_at_once(channels: Channels, covs: NDArray[np.complex128], want: N
         if rows is None:  # equal covariances, so equal arrays: not reached
             raise ValueError("cross-link rows of unequal arrays")
         links = rows.transpose(0, 2, 1, 3).reshape(len(bs), nr, n_bs * nt)  # (R, Nr, J Nt): [G_{b<-0} ...]
-        u = np.stack([channels.rx_steering[b] for b in bs])[at, t] / np.sqrt(nr)  # (P, Nr)
+        u = channels.stacked("rx_steering")[r, t] / np.sqrt(nr)  # (P, Nr)
         v = np.matmul(u.conj()[:, None, :], links[at])[:, 0]  # (P, J Nt): u^H G_{b<-j} for every j
         v = v.reshape(len(r), n_bs, nt).transpose(1, 0, 2)  # (J, P, Nt)
         out[r, t] = np.sum((np.matmul(v, covs) * v.conj()).real, axis=(0, 2))
