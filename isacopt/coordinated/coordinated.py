@@ -52,7 +52,7 @@ from ..solve.outcome import certified_status, make_solution
 from .compiled import CompiledSDP
 from .optimise import Outcome, checks_for
 from ..loads import probed_targets
-from .preparation import association_of, prepare, sensing_heads
+from .preparation import association_of, prepare, sensing_heads, serving_heads
 from .widen import with_every_target
 from .socp import CompiledSOCP
 from .solve_path import optimise
@@ -227,6 +227,8 @@ class CoordinatedBeamforming(LoadOptions):
         problems = needs_problems(kind, network)
         if kind.needs == "targets" and not self.sensing_streams and network.n_users == 0:
             problems.append(("sensing_streams", "with no users and no sensing streams nothing is transmitted"))
+        elif kind.angle_crb and not self.sensing_streams:
+            problems += self._silent_heads(network)
         if self.relaxation == "socp" and (not kind.socp or self.beampattern_floor_w is not None
                                           or self.sensing_sinr_db is not None or self.per_antenna_power):
             names = " and ".join(c.name for c in REGISTRY["coordinated"].values() if c.socp)
@@ -248,6 +250,16 @@ class CoordinatedBeamforming(LoadOptions):
                              "keeps each covariance, hence every sensing SINR, only with them)"))
         if problems:
             raise ValidationError(problems)
+
+    def _silent_heads(self, network: Network) -> list[tuple[str, str]]:
+        """Targets whose sensing BS serves no user: without sensing streams it transmits nothing, so their angle
+        CRB is infinite whatever the design (the objective cannot be posed)."""
+        speaking = set(serving_heads(network, self.serving, self.users_per_bs))
+        return [(f"targets[{t}] ({network.targets[t].id})",
+                 f"its sensing BS {network.base_stations[b].id!r} serves no user and sensing_streams is off: it "
+                 "transmits nothing, so the angle CRB is infinite; turn sensing_streams on, or map the target to a "
+                 "serving BS (sensing_map)")
+                for t, b in enumerate(sensing_heads(network, self.sensing_map)) if b not in speaking]
 
     def _compiled_for(self, st: Structure, relaxation: str | None = None):
         relaxation = relaxation or self.method

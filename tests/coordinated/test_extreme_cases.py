@@ -86,3 +86,22 @@ def test_an_angle_crb_lost_in_extraction_is_not_reported_as_optimal():
                      targets=[{"id": "t0", "position_m": (90, 60)}, {"id": "t1", "position_m": (490, 70)}])
     sol = iso.CoordinatedBeamforming(objective="min_angle_crb", sensing_cluster=2, randomisations=2).solve(net)
     assert sol.status in OK and np.isfinite(sol.objective) or (sol.status == "solver_failure" and "relaxation" in sol.reason)
+
+
+def test_a_target_whose_sensing_bs_transmits_nothing_is_refused_for_the_angle_crb():
+    # found by the solve fuzzer: without sensing streams a BS serving no user is silent, so the angle CRB of its
+    # target is infinite for every design; that was reported as optimal with an infinite objective
+    net = iso.Network(channels={"model": "los"},
+                      base_stations=[{"id": "b0", "position_m": (0, 0), "tx_antennas": 1, "rx_antennas": 2, "power_w": 1.0},
+                                     {"id": "b1", "position_m": (400, 0), "tx_antennas": 1, "rx_antennas": 2, "power_w": 0.1}],
+                      users=[{"id": "u0", "position_m": (-12.7, 25.1), "sinr_db": -5.0}],
+                      targets=[{"id": "t0", "position_m": (90, 60)}, {"id": "t1", "position_m": (490, 70)}])
+    silent = iso.CoordinatedBeamforming(objective="min_angle_crb", sensing_streams=False)
+    with pytest.raises(iso.ValidationError) as err:
+        silent.solve(net)
+    assert [field for field, _ in err.value.problems] == ["targets[1] (t1)"]
+    assert "sensing_streams" in err.value.problems[0][1]
+    mapped = silent.model_copy(update={"sensing_map": {"t1": "b0"}})  # the serving BS senses it: finite
+    sol = mapped.solve(net)
+    assert sol.ok and np.isfinite(sol.objective)
+    assert iso.CoordinatedBeamforming(objective="min_angle_crb").solve(net).ok  # with sensing streams
