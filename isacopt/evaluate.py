@@ -11,10 +11,11 @@ from pydantic import TypeAdapter
 from .association import Association
 from .channels.derive import Channels
 from .design import TransmitDesign
-from .metrics import (angle_crb, area_spectral_efficiency, backhaul_load, energy_efficiency, in_window,
+from .metrics import (area_spectral_efficiency, backhaul_load, energy_efficiency, in_window,
                       joint_transmission_rates, radar_rate, rate, sensing_sinr, sinr,
                       target_beampattern)
 from .metrics.backhaul import SensingLevel
+from .metrics.angle_crb import angle_crb_at
 from .metrics.sensing import at_heads
 from .metrics.comm import JointTransmission
 from .metrics.position_crlb import CrlbModel, PairSet, model_crlb
@@ -38,7 +39,7 @@ class Evaluation:
     sinr: np.ndarray
     gains: np.ndarray            # (B, T)
     sensing_sinr: np.ndarray     # (B, T), at each target's head BS (NaN elsewhere: links not made)
-    angle_crb: np.ndarray        # (B, T)
+    angle_crb: np.ndarray        # (B, T), at each target's head BS (NaN elsewhere)
     position_crlb: np.ndarray    # (T,)
     load: np.ndarray             # (B,)
     eavesdroppers: list[EavesdropperResult] = field(default_factory=list)
@@ -70,7 +71,8 @@ def evaluate(network: Network, channels: Channels, design: TransmitDesign, assoc
     heads = [c[0] for c in association.sensing]
     # at each target's head BS only (NaN elsewhere): the other receivers' cross-links are never made
     ssinr = sensing_sinr(network, channels, design, pairs=at_heads(gains.shape, heads))
-    crb = angle_crb(network, channels, design)
+    crb = np.full(gains.shape, np.nan)  # at each target's head BS (NaN elsewhere), like the sensing SINRs
+    crb[np.asarray(heads, dtype=np.int64), np.arange(len(heads))] = angle_crb_at(network, channels, design, heads)
     model = crlb if crlb is not None else CrlbModel(pairs=pairs)
     crlb = model_crlb(network, channels, design, association.sensing, model, target_pairs) if network.n_targets \
         else np.zeros(0)

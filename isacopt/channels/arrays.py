@@ -14,11 +14,16 @@ def azimuth(from_xy: ArrayLike, to_xy: ArrayLike) -> NDArray[np.float64]:
 
 def steering(n: int, phi: ArrayLike, orientation: float = 0.0) -> NDArray[np.complex128]:
     """a_N(phi)[n] = exp(j pi n cos(phi - psi)), n = 0..N-1; shape phi.shape + (N,)."""
-    phase = np.pi * np.arange(n) * np.cos(np.asarray(phi, dtype=float)[..., None] - orientation)
-    # cos and sin written into one complex array: the same bits as exp(1j * phase), a third less time
+    c = np.cos(np.asarray(phi, dtype=float)[..., None] - orientation)
+    phase = np.pi * np.arange(n) * c
+    # cos and sin written into one complex array: the same bits as exp(1j * phase), a third less time; the first
+    # element's phase is 0 * c, whose cos is 1 and whose sin is that signed zero (no trigonometry for it)
     out = np.empty(phase.shape, dtype=np.complex128)
-    np.cos(phase, out=out.real)
-    np.sin(phase, out=out.imag)
+    if n:
+        out.real[..., 0] = 1.0
+        out.imag[..., 0] = 0.0 * c[..., 0]
+    np.cos(phase[..., 1:], out=out.real[..., 1:])
+    np.sin(phase[..., 1:], out=out.imag[..., 1:])
     return out
 
 

@@ -145,16 +145,18 @@ class BaselineDesign(LoadOptions):
         for t, c in enumerate(radar):
             for b in c if probing[t] >= 0 else ():
                 illuminated[b].append(t)
-        carried: list[list[int]] = [[] for _ in range(network.n_bs)]
-        for k, c in enumerate(serving):
-            for b in c:
-                carried[b].append(k)
+        own = nodes_of(served, network.n_bs)
+        carried = own  # without CoMP a BS carries the users it heads
+        if comp:
+            carried = [[] for _ in range(network.n_bs)]
+            for k, c in enumerate(serving):
+                for b in c:
+                    carried[b].append(k)
         # the model's M dedicated beams are streams (SPEC.md section 10); without a target load the sensing
         # signal is a covariance toward however many targets, which needs one dimension, not one per target;
         # CoMP's regularised beams and sensing beams not kept off the users need no dimension per stream
         # (zero-forcing refuses by itself)
         dedicated = self.sensing_streams == "dedicated" and self.sensing != "none" and self.targets_per_bs is not None
-        own = nodes_of(served, network.n_bs)
         streams = [0] * network.n_bs if comp or not self.project_sensing else \
             [len(own[b]) + (len(illuminated[b]) if dedicated else 0) for b in range(network.n_bs)]
         nulls = null_spaces(network, channels, list(served), comm_cluster=comm_cluster,
@@ -164,7 +166,7 @@ class BaselineDesign(LoadOptions):
         design = closed_form_design(network, channels, served=served, illuminated=illuminated, nulls=nulls,
                                     precoder=self.precoder, sensing_streams=self.sensing_streams,
                                     comm_fraction=self.comm_fraction, sensing=self.sensing,
-                                    carried=carried if comp else None, project_sensing=self.project_sensing,
+                                    carried=carried, project_sensing=self.project_sensing,
                                     data_power=self.data_power)
         assoc = Association(serving=serving, sensing=radar)
         caps = None

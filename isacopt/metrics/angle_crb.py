@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -71,11 +73,29 @@ def angle_crb(network: Network, channels: Channels, design: TransmitDesign) -> N
     out = np.full(channels.target_distance_m.shape, np.inf)
     if out.shape[1] == 0:
         return out
-    tiny = np.finfo(float).tiny
-    t_dd, t_aa, t_da = all_trace_terms(channels, design)  # angle_crb_value, for every (BS, target) at once
+    # angle_crb_value, for every (BS, target) at once
+    return _crb(network, channels, all_trace_terms(channels, design), np.einsum("bbt->bt", channels.radar_gain))
+
+
+def angle_crb_at(network: Network, channels: Channels, design: TransmitDesign, heads: Sequence[int]) -> NDArray[np.float64]:
+    """(T,): :func:`angle_crb` of target t at BS ``heads[t]`` only (what a target's report needs): the traces of
+    those (BS, target) pairs alone, a B-th of the work."""
+    heads = np.asarray(heads, dtype=np.int64)
+    t = np.arange(len(heads))
+    steering = [channels.stacked(name) for name in ("tx_steering", "tx_steering_dot", "rx_steering", "rx_steering_dot")]
+    r = design.stacked_covariances
+    if len(heads) == 0 or r is None or any(a is None for a in steering):
+        return angle_crb(network, channels, design)[heads, t]
+    at, atd, ar, ard = (a[heads, t][:, None, :] for a in steering)  # (T, 1, N): one row per target
+    terms = tuple(x[:, 0] for x in _terms(at, atd, ar, ard, r[heads]))
+    return _crb(network, channels, terms, channels.radar_gain[heads, heads, t])
+
+
+def _crb(network: Network, channels: Channels, terms: tuple[NDArray, NDArray, NDArray], gain: NDArray) -> NDArray:
+    """:func:`angle_crb_value` of arrays of trace terms and monostatic gains."""
+    t_dd, t_aa, t_da = terms
     info = t_dd * t_aa - np.abs(t_da) ** 2
-    ok = (t_aa > 0) & (info > 1e-12 * np.maximum(t_dd * t_aa, tiny))
-    gain = np.einsum("bbt->bt", channels.radar_gain)
+    ok = (t_aa > 0) & (info > 1e-12 * np.maximum(t_dd * t_aa, np.finfo(float).tiny))
     with np.errstate(divide="ignore", invalid="ignore"):
         value = channels.noise_w / (2.0 * network.system.samples * gain) * t_aa / info
     return np.where(ok, value, np.inf)

@@ -187,7 +187,10 @@ def _measurement_rows(network: Network, clusters: Sequence[Sequence[int]], pairs
     range pairs (in :func:`pairs_of`'s order) and then its azimuths: made per group of targets with clusters of
     one size and one kind of pair (usually one group), not row by row."""
     groups: dict[tuple[int, PairSet], list[int]] = {}
-    for t, cluster in enumerate(clusters):
+    sizes, kinds = set(map(len, clusters)), {pairs} if target_pairs is None else set(target_pairs)
+    if len(sizes) == 1 and len(kinds) == 1:  # the usual case: one group, no need to sort targets into groups
+        groups[(sizes.pop(), kinds.pop())] = list(range(len(clusters)))
+    for t, cluster in enumerate(clusters if not groups else ()):
         groups.setdefault((len(cluster), pairs if target_pairs is None else target_pairs[t]), []).append(t)
     parts = []
     for (n, pt), ts in groups.items():

@@ -91,7 +91,8 @@ def _all_pairs_at_once(channels: Channels, covs: NDArray[np.complex128], want: N
     per = max(1, _BATCH_ENTRIES // (n_bs * nr * nt))
     for start in range(0, len(rx), per):
         r, t = rx[start:start + per], ts[start:start + per]
-        bs, at = np.unique(r, return_inverse=True)
+        first = np.r_[True, r[1:] != r[:-1]]  # r is sorted: each receiver's run starts where it changes
+        bs, at = r[first], np.cumsum(first) - 1
         rows = stacked_rows(channels.crosslink, bs)  # (R, J, Nr, Nt)
         if rows is None:  # equal covariances, so equal arrays: not reached
             raise ValueError("cross-link rows of unequal arrays")

@@ -85,3 +85,21 @@ def test_no_power_gives_infinite_crb():
     net = one_bs(4, 3, 0, (300, 120))
     design = TransmitDesign.from_arrays(net, [np.zeros((4, 0))], [np.zeros((4, 4))])
     assert angle_crb(net, derive_channels(net), design)[0, 0] == math.inf
+
+
+@pytest.mark.parametrize("equal_arrays", [True, False])
+def test_crb_at_the_heads_is_the_full_matrix_there(equal_arrays, rng):
+    # the evaluation computes each target's CRB at its head only; a full (B, T) matrix, read at the heads, agrees
+    from isacopt.metrics.angle_crb import angle_crb_at
+    from tests.helpers import random_design, small_multicell
+
+    net = small_multicell(5, n_bs=3, targets_per_bs=2, channels={"model": "rayleigh", "seed": 5})
+    if not equal_arrays:
+        data = net.model_dump()
+        data["base_stations"][2]["tx_antennas"] = 6
+        net = iso.Network.model_validate(data)
+    ch, design = derive_channels(net), random_design(net, rng)
+    heads = [2, 0, 0, 1, 2, 1]
+    full = angle_crb(net, ch, design)
+    assert np.allclose(angle_crb_at(net, ch, design, heads), full[heads, np.arange(6)], rtol=1e-12, atol=0)
+    assert angle_crb_at(net, ch, design, []).shape == (0,)
