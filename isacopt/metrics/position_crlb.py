@@ -309,6 +309,13 @@ def position_crlb(network: Network, channels: Channels, design: TransmitDesign,
     """(T,): position CRLB tr(J_t^{-1}) of every target [m^2]; ``inf`` where J_t is singular.
     Options: :func:`position_fim` (``waveform``: which covariance a cross pair sees; ``interference``:
     pair SINRs instead of SNRs; ``angle_information``: monostatic angle information added)."""
+    if not angle_information and max(map(len, clusters), default=0) <= 1:
+        # at most one BS per cluster and no angles: one range per target, a rank-one FIM, singular whatever the
+        # design (the options are still checked, as the full computation would)
+        _checked(waveform)
+        for kind in {pairs, *(target_pairs or ())}:
+            pairs_of([], kind)
+        return np.full(network.n_targets, np.inf)
     fims = position_fim(network, channels, design, clusters, pairs, waveform=waveform, interference=interference,
                         angle_information=angle_information, range_information=range_information,
                         target_pairs=target_pairs)

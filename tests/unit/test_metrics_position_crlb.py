@@ -107,3 +107,25 @@ def test_more_cooperation_never_hurts(rng):
     assert all(b <= a for a, b in zip(values, values[1:]))
     assert position_crlb(net, ch, d, [tuple(range(5))], "multistatic")[0] <= \
         position_crlb(net, ch, d, [tuple(range(5))], "fusion")[0]
+
+
+@pytest.mark.parametrize("pairs", ["fusion", "multistatic", "coherent"])
+def test_single_bs_clusters_are_infinite_without_building_the_fims(pairs, rng):
+    # position_crlb answers one-BS clusters (one range each, a rank-one FIM) without computing the FIMs: the same
+    # answer as the FIMs' own eigenvalues, and the same errors for options that do not exist
+    from isacopt.metrics.position_crlb import crlb_from_fims
+    from tests.helpers import random_design, small_multicell
+
+    net = small_multicell(6, n_bs=3, targets_per_bs=2)
+    ch, design = derive_channels(net), random_design(net, rng)
+    clusters = [(0,), (1,), (2,), (), (1,), (0,)]
+    fims = position_fim(net, ch, design, clusters, pairs)
+    assert np.all(np.isinf(crlb_from_fims(fims))) and np.any(fims != 0)
+    assert np.all(np.isinf(position_crlb(net, ch, design, clusters, pairs, interference=True)))
+    with pytest.raises(ValueError, match="pairs must be"):
+        position_crlb(net, ch, design, clusters, "bistatic")
+    with pytest.raises(ValueError, match="sensing_waveform"):
+        position_crlb(net, ch, design, clusters, pairs, waveform="mixed")
+    # with angle information one BS does localise a target
+    assert np.all(np.isfinite(position_crlb(net, ch, design, [(0,), (0,), (1,), (1,), (2,), (2,)], pairs,
+                                            angle_information=True)))
