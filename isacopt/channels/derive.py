@@ -86,8 +86,8 @@ def derive_channels(network: Network) -> Channels:
     rcs = np.array([t.rcs_m2 for t in network.targets], dtype=float)
     gain = radar_gain(dist[:, None, :], dist[None, :, :], rcs[None, None, :], network.system)
     psi = [np.deg2rad(b.orientation_deg) for b in network.base_stations]
-    tx, tx_dot, rx, rx_dot = _tx_rx_steering(network, phi, psi)
-    return Channels(
+    (tx, tx_dot, rx, rx_dot), stacks = _tx_rx_steering(network, phi, psi)
+    channels = Channels(
         comm=comm_channels(network),
         crosslink=crosslink_channels(network),
         target_distance_m=dist,
@@ -103,25 +103,31 @@ def derive_channels(network: Network) -> Channels:
                            .reshape(network.n_eavesdroppers, b.tx_antennas) if network.n_eavesdroppers else
                            np.zeros((0, b.tx_antennas), complex) for i, b in enumerate(network.base_stations)),
     )
+    # the (B, T, N) arrays the steering tuples are rows of: what Channels.stacked would copy them back into
+    channels.__dict__["_stacked"] = {name: read_only(a) for name, a in stacks.items()}
+    return channels
 
 
 def _tx_rx_steering(network: Network, phi: NDArray[np.float64], psi: list[float]):
-    """:func:`_per_bs` of the transmit and the receive arrays. When every BS has the same counts, both come
+    """:func:`_per_bs` of the transmit and the receive arrays, and (equal arrays) the (B, T, N) arrays whose rows
+    they are. When every BS has the same counts, both come
     from one array of the larger count: a_N's first n entries are a_n's (the same phases, elementwise), so
     each is a slice of it, copied to be contiguous (cos, sin and the derivative once, not twice)."""
     tx = {b.tx_antennas for b in network.base_stations}
     rx = {b.rx_antennas for b in network.base_stations}
     if len(tx) != 1 or len(rx) != 1:
-        return (*_per_bs(network, phi, psi, "tx_antennas"), *_per_bs(network, phi, psi, "rx_antennas"))
+        return (*_per_bs(network, phi, psi, "tx_antennas"), *_per_bs(network, phi, psi, "rx_antennas")), {}
     nt, nr = tx.pop(), rx.pop()
     orient = np.array(psi)[:, None, None]  # against phi[..., None] of shape (B, T, 1)
     a = steering(max(nt, nr), phi, orient)  # (B, T, N)
     a_dot = steering_derivative(max(nt, nr), phi, orient, a)
 
-    def first(x: NDArray[np.complex128], n: int) -> tuple[NDArray[np.complex128], ...]:
-        return tuple(np.ascontiguousarray(x[..., :n]) if n < x.shape[-1] else x)
+    def first(x: NDArray[np.complex128], n: int) -> NDArray[np.complex128]:
+        return np.ascontiguousarray(x[..., :n]) if n < x.shape[-1] else x
 
-    return first(a, nt), first(a_dot, nt), first(a, nr), first(a_dot, nr)
+    stacks = {"tx_steering": first(a, nt), "tx_steering_dot": first(a_dot, nt), "rx_steering": first(a, nr),
+              "rx_steering_dot": first(a_dot, nr)}
+    return tuple(tuple(x) for x in stacks.values()), stacks
 
 
 def _per_bs(network: Network, phi: NDArray[np.float64], psi: list[float], antennas: str):

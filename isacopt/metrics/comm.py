@@ -62,7 +62,7 @@ def sinr(network: Network, channels: Channels, design: TransmitDesign,
 
 
 def _sinr(network: Network, channels: Channels, design: TransmitDesign, joint: JointTransmission) -> NDArray[np.float64]:
-    iota = np.array([u.receiver == "type1" for u in network.users], dtype=float)
+    iota = network.type1_users
     one_bs = _one_bs_per_stream(channels, design)
     if one_bs is not None:
         signal, received, sensing = one_bs
@@ -81,8 +81,9 @@ def _one_bs_per_stream(channels: Channels, design: TransmitDesign):
     owner, w, h = design.stream_bs, design.stacked_beams, channels.stacked("comm")  # (K,), (B, Nt, K), (B, K, Nt)
     if owner is None or w is None or h is None:
         return None
-    received = np.real(np.sum(quadratic_forms(h, w @ np.swapaxes(w, 1, 2).conj()), axis=0))
-    sensing = np.real(np.sum(quadratic_forms(h, np.stack(design.sensing)), axis=0))
+    # data and sensing covariances in one stack: (2, B, Nt, Nt), both quadratic forms in one pass
+    covs = np.stack([w @ np.swapaxes(w, 1, 2).conj(), np.stack(design.sensing)])
+    received, sensing = np.real(np.sum(quadratic_forms(h, covs), axis=1))
     users = np.flatnonzero(owner >= 0)
     signal = np.zeros(len(owner))
     b = owner[users]

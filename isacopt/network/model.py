@@ -101,6 +101,11 @@ class Network(FrozenModel):
         return read_only(np.array([u.position_m for u in self.users], dtype=float).reshape(-1, 2))
 
     @cached_property
+    def type1_users(self) -> np.ndarray:
+        """(K,) 1.0 for a type-I receiver (it hears the sensing signal as interference), 0.0 for type II."""
+        return read_only(np.array([u.receiver == "type1" for u in self.users], dtype=float))
+
+    @cached_property
     def target_positions(self) -> np.ndarray:
         """Target positions, (T, 2) [m]."""
         return read_only(np.array([t.position_m for t in self.targets], dtype=float).reshape(-1, 2))
