@@ -128,11 +128,16 @@ class TransmitDesign:
     @cached_property
     def comm_power_w(self) -> NDArray[np.float64]:
         """Per-BS power in the data beams, sum_k ||w_{b,k}||^2 [W] (read-only, computed once)."""
+        w = self.stacked_beams
+        if w is not None:  # every BS at once
+            return read_only(np.sum(np.abs(w) ** 2, axis=(1, 2)))
         return read_only(np.array([float(np.sum(np.abs(w) ** 2)) for w in self.beams]))
 
     @cached_property
     def sensing_power_w(self) -> NDArray[np.float64]:
         """Per-BS power in the dedicated sensing signal, tr(R0_b) [W] (read-only, computed once)."""
+        if self.sensing and len({r.shape for r in self.sensing}) == 1:  # every BS at once
+            return read_only(np.real(np.trace(np.stack(self.sensing), axis1=1, axis2=2)))
         return read_only(np.array([float(np.real(np.trace(r))) for r in self.sensing]))
 
     @classmethod

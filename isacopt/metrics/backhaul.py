@@ -15,11 +15,10 @@ SensingLevel = Literal["none", "data", "signal"]
 
 def joint_transmission_rates(network: Network, achieved_bps_hz: Sequence[float]) -> NDArray[np.float64]:
     """Rate each user's data is shared at: its SINR target's rate, else the achieved rate [bit/s/Hz]."""
-    out = np.asarray(achieved_bps_hz, dtype=float).copy()
-    for k, u in enumerate(network.users):
-        if u.sinr_db is not None:
-            out[k] = np.log2(1.0 + 10.0 ** (u.sinr_db / 10.0))
-    return out
+    target_db = network.sinr_targets_db  # NaN: none
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isnan(target_db), np.asarray(achieved_bps_hz, dtype=float),
+                        np.log2(1.0 + 10.0 ** (target_db / 10.0)))
 
 
 def backhaul_load(network: Network, association: Association, rates_bps_hz: Sequence[float],

@@ -101,6 +101,11 @@ class Network(FrozenModel):
         return read_only(np.array([u.position_m for u in self.users], dtype=float).reshape(-1, 2))
 
     @cached_property
+    def sinr_targets_db(self) -> np.ndarray:
+        """(K,) every user's SINR target [dB], NaN where it has none."""
+        return read_only(np.array([np.nan if u.sinr_db is None else u.sinr_db for u in self.users], dtype=float))
+
+    @cached_property
     def type1_users(self) -> np.ndarray:
         """(K,) 1.0 for a type-I receiver (it hears the sensing signal as interference), 0.0 for type II."""
         return read_only(np.array([u.receiver == "type1" for u in self.users], dtype=float))
