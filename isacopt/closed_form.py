@@ -46,21 +46,29 @@ DataPower = Literal["equal", "gain"]
 def data_directions(h_reduced: NDArray[np.complex128], rule: Precoder, regulariser: float,
                     where: str, nt: int) -> NDArray[np.complex128]:
     """Unit-norm beam directions (d, K) in reduced coordinates from rows ``h^H V`` (K, d)."""
-    k, d = h_reduced.shape
+    return unit_directions(h_reduced[None], rule, np.array([regulariser]), [where], [nt])[0]
+
+
+def unit_directions(h_reduced: NDArray[np.complex128], rule: Precoder, regulariser: NDArray[np.float64],
+                    where: Sequence[str], nt: Sequence[int]) -> NDArray[np.complex128]:
+    """:func:`data_directions` of a stack of BSs with as many users and dimensions each, (G, K, d) -> (G, d, K):
+    numpy's linear algebra runs each matrix of a stack as it would run it alone (the same bits)."""
+    _, k, d = h_reduced.shape
     if rule == "mrt":
-        z = h_reduced.conj().T
+        z = np.swapaxes(h_reduced, 1, 2).conj()
     elif rule == "zf":
         if k > d:
-            raise DegreesOfFreedomError([(where, f"zero-forcing {k} users needs at least as many transmit "
-                                                 f"dimensions: Nt = {nt}, {nt - d} spent on nulls, {d} left")])
+            raise DegreesOfFreedomError([(where[0], f"zero-forcing {k} users needs at least as many transmit "
+                                                    f"dimensions: Nt = {nt[0]}, {nt[0] - d} spent on nulls, {d} left")])
         z = np.linalg.pinv(h_reduced)  # H~ Z = I for full row rank
     elif rule in ("rzf", "mmse"):
         # push-through form H~^H (H~ H~^H + reg I)^{-1}: a K x K solve, stable as reg -> 0
-        z = h_reduced.conj().T @ np.linalg.inv(h_reduced @ h_reduced.conj().T + regulariser * np.eye(k))
+        h_h = np.swapaxes(h_reduced, 1, 2).conj()
+        z = h_h @ np.linalg.inv(h_reduced @ h_h + regulariser[:, None, None] * np.eye(k))
     else:
         raise ValidationError([("precoder", f"must be one of {PRECODERS}, got {rule!r}")])
-    norms = np.linalg.norm(z, axis=0)
-    return z / np.where(norms > 0, norms, 1.0)
+    norms = np.linalg.norm(z, axis=-2)
+    return z / np.where(norms > 0, norms, 1.0)[:, None, :]
 
 
 def _regulariser(network: Network, channels: Channels, nulls: "NullSpaces | None", j: int, users: list[int],
@@ -114,48 +122,70 @@ def closed_form_design(network: Network, channels: Channels, *, served: Sequence
         raise ValidationError([("sensing", f"must be 'isotropic', 'directional' or 'none', got {sensing!r}")])
     if sensing_streams not in ("shared", "dedicated"):
         raise ValidationError([("sensing_streams", f"must be 'shared' or 'dedicated', got {sensing_streams!r}")])
-    beams, covs = [], []
     carried = nodes_of(served, network.n_bs) if carried is None else carried
     bases = [nulls.bases[j] if nulls is not None else np.eye(bs.tx_antennas, dtype=complex)
              for j, bs in enumerate(network.base_stations)]
     reduced = [channels.comm[j][list(carried[j])].conj() @ bases[j] if len(carried[j]) else
                np.zeros((0, bases[j].shape[1]), dtype=complex) for j in range(network.n_bs)]
     free = _free_of_users_all(bases, reduced) if project_sensing else bases
-    for j, bs in enumerate(network.base_stations):
-        nt = bs.tx_antennas
-        basis = bases[j]
-        users = list(carried[j])
-        targets = list(illuminated[j])
-        senses = sensing != "none" and (sensing == "isotropic" or bool(targets))
-        if not users:
-            frac = 0.0
-        elif sensing_streams == "shared" or not senses:
-            frac = 1.0
-        else:
-            frac = comm_fraction
-        w = np.zeros((nt, network.n_users), dtype=complex)
-        h_red = reduced[j]
-        if users and frac > 0:
-            z = data_directions(h_red, precoder, _regulariser(network, channels, nulls, j, users, precoder),
-                                f"base_stations[{j}] ({bs.id})", nt)
-            if data_power == "gain":  # shares proportional to ||h~_k||^2: a CoMP helper gives little to far users
-                g = np.linalg.norm(h_red, axis=1) ** 2
-                share = g / g.sum() if g.sum() > 0 else np.full(len(users), 1.0 / len(users))
-            else:
-                share = np.full(len(users), 1.0 / len(users))
-            w[:, users] = basis @ z * np.sqrt(frac * bs.power_w * share)
-        beams.append(w)
+    plans = [_plan(list(carried[j]), list(illuminated[j]), sensing, sensing_streams, comm_fraction)
+             for j in range(network.n_bs)]
+    beams = _data_beams(network, channels, nulls, bases, reduced, plans, precoder, data_power)
+    covs = []
+    for j, (bs, (users, targets, senses, frac)) in enumerate(zip(network.base_stations, plans)):
         p_sense = (1.0 - frac) * bs.power_w if senses else 0.0
-        space = basis if frac == 0 else free[j]
-        covs.append(_sensing_covariance(channels, j, space, targets, p_sense, sensing, nt))
+        space = bases[j] if frac == 0 else free[j]
+        covs.append(_sensing_covariance(channels, j, space, targets, p_sense, sensing, bs.tx_antennas))
     return TransmitDesign(tuple(beams), tuple(covs))
+
+
+def _plan(users: list[int], targets: list[int], sensing: SensingShape, sensing_streams: SensingStreams,
+          comm_fraction: float) -> tuple[list[int], list[int], bool, float]:
+    """(users, targets, senses, the data's fraction of the power) of one BS."""
+    senses = sensing != "none" and (sensing == "isotropic" or bool(targets))
+    if not users:
+        frac = 0.0
+    elif sensing_streams == "shared" or not senses:
+        frac = 1.0
+    else:
+        frac = comm_fraction
+    return users, targets, senses, frac
+
+
+def _data_beams(network: Network, channels: Channels, nulls: "NullSpaces | None", bases: list, reduced: list,
+                plans: list, precoder: Precoder, data_power: DataPower) -> list[NDArray[np.complex128]]:
+    """Every BS's (Nt, K) data beams: unit directions scaled to equal (``equal``) or gain-proportional (``gain``:
+    a CoMP helper gives little to far users) shares of its data power. The BSs with as many users and null-space
+    dimensions are computed as one stack (usually all of them, or a few stacks), not one by one."""
+    beams = [np.zeros((bs.tx_antennas, network.n_users), dtype=complex) for bs in network.base_stations]
+    groups: dict[tuple[int, ...], list[int]] = {}
+    for j, (users, _, _, frac) in enumerate(plans):
+        if users and frac > 0:  # in BS order: a zero-forcing refusal names the first BS short of dimensions
+            groups.setdefault(reduced[j].shape + bases[j].shape, []).append(j)
+    for js in groups.values():
+        bss = [network.base_stations[j] for j in js]
+        h_red = np.stack([reduced[j] for j in js])  # (G, K_j, d)
+        regularisers = np.array([_regulariser(network, channels, nulls, j, plans[j][0], precoder) for j in js])
+        z = unit_directions(h_red, precoder, regularisers, [f"base_stations[{j}] ({bs.id})" for j, bs in zip(js, bss)],
+                            [bs.tx_antennas for bs in bss])
+        k = h_red.shape[1]
+        if data_power == "gain":
+            g = np.linalg.norm(h_red, axis=2) ** 2
+            total = g.sum(axis=1, keepdims=True)
+            share = np.where(total > 0, g / np.where(total > 0, total, 1.0), 1.0 / k)
+        else:
+            share = np.full((len(js), k), 1.0 / k)
+        power = np.array([plans[j][3] * bs.power_w for j, bs in zip(js, bss)])  # each BS's data power
+        columns = np.stack([bases[j] for j in js]) @ z * np.sqrt(power[:, None] * share)[:, None, :]
+        for j, w in zip(js, columns):
+            beams[j][:, plans[j][0]] = w
+    return beams
 
 
 def _sensing_covariance(channels: Channels, j: int, space: NDArray[np.complex128], targets: list[int], power: float,
                         shape: SensingShape, nt: int) -> NDArray[np.complex128]:
-    r = np.zeros((nt, nt), dtype=complex)
     if power <= 0 or space.shape[1] == 0:
-        return r
+        return np.zeros((nt, nt), dtype=complex)
     if shape == "isotropic" or not targets:
         return power / space.shape[1] * (space @ space.conj().T)
     s = space @ (space.conj().T @ channels.tx_steering[j][targets].T)  # (Nt, T_j): steering projected

@@ -148,3 +148,23 @@ def test_sensing_sinr_at_the_heads_equals_the_full_matrix():
     heads = [0, 1, 1, 0]  # any BS per target, not only the nearest
     full = sensing_sinr(net, ch, d)
     assert np.allclose(sensing_sinr_at(net, ch, d, heads), full[heads, np.arange(4)], rtol=1e-12)
+
+
+@pytest.mark.parametrize("rule", ["mrt", "zf", "rzf", "mmse"])
+def test_beams_of_a_stack_of_bss_are_each_bss_own(rule):
+    # the closed form computes the BSs with as many users and dimensions as one stack: each BS's beams must be
+    # what it would get alone, to the last bit
+    from isacopt.closed_form import data_directions, unit_directions
+
+    rng = np.random.default_rng(11)
+    h = rng.standard_normal((5, 3, 4)) + 1j * rng.standard_normal((5, 3, 4))
+    h[2] = 0  # a BS whose users it cannot reach: zero beams, not NaN
+    reg = rng.uniform(0.1, 2.0, 5)
+    stacked = unit_directions(h, rule, reg, [f"bs{j}" for j in range(5)], [4] * 5)
+    for j in range(5):
+        if rule == "zf" and j == 2:
+            continue  # the pseudo-inverse of zero is zero; checked below
+        alone = data_directions(h[j], rule, float(reg[j]), f"bs{j}", 4)
+        assert np.array_equal(stacked[j], alone)
+        assert j == 2 or np.allclose(np.linalg.norm(alone, axis=0), 1.0)
+    assert np.all(np.isfinite(stacked)) and np.all(stacked[2] == 0)
