@@ -5,7 +5,9 @@ Prints a table and writes JSON. Measures, on fixed seeds:
   2. ratio to a plain cvxpy script of the same problem (same optimum checked);
   (1 and 2 for both ways of solving the relaxation: relaxation='sdp' and relaxation='subspace')
   3. time vs number of BSs (1, 3, 7, 13, 19), joint and decomposed, with fitted exponents;
-  4. snapshots per second with 1 and 2 worker processes.
+  4. snapshots per second with 1 and 2 worker processes;
+  5. closed-form snapshot evaluation against a plain numpy script (companions.py), and the ratios of the
+     companion scripts cooperative.py and selection.py (rerun with --all, else read from their JSON).
 Each size runs in its own process so that peak memory (ru_maxrss) is per size.
 Speed is never asserted in the test suite; this is run by hand (docs/performance.md has the numbers).
 """
@@ -29,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import isacopt as iso  # noqa: E402
 from cases import SIZES, network  # noqa: E402
 from plain_cvxpy import solve_plain  # noqa: E402
+from companions import companion_ratios, print_companions, print_snapshots, snapshot_evaluation  # noqa: E402
 
 
 def problem(**kw):
@@ -126,6 +129,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="small,paper", help="comma list of small, paper, large")
     ap.add_argument("--out", default="benchmarks/results.json")
     ap.add_argument("--quick", action="store_true", help="a smoke run: small size, up to 7 BSs, few snapshots")
+    ap.add_argument("--all", action="store_true", help="also rerun cooperative.py and selection.py (~15 min)")
     ap.add_argument("--case", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.case:
@@ -141,8 +145,11 @@ def main() -> None:
     scaling = [scaling_case(False, counts), scaling_case(True, counts)]
     n_sweep = 6 if args.quick else 120  # ~4 s per run: shorter runs measured the machine's noise
     sweep = [sweep_case(1, n_sweep), sweep_case(2, n_sweep)]
+    snapshots = snapshot_evaluation(5 if args.quick else 30)
+    companions = companion_ratios(args.all)
     result = {"machine": {"python": platform.python_version(), "cpus": mp.cpu_count(), "platform": platform.platform()},
-              "versions": {"isacopt": iso.__version__}, "sizes": sizes, "scaling": scaling, "sweep": sweep}
+              "versions": {"isacopt": iso.__version__}, "sizes": sizes, "scaling": scaling, "sweep": sweep,
+              "snapshot_evaluation": snapshots, "companions": companions}
     Path(args.out).write_text(json.dumps(result, indent=2))
     print(f"{'size':>6} {'first s':>8} {'solver s':>8} {'overh.':>6} {'resolve s':>9} {'solver s':>8} {'overh.':>6} "
           f"{'plain s':>8} {'speedup':>7} {'same opt':>9} {'RSS MB':>7}")
@@ -168,6 +175,8 @@ def main() -> None:
     for sw in sweep:
         print(f"sweep, {sw['workers']} worker(s): {sw['per_s']:.2f} snapshots/s, parallel efficiency "
               f"{sw['per_s'] / (base * sw['workers']):.0%}")
+    print_snapshots(snapshots)
+    print_companions(companions)
     print(f"written to {args.out}")
 
 

@@ -22,8 +22,15 @@ def test_quick_benchmark_reports_every_ratio(tmp_path):
     assert size["subspace"]["same_optimum_rel"] < 1e-5 and size["subspace"]["resolve"]["status"] == "optimal"
     assert all(s["exponent"] == s["exponent"] for s in data["scaling"])
     assert [s["workers"] for s in data["sweep"]] == [1, 2]
-    for word in ("overh.", "relaxation='subspace'", "exponent", "snapshots/s", "parallel efficiency", "speedup"):
+    for word in ("overh.", "relaxation='subspace'", "exponent", "snapshots/s", "parallel efficiency", "speedup",
+                 "plain numpy", "CooperativeISAC", "cluster search"):
         assert word in r.stdout
+    # the snapshot evaluation: every case timed, the MRT ones against the plain numpy script (numbers checked)
+    snapshots = {row["case"]: row for row in data["snapshot_evaluation"]}
+    assert {"250-bs-mrt", "seed-window-mrt"} <= set(snapshots)
+    assert all(row["default_s"] > 0 for row in snapshots.values())
+    assert snapshots["seed-window-mrt"]["plain_numpy_s"] > 0 and snapshots["seed-window-mrt"]["target_s"] == 0.005
+    assert data["companions"]["cooperative"] and data["companions"]["refreshed"] is False
 
 
 def test_quick_selection_benchmark_reports_counts_and_gaps(tmp_path):
