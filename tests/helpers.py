@@ -66,6 +66,13 @@ def small_multicell(seed: int = 0, *, n_bs: int = 3, nt: int = 4, users_per_bs: 
 SCA_OPTS = dict(comm_cluster=2, sensing_cluster=1, pairs="fusion", joint_transmission="non_coherent")
 
 
+def with_tx_antennas(network: iso.Network, b: int, nt: int) -> iso.Network:
+    """``network`` with BS b's transmit array resized to ``nt`` (unequal arrays: the metrics' per-BS paths)."""
+    data = network.model_dump()
+    data["base_stations"][b]["tx_antennas"] = nt
+    return iso.Network.model_validate(data)
+
+
 def sca_network(seed: int) -> iso.Network:
     """Three BSs, one user and one target each, 150 Mbit/s backhaul, 1 W circuit power (see ``SCA_OPTS``)."""
     return small_multicell(seed, n_bs=3, nt=4, users_per_bs=1, targets_per_bs=1, sinr_db=None, backhaul_bps=150e6,

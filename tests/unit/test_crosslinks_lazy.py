@@ -13,7 +13,7 @@ from isacopt.channels.crosslink import CrossLinks, stacked_row
 from isacopt.metrics import sensing_sinr
 from isacopt.metrics.sensing import at_heads, sensing_interference_at, sensing_sinr_at
 from isacopt.network.layouts import PoissonLayout, rng_for
-from tests.helpers import random_design, small_multicell
+from tests.helpers import random_design, small_multicell, with_tx_antennas
 
 
 def _literal_los(net: iso.Network, b: int, j: int) -> np.ndarray:
@@ -109,9 +109,7 @@ def _literal_interference(net, ch, design, part):
 def test_masked_interference_is_the_double_loop_at_the_pairs_and_nan_elsewhere(equal_nt, part, rng):
     net = small_multicell(4, n_bs=3, targets_per_bs=2, channels={"model": "rayleigh", "seed": 4})
     if not equal_nt:
-        data = net.model_dump()
-        data["base_stations"][1]["tx_antennas"] = 6
-        net = iso.Network.model_validate(data)
+        net = with_tx_antennas(net, 1, 6)
     ch, design = derive_channels(net), random_design(net, rng)
     want = _literal_interference(net, ch, design, part)
     assert np.allclose(sensing_interference_at(ch, design, part), want, rtol=1e-10, atol=0)

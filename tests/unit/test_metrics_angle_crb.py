@@ -91,13 +91,11 @@ def test_no_power_gives_infinite_crb():
 def test_crb_at_the_heads_is_the_full_matrix_there(equal_arrays, rng):
     # the evaluation computes each target's CRB at its head only; a full (B, T) matrix, read at the heads, agrees
     from isacopt.metrics.angle_crb import angle_crb_at
-    from tests.helpers import random_design, small_multicell
+    from tests.helpers import random_design, small_multicell, with_tx_antennas
 
     net = small_multicell(5, n_bs=3, targets_per_bs=2, channels={"model": "rayleigh", "seed": 5})
     if not equal_arrays:
-        data = net.model_dump()
-        data["base_stations"][2]["tx_antennas"] = 6
-        net = iso.Network.model_validate(data)
+        net = with_tx_antennas(net, 2, 6)
     ch, design = derive_channels(net), random_design(net, rng)
     heads = [2, 0, 0, 1, 2, 1]
     full = angle_crb(net, ch, design)
