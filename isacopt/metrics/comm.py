@@ -65,8 +65,8 @@ def _sinr(network: Network, channels: Channels, design: TransmitDesign, joint: J
     iota = network.type1_users
     one_bs = _one_bs_per_stream(channels, design)
     if one_bs is not None:
-        signal, received, sensing = one_bs
-        return signal / (received - signal + iota * sensing + channels.noise_w)
+        signal, interference, sensing = one_bs
+        return signal / (interference + iota * sensing + channels.noise_w)
     p = stream_powers(channels, design, joint)
     signal = np.diag(p).copy()
     inter = p.sum(axis=1) - signal
@@ -74,21 +74,37 @@ def _sinr(network: Network, channels: Channels, design: TransmitDesign, joint: J
 
 
 def _one_bs_per_stream(channels: Channels, design: TransmitDesign):
-    """(signal, data received, sensing received) per user [W] when every user's data comes from at most one BS
-    and every BS has the same Nt (no CoMP: coherent and non-coherent alike), else None. Then the data a user
-    receives from BS b is ``h^H (W_b W_b^H) h`` and the (K, K) stream powers are not needed: a few array
-    operations on (B, K, Nt) arrays instead of a loop over BSs and a K x K matrix."""
+    """(signal, data interference, sensing received) per user [W] when every user's data comes from at most one
+    BS and every BS has the same Nt (no CoMP: coherent and non-coherent alike), else None. Then the K x K stream
+    powers are not needed: what user k receives from a BS that does not beam its data is ``h^H (W_b W_b^H) h``
+    (all of that BS's streams at once), and only the streams of its own BS are taken one by one. Nothing is a
+    difference of two sums, so a high SINR over a low noise floor keeps its digits."""
     owner, w, h = design.stream_bs, design.stacked_beams, channels.stacked("comm")  # (K,), (B, Nt, K), (B, K, Nt)
     if owner is None or w is None or h is None:
         return None
-    # data and sensing covariances in one stack: (2, B, Nt, Nt), both quadratic forms in one pass
-    covs = np.stack([w @ np.swapaxes(w, 1, 2).conj(), np.stack(design.sensing)])
-    received, sensing = np.real(np.sum(quadratic_forms(h, covs), axis=1))
-    users = np.flatnonzero(owner >= 0)
+    # data and sensing covariances in one stack: (2, B, Nt, Nt), both quadratic forms in one pass: (2, B, K)
+    data, sensing = np.real(quadratic_forms(h, np.stack([w @ np.swapaxes(w, 1, 2).conj(), np.stack(design.sensing)])))
+    served = np.flatnonzero(owner >= 0)
+    data[owner[served], served] = 0.0  # the own BS's streams: below, stream by stream
+    k, j = _same_bs_pairs(owner, served)
+    b = owner[k]
+    power = np.abs(np.sum(h[b, k].conj() * w[b, :, j], axis=-1)) ** 2  # |h_{b,k}^H w_{b,j}|^2
+    own = k == j
     signal = np.zeros(len(owner))
-    b = owner[users]
-    signal[users] = np.abs(np.sum(h[b, users].conj() * w[b, :, users], axis=-1)) ** 2
-    return signal, received, sensing
+    signal[k[own]] = power[own]
+    interference = np.sum(data, axis=0) + np.bincount(k[~own], weights=power[~own], minlength=len(owner))
+    return signal, interference, np.sum(sensing, axis=0)
+
+
+def _same_bs_pairs(owner: NDArray[np.int64], served: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Every (user k, stream j) pair of users served by the same BS, k == j included."""
+    by_bs = served[np.argsort(owner[served], kind="stable")]  # served users, grouped by BS
+    group = owner[by_bs]
+    count = np.bincount(group)
+    size, start = count[group], (np.cumsum(count) - count)[group]  # each user's group: its size, where it starts
+    k = np.repeat(by_bs, size)
+    offset = np.arange(len(k)) - np.repeat(np.cumsum(size) - size, size)  # 0 .. size - 1 along each user's run
+    return k, by_bs[np.repeat(start, size) + offset]
 
 
 def rate(sinr_linear: NDArray[np.float64]) -> NDArray[np.float64]:

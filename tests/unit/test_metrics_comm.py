@@ -107,3 +107,24 @@ def test_comp_streams_take_the_stream_power_path(rng):
     assert design.stream_bs is None
     from isacopt.metrics.comm import _one_bs_per_stream
     assert _one_bs_per_stream(derive_channels(net), design) is None
+
+
+@pytest.mark.parametrize("noise_dbm", [-90.0, -160.0, -250.0])
+def test_a_high_sinr_over_a_low_noise_floor_keeps_its_digits(noise_dbm):
+    # one user alone at its BS: no interference at all, so the SINR is |h^H w|^2 / sigma^2 however low sigma^2 is
+    # (a received power written as a difference of two sums lost it: 1e-4 of the value at -250 dBm)
+    import warnings
+
+    from isacopt.design import TransmitDesign
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # -250 dBm is implausible on purpose
+        net = two_cell_network(channels={"model": "rayleigh", "seed": 3}, noise_dbm=noise_dbm)
+    ch = derive_channels(net)
+    h = ch.comm[0][0]
+    beams = [np.zeros((4, net.n_users), complex), np.zeros((4, net.n_users), complex)]
+    beams[0][:, 0] = np.sqrt(0.5) * h / np.linalg.norm(h)  # MRT to u0 only
+    design = TransmitDesign.from_arrays(net, beams)
+    got = sinr(net, ch, design)
+    assert got[0] == pytest.approx(0.5 * np.vdot(h, h).real / ch.noise_w, rel=1e-12)
+    assert np.all(got[1:] == 0.0)
