@@ -82,13 +82,9 @@ def sum_rate_fast(opts, data, assoc, time_limit_s: float | None, t0: float,
         history.append(rate)
         if it and history[-1] - history[-2] <= 1e-5 * max(1.0, abs(history[-1])):
             break
-    te = time.perf_counter()
-    found = certified_design(opts, data, assoc, kept, None, records)
-    if found is None:
-        return None
     note = (f"successive convex approximation: {len(history)} surrogate problems on subspaces, relaxation sum "
             f"rate {history[-1]:.8g}")
-    return solution(opts, data, found, None, records, t0, te, note, local=True)
+    return _local_solution(opts, data, assoc, kept, None, records, t0, note)
 
 
 def energy_fast(opts, data, assoc, time_limit_s: float | None, t0: float,
@@ -128,13 +124,18 @@ def energy_fast(opts, data, assoc, time_limit_s: float | None, t0: float,
     else:
         stopped = at_the_cap(opts, history)
     bound, bound_note = energy_bound_fast(opts, data, assoc, lam, price, circuit, time_limit_s, t0, records)
-    te = time.perf_counter()
-    found = certified_design(opts, data, assoc, kept, bound, records)
-    if found is None:
-        return None
     note = (f"Dinkelbach over successive convex approximations: {len(history)} problems on subspaces{stopped}, "
             f"relaxation EE {history[-1]:.8g} bit/J; {bound_note}")
-    return promoted(solution(opts, data, found, bound, records, t0, te, note, local=True), bound, accurate=True)
+    sol = _local_solution(opts, data, assoc, kept, bound, records, t0, note)
+    return None if sol is None else promoted(sol, bound, accurate=True)
+
+
+def _local_solution(opts, data, assoc, kept, bound, records: list[SolveRecord], t0: float,
+                    note: str) -> Solution | None:
+    """The local optimum of the last kept SCA point, if its design certifies (else None: the cvxpy path)."""
+    te = time.perf_counter()
+    found = certified_design(opts, data, assoc, kept, bound, records)
+    return None if found is None else solution(opts, data, found, bound, records, t0, te, note, local=True)
 
 
 def energy_bound_fast(opts, data, assoc, lam: float, price: float, circuit: float, time_limit_s: float | None,
